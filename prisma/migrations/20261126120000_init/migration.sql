@@ -100,12 +100,12 @@ CREATE TABLE "app_module_access" (
 );
 
 -- CreateTable
-CREATE TABLE "app_setup_code" (
-    "id" INTEGER NOT NULL DEFAULT 1,
-    "code_hash" TEXT NOT NULL,
+CREATE TABLE "app_setting" (
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "app_setup_code_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "app_setting_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateTable
@@ -283,6 +283,7 @@ ALTER TABLE "backup_tape_location" ADD CONSTRAINT "backup_tape_location_tape_id_
 
 -- AddForeignKey
 ALTER TABLE "backup_tape_custody" ADD CONSTRAINT "backup_tape_custody_tape_id_fkey" FOREIGN KEY ("tape_id") REFERENCES "backup_tape_cartridge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
 
 
 -- Exactly one current location per cartridge.

@@ -1,0 +1,114 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import type { ReactNode } from "react";
+import { authClient } from "@/app/_client/auth-client";
+import { ROLE_LABEL } from "@/lib/users";
+import type { Viewer } from "@/server/trpc";
+
+type NavItem = { href: string; label: string; short: string; icon: ReactNode; adminOnly?: boolean };
+
+const tapeIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <rect x="3" y="6" width="18" height="12" rx="2" />
+    <circle cx="8.5" cy="12" r="2" />
+    <circle cx="15.5" cy="12" r="2" />
+  </svg>
+);
+const keyIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <circle cx="8" cy="15" r="4" />
+    <path d="M11 12l8-8m-3 3l2 2m-4 0l2 2" />
+  </svg>
+);
+
+const NAV: NavItem[] = [
+  { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
+  { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, adminOnly: true },
+];
+
+export function AppShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  const items = NAV.filter((item) => !item.adminOnly || viewer.role === "admin");
+  const isActive = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
+
+  async function signOut() {
+    await authClient.signOut();
+    router.replace("/sign-in");
+    router.refresh();
+  }
+
+  return (
+    <div className="min-h-dvh md:flex">
+      <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
+        <div className="px-5 py-5 text-base font-semibold text-brand-900">Backup Monitor</div>
+        <nav aria-label="Main" className="flex-1 px-3">
+          <p className="px-2 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Manage</p>
+          <ul className="space-y-1">
+            {items.map((item) => (
+              <li key={item.href}>
+                <Link
+                  href={item.href}
+                  aria-current={isActive(item.href) ? "page" : undefined}
+                  className="flex items-center gap-3 rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand-50 aria-[current=page]:font-medium aria-[current=page]:text-brand-700"
+                >
+                  {item.icon}
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="border-t border-slate-200 p-4">
+          <p className="truncate text-sm font-medium" data-testid="viewer-name">
+            {viewer.name}
+          </p>
+          <p className="text-xs text-slate-500" data-testid="viewer-role">
+            {ROLE_LABEL[viewer.role]}
+            {viewer.backupAccess === "read" && " · read-only"}
+          </p>
+          <button type="button" onClick={signOut} className="btn-secondary mt-3 w-full">
+            Sign out
+          </button>
+        </div>
+      </aside>
+
+      <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 md:hidden">
+        <span className="font-semibold text-brand-900">Backup Monitor</span>
+        <div className="flex items-center gap-3">
+          <span className="text-right text-xs leading-tight">
+            <span className="block font-medium">{viewer.name}</span>
+            <span className="text-slate-500">{ROLE_LABEL[viewer.role]}</span>
+          </span>
+          <button type="button" onClick={signOut} className="btn-secondary px-2 py-1 text-xs">
+            Sign out
+          </button>
+        </div>
+      </header>
+
+      <main className="min-w-0 flex-1 px-4 pb-24 pt-6 md:px-8 md:pb-10">{children}</main>
+
+      <nav
+        aria-label="Main (mobile)"
+        className="fixed inset-x-0 bottom-0 z-20 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden"
+      >
+        <ul className="flex">
+          {items.map((item) => (
+            <li key={item.href} className="flex-1">
+              <Link
+                href={item.href}
+                aria-current={isActive(item.href) ? "page" : undefined}
+                className="flex flex-col items-center gap-0.5 py-2 text-xs text-slate-600 aria-[current=page]:text-brand-700"
+              >
+                {item.icon}
+                {item.short}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import type { AccessLevel, NewUser, Role } from "../../lib/users";
+import { recordAudit, diffFields, type Actor } from "../audit/service";
+import { createCredentialUser } from "../auth/credentials";
+import type { Db, Tx } from "../db";
+import { DomainError, notFound } from "../errors";
+import { BACKUP_MODULE, effectiveAccess } from "./rules";
+
+const AUDITED_USER_FIELDS = ["name", "email", "role", "active", "backupAccess"] as const;
+
+type UserSnapshot = { name: string; email: string; role: Role; active: boolean; backupAccess: AccessLevel };
+
+async function loadUser(tx: Tx, userId: string) {
+  const user = await tx.user.findUnique({
+    where: { id: userId },
+    include: { moduleAccess: { where: { module: BACKUP_MODULE } } },
+  });
+  if (!user) throw notFound("The user");
+  const snapshot: UserSnapshot = {
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    active: user.active,
+    backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
+  };
+  return { user, snapshot };
+}
+
+async function assertAnotherActiveAdmin(tx: Tx, userId: string, what: string) {
+  const others = await tx.user.count({ where: { role: "admin", active: true, id: { not: userId } } });
+  if (others === 0) throw new DomainError("CONFLICT", `${what}: there must always be one active administrator`);
+}
+
+export async function listUsers(db: Db) {
+  const users = await db.user.findMany({
+    orderBy: [{ active: "desc" }, { name: "asc" }],
+    include: { moduleAccess: { where: { module: BACKUP_MODULE } } },
+  });
+  return users.map((user) => ({
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    active: user.active,
+    createdAt: user.createdAt,
+    backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
+    backupAccessOverridden: user.role !== "admin" && user.moduleAccess.length > 0,
+  }));
+}
+
+/** Creates a sign-in account and its audit entry in the caller's transaction. */
+export async function createAuditedUser(tx: Tx, actor: Actor | "self", input: NewUser) {
+  const user = await createCredentialUser(tx, input);
+  await recordAudit(tx, {
+    entityType: "user",
+    entityId: user.id,
+    action: "create",
+    changes: diffFields(null, { ...user, backupAccess: effectiveAccess(user.role, null) }, AUDITED_USER_FIELDS),
+    actor: actor === "self" ? { id: user.id, name: user.name } : actor,
+  });
+  return user;
+}
+
+export async function createUser(db: Db, actor: Actor, input: NewUser) {
+  const user = await db.$transaction((tx) => createAuditedUser(tx, actor, input));
+  return { id: user.id };
+}
+
+/** Applies one change to a user and audits the before → after of the fields that moved. */
+async function changeUser(
+  db: Db,
+  actor: Actor,
+  userId: string,
+  action: string,
+  apply: (tx: Tx, before: Awaited<ReturnType<typeof loadUser>>) => Promise<void>,
+) {
+  return db.$transaction(async (tx) => {
+    const before = await loadUser(tx, userId);
+    await apply(tx, before);
+    const after = await loadUser(tx, userId);
+    const changes = diffFields(before.snapshot, after.snapshot, AUDITED_USER_FIELDS);
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(tx, { entityType: "user", entityId: userId, action, changes, actor });
+    }
+    return after.snapshot;
+  });
+}
+
+export function setUserActive(db: Db, actor: Actor, userId: string, active: boolean) {
+  return changeUser(db, actor, userId, active ? "reactivate" : "deactivate", async (tx, { user }) => {
+    if (!active && userId === actor.id) throw new DomainError("CONFLICT", "You cannot deactivate your own account");
+    if (!active && user.role === "admin") await assertAnotherActiveAdmin(tx, userId, "Cannot deactivate");
+    await tx.user.update({ where: { id: userId }, data: { active } });
+    // A deactivated user is signed out everywhere at once.
+    if (!active) await tx.session.deleteMany({ where: { userId } });
+  });
+}
+
+export function setUserRole(db: Db, actor: Actor, userId: string, role: Role) {
+  return changeUser(db, actor, userId, "change_role", async (tx, { user }) => {
+    if (user.role === "admin" && role !== "admin") await assertAnotherActiveAdmin(tx, userId, "Cannot change the role");
+    await tx.user.update({ where: { id: userId }, data: { role } });
+  });
+}
+
+export function setBackupAccess(db: Db, actor: Actor, userId: string, level: AccessLevel) {
+  return changeUser(db, actor, userId, "set_access", async (tx, { user }) => {
+    if (user.role === "admin" && level !== "write") {
+      throw new DomainError("CONFLICT", "Administrators always have write access; change the role first");
+    }
+    await tx.moduleAccess.upsert({
+      where: { userId_module: { userId, module: BACKUP_MODULE } },
+      create: { userId, module: BACKUP_MODULE, level },
+      update: { level },
+    });
+  });
+}

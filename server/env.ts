@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { parseDatabaseUrl } from "./db/location";
+
+const booleanFlag = z
+  .enum(["0", "1", "true", "false"], { message: "must be 1, 0, true or false" })
+  .optional()
+  .transform((value) => value === "1" || value === "true");
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseDatabaseUrl(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The public address when the app sits behind a proxy, e.g. https://tapes.example.com. */
+  APP_URL: z.url({ message: "must be a full URL such as https://tapes.example.com" }).optional(),
+  /** Trust X-Forwarded-For from a reverse proxy in front of the app (never set it without one). */
+  TRUST_PROXY: booleanFlag,
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class InvalidEnvironmentError extends Error {
+  constructor(issues: z.core.$ZodIssue[]) {
+    super(
+      "Invalid environment:\n" +
+        issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`).join("\n"),
+    );
+    this.name = "InvalidEnvironmentError";
+  }
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) throw new InvalidEnvironmentError(result.error.issues);
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

@@ -1,0 +1,6 @@
+import { backupReadProcedure, router } from "../trpc";
+import { catalogueSummary } from "./service";
+
+export const tapesRouter = router({
+  summary: backupReadProcedure.query(({ ctx }) => catalogueSummary(ctx.db)),
+});

@@ -1,0 +1,96 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z } from "zod";
+import type { AccessLevel, Role } from "../lib/users";
+import { BACKUP_MODULE, effectiveAccess } from "./access/rules";
+import type { Actor } from "./audit/service";
+import type { Auth } from "./auth/auth";
+import type { Db } from "./db";
+import { DomainError } from "./errors";
+
+export type Viewer = { id: string; name: string; email: string; role: Role; backupAccess: AccessLevel };
+
+export type Context = {
+  db: Db;
+  auth: Auth;
+  headers: Headers;
+  viewer: Viewer | null;
+  /** The caller's address as given by the app's own server (see scripts/serve.ts), for first-run checks. */
+  clientIp: string | null;
+};
+
+export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    include: { moduleAccess: { where: { module: BACKUP_MODULE } } },
+  });
+  if (!user?.active) return null;
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
+  };
+}
+
+export async function createContext({ db, auth, headers }: Pick<Context, "db" | "auth" | "headers">): Promise<Context> {
+  const session = await auth.api.getSession({ headers });
+  const viewer = session ? await loadViewer(db, session.user.id) : null;
+  const clientIp = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
+  return { db, auth, headers, viewer, clientIp };
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: cause instanceof z.ZodError ? z.flattenError(cause).fieldErrors : undefined,
+        field: cause instanceof DomainError ? cause.field : undefined,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+
+/** Domain errors become tRPC errors with the same code; anything else stays an internal error. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  const actor: Actor = { id: ctx.viewer.id, name: ctx.viewer.name };
+  return next({ ctx: { ...ctx, viewer: ctx.viewer, actor } });
+});
+
+/** Every active user can read the backup module; the procedure exists so reads say what they need. */
+export const backupReadProcedure = signedInProcedure;
+
+export const backupWriteProcedure = signedInProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.backupAccess !== "write") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "You have read-only access to Backup Monitor" });
+  }
+  return next();
+});
+
+export const adminProcedure = signedInProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can do this" });
+  }
+  return next();
+});

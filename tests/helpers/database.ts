@@ -1,0 +1,26 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A tar of a freshly migrated PGlite data directory, written once by the integration global setup. */
+    pgliteSnapshotPath: string | null;
+  }
+}
+
+/** Set to a postgres:// URL to run the integration tests on a real PostgreSQL server instead of PGlite. */
+export const testDatabaseUrl = () => process.env.TEST_DATABASE_URL?.trim() || undefined;
+
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+
+/** The SQL of every migration, oldest first: the same files `prisma migrate deploy` applies. */
+export function migrationSql(): { name: string; sql: string }[] {
+  return fs
+    .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => ({ name, sql: fs.readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8") }))
+    .filter(({ sql }) => sql.trim().length > 0);
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { inject } from "vitest";
+import { PrismaClient } from "../../generated/prisma/client";
+import type { Db } from "../../server/db";
+import { migrationSql, testDatabaseUrl } from "./database";
+
+export type TestDb = { db: Db; close: () => Promise<void>; kind: "pglite" | "postgres" };
+
+/**
+ * A database of its own for one test file, already migrated: a copy of the PGlite snapshot by default,
+ * or a new database on the TEST_DATABASE_URL server, dropped again by `close()`.
+ */
+export async function createTestDb(): Promise<TestDb> {
+  const serverUrl = testDatabaseUrl();
+  return serverUrl ? createPostgresDb(serverUrl) : createPgliteDb();
+}
+
+async function createPgliteDb(): Promise<TestDb> {
+  const snapshotPath = inject("pgliteSnapshotPath");
+  if (!snapshotPath) throw new Error("No PGlite snapshot: run the tests with `vitest --project integration`");
+  const pglite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(snapshotPath)]) });
+  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    db,
+    kind: "pglite",
+    async close() {
+      await db.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+export async function applyMigrations(client: pg.Client) {
+  for (const migration of migrationSql()) {
+    try {
+      await client.query(migration.sql);
+    } catch (error) {
+      throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+async function withClient<T>(connectionString: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createPostgresDb(serverUrl: string): Promise<TestDb> {
+  const name = `bm_test_${randomBytes(6).toString("hex")}`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const connectionString = url.toString();
+
+  await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  try {
+    await withClient(connectionString, applyMigrations);
+  } catch (error) {
+    await dropDatabase(serverUrl, name);
+    throw error;
+  }
+
+  const pool = new pg.Pool({ connectionString, max: 5 });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    db,
+    kind: "postgres",
+    async close() {
+      await db.$disconnect();
+      await pool.end();
+      await dropDatabase(serverUrl, name);
+    },
+  };
+}
+
+async function dropDatabase(serverUrl: string, name: string) {
+  await withClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+/**
+ * Empties every table (keeping the schema), so a test can start from a blank database without the cost
+ * of a new one. Restarts sequences too, though no test should rely on id values.
+ */
+export async function truncateAll(db: Db) {
+  const tables = await db.$queryRaw<{ tablename: string }[]>`
+    SELECT tablename::text AS tablename FROM pg_tables
+    WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  if (tables.length === 0) return;
+  const list = tables.map(({ tablename }) => `"public"."${tablename}"`).join(", ");
+  await db.$executeRawUnsafe(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
+}
