@@ -17,5 +17,10 @@ export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} 
 
 /** Prisma's unique-constraint violation, so services can turn it into a clear conflict. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+  if (typeof error !== "object" || error === null) return false;
+  if ((error as { code?: string }).code === "P2002") return true;
+  // The PGlite adapter passes PostgreSQL's own error through (a DriverAdapterError whose cause is
+  // { kind: "postgres", code: "23505" }) where adapter-pg maps it to Prisma's P2002.
+  const cause = (error as { cause?: { kind?: string; code?: string } }).cause;
+  return cause?.kind === "postgres" && cause.code === "23505";
 }

@@ -112,6 +112,7 @@ CREATE TABLE "app_setting" (
 CREATE TABLE "backup_tape_cartridge" (
     "id" TEXT NOT NULL,
     "barcode" TEXT NOT NULL,
+    "media_id" TEXT NOT NULL,
     "generation" INTEGER,
     "media_type" "MediaType" NOT NULL,
     "native_capacity_bytes" BIGINT,
@@ -232,6 +233,9 @@ CREATE UNIQUE INDEX "backup_tape_cartridge_barcode_key" ON "backup_tape_cartridg
 
 -- CreateIndex
 CREATE INDEX "backup_tape_cartridge_status_idx" ON "backup_tape_cartridge"("status");
+
+-- CreateIndex
+CREATE INDEX "backup_tape_cartridge_generation_idx" ON "backup_tape_cartridge"("generation");
 
 -- CreateIndex
 CREATE INDEX "backup_tape_cartridge_updated_at_idx" ON "backup_tape_cartridge"("updated_at");

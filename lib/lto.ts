@@ -1,0 +1,92 @@
+/**
+ * LTO cartridge labels (Code 39): six characters of volume serial, then a two-character media identifier.
+ * Capacities are native (uncompressed), in bytes.
+ */
+export type MediaType = "data" | "worm" | "cleaning";
+
+export type LtoLabel = {
+  barcode: string;
+  volumeSerial: string;
+  mediaId: string;
+  /** 1–10; null for cleaning cartridges, which are not tied to a generation. */
+  generation: number | null;
+  generationLabel: string | null;
+  mediaType: MediaType;
+  nativeCapacityBytes: bigint | null;
+};
+
+type Media = { generation: number; generationLabel: string; mediaType: MediaType; gb: number };
+
+const TB = 1000;
+const MEDIA: Record<string, Media> = {
+  L1: { generation: 1, generationLabel: "LTO-1", mediaType: "data", gb: 100 },
+  L2: { generation: 2, generationLabel: "LTO-2", mediaType: "data", gb: 200 },
+  L3: { generation: 3, generationLabel: "LTO-3", mediaType: "data", gb: 400 },
+  L4: { generation: 4, generationLabel: "LTO-4", mediaType: "data", gb: 800 },
+  L5: { generation: 5, generationLabel: "LTO-5", mediaType: "data", gb: 1.5 * TB },
+  L6: { generation: 6, generationLabel: "LTO-6", mediaType: "data", gb: 2.5 * TB },
+  L7: { generation: 7, generationLabel: "LTO-7", mediaType: "data", gb: 6 * TB },
+  M8: { generation: 7, generationLabel: "LTO-7 Type M (M8)", mediaType: "data", gb: 9 * TB },
+  L8: { generation: 8, generationLabel: "LTO-8", mediaType: "data", gb: 12 * TB },
+  L9: { generation: 9, generationLabel: "LTO-9", mediaType: "data", gb: 18 * TB },
+  LA: { generation: 10, generationLabel: "LTO-10", mediaType: "data", gb: 30 * TB },
+  PA: { generation: 10, generationLabel: "LTO-10 (40 TB)", mediaType: "data", gb: 40 * TB },
+  LT: { generation: 3, generationLabel: "LTO-3", mediaType: "worm", gb: 400 },
+  LU: { generation: 4, generationLabel: "LTO-4", mediaType: "worm", gb: 800 },
+  LV: { generation: 5, generationLabel: "LTO-5", mediaType: "worm", gb: 1.5 * TB },
+  LW: { generation: 6, generationLabel: "LTO-6", mediaType: "worm", gb: 2.5 * TB },
+  LX: { generation: 7, generationLabel: "LTO-7", mediaType: "worm", gb: 6 * TB },
+  LY: { generation: 8, generationLabel: "LTO-8", mediaType: "worm", gb: 12 * TB },
+  LZ: { generation: 9, generationLabel: "LTO-9", mediaType: "worm", gb: 18 * TB },
+};
+
+export const MEDIA_TYPE_LABEL: Record<MediaType, string> = { data: "Data", worm: "WORM", cleaning: "Cleaning" };
+
+/** Upper-cases and strips what scanners add: surrounding whitespace and Code 39 start/stop asterisks. */
+export function normaliseLabel(input: string): string {
+  return input.trim().replace(/^\*+|\*+$/g, "").trim().toUpperCase();
+}
+
+export type ParseResult = { ok: true; label: LtoLabel } | { ok: false; error: string };
+
+export function parseLtoLabel(input: string): ParseResult {
+  const barcode = normaliseLabel(input);
+  if (!barcode) return { ok: false, error: "Enter or scan a cartridge label, e.g. 000123L9" };
+  if (barcode.length !== 8) {
+    return {
+      ok: false,
+      error: `An LTO label has 8 characters (6 of volume serial, then a 2-character media identifier such as L9); "${barcode}" has ${barcode.length}`,
+    };
+  }
+  const volumeSerial = barcode.slice(0, 6);
+  const mediaId = barcode.slice(6);
+  if (!/^[A-Z0-9]{6}$/.test(volumeSerial)) {
+    return { ok: false, error: `The volume serial "${volumeSerial}" may contain only letters A–Z and digits 0–9` };
+  }
+  const cleaning = mediaId === "CU" || (volumeSerial.startsWith("CLN") && /^L[1-9]$/.test(mediaId));
+  if (cleaning) {
+    return {
+      ok: true,
+      label: { barcode, volumeSerial, mediaId, generation: null, generationLabel: null, mediaType: "cleaning", nativeCapacityBytes: null },
+    };
+  }
+  const media = MEDIA[mediaId];
+  if (!media) {
+    return {
+      ok: false,
+      error: `"${mediaId}" is not an LTO media identifier (L1–L9, LA, PA, M8 for data; LT–LZ for WORM; CU for cleaning)`,
+    };
+  }
+  return {
+    ok: true,
+    label: {
+      barcode,
+      volumeSerial,
+      mediaId,
+      generation: media.generation,
+      generationLabel: media.generationLabel,
+      mediaType: media.mediaType,
+      nativeCapacityBytes: BigInt(media.gb) * 1_000_000_000n,
+    },
+  };
+}
