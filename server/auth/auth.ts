@@ -8,6 +8,12 @@ import { getOrCreateSetting, randomSecret } from "../settings";
 
 export const SIGN_IN_LIMIT = { window: 60, max: 5 };
 
+function requestOrigin(request: Request) {
+  const url = new URL(request.url);
+  const protocol = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url.protocol.replace(":", "");
+  return `${protocol}://${request.headers.get("host") ?? url.host}`;
+}
+
 export type AuthOptions = { secret: string; baseURL?: string };
 
 export function createAuth(db: Db, options: AuthOptions) {
@@ -15,6 +21,10 @@ export function createAuth(db: Db, options: AuthOptions) {
     appName: "Backup Monitor",
     secret: options.secret,
     baseURL: options.baseURL,
+    // Without a configured public URL the app answers on whatever name or address users reach it by
+    // (localhost, the server's IP, a DNS name): accept exactly the request's own origin, which is what
+    // the cross-site request check needs.
+    trustedOrigins: options.baseURL ? [options.baseURL] : (request) => (request ? [requestOrigin(request)] : []),
     database: prismaAdapter(db, { provider: "postgresql" }),
     emailAndPassword: {
       enabled: true,
@@ -40,6 +50,9 @@ export function createAuth(db: Db, options: AuthOptions) {
     advanced: {
       database: { generateId: false },
       ipAddress: { ipAddressHeaders: ["x-forwarded-for"] },
+      // Secure cookies exactly when the public address is HTTPS (APP_URL); over plain HTTP on a LAN a
+      // Secure cookie would be dropped by the browser and nobody could sign in.
+      useSecureCookies: options.baseURL?.startsWith("https://") ?? false,
     },
     databaseHooks: {
       session: {

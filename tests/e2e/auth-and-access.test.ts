@@ -1,0 +1,140 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { externalAddress, launchBrowser, startApp, type RunningApp } from "./harness";
+
+const ADMIN = { name: "Ana Admin", email: "ana@example.com", password: "correct-horse-42" };
+const READER = { name: "Rita Reader", email: "rita@example.com", password: "battery-staple-77" };
+
+let app: RunningApp;
+let browser: Browser;
+let base: string;
+// The server must see the browser as another machine for the setup-code check; fall back to loopback
+// on a host without another address (the check is then covered by the integration tests).
+const remoteHost = externalAddress();
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  base = app.url(remoteHost ?? "localhost");
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** The page's own alerts, not Next.js's route announcer (which also has role=alert). */
+const alertText = (page: Page) => page.locator('[role="alert"]:not(#__next-route-announcer__)').first().textContent();
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+describe("signing in and access levels", () => {
+  let admin: Page;
+
+  test("a fresh install asks for the first administrator, with the setup code from the server log", async () => {
+    admin = await (await browser.newContext()).newPage();
+    await admin.goto(base);
+    await expect.poll(() => new URL(admin.url()).pathname).toBe("/setup");
+
+    await admin.getByLabel("Full name").fill(ADMIN.name);
+    await admin.getByLabel("Email").fill(ADMIN.email);
+    await admin.getByLabel("Password", { exact: true }).fill("short");
+    await admin.getByLabel("Repeat password").fill("short");
+    await admin.getByRole("button", { name: "Create administrator and sign in" }).click();
+    await expect.poll(() => admin.getByText("Password must be at least 12 characters").isVisible()).toBe(true);
+
+    await admin.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await admin.getByLabel("Repeat password").fill(ADMIN.password);
+    if (remoteHost) {
+      const code = app.logs().match(/setup code: ([A-Z0-9]{4}-[A-Z0-9]{4})/)?.[1];
+      expect(code).toBeDefined();
+      await admin.getByLabel("Setup code").fill("AAAA-AAAA");
+      await admin.getByRole("button", { name: "Create administrator and sign in" }).click();
+      await expect.poll(() => alertText(admin)).toContain("The setup code is not right");
+      await admin.getByLabel("Setup code").fill(code!);
+    }
+    await admin.getByRole("button", { name: "Create administrator and sign in" }).click();
+
+    await expect.poll(() => new URL(admin.url()).pathname, { timeout: 15_000 }).toBe("/backup");
+    await expect.poll(() => admin.getByTestId("viewer-name").textContent()).toBe(ADMIN.name);
+    expect(await admin.getByTestId("viewer-role").textContent()).toBe("Administrator");
+  });
+
+  test("sign out, a wrong password is refused, the right one signs in", async () => {
+    await admin.getByRole("button", { name: "Sign out" }).first().click();
+    await expect.poll(() => new URL(admin.url()).pathname).toBe("/sign-in");
+    await admin.goto(`${base}/backup`);
+    await expect.poll(() => new URL(admin.url()).pathname).toBe("/sign-in");
+
+    await signIn(admin, ADMIN.email, "not-the-password-1");
+    await expect.poll(() => alertText(admin)).toBe("Wrong email or password.");
+    expect(new URL(admin.url()).pathname).toBe("/sign-in");
+
+    await signIn(admin, ADMIN.email, ADMIN.password);
+    await expect.poll(() => new URL(admin.url()).pathname).toBe("/backup");
+    await expect.poll(() => admin.getByTestId("viewer-name").textContent()).toBe(ADMIN.name);
+  });
+
+  test("an administrator adds a user and sets them to read-only", async () => {
+    await admin.getByRole("link", { name: "Access" }).first().click();
+    await expect.poll(() => new URL(admin.url()).pathname).toBe("/manage/access");
+    await admin.getByRole("button", { name: "Add user" }).click();
+    await admin.getByLabel("Full name").fill(READER.name);
+    await admin.getByLabel("Email").fill(READER.email);
+    await admin.getByLabel("Role", { exact: true }).selectOption("courier");
+    await admin.getByLabel("Initial password").fill(READER.password);
+    await admin.getByRole("button", { name: "Add user" }).last().click();
+    await expect.poll(() => admin.getByRole("status").textContent()).toContain(`${READER.name} can now sign in`);
+
+    const access = admin.getByLabel(`Backup Monitor access of ${READER.name}`);
+    expect(await access.inputValue()).toBe("write");
+    await access.selectOption("read");
+    await expect.poll(() => admin.getByRole("status").textContent()).toContain("now has read-only access");
+    await admin.reload();
+    expect(await admin.getByLabel(`Backup Monitor access of ${READER.name}`).inputValue()).toBe("read");
+  });
+
+  test("the administrator can register a cartridge", async () => {
+    await admin.goto(`${base}/backup`);
+    await admin.getByRole("link", { name: "Register tape cartridge" }).click();
+    await admin.getByLabel("Barcode label").fill("000123l9");
+    await expect.poll(() => admin.getByTestId("label-preview").textContent()).toContain("LTO-9");
+    await admin.getByRole("button", { name: "Register cartridge" }).click();
+    await expect.poll(() => admin.getByRole("status").textContent()).toContain("Cartridge 000123L9 registered");
+    expect(await admin.getByTestId("metric-tapes").textContent()).toBe("1");
+  });
+
+  test("the read-only user sees no write controls and is refused by write procedures", async () => {
+    const reader = await (await browser.newContext()).newPage();
+    await signIn(reader, READER.email, READER.password);
+    await expect.poll(() => new URL(reader.url()).pathname).toBe("/backup");
+    expect(await reader.getByTestId("viewer-role").textContent()).toBe("Courier · read-only");
+    expect(await reader.getByText("000123L9").count()).toBe(1);
+    expect(await reader.getByRole("link", { name: "Register tape cartridge" }).count()).toBe(0);
+    expect(await reader.getByTestId("quick-actions").count()).toBe(0);
+    expect(await reader.getByRole("link", { name: "Access" }).count()).toBe(0);
+
+    await reader.goto(`${base}/backup/tapes/new`);
+    expect(await alertText(reader)).toContain("read-only access");
+    expect(await reader.getByLabel("Barcode label").count()).toBe(0);
+
+    const response = await reader.evaluate(async () => {
+      const res = await fetch("/api/trpc/tapes.register", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { barcode: "000999L9" } }),
+      });
+      return { status: res.status, body: await res.json() };
+    });
+    expect(response.status).toBe(403);
+    expect(response.body.error.json.data.code).toBe("FORBIDDEN");
+
+    await reader.goto(`${base}/backup`);
+    expect(await reader.getByTestId("metric-tapes").textContent()).toBe("1");
+    expect(await reader.getByText("000999L9").count()).toBe(0);
+  });
+});
