@@ -40,3 +40,76 @@ export const registerTapeSchema = z.object({
   notes: z.string().trim().max(2000, "Notes must be at most 2,000 characters").optional(),
 });
 export type RegisterTapeInput = z.input<typeof registerTapeSchema>;
+
+export const LOCATION_KINDS = ["on_site", "in_transit", "off_site"] as const;
+export const LOCATION_KIND_LABEL: Record<(typeof LOCATION_KINDS)[number], string> = {
+  on_site: "On site",
+  in_transit: "In transit",
+  off_site: "Off site",
+};
+
+export const updateTapeSchema = registerTapeSchema.omit({ barcode: true }).extend({
+  status: z.enum([...TAPE_STATUSES, "destroyed"], { message: "Choose a valid status" }),
+});
+
+export const TAPE_SORTS = ["barcode", "createdAt", "updatedAt"] as const;
+
+export const tapeListSchema = z.object({
+  search: z.string().trim().max(64, "Search at most 64 characters").optional(),
+  status: z.enum([...TAPE_STATUSES, "destroyed"]).optional(),
+  locationKind: z.enum([...LOCATION_KINDS, "none"]).optional(),
+  generation: z.number().int().min(1).max(10).optional(),
+  tag: z.string().trim().toLowerCase().max(40).optional(),
+  sort: z.enum(TAPE_SORTS).default("barcode"),
+  direction: z.enum(["asc", "desc"]).default("asc"),
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(200).default(25),
+});
+export type TapeListInput = z.input<typeof tapeListSchema>;
+export type TapeListFilters = z.output<typeof tapeListSchema>;
+
+const optionalText = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} must be at most ${max} characters`)
+    .optional()
+    .transform((value) => value || null);
+
+/** A moment an event happened: not more than a day in the future (device clocks drift), not before 1990. */
+export const occurredAtSchema = z.coerce
+  .date({ message: "Enter a valid date and time" })
+  .refine((date) => date.getTime() <= Date.now() + 86_400_000, "The time cannot be in the future")
+  .refine((date) => date.getUTCFullYear() >= 1990, "The time is too far in the past");
+
+export const logLocationSchema = z.object({
+  tapeId: z.uuid({ message: "Unknown cartridge" }),
+  kind: z.enum(LOCATION_KINDS, { message: "Choose on site, in transit or off site" }),
+  site: optionalText(120, "Site"),
+  shelf: optionalText(60, "Shelf"),
+  locker: optionalText(60, "Locker"),
+  slot: optionalText(60, "Slot"),
+  custodian: optionalText(120, "Custodian"),
+  serviceProvider: optionalText(120, "Service provider"),
+  occurredAt: occurredAtSchema.optional(),
+});
+export type LogLocationInput = z.output<typeof logLocationSchema>;
+
+const MAX_SIGNATURE_CHARS = 300_000;
+
+export const recordCustodySchema = z.object({
+  tapeId: z.uuid({ message: "Unknown cartridge" }),
+  fromParty: z.string().trim().min(1, "Enter who handed the cartridge over").max(120, "From must be at most 120 characters"),
+  toParty: z.string().trim().min(1, "Enter who received the cartridge").max(120, "To must be at most 120 characters"),
+  signerName: z.string().trim().min(1, "Enter the name of the person signing").max(120, "Signer name must be at most 120 characters"),
+  signature: z
+    .string()
+    .max(MAX_SIGNATURE_CHARS, "The signature image is too large")
+    .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/, "The signature must be a PNG image")
+    .optional(),
+  containerId: optionalText(60, "Container"),
+  sealNumber: optionalText(60, "Seal number"),
+  notes: optionalText(2000, "Notes"),
+  occurredAt: occurredAtSchema.optional(),
+});
+export type RecordCustodyInput = z.output<typeof recordCustodySchema>;

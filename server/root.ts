@@ -1,6 +1,8 @@
 import { accessRouter } from "./access/router";
 import { auditRouter } from "./audit/router";
+import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
+import { locationsRouter } from "./locations/router";
 import { setupRouter } from "./setup/router";
 import { tapesRouter } from "./tapes/router";
 import { router } from "./trpc";
@@ -10,6 +12,8 @@ export const appRouter = router({
   access: accessRouter,
   tapes: tapesRouter,
   jobs: jobsRouter,
+  locations: locationsRouter,
+  custody: custodyRouter,
   audit: auditRouter,
 });
 

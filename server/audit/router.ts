@@ -1,3 +1,32 @@
-import { router } from "../trpc";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { AUDIT_ENTITY_TYPES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../../lib/audit";
+import { backupReadProcedure, router } from "../trpc";
+import { listAudit } from "./service";
 
-export const auditRouter = router({});
+const limitMessage = `The limit must be a whole number from 1 to ${AUDIT_PAGE_MAX}`;
+
+const auditListSchema = z.object({
+  entityType: z.enum(AUDIT_ENTITY_TYPES, { message: `The entity type must be one of ${AUDIT_ENTITY_TYPES.join(", ")}` }),
+  entityId: z.string().min(1, "The entity id is missing").max(100, "The entity id must be at most 100 characters"),
+  // At most 18 digits, so any cursor that passes fits PostgreSQL's bigint.
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,17}$/, "The cursor must be a nextCursor value from a previous page")
+    .nullish(),
+  limit: z
+    .number({ message: limitMessage })
+    .int(limitMessage)
+    .min(1, limitMessage)
+    .max(AUDIT_PAGE_MAX, limitMessage)
+    .default(AUDIT_PAGE_DEFAULT),
+});
+
+export const auditRouter = router({
+  list: backupReadProcedure.input(auditListSchema).query(({ ctx, input }) => {
+    if (input.entityType === "user" && ctx.viewer.role !== "admin") {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can see the history of user accounts" });
+    }
+    return listAudit(ctx.db, input);
+  }),
+});

@@ -1,8 +1,8 @@
 import type { Prisma } from "../../generated/prisma/client";
-import type { Tx } from "../db";
+import type { AuditChanges, AuditEntityType } from "../../lib/audit";
+import type { Db, Tx } from "../db";
 
 export type Actor = { id: string | null; name: string };
-export type AuditEntityType = "tape" | "job" | "location" | "custody" | "user";
 export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
 export type Changes = Record<string, FieldChange>;
 
@@ -50,4 +50,41 @@ export async function recordAudit(tx: Tx, entry: AuditEntry) {
       actorName: entry.actor.name,
     },
   });
+}
+
+export type AuditItem = { id: string; action: string; changes: AuditChanges; actor: Actor; at: Date };
+export type AuditPage = { items: AuditItem[]; nextCursor: string | null };
+
+export type AuditQuery = {
+  entityType: AuditEntityType;
+  entityId: string;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null;
+  limit: number;
+};
+
+/**
+ * One page of an entity's history, newest first. The cursor is the id of the last entry shown: ids only
+ * grow, so every page is one range of the (entity_type, entity_id, id) index however long the history
+ * is, and entries written while someone pages do not shift what the next page holds.
+ */
+export async function listAudit(db: Db, { entityType, entityId, cursor, limit }: AuditQuery): Promise<AuditPage> {
+  const rows = await db.backupAuditLog.findMany({
+    where: { entityType, entityId, ...(cursor ? { id: { lt: BigInt(cursor) } } : {}) },
+    orderBy: { id: "desc" },
+    // One row more than asked tells whether an older page exists without a second query.
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((row) => ({
+      id: row.id.toString(),
+      action: row.action,
+      // Only recordAudit writes this column, always in this shape.
+      changes: row.changes as AuditChanges,
+      actor: { id: row.actorId, name: row.actorName },
+      at: row.createdAt,
+    })),
+    nextCursor: rows.length > limit ? page.at(-1)!.id.toString() : null,
+  };
 }

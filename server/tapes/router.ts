@@ -1,11 +1,40 @@
-import { registerTapeSchema } from "../../lib/tapes";
+import { z } from "zod";
+import { registerTapeSchema, tapeListSchema, updateTapeSchema } from "../../lib/tapes";
 import { backupReadProcedure, backupWriteProcedure, router } from "../trpc";
-import { catalogueSummary, recentTapes, registerTape } from "./service";
+import {
+  catalogueSummary,
+  deleteTape,
+  findTapeByBarcode,
+  getTape,
+  listTapes,
+  registerTape,
+  searchTapes,
+  tapeDeletePreview,
+  updateTape,
+} from "./service";
+
+const tapeId = z.uuid({ message: "Unknown cartridge" });
 
 export const tapesRouter = router({
   summary: backupReadProcedure.query(({ ctx }) => catalogueSummary(ctx.db)),
-  recent: backupReadProcedure.query(({ ctx }) => recentTapes(ctx.db)),
+  list: backupReadProcedure.input(tapeListSchema).query(({ ctx, input }) => listTapes(ctx.db, input)),
+  search: backupReadProcedure
+    .input(z.object({ query: z.string().trim().max(64), limit: z.number().int().min(1).max(50).default(10) }))
+    .query(({ ctx, input }) => searchTapes(ctx.db, input.query, input.limit)),
+  byBarcode: backupReadProcedure
+    .input(z.object({ barcode: z.string().max(64) }))
+    .query(({ ctx, input }) => findTapeByBarcode(ctx.db, input.barcode)),
+  get: backupReadProcedure.input(z.object({ id: tapeId })).query(({ ctx, input }) => getTape(ctx.db, input.id)),
   register: backupWriteProcedure
     .input(registerTapeSchema)
     .mutation(({ ctx, input }) => registerTape(ctx.db, ctx.actor, input)),
+  update: backupWriteProcedure
+    .input(z.object({ id: tapeId, data: updateTapeSchema }))
+    .mutation(({ ctx, input }) => updateTape(ctx.db, ctx.actor, input.id, input.data)),
+  deletePreview: backupReadProcedure
+    .input(z.object({ id: tapeId }))
+    .query(({ ctx, input }) => tapeDeletePreview(ctx.db, input.id)),
+  delete: backupWriteProcedure
+    .input(z.object({ id: tapeId }))
+    .mutation(({ ctx, input }) => deleteTape(ctx.db, ctx.actor, input.id)),
 });

@@ -1,8 +1,11 @@
 import type { z } from "zod";
-import type { registerTapeSchema } from "../../lib/tapes";
+import type { Prisma } from "../../generated/prisma/client";
+import { normaliseLabel } from "../../lib/lto";
+import type { registerTapeSchema, TapeListFilters, updateTapeSchema } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db } from "../db";
-import { DomainError, isUniqueViolation } from "../errors";
+import { DomainError, isUniqueViolation, notFound } from "../errors";
+import { afterCursor, pageOf } from "../pagination";
 
 export const AUDITED_TAPE_FIELDS = [
   "barcode",
@@ -15,21 +18,136 @@ export const AUDITED_TAPE_FIELDS = [
   "notes",
 ] as const;
 
-export async function catalogueSummary(db: Db) {
-  const [tapes, jobs, byStatus] = await Promise.all([
+const EXPIRING_WINDOW_DAYS = 30;
+
+/** Cartridges whose data expires in the window: a job on them expires in it and none expires later. */
+async function countExpiringSoon(db: Db, now: Date) {
+  const until = new Date(now.getTime() + EXPIRING_WINDOW_DAYS * 86_400_000);
+  const [row] = await db.$queryRaw<[{ count: bigint }]>`
+    SELECT count(DISTINCT jt.tape_id) AS count
+    FROM backup_job j
+    JOIN backup_job_tape jt ON jt.job_id = j.id
+    WHERE j.expires_at >= ${now} AND j.expires_at < ${until}
+      AND NOT EXISTS (
+        SELECT 1 FROM backup_job_tape jt2 JOIN backup_job j2 ON j2.id = jt2.job_id
+        WHERE jt2.tape_id = jt.tape_id AND j2.expires_at >= ${until}
+      )`;
+  return Number(row.count);
+}
+
+export async function catalogueSummary(db: Db, now = new Date()) {
+  const [tapes, jobs, byStatus, byLocation, expiringSoon] = await Promise.all([
     db.backupTapeCartridge.count(),
     db.backupJob.count(),
     db.backupTapeCartridge.groupBy({ by: ["status"], _count: { _all: true } }),
+    db.backupTapeLocation.groupBy({ by: ["kind"], where: { isCurrent: true }, _count: { _all: true } }),
+    countExpiringSoon(db, now),
   ]);
+  const located = byLocation.reduce((sum, row) => sum + row._count._all, 0);
   return {
     tapes,
     jobs,
-    byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count._all])),
+    byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,
+    byLocation: {
+      ...(Object.fromEntries(byLocation.map((row) => [row.kind, row._count._all])) as Partial<Record<string, number>>),
+      none: tapes - located,
+    },
+    expiringSoon,
+    expiringWindowDays: EXPIRING_WINDOW_DAYS,
   };
 }
 
-export function recentTapes(db: Db, take = 10) {
-  return db.backupTapeCartridge.findMany({ orderBy: { createdAt: "desc" }, take });
+function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInput {
+  const where: Prisma.BackupTapeCartridgeWhereInput = {};
+  if (filters.search) where.barcode = { contains: normaliseLabel(filters.search) };
+  if (filters.status) where.status = filters.status;
+  if (filters.generation) where.generation = filters.generation;
+  if (filters.tag) where.tags = { has: filters.tag };
+  if (filters.locationKind === "none") where.locations = { none: { isCurrent: true } };
+  else if (filters.locationKind) where.locations = { some: { isCurrent: true, kind: filters.locationKind } };
+  return where;
+}
+
+/** The latest expiry among the jobs on each cartridge: when its data may be overwritten. */
+async function effectiveExpiries(db: Db, tapeIds: string[]) {
+  if (tapeIds.length === 0) return new Map<string, Date>();
+  const rows = await db.$queryRaw<{ tape_id: string; expires_at: Date }[]>`
+    SELECT jt.tape_id, max(j.expires_at) AS expires_at
+    FROM backup_job_tape jt JOIN backup_job j ON j.id = jt.job_id
+    WHERE jt.tape_id = ANY(${tapeIds}::text[])
+    GROUP BY jt.tape_id`;
+  return new Map(rows.map((row) => [row.tape_id, row.expires_at]));
+}
+
+export async function listTapes(db: Db, filters: TapeListFilters) {
+  const { sort, direction, limit } = filters;
+  const rows = await db.backupTapeCartridge.findMany({
+    where: { AND: [tapeWhere(filters), afterCursor(sort, direction, filters.cursor)] },
+    orderBy: [{ [sort]: direction }, { id: direction }],
+    take: limit + 1,
+    include: { locations: { where: { isCurrent: true }, take: 1 } },
+  });
+  const page = pageOf(rows, limit, (row) => row[sort]);
+  const expiries = await effectiveExpiries(db, page.items.map((tape) => tape.id));
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map(({ locations, ...tape }) => ({
+      ...tape,
+      currentLocation: locations[0] ?? null,
+      expiresAt: expiries.get(tape.id) ?? null,
+    })),
+  };
+}
+
+/** Every cartridge matching the filters, page by page, for exports of any size. */
+export async function* allTapes(db: Db, filters: Omit<TapeListFilters, "cursor" | "limit">) {
+  let cursor: string | undefined;
+  do {
+    const page = await listTapes(db, { ...filters, cursor, limit: 200 });
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+export function searchTapes(db: Db, query: string, limit: number) {
+  const text = normaliseLabel(query);
+  return db.backupTapeCartridge.findMany({
+    where: { barcode: { startsWith: text } },
+    orderBy: { barcode: "asc" },
+    take: limit,
+    select: { id: true, barcode: true, status: true, generation: true, mediaType: true },
+  });
+}
+
+export function findTapeByBarcode(db: Db, barcode: string) {
+  return db.backupTapeCartridge.findUnique({
+    where: { barcode: normaliseLabel(barcode) },
+    select: { id: true, barcode: true, status: true },
+  });
+}
+
+export async function getTape(db: Db, id: string) {
+  const tape = await db.backupTapeCartridge.findUnique({
+    where: { id },
+    include: {
+      locations: { orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] },
+      custodyEvents: { orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] },
+      jobs: {
+        include: { job: { select: { id: true, name: true, jobDate: true, expiresAt: true, _count: { select: { tapes: true } } } } },
+        orderBy: { job: { jobDate: "desc" } },
+      },
+    },
+  });
+  if (!tape) throw notFound("The cartridge");
+  const expiresAt = tape.jobs.reduce<Date | null>(
+    (latest, link) => (!latest || link.job.expiresAt > latest ? link.job.expiresAt : latest),
+    null,
+  );
+  return {
+    ...tape,
+    currentLocation: tape.locations.find((location) => location.isCurrent) ?? null,
+    expiresAt,
+  };
 }
 
 export async function registerTape(db: Db, actor: Actor, input: z.output<typeof registerTapeSchema>) {
@@ -63,4 +181,61 @@ export async function registerTape(db: Db, actor: Actor, input: z.output<typeof 
     }
     throw error;
   }
+}
+
+export async function updateTape(db: Db, actor: Actor, id: string, input: z.output<typeof updateTapeSchema>) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.backupTapeCartridge.findUnique({ where: { id } });
+    if (!before) throw notFound("The cartridge");
+    const after = await tx.backupTapeCartridge.update({
+      where: { id },
+      data: {
+        status: input.status,
+        tags: input.tags,
+        notes: input.notes || null,
+        ...(input.nativeCapacityBytes !== undefined && { nativeCapacityBytes: input.nativeCapacityBytes }),
+      },
+    });
+    const changes = diffFields(before, after, AUDITED_TAPE_FIELDS);
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(tx, { entityType: "tape", entityId: id, action: "update", changes, actor });
+    }
+    return after;
+  });
+}
+
+/** What a delete of this cartridge would remove with it, for the confirmation dialog. */
+export async function tapeDeletePreview(db: Db, id: string) {
+  const tape = await db.backupTapeCartridge.findUnique({
+    where: { id },
+    select: { barcode: true, _count: { select: { locations: true, custodyEvents: true, jobs: true } } },
+  });
+  if (!tape) throw notFound("The cartridge");
+  return {
+    barcode: tape.barcode,
+    locations: tape._count.locations,
+    custodyEvents: tape._count.custodyEvents,
+    jobLinks: tape._count.jobs,
+  };
+}
+
+/** Removes the cartridge with its locations, custody events and job links (database cascade); the audit entries stay. */
+export async function deleteTape(db: Db, actor: Actor, id: string) {
+  return db.$transaction(async (tx) => {
+    const tape = await tx.backupTapeCartridge.findUnique({
+      where: { id },
+      include: { _count: { select: { locations: true, custodyEvents: true, jobs: true } } },
+    });
+    if (!tape) throw notFound("The cartridge");
+    await tx.backupTapeCartridge.delete({ where: { id } });
+    const removed = { locations: tape._count.locations, custodyEvents: tape._count.custodyEvents, jobLinks: tape._count.jobs };
+    await recordAudit(tx, {
+      entityType: "tape",
+      entityId: id,
+      action: "delete",
+      changes: { ...diffFields(tape, null, AUDITED_TAPE_FIELDS), removed: { from: removed, to: null } },
+      actor,
+    });
+    return { barcode: tape.barcode, ...removed };
+  });
 }

@@ -232,10 +232,13 @@ CREATE UNIQUE INDEX "app_rate_limit_key_key" ON "app_rate_limit"("key");
 CREATE UNIQUE INDEX "backup_tape_cartridge_barcode_key" ON "backup_tape_cartridge"("barcode");
 
 -- CreateIndex
-CREATE INDEX "backup_tape_cartridge_status_idx" ON "backup_tape_cartridge"("status");
+CREATE INDEX "backup_tape_cartridge_status_barcode_idx" ON "backup_tape_cartridge"("status", "barcode");
 
 -- CreateIndex
-CREATE INDEX "backup_tape_cartridge_generation_idx" ON "backup_tape_cartridge"("generation");
+CREATE INDEX "backup_tape_cartridge_generation_barcode_idx" ON "backup_tape_cartridge"("generation", "barcode");
+
+-- CreateIndex
+CREATE INDEX "backup_tape_cartridge_tags_idx" ON "backup_tape_cartridge" USING GIN ("tags");
 
 -- CreateIndex
 CREATE INDEX "backup_tape_cartridge_updated_at_idx" ON "backup_tape_cartridge"("updated_at");
@@ -296,3 +299,6 @@ CREATE UNIQUE INDEX "backup_tape_location_one_current" ON "backup_tape_location"
 ALTER TABLE "backup_job" ADD CONSTRAINT "backup_job_retention_days_check" CHECK ("retention_days" >= 0);
 ALTER TABLE "backup_job" ADD CONSTRAINT "backup_job_totals_check" CHECK ("total_files" >= 0 AND "total_bytes" >= 0);
 ALTER TABLE "backup_job_tape" ADD CONSTRAINT "backup_job_tape_position_check" CHECK ("position" >= 1);
+
+-- Counting cartridges per current location kind reads only current rows.
+CREATE INDEX "backup_tape_location_current_kind" ON "backup_tape_location"("kind") WHERE "is_current";

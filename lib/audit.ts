@@ -1,0 +1,14 @@
+/** Entities of the backup module: every user who can read the module may see their history. */
+export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody"] as const;
+export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
+
+/** User accounts too, whose history (roles, access, deactivation) only administrators may see. */
+export const AUDIT_ENTITY_TYPES = [...BACKUP_ENTITY_TYPES, "user"] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+export const AUDIT_PAGE_MAX = 100;
+export const AUDIT_PAGE_DEFAULT = 20;
+
+/** A recorded value: what JSON can hold (dates as ISO strings, bigints as decimal strings). */
+export type AuditValue = string | number | boolean | null | AuditValue[] | { [key: string]: AuditValue };
+export type AuditChanges = Record<string, { from: AuditValue; to: AuditValue }>;

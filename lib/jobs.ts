@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+export const VERIFICATIONS = ["passed", "failed", "partial", "not_verified"] as const;
+export type Verification = (typeof VERIFICATIONS)[number];
+export const VERIFICATION_LABEL: Record<Verification, string> = {
+  passed: "Passed",
+  failed: "Failed",
+  partial: "Partial",
+  not_verified: "Not verified",
+};
+
+export const MAX_RETENTION_DAYS = 36_500;
+export const MAX_SPAN_TAPES = 500;
+export const DUPLICATE_TAPE_MESSAGE = "A cartridge can appear only once in a job's span";
+// PostgreSQL BIGINT's upper bound: anything larger cannot be stored.
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const DAY_MS = 86_400_000;
+
+/** Retention counts whole days from the job date; UTC days have no DST gaps, so this is exact. */
+export function expiryFor(jobDate: Date, retentionDays: number): Date {
+  return new Date(jobDate.getTime() + retentionDays * DAY_MS);
+}
+
+// Job dates are calendar dates stored at UTC midnight; formatting in UTC keeps server and browser in agreement.
+const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
+export function formatJobDate(date: Date): string {
+  return dateFormat.format(date);
+}
+
+/** The value of an `<input type="date">` for a stored job date. */
+export function toDateInput(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** A `<input type="date">` value as the UTC midnight it stands for, or null when it is not a date. */
+export function fromDateInput(value: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const date = new Date(`${value}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export const SIZE_UNITS = ["KB", "MB", "GB", "TB", "PB"] as const;
+export type SizeUnit = (typeof SIZE_UNITS)[number];
+const UNIT_DIGITS: Record<SizeUnit, number> = { KB: 3, MB: 6, GB: 9, TB: 12, PB: 15 };
+
+/**
+ * A decimal size such as "1.5" TB in bytes, computed on the digits so no floating-point rounding creeps in
+ * (1.1 TB is exactly 1,100,000,000,000 bytes).
+ */
+export function sizeToBytes(amount: string, unit: SizeUnit): { ok: true; bytes: bigint } | { ok: false; error: string } {
+  const match = /^(\d*)(?:\.(\d*))?$/.exec(amount.trim());
+  const whole = match?.[1] ?? "";
+  const fraction = match?.[2] ?? "";
+  if (!match || whole + fraction === "") return { ok: false, error: `Enter the size as a number of ${unit}, e.g. 1.5` };
+  const digits = UNIT_DIGITS[unit];
+  if (fraction.replace(/0+$/, "").length > digits) return { ok: false, error: `The size is smaller than one byte; use a smaller unit than ${unit}` };
+  return { ok: true, bytes: BigInt(whole + fraction.padEnd(digits, "0").slice(0, digits)) };
+}
+
+/** Bytes as the largest unit that keeps the amount at 1 or more, written exactly, for editing. */
+export function bytesToSize(bytes: bigint): { amount: string; unit: SizeUnit } {
+  const unit = [...SIZE_UNITS].reverse().find((candidate) => bytes >= 10n ** BigInt(UNIT_DIGITS[candidate])) ?? "KB";
+  const text = bytes.toString().padStart(UNIT_DIGITS[unit] + 1, "0");
+  const whole = text.slice(0, -UNIT_DIGITS[unit]);
+  const fraction = text.slice(-UNIT_DIGITS[unit]).replace(/0+$/, "");
+  return { amount: fraction ? `${whole}.${fraction}` : whole, unit };
+}
+
+const optionalText = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} must be at most ${max.toLocaleString("en")} characters`)
+    .optional()
+    .transform((value) => value || null);
+
+const count = (what: string) =>
+  z
+    .bigint({ message: `${what} must be a whole number` })
+    .min(0n, `${what} cannot be negative`)
+    .max(MAX_BIGINT, `${what} is too large`);
+
+export const jobIdSchema = z.uuid({ message: "Unknown backup job" });
+export const jobRefSchema = z.object({ id: jobIdSchema });
+
+/** The cartridges a job was written to, first to last. */
+export const spanSchema = z
+  .array(z.uuid({ message: "Unknown cartridge" }), { message: "Choose the job's cartridges" })
+  .max(MAX_SPAN_TAPES, `A job can span at most ${MAX_SPAN_TAPES} cartridges`)
+  .refine((ids) => new Set(ids).size === ids.length, DUPLICATE_TAPE_MESSAGE);
+
+export const jobFieldsSchema = z.object({
+  name: z.string().trim().min(1, "Enter the job's name").max(200, "The name must be at most 200 characters"),
+  jobDate: z.coerce
+    .date({ message: "Enter the job date" })
+    .refine((date) => date.getUTCFullYear() >= 1970 && date.getUTCFullYear() <= 2999, "The job date must be between 1970 and 2999"),
+  retentionDays: z
+    .number({ message: "Enter the retention in days" })
+    .int("Retention must be a whole number of days")
+    .min(0, "Retention cannot be negative")
+    .max(MAX_RETENTION_DAYS, `Retention must be at most ${MAX_RETENTION_DAYS.toLocaleString("en")} days (100 years)`),
+  totalFiles: count("Total files").default(0n),
+  totalBytes: count("Total size").default(0n),
+  verification: z
+    .enum(VERIFICATIONS, { message: "Choose a verification result: passed, failed, partial or not verified" })
+    .default("not_verified"),
+  sourceSystem: optionalText(200, "Source system"),
+  technician: optionalText(120, "Technician"),
+  notes: optionalText(2000, "Notes"),
+});
+
+export const createJobSchema = jobFieldsSchema.extend({ tapeIds: spanSchema.default([]) });
+export type CreateJobInput = z.input<typeof createJobSchema>;
+
+/** Replaces every field and the span at once, as the edit form submits them. */
+export const updateJobSchema = jobFieldsSchema.extend({ id: jobIdSchema, tapeIds: spanSchema });
+
+export const setSpanSchema = z.object({ jobId: jobIdSchema, tapeIds: spanSchema });
+
+export const JOB_SORTS = ["jobDate", "expiresAt", "name"] as const;
+export type JobSort = (typeof JOB_SORTS)[number];
+
+export const listJobsSchema = z.object({
+  search: z.string().trim().max(200, "Search at most 200 characters").optional(),
+  sort: z.enum(JOB_SORTS, { message: "Sort by job date, expiry or name" }).default("jobDate"),
+  direction: z.enum(["asc", "desc"], { message: "Sort ascending or descending" }).default("desc"),
+  cursor: z.string().max(1000, "The page cursor is not valid").optional(),
+  limit: z.number().int().min(1, "Ask for at least one job").max(500, "Ask for at most 500 jobs a page").default(50),
+});
+export type ListJobsOptions = z.output<typeof listJobsSchema>;
