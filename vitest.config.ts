@@ -6,6 +6,8 @@ const root = path.resolve(__dirname);
 export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
+    // Failed sign-ins are the point of some integration tests; better-auth warns about each one.
+    onConsoleLog: (log) => !/Better Auth\]:.*(Invalid password|User not found)/.test(log),
     projects: [
       {
         extends: true,
@@ -35,7 +37,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 300_000,
-          // One built app and one browser at a time: the files share a server and a port range.
+          // Each file starts the built app and a browser; one at a time keeps them from competing for ports and CPU.
           fileParallelism: false,
         },
       },

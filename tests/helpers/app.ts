@@ -69,8 +69,19 @@ export async function callerFor(db: Db, auth: Auth, headers: Headers = requestHe
 
 export type Caller = Awaited<ReturnType<typeof callerFor>>;
 
+/** What the browser receives for a failed call, as shaped by the router's error formatter. */
+export type ClientErrorShape = {
+  message: string;
+  data: {
+    code: string;
+    httpStatus: number;
+    fieldErrors?: Record<string, string[] | undefined>;
+    field?: string;
+  };
+};
+
 /** Runs a call expected to fail and returns the error exactly as a browser would receive it. */
-export async function clientError(call: Promise<unknown>) {
+export async function clientError(call: Promise<unknown>): Promise<ClientErrorShape> {
   try {
     await call;
   } catch (error) {

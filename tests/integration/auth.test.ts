@@ -85,6 +85,7 @@ describe("signing in", () => {
 
     await admin.caller.access.setActive({ userId: staff.user.id, active: false });
 
+    expect(await app.db.session.count({ where: { userId: staff.user.id } })).toBe(0);
     const sameCookie = await callerFor(app.db, app.auth, staff.headers);
     await expect(sameCookie.access.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     expect(await apiError(signIn(app.auth, staff.user.email, staff.user.password))).toMatchObject({ statusCode: 403 });

@@ -1,0 +1,71 @@
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { InvalidEnvironmentError, parseEnv } from "../../server/env";
+
+/** An environment holding only these variables. */
+const only = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
+
+/** The message a bad environment produces, which an operator reads in the server's log. */
+function envError(vars: Record<string, string>): string {
+  try {
+    parseEnv(only(vars));
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidEnvironmentError);
+    return (error as Error).message;
+  }
+  throw new Error("Expected the environment to be rejected");
+}
+
+describe("parseEnv", () => {
+  test("an empty environment runs on the embedded database on port 3000", () => {
+    expect(parseEnv(only({}))).toEqual({
+      DATABASE_URL: { kind: "pglite", dataDir: path.resolve("./data/pglite") },
+      PORT: 3000,
+      HOSTNAME: "0.0.0.0",
+      TRUST_PROXY: false,
+    });
+  });
+
+  test("reads a full production environment", () => {
+    const env = parseEnv(
+      only({
+        DATABASE_URL: "postgres://app:secret@db.internal:5432/backup",
+        PORT: "8080",
+        HOSTNAME: "127.0.0.1",
+        AUTH_SECRET: "x".repeat(32),
+        APP_URL: "https://tapes.example.com",
+        TRUST_PROXY: "1",
+      }),
+    );
+    expect(env).toMatchObject({
+      DATABASE_URL: { kind: "postgres", url: "postgres://app:secret@db.internal:5432/backup" },
+      PORT: 8080,
+      TRUST_PROXY: true,
+    });
+  });
+
+  test.each([["abc"], ["0"], ["65536"], ["80.5"]])("PORT=%s is rejected by name", (port) => {
+    expect(envError({ PORT: port })).toMatch(/^\s*PORT: /m);
+  });
+
+  test.each([["mysql://localhost/db"], ["pglite:"], ["/var/lib/data"]])("DATABASE_URL=%s is rejected by name", (url) => {
+    const message = envError({ DATABASE_URL: url });
+    expect(message).toMatch(/^\s*DATABASE_URL: /m);
+    expect(message).toContain("pglite:");
+  });
+
+  test("every invalid variable is reported at once", () => {
+    const message = envError({ PORT: "nope", AUTH_SECRET: "short", APP_URL: "tapes", TRUST_PROXY: "yes" });
+    for (const name of ["PORT", "AUTH_SECRET", "APP_URL", "TRUST_PROXY"]) expect(message).toMatch(new RegExp(`^\\s*${name}: `, "m"));
+    expect(message).toContain("at least 32 characters");
+  });
+
+  test.each([
+    ["1", true],
+    ["true", true],
+    ["0", false],
+    ["false", false],
+  ])("TRUST_PROXY=%s means %s", (value, expected) => {
+    expect(parseEnv(only({ TRUST_PROXY: value })).TRUST_PROXY).toBe(expected);
+  });
+});
