@@ -5,7 +5,7 @@ import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
 import { setupRouter } from "./setup/router";
 import { tapesRouter } from "./tapes/router";
-import { router } from "./trpc";
+import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   setup: setupRouter,
@@ -18,3 +18,6 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);
+export type AppCaller = ReturnType<typeof createCaller>;

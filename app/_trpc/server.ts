@@ -3,8 +3,8 @@ import { headers } from "next/headers";
 import { cache } from "react";
 import { getAuth } from "@/server/auth/auth";
 import { getDb } from "@/server/db";
-import { appRouter } from "@/server/root";
-import { createCallerFactory, createContext } from "@/server/trpc";
+import { createCaller } from "@/server/root";
+import { createContext } from "@/server/trpc";
 
 /** One context per server render: the same access checks as HTTP calls, without the round trip. */
 const getContext = cache(async () =>
@@ -12,7 +12,7 @@ const getContext = cache(async () =>
 );
 
 export async function serverCaller() {
-  return createCallerFactory(appRouter)(await getContext());
+  return createCaller(await getContext());
 }
 
 export const getViewer = cache(async () => (await getContext()).viewer);

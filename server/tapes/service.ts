@@ -51,7 +51,7 @@ export async function catalogueSummary(db: Db, now = new Date()) {
     byLocation: {
       ...(Object.fromEntries(byLocation.map((row) => [row.kind, row._count._all])) as Partial<Record<string, number>>),
       none: tapes - located,
-    },
+    } as Partial<Record<string, number>> & { none: number },
     expiringSoon,
     expiringWindowDays: EXPIRING_WINDOW_DAYS,
   };

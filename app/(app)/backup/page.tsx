@@ -1,83 +1,104 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getViewer, serverCaller } from "@/app/_trpc/server";
-import { formatBytes } from "@/lib/format";
-import { MEDIA_TYPE_LABEL } from "@/lib/lto";
-import { TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { FindTape } from "./_components/find-tape";
+import { JobsTable } from "./_components/jobs-table";
+import { DistributionChart } from "./_components/summary-charts";
+import { TapesTable } from "./_components/tapes-table";
 
 export const metadata: Metadata = { title: "Backup Monitor" };
 
-function Metric({ label, value, testId }: { label: string; value: number; testId?: string }) {
+const STATUS_COLOR = { empty: "#94a3b8", in_use: "#1f5fbf", full: "#0f766e", pending_destruction: "#d97706", destroyed: "#b91c1c" };
+const LOCATION_COLOR = { on_site: "#1f5fbf", in_transit: "#d97706", off_site: "#0f766e", none: "#cbd5e1" };
+
+function Metric({ label, value, testId, note }: { label: string; value: number; testId: string; note?: string }) {
   return (
     <div className="card p-4">
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid={testId}>
         {value.toLocaleString("en")}
       </dd>
+      {note && <p className="text-xs text-slate-500">{note}</p>}
     </div>
   );
 }
 
-export default async function BackupOverviewPage({ searchParams }: { searchParams: Promise<{ registered?: string }> }) {
-  const { registered } = await searchParams;
-  const caller = await serverCaller();
-  const [viewer, summary, recent] = await Promise.all([getViewer(), caller.tapes.summary(), caller.tapes.recent()]);
+export default async function BackupOverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ registered?: string; deleted?: string }>;
+}) {
+  const { registered, deleted } = await searchParams;
+  const [viewer, summary] = await Promise.all([getViewer(), (await serverCaller()).tapes.summary()]);
   const canWrite = viewer?.backupAccess === "write";
+  const notice = registered ? `Cartridge ${registered} registered.` : deleted ? `${deleted} deleted.` : null;
 
   return (
     <div className="mx-auto max-w-6xl">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">Backup Monitor</h1>
-          <p className="mt-1 text-sm text-slate-600">Tape cartridges, where they are and who holds them.</p>
+          <p className="mt-1 text-sm text-slate-600">Tape cartridges, the jobs on them, where they are and who holds them.</p>
         </div>
-        {canWrite && (
-          <div className="flex gap-2" data-testid="quick-actions">
-            <Link href="/backup/tapes/new" className="btn-primary">
-              Register tape cartridge
-            </Link>
-          </div>
-        )}
+        <FindTape />
       </div>
 
-      {registered && (
+      {canWrite && (
+        <div className="mt-4 flex flex-wrap gap-2" data-testid="quick-actions">
+          <Link href="/backup/tapes/new" className="btn-primary">
+            Register tape cartridge
+          </Link>
+          <Link href="/backup/jobs/new" className="btn-secondary">
+            Log backup job
+          </Link>
+        </div>
+      )}
+
+      {notice && (
         <p role="status" className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          Cartridge {registered} registered.
+          {notice}
         </p>
       )}
 
-      <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+      <dl className="mt-6 grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Metric label="Tape cartridges" value={summary.tapes} testId="metric-tapes" />
         <Metric label="Backup jobs" value={summary.jobs} testId="metric-jobs" />
-        {Object.entries(TAPE_STATUS_LABEL).map(([status, label]) =>
-          summary.byStatus[status] ? <Metric key={status} label={label} value={summary.byStatus[status]} /> : null,
-        )}
+        <Metric label="Off site" value={summary.byLocation.off_site ?? 0} testId="metric-off-site" />
+        <Metric
+          label="Data expiring soon"
+          value={summary.expiringSoon}
+          testId="metric-expiring"
+          note={`cartridges, next ${summary.expiringWindowDays} days`}
+        />
       </dl>
 
-      <section className="mt-8" aria-labelledby="recent-title">
-        <h2 id="recent-title" className="text-lg font-semibold">
-          Recently registered
-        </h2>
-        {recent.length === 0 ? (
-          <div className="card mt-3 p-8 text-center text-sm text-slate-600">
-            <p className="font-medium text-slate-800">No tape cartridges are registered yet.</p>
-            {canWrite && <p className="mt-1">Register the first one with the button above, by typing or scanning its label.</p>}
-          </div>
-        ) : (
-          <ul className="card mt-3 divide-y divide-slate-200" aria-label="Recently registered cartridges">
-            {recent.map((tape) => (
-              <li key={tape.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm">
-                <span className="font-mono font-medium">{tape.barcode}</span>
-                <span className="text-slate-600">
-                  {tape.generation ? `LTO-${tape.generation}` : "Cleaning"} · {MEDIA_TYPE_LABEL[tape.mediaType]} ·{" "}
-                  {formatBytes(tape.nativeCapacityBytes)}
-                </span>
-                <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">{TAPE_STATUS_LABEL[tape.status]}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <div className="mt-3 grid gap-3 md:grid-cols-2">
+        <DistributionChart
+          title="Cartridges by status"
+          slices={Object.entries(TAPE_STATUS_LABEL).map(([key, label]) => ({
+            key: `status-${key}`,
+            label,
+            value: summary.byStatus[key] ?? 0,
+            color: STATUS_COLOR[key as keyof typeof STATUS_COLOR],
+          }))}
+        />
+        <DistributionChart
+          title="Cartridges by location"
+          slices={[
+            ...Object.entries(LOCATION_KIND_LABEL).map(([key, label]) => ({
+              key: `location-${key}`,
+              label,
+              value: summary.byLocation[key] ?? 0,
+              color: LOCATION_COLOR[key as keyof typeof LOCATION_COLOR],
+            })),
+            { key: "location-none", label: "Not logged", value: summary.byLocation.none, color: LOCATION_COLOR.none },
+          ]}
+        />
+      </div>
+
+      <TapesTable canWrite={canWrite} />
+      <JobsTable canWrite={canWrite} />
     </div>
   );
 }

@@ -1,0 +1,108 @@
+import type { AuditChanges, AuditValue } from "@/lib/audit";
+import { formatBytes } from "@/lib/format";
+import { MEDIA_TYPE_LABEL, type MediaType } from "@/lib/lto";
+
+type Present = NonNullable<AuditValue>;
+type FieldFormat = { label?: string; format?: (value: Present) => string };
+
+const NONE = "—";
+
+// Browser locale for dates: people read dates the way their device shows them.
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Enum values are stored as identifiers (in_use, off_site); people read them as words. */
+const words = (value: Present) => String(value).replaceAll("_", " ");
+// Bigints are recorded as decimal strings (JSON has no bigint).
+const isDigits = (value: Present) => /^\d+$/.test(String(value));
+const bytes = (value: Present) => (isDigits(value) ? formatBytes(BigInt(String(value))) : String(value));
+const count = (value: Present) => (isDigits(value) ? BigInt(String(value)).toLocaleString("en") : String(value));
+
+const FIELDS: Record<string, FieldFormat> = {
+  nativeCapacityBytes: { label: "capacity", format: bytes },
+  totalBytes: { label: "size", format: bytes },
+  totalFiles: { label: "files", format: count },
+  mediaId: { label: "media ID" },
+  mediaType: { label: "media type", format: (value) => MEDIA_TYPE_LABEL[value as MediaType] ?? String(value) },
+  retentionDays: { label: "retention", format: (value) => `${value} days` },
+  backupAccess: { label: "backup access" },
+  fromParty: { label: "from" },
+  toParty: { label: "to" },
+  signerName: { label: "signed by" },
+  occurredAt: { label: "when" },
+  expiresAt: { label: "expires" },
+  status: { format: words },
+  kind: { format: words },
+  verification: { format: words },
+  role: { format: words },
+};
+
+/** nativeCapacityBytes → "native capacity bytes", for fields without a label of their own. */
+const humanise = (field: string) => field.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replaceAll("_", " ").toLowerCase();
+
+export const fieldLabel = (field: string) => FIELDS[field]?.label ?? humanise(field);
+
+function formatDate(iso: string): string {
+  const date = new Date(iso);
+  // A value at midnight UTC is a calendar date (an expiry), not a moment: showing a time would mislead.
+  return iso.endsWith("T00:00:00.000Z") ? dateFormat.format(date) : dateTimeFormat.format(date);
+}
+
+function formatPresent(value: Present): string {
+  if (Array.isArray(value)) return value.length === 0 ? NONE : value.map((item) => formatValue(item)).join(", ");
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "number") return value.toLocaleString("en");
+  if (typeof value === "object") return JSON.stringify(value);
+  if (ISO_DATE_TIME.test(value)) return formatDate(value);
+  // Signatures are stored as images; the text of one means nothing to a reader.
+  if (value.startsWith("data:image/")) return "image";
+  return value;
+}
+
+export function formatValue(value: AuditValue | undefined, field?: string): string {
+  if (value === null || value === undefined || value === "") return NONE;
+  const format = field ? FIELDS[field]?.format : undefined;
+  return format ? format(value) : formatPresent(value);
+}
+
+export type ChangeLine = { field: string; label: string; from: string; to: string };
+export type EntryDescription = { summary: string | null; changes: ChangeLine[] };
+
+const SUMMARIES: Record<string, string> = { create: "registered", delete: "deleted" };
+
+/**
+ * What an entry says in a sentence: a creation or deletion in one word (its fields are the whole record,
+ * which the page already shows), otherwise each changed field as before → after.
+ */
+export function describeEntry({ action, changes }: { action: string; changes: AuditChanges }): EntryDescription {
+  const summary = SUMMARIES[action];
+  if (summary) return { summary, changes: [] };
+  const lines = Object.entries(changes).map(([field, change]) => ({
+    field,
+    label: fieldLabel(field),
+    from: formatValue(change.from, field),
+    to: formatValue(change.to, field),
+  }));
+  return { summary: lines.length === 0 ? humanise(action) : null, changes: lines };
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86_400],
+  ["month", 30 * 86_400],
+  ["week", 7 * 86_400],
+  ["day", 86_400],
+  ["hour", 3_600],
+  ["minute", 60],
+];
+
+export function relativeTime(at: Date, now: number): string {
+  const seconds = (at.getTime() - now) / 1000;
+  if (Math.abs(seconds) < 45) return "just now";
+  const [unit, size] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? ["minute", 60];
+  return relativeFormat.format(Math.round(seconds / size), unit);
+}
+
+export const absoluteTime = (at: Date) => dateTimeFormat.format(at);

@@ -1,0 +1,155 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { formatDate, formatDateTime } from "@/app/_components/datetime";
+import { getViewer } from "@/app/_trpc/server";
+import { formatBytes } from "@/lib/format";
+import { MEDIA_TYPE_LABEL } from "@/lib/lto";
+import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { AuditTrail } from "../../_components/audit-trail";
+import { loadTape } from "./load-tape";
+import { TapeActions } from "./tape-actions";
+
+export const metadata: Metadata = { title: "Cartridge" };
+
+function describePlace(location: { site: string | null; shelf: string | null; locker: string | null; slot: string | null }) {
+  const parts = [location.site, location.shelf && `shelf ${location.shelf}`, location.locker && `locker ${location.locker}`, location.slot && `slot ${location.slot}`];
+  return parts.filter(Boolean).join(" · ");
+}
+
+function Item({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="font-medium">{children}</dd>
+    </div>
+  );
+}
+
+export default async function TapePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const [tape, viewer] = await Promise.all([loadTape(id), getViewer()]);
+  const canWrite = viewer?.backupAccess === "write";
+  const current = tape.currentLocation;
+
+  return (
+    <div className="mx-auto max-w-5xl">
+      <Link href="/backup" className="text-sm text-brand-700 hover:underline">
+        ← Backup Monitor
+      </Link>
+      <div className="mt-2 flex flex-wrap items-center gap-3">
+        <h1 className="font-mono text-2xl font-semibold">{tape.barcode}</h1>
+        <span className="rounded bg-slate-100 px-2 py-0.5 text-sm" data-testid="tape-status">
+          {TAPE_STATUS_LABEL[tape.status]}
+        </span>
+      </div>
+      {canWrite && <TapeActions tapeId={tape.id} />}
+
+      <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
+        <Item label="Generation">{tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} · {tape.mediaId}</Item>
+        <Item label="Media type">{MEDIA_TYPE_LABEL[tape.mediaType]}</Item>
+        <Item label="Native capacity">{formatBytes(tape.nativeCapacityBytes)}</Item>
+        <Item label="Data expires">
+          <span data-testid="tape-expiry">{tape.expiresAt ? formatDate(tape.expiresAt) : "No jobs"}</span>
+        </Item>
+        <Item label="Tags">{tape.tags.length ? tape.tags.join(", ") : "—"}</Item>
+        <Item label="Registered">{formatDate(tape.createdAt)}</Item>
+        <div className="col-span-2">
+          <dt className="text-xs text-slate-500">Notes</dt>
+          <dd className="whitespace-pre-wrap">{tape.notes || "—"}</dd>
+        </div>
+      </dl>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        <section aria-labelledby="location-title">
+          <h2 id="location-title" className="text-lg font-semibold">
+            Location
+          </h2>
+          <div className="card mt-2 p-4" data-testid="current-location">
+            {current ? (
+              <>
+                <p className="font-medium">{LOCATION_KIND_LABEL[current.kind]}</p>
+                <p className="text-sm text-slate-600">{describePlace(current) || "No place details"}</p>
+                <p className="text-xs text-slate-500">
+                  {[current.custodian && `Custodian ${current.custodian}`, current.serviceProvider].filter(Boolean).join(" · ")}
+                </p>
+                <p className="mt-1 text-xs text-slate-500">Since {formatDateTime(current.occurredAt)}</p>
+              </>
+            ) : (
+              <p className="text-sm text-slate-500">No location logged yet.</p>
+            )}
+          </div>
+          {tape.locations.length > 0 && (
+            <ol className="mt-3 space-y-2 text-sm" aria-label="Location history">
+              {tape.locations.map((location) => (
+                <li key={location.id} className="border-l-2 border-slate-200 pl-3">
+                  <span className="font-medium">{LOCATION_KIND_LABEL[location.kind]}</span>
+                  {location.isCurrent && <span className="ml-2 rounded bg-brand-50 px-1.5 text-xs text-brand-700">current</span>}
+                  <span className="block text-slate-600">{describePlace(location)}</span>
+                  <span className="block text-xs text-slate-500">
+                    {formatDateTime(location.occurredAt)} · recorded by {location.recordedByName}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+
+        <section aria-labelledby="custody-title">
+          <h2 id="custody-title" className="text-lg font-semibold">
+            Chain of custody
+          </h2>
+          {tape.custodyEvents.length === 0 ? (
+            <p className="card mt-2 p-4 text-sm text-slate-500">No hand-offs recorded yet.</p>
+          ) : (
+            <ol className="mt-2 space-y-3" aria-label="Custody chain">
+              {tape.custodyEvents.map((event) => (
+                <li key={event.id} className="card p-4 text-sm" data-testid="custody-event">
+                  <p className="font-medium">
+                    {event.fromParty} → {event.toParty}
+                  </p>
+                  <p className="text-xs text-slate-500">
+                    {formatDateTime(event.occurredAt)} · signed by {event.signerName}
+                    {event.containerId && ` · container ${event.containerId}`}
+                    {event.sealNumber && ` · seal ${event.sealNumber}`}
+                  </p>
+                  {event.notes && <p className="mt-1 text-slate-700">{event.notes}</p>}
+                  {event.signature && (
+                    // eslint-disable-next-line @next/next/no-img-element -- a data URL, nothing for the image optimiser to do
+                    <img src={event.signature} alt={`Signature of ${event.signerName}`} className="mt-2 h-16 rounded border border-slate-200 bg-white" />
+                  )}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="jobs-title" className="mt-6">
+        <h2 id="jobs-title" className="text-lg font-semibold">
+          Backup jobs on this cartridge
+        </h2>
+        {tape.jobs.length === 0 ? (
+          <p className="card mt-2 p-4 text-sm text-slate-500">No jobs written to this cartridge yet.</p>
+        ) : (
+          <ul className="card mt-2 divide-y divide-slate-100 text-sm">
+            {tape.jobs.map((link) => (
+              <li key={link.jobId} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
+                <Link href={`/backup/jobs/${link.jobId}`} className="font-medium text-brand-700 hover:underline">
+                  {link.job.name}
+                </Link>
+                <span className="text-slate-600">
+                  tape {link.position} of {link.job._count.tapes} · {formatDate(link.job.jobDate)} · expires {formatDate(link.job.expiresAt)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-label="History" className="mt-6">
+        <h2 className="text-lg font-semibold">History</h2>
+        <AuditTrail entityType="tape" entityId={tape.id} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { DeleteTapeDialog } from "../../_components/delete-tape-dialog";
+import { CustodyForm } from "./custody-form";
+import { LogLocationForm } from "./log-location-form";
+
+type Panel = "location" | "custody" | null;
+
+/** The write actions of a cartridge page; rendered only for users with write access. */
+export function TapeActions({ tapeId }: { tapeId: string }) {
+  const [panel, setPanel] = useState<Panel>(null);
+  const [deleting, setDeleting] = useState(false);
+  const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
+
+  return (
+    <div className="mt-4">
+      <div className="flex flex-wrap gap-2">
+        <button type="button" className="btn-primary" aria-expanded={panel === "location"} onClick={() => toggle("location")}>
+          Log Location
+        </button>
+        <button type="button" className="btn-primary" aria-expanded={panel === "custody"} onClick={() => toggle("custody")}>
+          Record Custody Event
+        </button>
+        <Link href={`/backup/tapes/${tapeId}/edit`} className="btn-secondary">
+          Edit
+        </Link>
+        <button type="button" className="btn-secondary text-red-700" onClick={() => setDeleting(true)}>
+          Delete
+        </button>
+      </div>
+      {panel && (
+        <div className="card mt-3 p-5">
+          <h2 className="mb-4 text-base font-semibold">{panel === "location" ? "Log location" : "Record custody event"}</h2>
+          {panel === "location" ? (
+            <LogLocationForm tapeId={tapeId} onDone={() => setPanel(null)} />
+          ) : (
+            <CustodyForm tapeId={tapeId} onDone={() => setPanel(null)} />
+          )}
+        </div>
+      )}
+      <DeleteTapeDialog tapeId={deleting ? tapeId : null} onClose={() => setDeleting(false)} />
+    </div>
+  );
+}
