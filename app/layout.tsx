@@ -1,9 +1,12 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { UpdatePrompt } from "./_components/update-prompt";
 import { TrpcProviders } from "./_trpc/client";
 import "./globals.css";
 
 export const metadata: Metadata = {
+  applicationName: "Backup Monitor",
+  appleWebApp: { capable: true, title: "Backup Monitor", statusBarStyle: "default" },
   title: { default: "Backup Monitor", template: "%s · Backup Monitor" },
   description: "Track LTO backup tape cartridges, their jobs, locations and chain of custody.",
 };
@@ -15,6 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-dvh">
         <TrpcProviders>{children}</TrpcProviders>
+        <UpdatePrompt />
       </body>
     </html>
   );

@@ -1,14 +1,14 @@
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { assertDatabaseFree } from "../server/db/pglite-lock";
 import { env } from "../server/env";
+import { build } from "./build";
 import { migrate } from "./migrate";
 import { serve } from "./serve";
 
 const root = path.resolve(__dirname, "..");
-const SOURCES = ["app", "server", "lib", "public", "prisma/schema.prisma", "instrumentation.ts", "next.config.js",
+const SOURCES = ["app", "server", "lib", "public", "sw", "prisma/schema.prisma", "instrumentation.ts", "next.config.js",
   "postcss.config.mjs", "tsconfig.json", "tsconfig.build.json", "package-lock.json"];
 const SKIP = new Set(["sw.js"]);
 
@@ -28,26 +28,21 @@ function sourceDigest() {
   return hash.digest("hex");
 }
 
-function buildIfNeeded() {
+async function buildIfNeeded() {
   const stamp = path.join(root, ".next", "source-digest");
   const digest = sourceDigest();
   if (fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) {
     return;
   }
   console.log("  Building Backup Monitor (first start or sources changed)…");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (result.status !== 0) throw new Error("The build failed (see above)");
+  await build(root);
   fs.writeFileSync(stamp, digest);
 }
 
 async function main() {
   const config = env();
   if (config.DATABASE_URL.kind === "pglite") assertDatabaseFree(config.DATABASE_URL.dataDir);
-  buildIfNeeded();
+  await buildIfNeeded();
   migrate(root);
   await serve(root);
 }

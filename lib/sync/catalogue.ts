@@ -1,0 +1,38 @@
+import { z } from "zod";
+import type { LOCATION_KINDS, TAPE_STATUS_LABEL } from "../tapes";
+
+/**
+ * The read cache a phone keeps so a courier can scan a cartridge and see it while offline, pulled
+ * incrementally: every cartridge changed (or deleted) after the cursor, oldest change first.
+ */
+export type CatalogueLocation = { kind: (typeof LOCATION_KINDS)[number]; site: string | null; occurredAt: Date };
+
+export type CatalogueTape = {
+  deleted: false;
+  id: string;
+  barcode: string;
+  status: keyof typeof TAPE_STATUS_LABEL;
+  location: CatalogueLocation | null;
+  changedAt: Date;
+};
+
+/** A cartridge deleted on the server: drop it from the cache if the cached one has this id. */
+export type CatalogueTombstone = { deleted: true; id: string; barcode: string; changedAt: Date };
+
+export type CatalogueEntry = CatalogueTape | CatalogueTombstone;
+
+export type CataloguePage = {
+  items: CatalogueEntry[];
+  /** Where the next pull starts; store it only together with the items. */
+  cursor: string | null;
+  /** More changes are waiting: pull again now. */
+  more: boolean;
+};
+
+export const CATALOGUE_PAGE_MAX = 2000;
+
+export const catalogueSchema = z.object({
+  cursor: z.string().max(300, "The catalogue cursor is not valid").nullish(),
+  limit: z.number().int().min(1).max(CATALOGUE_PAGE_MAX).default(500),
+});
+export type CatalogueQuery = z.output<typeof catalogueSchema>;

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { logLocationSchema, occurredAtSchema, recordCustodySchema, registerTapeSchema, ltoLabelSchema } from "../tapes";
+
+/**
+ * Events recorded in the field, possibly offline, and pushed to the server later. Each is typed,
+ * append-only and carries a client-generated UUID v7 so the server applies it at most once.
+ * Events name cartridges by barcode: a cartridge registered offline has no server id yet.
+ * Payloads are the forms' own schemas, so an event is held to the same rules as the form that made it.
+ */
+const eventBase = {
+  id: z.uuid({ version: "v7", message: "An event id must be a UUID v7" }),
+  /** Device clock at the moment it happened. */
+  occurredAt: occurredAtSchema,
+};
+
+const locationPayload = logLocationSchema.omit({ tapeId: true, occurredAt: true }).extend({ barcode: ltoLabelSchema });
+const custodyPayload = recordCustodySchema.omit({ tapeId: true, occurredAt: true }).extend({ barcode: ltoLabelSchema });
+// Capacity is left to the label: a bigint does not survive every hop between a phone and the server.
+const tapePayload = registerTapeSchema.omit({ nativeCapacityBytes: true });
+
+export const locationLoggedEvent = z.object({ ...eventBase, type: z.literal("location.logged"), payload: locationPayload });
+export const custodyRecordedEvent = z.object({ ...eventBase, type: z.literal("custody.recorded"), payload: custodyPayload });
+export const tapeRegisteredEvent = z.object({ ...eventBase, type: z.literal("tape.registered"), payload: tapePayload });
+
+export const syncEventSchema = z.discriminatedUnion("type", [locationLoggedEvent, custodyRecordedEvent, tapeRegisteredEvent]);
+export type ParsedSyncEvent = z.output<typeof syncEventSchema>;
+
+export type SyncEventPayloads = {
+  "location.logged": z.input<typeof locationPayload>;
+  "custody.recorded": z.input<typeof custodyPayload>;
+  "tape.registered": z.input<typeof tapePayload>;
+};
+export type SyncEventType = keyof SyncEventPayloads;
+
+/** What a screen records: the kind of event and its fields. */
+export type SyncEventDraft = { [T in SyncEventType]: { type: T; payload: SyncEventPayloads[T] } }[SyncEventType];
+
+/** An event as it travels to the server. */
+export type SyncEvent = SyncEventDraft & { id: string; occurredAt: Date };
+
+export const MAX_BATCH = 100;
+
+/**
+ * The push accepts any item with an id: each event is checked on its own by the server, so one malformed
+ * event is rejected with its reason instead of failing the events around it.
+ */
+export const pushSchema = z.object({
+  deviceId: z.string().trim().min(1, "The device id is missing").max(100, "The device id must be at most 100 characters"),
+  events: z
+    .array(z.looseObject({ id: z.string().trim().min(1, "An event id is missing").max(100, "An event id must be at most 100 characters") }))
+    .min(1, "Push at least one event")
+    .max(MAX_BATCH, `At most ${MAX_BATCH} events per push`),
+});
+export type PushInput = z.output<typeof pushSchema>;
+
+export type EventResult =
+  | { id: string; status: "applied" | "duplicate" }
+  | { id: string; status: "rejected"; reason: string };
+
+export const discardSchema = z.object({
+  id: z.string().trim().min(1, "The event id is missing").max(100, "The event id must be at most 100 characters"),
+  /** Why the user discards it, kept in the audit entry. */
+  note: z.string().trim().max(500, "The note must be at most 500 characters").optional(),
+});
+export type DiscardInput = z.output<typeof discardSchema>;
+
+/** A zod error as one line a courier can read: each problem, prefixed with the field it is about. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.filter((part) => part !== "payload").join(".");
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}
