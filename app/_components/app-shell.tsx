@@ -4,6 +4,8 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { authClient } from "@/app/_client/auth-client";
+import { FieldSyncProvider } from "@/app/_client/field-sync";
+import { SyncIndicator } from "@/app/_components/sync-indicator";
 import { ROLE_LABEL } from "@/lib/users";
 import type { Viewer } from "@/server/trpc";
 
@@ -16,6 +18,16 @@ const tapeIcon = (
     <circle cx="15.5" cy="12" r="2" />
   </svg>
 );
+const scanIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <path d="M4 8V5a1 1 0 011-1h3M16 4h3a1 1 0 011 1v3M20 16v3a1 1 0 01-1 1h-3M8 20H5a1 1 0 01-1-1v-3M7 12h10" />
+  </svg>
+);
+const outboxIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <path d="M4 13h4l2 3h4l2-3h4M4 13l2-8h12l2 8v6H4v-6zM12 3v7m-3-3l3 3 3-3" />
+  </svg>
+);
 const keyIcon = (
   <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
     <circle cx="8" cy="15" r="4" />
@@ -25,6 +37,8 @@ const keyIcon = (
 
 const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
+  { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
+  { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, adminOnly: true },
 ];
 
@@ -32,7 +46,12 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
   const pathname = usePathname();
   const router = useRouter();
   const items = NAV.filter((item) => !item.adminOnly || viewer.role === "admin");
-  const isActive = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
+  // The most specific item wins: on /backup/scan, "Scan" is current, not "Backup Monitor".
+  const activeHref = items
+    .map((item) => item.href)
+    .filter((href) => pathname === href || pathname.startsWith(`${href}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  const isActive = (href: string) => href === activeHref;
 
   async function signOut() {
     await authClient.signOut();
@@ -41,6 +60,7 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
   }
 
   return (
+    <FieldSyncProvider userId={viewer.id}>
     <div className="min-h-dvh md:flex">
       <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
         <div className="px-5 py-5 text-base font-semibold text-brand-900">Backup Monitor</div>
@@ -62,6 +82,9 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
           </ul>
         </nav>
         <div className="border-t border-slate-200 p-4">
+          <div className="mb-3">
+            <SyncIndicator />
+          </div>
           <p className="truncate text-sm font-medium" data-testid="viewer-name">
             {viewer.name}
           </p>
@@ -76,7 +99,10 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
       </aside>
 
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 md:hidden">
-        <span className="font-semibold text-brand-900">Backup Monitor</span>
+        <div className="flex flex-col gap-1">
+          <span className="font-semibold text-brand-900">Backup Monitor</span>
+          <SyncIndicator />
+        </div>
         <div className="flex items-center gap-3">
           <span className="text-right text-xs leading-tight">
             <span className="block font-medium">{viewer.name}</span>
@@ -110,5 +136,6 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
         </ul>
       </nav>
     </div>
+    </FieldSyncProvider>
   );
 }

@@ -1,0 +1,141 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useFieldSync } from "@/app/_client/field-sync";
+import { InvalidEventError } from "@/app/_client/outbox";
+import { parseLtoLabel, type LtoLabel } from "@/lib/lto";
+import { HandOffAction, LogLocationAction } from "./batch-actions";
+import { BatchList } from "./batch-list";
+import { CameraView } from "./camera-view";
+import { confirmScan } from "./feedback";
+
+type Action = "location" | "handoff";
+
+export function ScanScreen({ canWrite }: { canWrite: boolean }) {
+  const sync = useFieldSync();
+  const [batch, setBatch] = useState<string[]>([]);
+  const [typed, setTyped] = useState("");
+  const [typedError, setTypedError] = useState<string | null>(null);
+  const [action, setAction] = useState<Action>("location");
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const add = useCallback((label: LtoLabel) => {
+    setBatch((current) => (current.includes(label.barcode) ? current : [...current, label.barcode]));
+    setNotice(null);
+  }, []);
+
+  // A beep for each cartridge that joins the batch, not for one seen again.
+  const size = useRef(0);
+  useEffect(() => {
+    if (batch.length > size.current) confirmScan();
+    size.current = batch.length;
+  }, [batch.length]);
+
+  // Typed by hand or by a USB/Bluetooth scanner, which types the label and Enter.
+  function onTyped(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = parseLtoLabel(typed);
+    if (!parsed.ok) {
+      setTypedError(parsed.error);
+      return;
+    }
+    setTypedError(null);
+    setTyped("");
+    add(parsed.label);
+  }
+
+  async function register(barcode: string) {
+    if (!sync) return;
+    try {
+      await sync.engine.enqueue({ type: "tape.registered", payload: { barcode } });
+    } catch (error) {
+      setNotice(error instanceof InvalidEventError ? error.message : "The registration could not be saved on this device.");
+    }
+  }
+
+  function recorded(message: string) {
+    setBatch([]);
+    setNotice(`${message} It syncs as soon as there is a connection.`);
+  }
+
+  return (
+    <div className="mx-auto grid max-w-5xl gap-6 lg:grid-cols-2">
+      <div className="space-y-3">
+        <h1 className="text-2xl font-semibold">Scan cartridges</h1>
+        <CameraView onDetect={add} />
+        <form onSubmit={onTyped} className="flex gap-2" noValidate>
+          <label htmlFor="typed-label" className="sr-only">
+            Cartridge label
+          </label>
+          <input
+            id="typed-label"
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+            placeholder="Or type the label, e.g. 000123L9"
+            className="input font-mono uppercase placeholder:font-sans placeholder:normal-case"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            aria-invalid={!!typedError}
+            aria-describedby={typedError ? "typed-label-error" : undefined}
+          />
+          <button type="submit" className="btn-secondary">
+            Add
+          </button>
+        </form>
+        {typedError && (
+          <p id="typed-label-error" className="text-xs text-red-700">
+            {typedError}
+          </p>
+        )}
+      </div>
+
+      <div className="space-y-3">
+        <div className="flex items-center justify-between">
+          <h2 className="text-lg font-semibold">
+            Batch <span className="text-sm font-normal text-slate-500">({batch.length})</span>
+          </h2>
+          {batch.length > 0 && (
+            <button type="button" className="text-sm text-brand-700 hover:underline" onClick={() => setBatch([])}>
+              Clear
+            </button>
+          )}
+        </div>
+        {notice && (
+          <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+            {notice}
+          </p>
+        )}
+        <BatchList barcodes={batch} canWrite={canWrite} onRemove={(barcode) => setBatch((b) => b.filter((x) => x !== barcode))} onRegister={register} />
+
+        {canWrite ? (
+          batch.length > 0 && (
+            <div className="card p-4">
+              <div role="tablist" aria-label="Action for the batch" className="mb-4 grid grid-cols-2 gap-2">
+                {(["location", "handoff"] as const).map((tab) => (
+                  <button
+                    key={tab}
+                    type="button"
+                    role="tab"
+                    aria-selected={action === tab}
+                    onClick={() => setAction(tab)}
+                    className="btn-secondary aria-selected:border-brand-600 aria-selected:bg-brand-50 aria-selected:text-brand-700"
+                  >
+                    {tab === "location" ? "Log location" : "Hand-off with signature"}
+                  </button>
+                ))}
+              </div>
+              {action === "location" ? (
+                <LogLocationAction barcodes={batch} onRecorded={recorded} />
+              ) : (
+                <HandOffAction barcodes={batch} onRecorded={recorded} />
+              )}
+            </div>
+          )
+        ) : (
+          <p className="text-sm text-slate-500">You have read-only access: you can scan to look cartridges up, not record moves.</p>
+        )}
+      </div>
+    </div>
+  );
+}
