@@ -83,5 +83,9 @@ self.addEventListener("fetch", (event) => {
   }
   const key = cacheKeys.get(url.pathname);
   if (!key) return;
+  // A worker's location is the URL of the response that started it, and the bundler's worker entry reads
+  // its start-up parameters from the fragment of its own URL, which a cached response loses. That one small
+  // file is left to the browser's HTTP cache (Next.js serves it as immutable), which also works offline.
+  if (request.destination === "worker") return;
   event.respondWith(caches.match(key, { cacheName: PRECACHE }).then((cached) => cached || fetch(request)));
 });

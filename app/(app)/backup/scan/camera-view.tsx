@@ -1,12 +1,16 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { GUIDE_BOX, ScannerError, startScanner } from "@/app/_client/scanner/scanner";
+import { GUIDE_BOX, ScannerError, startScanner, type ScannerSession } from "@/app/_client/scanner/scanner";
 import type { LtoLabel } from "@/lib/lto";
 
-/** The live camera picture with the target frame; reports each label read. */
-export function CameraView({ onDetect }: { onDetect: (label: LtoLabel) => void }) {
+/**
+ * The live camera picture with the target frame; reports each label read once, until `resetKey` changes
+ * (a new batch), after which labels still in view are reported again.
+ */
+export function CameraView({ onDetect, resetKey }: { onDetect: (label: LtoLabel) => void; resetKey: number }) {
   const videoRef = useRef<HTMLVideoElement>(null);
+  const sessionRef = useRef<ScannerSession | null>(null);
   const onDetectRef = useRef(onDetect);
   const [state, setState] = useState<{ kind: "starting" } | { kind: "running" } | { kind: "error"; message: string }>({ kind: "starting" });
 
@@ -26,7 +30,10 @@ export function CameraView({ onDetect }: { onDetect: (label: LtoLabel) => void }
       },
       { signal: controller.signal },
     ).then(
-      () => setState({ kind: "running" }),
+      (session) => {
+        sessionRef.current = session;
+        setState({ kind: "running" });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setState({ kind: "error", message: error instanceof ScannerError ? error.message : "The camera could not be started. Type the label instead." });
@@ -35,8 +42,12 @@ export function CameraView({ onDetect }: { onDetect: (label: LtoLabel) => void }
     return () => controller.abort();
   }, []);
 
+  useEffect(() => {
+    sessionRef.current?.reset();
+  }, [resetKey]);
+
   return (
-    <div className="relative overflow-hidden rounded-lg bg-slate-900" style={{ aspectRatio: "4 / 3" }}>
+    <div className="relative overflow-hidden rounded-lg bg-slate-900" style={{ aspectRatio: "4 / 3" }} data-camera={state.kind}>
       <video ref={videoRef} className="size-full object-cover" muted playsInline aria-label="Camera" />
       {state.kind !== "error" && (
         <div

@@ -14,6 +14,7 @@ type Action = "location" | "handoff";
 export function ScanScreen({ canWrite }: { canWrite: boolean }) {
   const sync = useFieldSync();
   const [batch, setBatch] = useState<string[]>([]);
+  const [batchNumber, setBatchNumber] = useState(0);
   const [typed, setTyped] = useState("");
   const [typedError, setTypedError] = useState<string | null>(null);
   const [action, setAction] = useState<Action>("location");
@@ -53,8 +54,13 @@ export function ScanScreen({ canWrite }: { canWrite: boolean }) {
     }
   }
 
-  function recorded(message: string) {
+  function clearBatch() {
     setBatch([]);
+    setBatchNumber((n) => n + 1);
+  }
+
+  function recorded(message: string) {
+    clearBatch();
     setNotice(`${message} It syncs as soon as there is a connection.`);
   }
 
@@ -62,7 +68,7 @@ export function ScanScreen({ canWrite }: { canWrite: boolean }) {
     <div className="mx-auto grid max-w-5xl gap-6 lg:grid-cols-2">
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold">Scan cartridges</h1>
-        <CameraView onDetect={add} />
+        <CameraView onDetect={add} resetKey={batchNumber} />
         <form onSubmit={onTyped} className="flex gap-2" noValidate>
           <label htmlFor="typed-label" className="sr-only">
             Cartridge label
@@ -96,7 +102,7 @@ export function ScanScreen({ canWrite }: { canWrite: boolean }) {
             Batch <span className="text-sm font-normal text-slate-500">({batch.length})</span>
           </h2>
           {batch.length > 0 && (
-            <button type="button" className="text-sm text-brand-700 hover:underline" onClick={() => setBatch([])}>
+            <button type="button" className="text-sm text-brand-700 hover:underline" onClick={clearBatch}>
               Clear
             </button>
           )}

@@ -1,0 +1,153 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { writeLabelVideo } from "./fake-camera";
+import { startApp, type RunningApp } from "./harness";
+
+const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
+const CAMERA_LABEL = "CAM001L9";
+const TYPED_LABEL = "USB002L9";
+
+let app: RunningApp;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-field-"));
+
+beforeAll(async () => {
+  const video = writeLabelVideo(CAMERA_LABEL, path.join(workDir, "label.y4m"));
+  [app, browser] = await Promise.all([
+    startApp(),
+    chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        `--use-file-for-fake-video-capture=${video.file}`,
+      ],
+    }),
+  ]);
+  base = app.url();
+  context = await browser.newContext({ viewport: { width: 420, height: 900 } });
+  await context.grantPermissions(["camera"], { origin: base });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+const visible = (testId: string) => page.locator(`[data-testid="${testId}"]:visible`).first();
+
+async function trpc(path: string, input: unknown) {
+  return page.evaluate(
+    async ({ path, input }) => {
+      const response = await fetch(`/api/trpc/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: input }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    { path, input },
+  );
+}
+
+describe("the field app", () => {
+  test("is installable and works from the service worker", async () => {
+    await page.goto(base);
+    await page.getByLabel("Full name").fill(ADMIN.name);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await page.getByLabel("Repeat password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Create administrator and sign in" }).click();
+    await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe("/backup");
+
+    for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) {
+      expect((await trpc("tapes.register", { barcode })).status).toBe(200);
+    }
+
+    await page.goto(`${base}/backup/scan`);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // The first load is not yet controlled by the worker; a reload is, and caches the page for offline use.
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: unknown[] };
+    expect(installabilityErrors).toEqual([]);
+  });
+
+  test("a label shown to the camera joins the batch within a second", async () => {
+    await expect.poll(() => page.locator("[data-camera]").getAttribute("data-camera"), { timeout: 15_000 }).toBe("running");
+    const started = Date.now();
+    await expect.poll(() => page.getByTestId("batch-item").count(), { timeout: 10_000, interval: 50 }).toBe(1);
+    // The fake camera shows an empty scene for 1 s, then the label; the first correct read must follow within 1 s.
+    expect(Date.now() - started).toBeLessThan(1_000 + 1_000 + 500);
+    expect(await page.getByTestId("batch").textContent()).toContain(CAMERA_LABEL);
+    // The catalogue cache knows the cartridge.
+    await expect.poll(() => page.getByTestId("batch").textContent()).toContain("Empty");
+  });
+
+  test("offline: scan two cartridges, sign a hand-off, see 2 waiting, reload, then sync exactly once", async () => {
+    await context.setOffline(true);
+    await page.getByRole("button", { name: "Clear" }).click();
+    // The camera still sees its label: after a new batch it is read again.
+    await expect.poll(() => page.getByTestId("batch-item").count(), { timeout: 10_000 }).toBe(1);
+    await page.getByLabel("Cartridge label").fill(TYPED_LABEL.toLowerCase());
+    await page.getByLabel("Cartridge label").press("Enter");
+    await expect.poll(() => page.getByTestId("batch-item").count()).toBe(2);
+
+    await page.getByRole("tab", { name: "Hand-off with signature" }).click();
+    await page.getByLabel("From").fill("Data centre");
+    await page.getByLabel("To").fill("Iron Vault courier");
+    await page.getByLabel("Signer name").fill("Vic Vault");
+    const canvas = page.locator("canvas#handoff-signature");
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 20, box.y + 60);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + 60 + (i % 2 ? -25 : 25));
+    await page.mouse.up();
+    await page.getByRole("button", { name: "Record hand-off for 2 cartridges" }).click();
+
+    await expect.poll(() => visible("sync-summary").textContent()).toContain("2 waiting");
+    expect(await visible("sync-summary").textContent()).toContain("Offline");
+
+    await page.reload();
+    await expect.poll(() => visible("sync-summary").textContent(), { timeout: 10_000 }).toContain("2 waiting");
+
+    await context.setOffline(false);
+    await expect.poll(() => visible("sync-summary").textContent(), { timeout: 30_000 }).toContain("All synced");
+
+    for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) {
+      const found = await trpc("tapes.byBarcode", { barcode });
+      const id = found.body.result.data.json.id as string;
+      const tape = await page.evaluate(async (id) => {
+        const input = encodeURIComponent(JSON.stringify({ json: { id } }));
+        return (await (await fetch(`/api/trpc/tapes.get?input=${input}`)).json()).result.data.json;
+      }, id);
+      expect(tape.custodyEvents).toHaveLength(1);
+      expect(tape.custodyEvents[0]).toMatchObject({ fromParty: "Data centre", toParty: "Iron Vault courier", signerName: "Vic Vault" });
+      expect(tape.custodyEvents[0].signature).toMatch(/^data:image\/png;base64,/);
+
+      const trail = await page.evaluate(async (id) => (await fetch(`/backup/audit/custody/${id}`)).json(), tape.custodyEvents[0].id);
+      expect(trail.items).toHaveLength(1);
+      expect(trail.items[0].action).toBe("create");
+      await page.goto(`${base}/backup/tapes/${id}`);
+      expect(await page.getByTestId("custody-event").count()).toBe(1);
+    }
+  });
+});
