@@ -9,6 +9,8 @@ export function encodeCursor(value: string | number | Date, id: string): string 
   return Buffer.from(JSON.stringify(raw)).toString("base64url");
 }
 
+const invalidCursor = () => new DomainError("BAD_REQUEST", "The page link is no longer valid; start from the first page", "cursor");
+
 export function decodeCursor(cursor: string): { value: string | number | Date; id: string } {
   try {
     const raw = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { d?: string; v?: string | number; id: string };
@@ -21,14 +23,24 @@ export function decodeCursor(cursor: string): { value: string | number | Date; i
     if (typeof raw.v !== "string" && typeof raw.v !== "number") throw new Error("no value");
     return { value: raw.v, id: raw.id };
   } catch {
-    throw new DomainError("BAD_REQUEST", "The page link is no longer valid; start from the first page", "cursor");
+    throw invalidCursor();
   }
 }
 
-/** Rows after the cursor in (field, id) order, as a Prisma where clause. */
-export function afterCursor(field: string, direction: "asc" | "desc", cursor: string | undefined) {
+/**
+ * Rows after the cursor in (field, id) order, as a Prisma where clause. `valueType` is the sort field's
+ * type: a cursor from another sort, or an edited one, would otherwise reach the database as a value of
+ * the wrong type and fail there as an internal error instead of a bad request.
+ */
+export function afterCursor(
+  field: string,
+  direction: "asc" | "desc",
+  cursor: string | undefined,
+  valueType: "string" | "number" | "date",
+) {
   if (!cursor) return {};
   const { value, id } = decodeCursor(cursor);
+  if ((value instanceof Date ? "date" : typeof value) !== valueType) throw invalidCursor();
   const op = direction === "asc" ? "gt" : "lt";
   return { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] };
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeLabelVideo } from "./fake-camera";
 import { startApp, type RunningApp } from "./harness";
@@ -11,7 +11,6 @@ const CAMERA_LABEL = "CAM001L9";
 const TYPED_LABEL = "USB002L9";
 
 let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let base: string;
@@ -19,9 +18,11 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-field-"));
 
 beforeAll(async () => {
   const video = writeLabelVideo(CAMERA_LABEL, path.join(workDir, "label.y4m"));
-  [app, browser] = await Promise.all([
+  // A persistent profile: Chromium reports an incognito-like context as not installable.
+  [app, context] = await Promise.all([
     startApp(),
-    chromium.launch({
+    chromium.launchPersistentContext(path.join(workDir, "profile"), {
+      viewport: { width: 420, height: 900 },
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [
         "--headless",
@@ -38,18 +39,27 @@ beforeAll(async () => {
     }),
   ]);
   base = app.url();
-  context = await browser.newContext({ viewport: { width: 420, height: 900 } });
   await context.grantPermissions(["camera"], { origin: base });
   page = await context.newPage();
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await context?.close();
   await app?.stop();
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
 const visible = (testId: string) => page.locator(`[data-testid="${testId}"]:visible`).first();
+
+async function query(path: string, input: unknown) {
+  return page.evaluate(
+    async ({ path, input }) => {
+      const response = await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+      return (await response.json()).result.data.json;
+    },
+    { path, input },
+  );
+}
 
 async function trpc(path: string, input: unknown) {
   return page.evaluate(
@@ -111,9 +121,9 @@ describe("the field app", () => {
     await expect.poll(() => page.getByTestId("batch-item").count()).toBe(2);
 
     await page.getByRole("tab", { name: "Hand-off with signature" }).click();
-    await page.getByLabel("From").fill("Data centre");
-    await page.getByLabel("To").fill("Iron Vault courier");
-    await page.getByLabel("Signer name").fill("Vic Vault");
+    await page.getByLabel("From", { exact: true }).fill("Data centre");
+    await page.getByLabel("To", { exact: true }).fill("Iron Vault courier");
+    await page.getByLabel("Signer name", { exact: true }).fill("Vic Vault");
     const canvas = page.locator("canvas#handoff-signature");
     await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
@@ -133,12 +143,8 @@ describe("the field app", () => {
     await expect.poll(() => visible("sync-summary").textContent(), { timeout: 30_000 }).toContain("All synced");
 
     for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) {
-      const found = await trpc("tapes.byBarcode", { barcode });
-      const id = found.body.result.data.json.id as string;
-      const tape = await page.evaluate(async (id) => {
-        const input = encodeURIComponent(JSON.stringify({ json: { id } }));
-        return (await (await fetch(`/api/trpc/tapes.get?input=${input}`)).json()).result.data.json;
-      }, id);
+      const { id } = await query("tapes.byBarcode", { barcode });
+      const tape = await query("tapes.get", { id });
       expect(tape.custodyEvents).toHaveLength(1);
       expect(tape.custodyEvents[0]).toMatchObject({ fromParty: "Data centre", toParty: "Iron Vault courier", signerName: "Vic Vault" });
       expect(tape.custodyEvents[0].signature).toMatch(/^data:image\/png;base64,/);

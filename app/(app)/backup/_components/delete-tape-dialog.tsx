@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
@@ -11,6 +11,7 @@ const plural = (count: number, one: string, many: string) => `${count.toLocaleSt
 export function DeleteTapeDialog({ tapeId, onClose }: { tapeId: string | null; onClose: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const preview = useQuery({ ...trpc.tapes.deletePreview.queryOptions({ id: tapeId ?? "" }), enabled: tapeId !== null, staleTime: 0 });
   const remove = useMutation(trpc.tapes.delete.mutationOptions());
 
@@ -20,6 +21,8 @@ export function DeleteTapeDialog({ tapeId, onClose }: { tapeId: string | null; o
       { id: tapeId },
       {
         onSuccess: (result) => {
+          // The overview's table keeps its list for a while; it would still show the deleted cartridge.
+          void queryClient.invalidateQueries({ queryKey: trpc.tapes.list.pathKey() });
           onClose();
           router.push(`/backup?deleted=${encodeURIComponent(`Cartridge ${result.barcode}`)}`);
           router.refresh();

@@ -7,6 +7,14 @@ import type { AppCaller as Caller } from "@/server/root";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
+/** Each export's columns in order; the header names them even when nothing matches. */
+const COLUMNS = {
+  tapes: ["barcode", "media_id", "generation", "media_type", "native_capacity_bytes", "status", "tags", "location", "site",
+    "data_expires_at", "notes", "registered_at"],
+  jobs: ["name", "job_date", "retention_days", "expires_at", "total_files", "total_bytes", "verification", "source_system",
+    "technician", "tapes", "notes"],
+} as const;
+
 type Row = Record<string, string | number>;
 const iso = (date: Date | null) => (date ? date.toISOString() : "");
 
@@ -81,15 +89,18 @@ export async function GET(request: Request, { params }: { params: Promise<{ kind
     return errorResponse(error);
   }
   const encoder = new TextEncoder();
+  const fields = [...COLUMNS[kind]];
   let header = true;
   const chunk = (rows: Row[]) => {
-    const text = Papa.unparse(rows, { header, newline: "\r\n" }) + "\r\n";
+    // Papa writes no header without rows, but an empty export should still name its columns.
+    const text =
+      rows.length > 0 ? Papa.unparse({ fields, data: rows }, { header, newline: "\r\n" }) : Papa.unparse([fields], { newline: "\r\n" });
     header = false;
-    return encoder.encode(text);
+    return encoder.encode(text + "\r\n");
   };
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (!first.done && first.value.length > 0) controller.enqueue(chunk(first.value));
+      controller.enqueue(chunk(first.done ? [] : first.value));
     },
     async pull(controller) {
       const next = await pages.next();

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Field, FormError } from "@/app/_components/field";
@@ -15,6 +15,7 @@ const GB = 1_000_000_000;
 export function RegisterTapeForm() {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const statusRef = useRef<HTMLSelectElement>(null);
   const [barcode, setBarcode] = useState("");
   const [capacityGb, setCapacityGb] = useState("");
@@ -69,6 +70,8 @@ export function RegisterTapeForm() {
     if (!result.success || Object.keys(next).length > 0) return;
     try {
       const tape = await register.mutateAsync({ ...input, status: result.data.status });
+      // The overview's table keeps its list for a while; it would not show the new cartridge yet.
+      void queryClient.invalidateQueries({ queryKey: trpc.tapes.list.pathKey() });
       router.push(`/backup?registered=${encodeURIComponent(tape.barcode)}`);
       router.refresh();
     } catch (error) {
