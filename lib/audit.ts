@@ -1,5 +1,5 @@
 /** Entities of the backup module: every user who can read the module may see their history. */
-export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody"] as const;
+export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event"] as const;
 export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 
 /** User accounts too, whose history (roles, access, deactivation) only administrators may see. */

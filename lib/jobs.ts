@@ -9,8 +9,8 @@ export const VERIFICATION_LABEL: Record<Verification, string> = {
   not_verified: "Not verified",
 };
 
-export const MAX_RETENTION_DAYS = 36_500;
-export const MAX_SPAN_TAPES = 500;
+const MAX_RETENTION_DAYS = 36_500;
+const MAX_SPAN_TAPES = 500;
 export const DUPLICATE_TAPE_MESSAGE = "A cartridge can appear only once in a job's span";
 // PostgreSQL BIGINT's upper bound: anything larger cannot be stored.
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
@@ -81,7 +81,7 @@ const count = (what: string) =>
     .min(0n, `${what} cannot be negative`)
     .max(MAX_BIGINT, `${what} is too large`);
 
-export const jobIdSchema = z.uuid({ message: "Unknown backup job" });
+const jobIdSchema = z.uuid({ message: "Unknown backup job" });
 export const jobRefSchema = z.object({ id: jobIdSchema });
 
 /** The cartridges a job was written to, first to last. */

@@ -42,7 +42,11 @@ export function afterCursor(
   const { value, id } = decodeCursor(cursor);
   if ((value instanceof Date ? "date" : typeof value) !== valueType) throw invalidCursor();
   const op = direction === "asc" ? "gt" : "lt";
-  return { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] };
+  // The inclusive bound lets PostgreSQL start the (field, id) index scan at the cursor; the OR alone is
+  // applied as a filter over every row before it.
+  return {
+    AND: [{ [field]: { [op === "gt" ? "gte" : "lte"]: value } }, { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] }],
+  };
 }
 
 /** Splits a fetched `limit + 1` rows into the page and the cursor of the next one. */

@@ -4,6 +4,7 @@ import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
 import { setupRouter } from "./setup/router";
+import { syncRouter } from "./sync/router";
 import { tapesRouter } from "./tapes/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   locations: locationsRouter,
   custody: custodyRouter,
   audit: auditRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -70,7 +70,7 @@ export type AuditQuery = {
  */
 export async function listAudit(db: Db, { entityType, entityId, cursor, limit }: AuditQuery): Promise<AuditPage> {
   const rows = await db.backupAuditLog.findMany({
-    where: { entityId, ...(cursor ? { id: { lt: BigInt(cursor) } } : {}) },
+    where: { entityType, entityId, ...(cursor ? { id: { lt: BigInt(cursor) } } : {}) },
     orderBy: { id: "desc" },
     // One row more than asked tells whether an older page exists without a second query.
     take: limit + 1,

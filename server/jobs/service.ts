@@ -13,7 +13,7 @@ import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 
-export const AUDITED_JOB_FIELDS = [
+const AUDITED_JOB_FIELDS = [
   "name",
   "jobDate",
   "retentionDays",
@@ -200,8 +200,10 @@ const sortValue = (job: BackupJob, sort: ListJobsOptions["sort"]) => (sort === "
 export async function listJobs(db: Db, { search, sort, direction, cursor, limit }: ListJobsOptions) {
   const where: Prisma.BackupJobWhereInput[] = [];
   if (search) {
+    // Prisma passes the text to LIKE as is: escaped, `%` and `_` are searched for rather than matching anything.
+    const contains = search.replace(/[\\%_]/g, "\\$&");
     where.push({
-      OR: [{ name: { contains: search, mode: "insensitive" } }, { sourceSystem: { contains: search, mode: "insensitive" } }],
+      OR: [{ name: { contains, mode: "insensitive" } }, { sourceSystem: { contains, mode: "insensitive" } }],
     });
   }
   if (cursor) {

@@ -3,7 +3,7 @@ import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { lockTape } from "../tapes/lock";
 
-const AUDITED_LOCATION_FIELDS = [
+export const AUDITED_LOCATION_FIELDS = [
   "tapeId",
   "kind",
   "site",
@@ -30,6 +30,10 @@ export async function logLocationInTx(tx: Tx, actor: Actor, input: LogLocationIn
   const becomesCurrent = !current || occurredAt >= current.occurredAt;
   if (becomesCurrent && current) {
     await tx.backupTapeLocation.update({ where: { id: current.id }, data: { isCurrent: false } });
+  }
+  if (becomesCurrent) {
+    // Offline catalogues pull cartridges by updatedAt, and the current location is part of what they show.
+    await tx.backupTapeCartridge.update({ where: { id: input.tapeId }, data: { updatedAt: new Date() } });
   }
   const location = await tx.backupTapeLocation.create({
     data: {

@@ -3,7 +3,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import { normaliseLabel } from "../../lib/lto";
 import type { registerTapeSchema, TapeListFilters, updateTapeSchema } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
-import type { Db } from "../db";
+import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { afterCursor, pageOf } from "../pagination";
 
@@ -82,7 +82,7 @@ async function effectiveExpiries(db: Db, tapeIds: string[]) {
 export async function listTapes(db: Db, filters: TapeListFilters) {
   const { sort, direction, limit } = filters;
   const rows = await db.backupTapeCartridge.findMany({
-    where: { AND: [tapeWhere(filters), afterCursor(sort, direction, filters.cursor)] },
+    where: { AND: [tapeWhere(filters), afterCursor(sort, direction, filters.cursor, sort === "barcode" ? "string" : "date")] },
     orderBy: [{ [sort]: direction }, { id: direction }],
     take: limit + 1,
     include: { locations: { where: { isCurrent: true }, take: 1 } },
@@ -150,35 +150,41 @@ export async function getTape(db: Db, id: string) {
   };
 }
 
-export async function registerTape(db: Db, actor: Actor, input: z.output<typeof registerTapeSchema>) {
+export type RegisterTapeData = z.output<typeof registerTapeSchema>;
+
+export const barcodeTaken = (barcode: string) =>
+  new DomainError("CONFLICT", `A cartridge with barcode ${barcode} is already registered`, "barcode");
+
+/** A taken barcode surfaces as a unique violation that aborts the transaction: callers map it with `barcodeTaken`. */
+export async function registerTapeInTx(tx: Tx, actor: Actor, input: RegisterTapeData) {
   const { barcode: label } = input;
+  const tape = await tx.backupTapeCartridge.create({
+    data: {
+      barcode: label.barcode,
+      mediaId: label.mediaId,
+      generation: label.generation,
+      mediaType: label.mediaType,
+      nativeCapacityBytes: input.nativeCapacityBytes ?? label.nativeCapacityBytes,
+      status: input.status,
+      tags: input.tags,
+      notes: input.notes || null,
+    },
+  });
+  await recordAudit(tx, {
+    entityType: "tape",
+    entityId: tape.id,
+    action: "create",
+    changes: diffFields(null, tape, AUDITED_TAPE_FIELDS),
+    actor,
+  });
+  return tape;
+}
+
+export async function registerTape(db: Db, actor: Actor, input: RegisterTapeData) {
   try {
-    return await db.$transaction(async (tx) => {
-      const tape = await tx.backupTapeCartridge.create({
-        data: {
-          barcode: label.barcode,
-          mediaId: label.mediaId,
-          generation: label.generation,
-          mediaType: label.mediaType,
-          nativeCapacityBytes: input.nativeCapacityBytes ?? label.nativeCapacityBytes,
-          status: input.status,
-          tags: input.tags,
-          notes: input.notes || null,
-        },
-      });
-      await recordAudit(tx, {
-        entityType: "tape",
-        entityId: tape.id,
-        action: "create",
-        changes: diffFields(null, tape, AUDITED_TAPE_FIELDS),
-        actor,
-      });
-      return tape;
-    });
+    return await db.$transaction((tx) => registerTapeInTx(tx, actor, input));
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new DomainError("CONFLICT", `A cartridge with barcode ${label.barcode} is already registered`, "barcode");
-    }
+    if (isUniqueViolation(error)) throw barcodeTaken(input.barcode.barcode);
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { AuditChanges, AuditValue } from "@/lib/audit";
+import type { AuditChanges, AuditEntityType, AuditValue } from "@/lib/audit";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL, type MediaType } from "@/lib/lto";
 
@@ -8,7 +8,8 @@ type FieldFormat = { label?: string; format?: (value: Present) => string };
 const NONE = "—";
 
 // Browser locale for dates: people read dates the way their device shows them.
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+// Calendar dates are stored at UTC midnight: read in UTC, or they would show the day before west of Greenwich.
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
 
@@ -43,7 +44,7 @@ const FIELDS: Record<string, FieldFormat> = {
 /** nativeCapacityBytes → "native capacity bytes", for fields without a label of their own. */
 const humanise = (field: string) => field.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replaceAll("_", " ").toLowerCase();
 
-export const fieldLabel = (field: string) => FIELDS[field]?.label ?? humanise(field);
+const fieldLabel = (field: string) => FIELDS[field]?.label ?? humanise(field);
 
 function formatDate(iso: string): string {
   const date = new Date(iso);
@@ -68,17 +69,22 @@ export function formatValue(value: AuditValue | undefined, field?: string): stri
   return format ? format(value) : formatPresent(value);
 }
 
-export type ChangeLine = { field: string; label: string; from: string; to: string };
+type ChangeLine = { field: string; label: string; from: string; to: string };
 export type EntryDescription = { summary: string | null; changes: ChangeLine[] };
 
-const SUMMARIES: Record<string, string> = { create: "registered", delete: "deleted" };
+/** Cartridges and jobs are registered; events are recorded; accounts are created. */
+const CREATED: Partial<Record<AuditEntityType, string>> = { location: "recorded", custody: "recorded", sync_event: "recorded", user: "created" };
+const SUMMARIES: Record<string, string> = { delete: "deleted", discard: "discarded" };
 
 /**
  * What an entry says in a sentence: a creation or deletion in one word (its fields are the whole record,
  * which the page already shows), otherwise each changed field as before → after.
  */
-export function describeEntry({ action, changes }: { action: string; changes: AuditChanges }): EntryDescription {
-  const summary = SUMMARIES[action];
+export function describeEntry(
+  entityType: AuditEntityType,
+  { action, changes }: { action: string; changes: AuditChanges },
+): EntryDescription {
+  const summary = action === "create" ? (CREATED[entityType] ?? "registered") : SUMMARIES[action];
   if (summary) return { summary, changes: [] };
   const lines = Object.entries(changes).map(([field, change]) => ({
     field,

@@ -26,7 +26,8 @@ export function AuditTrail({ entityType, entityId }: { entityType: AuditEntityTy
   const history = useInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions(
       { entityType, entityId, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor },
+      // Edits happen on other pages; coming back must show them, not a copy cached moments before.
+      { getNextPageParam: (page) => page.nextCursor, staleTime: 0 },
     ),
   );
   const entries = history.data?.pages.flatMap((page) => page.items) ?? [];
@@ -57,7 +58,7 @@ export function AuditTrail({ entityType, entityId }: { entityType: AuditEntityTy
       {entries.length > 0 && (
         <ol className="mt-3 divide-y divide-slate-200 text-sm">
           {entries.map((entry) => {
-            const { summary, changes } = describeEntry(entry);
+            const { summary, changes } = describeEntry(entityType, entry);
             return (
               <li key={entry.id} className="gap-4 py-2.5 [overflow-wrap:anywhere] sm:flex sm:items-baseline sm:justify-between">
                 <div className="min-w-0">

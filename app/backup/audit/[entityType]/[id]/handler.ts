@@ -4,12 +4,10 @@ import { z } from "zod";
 import { BACKUP_ENTITY_TYPES, type BackupEntityType } from "@/lib/audit";
 import type { Auth } from "@/server/auth/auth";
 import type { Db } from "@/server/db";
-import { appRouter } from "@/server/root";
-import { createCallerFactory, createContext } from "@/server/trpc";
+import { createCaller } from "@/server/root";
+import { createContext } from "@/server/trpc";
 
 export type AuditRouteParams = { entityType: string; id: string };
-
-const createCaller = createCallerFactory(appRouter);
 
 const isBackupEntityType = (value: string): value is BackupEntityType =>
   (BACKUP_ENTITY_TYPES as readonly string[]).includes(value);

@@ -1,0 +1,46 @@
+import type { CatalogueLocation, CataloguePage } from "@/lib/sync/catalogue";
+import { setMeta, type CachedTape, type OutboxRow, type SyncDb } from "./outbox";
+
+/** The newest location among those this device recorded but the server has not applied yet. */
+function newestPendingLocation(rows: OutboxRow[], barcode: string): CatalogueLocation | null {
+  let newest: CatalogueLocation | null = null;
+  for (const row of rows) {
+    if (row.barcode !== barcode || row.type !== "location.logged") continue;
+    if (!newest || row.occurredAt > newest.occurredAt) {
+      newest = { kind: row.payload.kind, site: row.payload.site?.trim() || null, occurredAt: row.occurredAt };
+    }
+  }
+  return newest;
+}
+
+/**
+ * Applies one pulled page to the cache and stores its cursor in the same transaction, so a page is never
+ * half applied nor skipped. The server's state wins, except where this device holds a later location not
+ * pushed yet: the courier keeps seeing where they put the cartridge.
+ */
+export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
+  await db.transaction("rw", db.catalogue, db.outbox, db.meta, async () => {
+    const barcodes = [...new Set(page.items.map((item) => item.barcode))];
+    const [cachedRows, pendingRows] = await Promise.all([
+      db.catalogue.bulkGet(barcodes),
+      db.outbox.where("barcode").anyOf(barcodes).filter((row) => row.status === "pending").toArray(),
+    ]);
+    const cache = new Map<string, CachedTape | undefined>(barcodes.map((barcode, index) => [barcode, cachedRows[index]]));
+
+    // In change order: a barcode deleted and registered again arrives as a tombstone, then the new cartridge.
+    for (const item of page.items) {
+      if (item.deleted) {
+        if (cache.get(item.barcode)?.id === item.id) cache.set(item.barcode, undefined);
+        continue;
+      }
+      const pending = newestPendingLocation(pendingRows, item.barcode);
+      const location = pending && (!item.location || pending.occurredAt > item.location.occurredAt) ? pending : item.location;
+      cache.set(item.barcode, { barcode: item.barcode, id: item.id, status: item.status, location, changedAt: item.changedAt });
+    }
+
+    const entries = [...cache.entries()];
+    await db.catalogue.bulkDelete(entries.filter(([, tape]) => !tape).map(([barcode]) => barcode));
+    await db.catalogue.bulkPut(entries.flatMap(([, tape]) => (tape ? [tape] : [])));
+    await setMeta(db, "catalogueCursor", page.cursor);
+  });
+}

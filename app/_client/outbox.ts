@@ -1,0 +1,219 @@
+import Dexie, { type EntityTable } from "dexie";
+import { v7 as uuidv7 } from "uuid";
+import { normaliseLabel } from "@/lib/lto";
+import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
+import { describeIssues, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
+
+/**
+ * The phone's offline store: events waiting to be pushed (the outbox), the cartridges it can show
+ * without a connection (the catalogue cache), and a few values of its own (meta).
+ */
+
+export type OutboxStatus = "pending" | "rejected";
+
+export type OutboxRow = SyncEvent & {
+  /** The cartridge's normalised barcode, indexed so the cache can overlay events not yet synced. */
+  barcode: string;
+  /** The signed-in user who recorded it; only that user's session pushes it. */
+  userId: string;
+  deviceId: string;
+  /** Push order on this device: a counter, not the clock, so a clock set back cannot reorder events. */
+  seq: number;
+  /** Pushes that went unanswered. */
+  attempts: number;
+  status: OutboxStatus;
+  /** Why the server rejected it. */
+  reason: string | null;
+};
+
+export type CachedTape = {
+  barcode: string;
+  /** Null while the cartridge is registered only on this device. */
+  id: string | null;
+  status: CatalogueTape["status"];
+  location: CatalogueLocation | null;
+  /** The server's change time; null for a change made only on this device. */
+  changedAt: Date | null;
+};
+
+type MetaValues = { deviceId: string; nextSeq: number; catalogueCursor: string | null; lastSyncedAt: Date };
+export type MetaKey = keyof MetaValues;
+type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
+
+export const SYNC_DB_NAME = "backup-monitor";
+
+export class SyncDb extends Dexie {
+  outbox!: EntityTable<OutboxRow, "id">;
+  catalogue!: EntityTable<CachedTape, "barcode">;
+  meta!: EntityTable<MetaRow, "key">;
+
+  constructor(name: string = SYNC_DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      outbox: "id, [userId+status+seq], status, barcode",
+      catalogue: "barcode",
+      meta: "key",
+    });
+  }
+}
+
+export async function getMeta<K extends MetaKey>(db: SyncDb, key: K): Promise<MetaValues[K] | undefined> {
+  const row = await db.meta.get(key);
+  return row?.value as MetaValues[K] | undefined;
+}
+
+export function setMeta<K extends MetaKey>(db: SyncDb, key: K, value: MetaValues[K]) {
+  return db.meta.put({ key, value } as MetaRow);
+}
+
+/** This browser's id, created on first use; kept with the data it identifies. */
+export function deviceIdOf(db: SyncDb): Promise<string> {
+  return db.transaction("rw", db.meta, async () => {
+    const existing = await getMeta(db, "deviceId");
+    if (existing) return existing;
+    // uuid rather than crypto.randomUUID, which browsers offer only on HTTPS and the app also runs on a LAN.
+    const id = uuidv7();
+    await setMeta(db, "deviceId", id);
+    return id;
+  });
+}
+
+/** The change an event makes to a cached cartridge (undefined: none), applied with the outbox row. */
+export type CacheUpdate = (current: CachedTape | undefined) => CachedTape | undefined;
+
+/** What the device can already show: where a cartridge went, a cartridge registered here. */
+export function cacheChangeFor(event: SyncEvent): CacheUpdate {
+  switch (event.type) {
+    case "location.logged": {
+      const location: CatalogueLocation = { kind: event.payload.kind, site: event.payload.site?.trim() || null, occurredAt: event.occurredAt };
+      // Like the server, only a later event moves the cartridge.
+      return (current) =>
+        current && (!current.location || location.occurredAt >= current.location.occurredAt) ? { ...current, location } : undefined;
+    }
+    case "tape.registered":
+      return (current) =>
+        current
+          ? undefined
+          : { barcode: normaliseLabel(event.payload.barcode), id: null, status: event.payload.status ?? "empty", location: null, changedAt: null };
+    case "custody.recorded":
+      return () => undefined;
+  }
+}
+
+export class InvalidEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidEventError";
+  }
+}
+
+/** An event as a screen records it, by the signed-in user; the time defaults to now. */
+export type RecordedEvent = SyncEventDraft & { userId: string; occurredAt?: Date };
+
+export type EnqueueOptions = {
+  /** Overrides the cache change the event implies. */
+  cacheUpdate?: CacheUpdate;
+  /** A rejected event this one corrects: removed in the same transaction. */
+  replaces?: string;
+};
+
+type Checked = { event: SyncEvent; userId: string; barcode: string };
+
+/**
+ * Gives the event its id and time and checks it with the server's own schema: an event the server would
+ * refuse outright is refused here, where it can still be fixed.
+ */
+function check(recorded: RecordedEvent): Checked {
+  const { userId, occurredAt = new Date(), ...draft } = recorded;
+  const event = { ...draft, id: uuidv7(), occurredAt } as SyncEvent;
+  const checked = syncEventSchema.safeParse(event);
+  if (!checked.success) throw new InvalidEventError(describeIssues(checked.error));
+  return { event, userId, barcode: checked.data.payload.barcode.barcode };
+}
+
+/** Writes outbox rows and their cache changes in one transaction: the screen never shows a change that will not be pushed. */
+function store(db: SyncDb, events: (Checked & { cacheUpdate: CacheUpdate })[], replaces?: string): Promise<OutboxRow[]> {
+  return db.transaction("rw", db.outbox, db.catalogue, db.meta, async () => {
+    const deviceId = await deviceIdOf(db);
+    const firstSeq = (await getMeta(db, "nextSeq")) ?? 1;
+    await setMeta(db, "nextSeq", firstSeq + events.length);
+    const rows = events.map(({ event, userId, barcode }, index): OutboxRow => ({
+      ...event,
+      barcode,
+      userId,
+      deviceId,
+      seq: firstSeq + index,
+      attempts: 0,
+      status: "pending",
+      reason: null,
+    }));
+    await db.outbox.bulkAdd(rows);
+    if (replaces) await db.outbox.delete(replaces);
+    for (const { barcode, cacheUpdate } of events) {
+      const cached = cacheUpdate(await db.catalogue.get(barcode));
+      if (cached) await db.catalogue.put(cached);
+    }
+    return rows;
+  });
+}
+
+/** Puts an event in the outbox and makes its change to the cache, in one transaction. */
+export async function enqueue(db: SyncDb, recorded: RecordedEvent, options: EnqueueOptions = {}): Promise<OutboxRow> {
+  const checked = check(recorded);
+  const [row] = await store(db, [{ ...checked, cacheUpdate: options.cacheUpdate ?? cacheChangeFor(checked.event) }], options.replaces);
+  return row!;
+}
+
+/** Several events recorded together (a box of cartridges moved at once): all are queued, or none. */
+export async function enqueueAll(db: SyncDb, recorded: RecordedEvent[]): Promise<OutboxRow[]> {
+  const checked = recorded.map((event, index) => {
+    try {
+      return check(event);
+    } catch (error) {
+      if (error instanceof InvalidEventError && recorded.length > 1) throw new InvalidEventError(`Event ${index + 1}: ${error.message}`);
+      throw error;
+    }
+  });
+  return store(db, checked.map((entry) => ({ ...entry, cacheUpdate: cacheChangeFor(entry.event) })));
+}
+
+/** The user's next events to push, in the order they were recorded, within a size budget. */
+export async function nextBatch(db: SyncDb, userId: string, { limit, maxBytes }: { limit: number; maxBytes: number }) {
+  const rows = await db.outbox
+    .where("[userId+status+seq]")
+    .between([userId, "pending", Dexie.minKey], [userId, "pending", Dexie.maxKey])
+    .limit(limit)
+    .toArray();
+  let bytes = 0;
+  // Signatures make custody events large: a push stays small enough for a weak mobile connection.
+  return rows.filter((row, index) => {
+    bytes += JSON.stringify(row.payload).length;
+    return index === 0 || bytes <= maxBytes;
+  });
+}
+
+export function rejectedEvents(db: SyncDb, userId: string): Promise<OutboxRow[]> {
+  return db.outbox
+    .where("[userId+status+seq]")
+    .between([userId, "rejected", Dexie.minKey], [userId, "rejected", Dexie.maxKey])
+    .toArray();
+}
+
+/** How many events wait on this device: the user's own, others' (held until they sign in), the user's rejected. */
+export async function outboxCounts(db: SyncDb, userId: string) {
+  const own = (status: OutboxStatus) =>
+    db.outbox.where("[userId+status+seq]").between([userId, status, Dexie.minKey], [userId, status, Dexie.maxKey]).count();
+  const waiting = await own("pending");
+  const rejected = await own("rejected");
+  const allWaiting = await db.outbox.where("status").equals("pending").count();
+  return { waiting, rejected, waitingOtherUsers: allWaiting - waiting };
+}
+
+export function cachedTape(db: SyncDb, barcode: string): Promise<CachedTape | undefined> {
+  return db.catalogue.get(normaliseLabel(barcode));
+}
+
+/** Cached cartridges whose barcode starts with what was typed, for finding one offline. */
+export function searchCachedTapes(db: SyncDb, prefix: string, limit = 10): Promise<CachedTape[]> {
+  return db.catalogue.where("barcode").startsWith(normaliseLabel(prefix)).limit(limit).toArray();
+}

@@ -1,0 +1,38 @@
+import { performance } from "node:perf_hooks";
+
+export type Timing = { name: string; runs: number; p50: number; p95: number; max: number };
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * Times `call` one run at a time after a warm-up (connections opened, plans and caches warm), so the figures
+ * are what a user meets on a running server rather than the first request after a start.
+ */
+export async function measure(
+  name: string,
+  call: (run: number) => Promise<unknown>,
+  { warmup, runs }: { warmup: number; runs: number },
+): Promise<Timing> {
+  for (let run = 0; run < warmup; run++) await call(run);
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    await call(warmup + run);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { name, runs, p50: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1)! };
+}
+
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+
+export function markdownTable(timings: Timing[]): string {
+  return [
+    "| Query | Runs | p50 (ms) | p95 (ms) | Max (ms) |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...timings.map((t) => `| ${t.name} | ${t.runs} | ${ms(t.p50)} | ${ms(t.p95)} | ${ms(t.max)} |`),
+  ].join("\n");
+}

@@ -1,0 +1,207 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { v7 as uuidv7 } from "uuid";
+import { z } from "zod";
+import { Prisma, PrismaClient } from "../generated/prisma/client";
+import { MAX_BATCH, type SyncEvent } from "../lib/sync/events";
+import { createDb, type Db } from "../server/db";
+import { pushEvents, type SyncActor } from "../server/sync/service";
+import { migrationSql } from "../tests/helpers/database";
+
+/**
+ * How fast queued offline events are applied: 1,000 and 10,000 events pushed through the sync service in
+ * batches of 100 (as phones push them), next to a raw batched INSERT of the same rows on the same kind of
+ * database, the floor any apply path could reach.
+ *   npm run bench:sync                                                   embedded PGlite
+ *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:sync   PGlite, then PostgreSQL
+ * Each measurement gets a fresh database; figures go to docs/PERFORMANCE.md, section "Sync".
+ */
+const options = z
+  .object({
+    BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+    BENCH_SIZES: z
+      .string()
+      .default("1000,10000")
+      .transform((value) => value.split(",").map(Number)),
+  })
+  .parse(process.env);
+
+const TAPES = 500;
+const CUSTODY_SHARE = 0.1;
+const actor: SyncActor = { id: "0190a000-0000-7000-8000-00000000bench", name: "Bench Courier" };
+const barcodes = Array.from({ length: TAPES }, (_, index) => `B${index.toString().padStart(5, "0")}L8`);
+
+/** A phone's queue: mostly moves, some hand-offs, times spread over the last week and out of order. */
+function queuedEvents(count: number): SyncEvent[] {
+  const now = Date.now();
+  return Array.from({ length: count }, (_, index): SyncEvent => {
+    const barcode = barcodes[(index * 7919) % TAPES]!;
+    const occurredAt = new Date(now - ((index * 104_729) % (7 * 86_400_000)));
+    return index % Math.round(1 / CUSTODY_SHARE) === 0
+      ? { id: uuidv7(), type: "custody.recorded", occurredAt, payload: { barcode, fromParty: "Vault", toParty: "Courier", signerName: "Carl Courier" } }
+      : { id: uuidv7(), type: "location.logged", occurredAt, payload: { barcode, kind: "off_site", site: `Vault ${index % 40}` } };
+  });
+}
+
+const batches = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / MAX_BATCH) }, (_, index) => items.slice(index * MAX_BATCH, (index + 1) * MAX_BATCH));
+
+async function seedTapes(db: Db) {
+  await db.backupTapeCartridge.createMany({ data: barcodes.map((barcode) => ({ barcode, mediaId: "L8", generation: 8, mediaType: "data" as const })) });
+  const tapes = await db.backupTapeCartridge.findMany({ select: { id: true, barcode: true } });
+  return new Map(tapes.map((tape) => [tape.barcode, tape.id]));
+}
+
+async function throughService(db: Db, events: SyncEvent[]) {
+  for (const batch of batches(events)) {
+    const results = await pushEvents(db, actor, { deviceId: "bench-phone", events: batch });
+    const failed = results.find((result) => result.status !== "applied");
+    if (failed) throw new Error(`Event not applied: ${JSON.stringify(failed)}`);
+  }
+}
+
+/**
+ * The rows the service writes for the same events (receipt, location or custody row, audit entry), as one
+ * multi-row INSERT per table per batch, in one transaction per batch. Nothing is read, locked or checked.
+ */
+async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, string>) {
+  const receivedAt = new Date();
+  for (const batch of batches(events)) {
+    const rows = batch.map((event) => ({ event, tapeId: tapeIds.get(event.payload.barcode)!, rowId: uuidv7() }));
+    const moves = rows.filter(({ event }) => event.type === "location.logged");
+    const handoffs = rows.filter(({ event }) => event.type === "custody.recorded");
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, status) VALUES ${Prisma.join(
+        rows.map(({ event }) => Prisma.sql`(${event.id}, ${event.type}, 'bench-phone', ${actor.id}, ${event.occurredAt}, ${receivedAt}, 'applied')`),
+      )}`;
+      if (moves.length > 0) {
+        await tx.$executeRaw`INSERT INTO backup_tape_location (id, tape_id, kind, site, occurred_at, recorded_at, recorded_by_id, recorded_by_name, event_id, device_id) VALUES ${Prisma.join(
+          moves.map(
+            ({ event, tapeId, rowId }) =>
+              Prisma.sql`(${rowId}, ${tapeId}, 'off_site', ${event.type === "location.logged" ? event.payload.site : null}, ${event.occurredAt}, ${receivedAt}, ${actor.id}, ${actor.name}, ${event.id}, 'bench-phone')`,
+          ),
+        )}`;
+      }
+      if (handoffs.length > 0) {
+        await tx.$executeRaw`INSERT INTO backup_tape_custody (id, tape_id, from_party, to_party, occurred_at, signer_name, recorded_at, recorded_by_id, recorded_by_name, event_id, device_id) VALUES ${Prisma.join(
+          handoffs.map(
+            ({ event, tapeId, rowId }) =>
+              Prisma.sql`(${rowId}, ${tapeId}, 'Vault', 'Courier', ${event.occurredAt}, 'Carl Courier', ${receivedAt}, ${actor.id}, ${actor.name}, ${event.id}, 'bench-phone')`,
+          ),
+        )}`;
+      }
+      await tx.$executeRaw`INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_id, actor_name) VALUES ${Prisma.join(
+        rows.map(
+          ({ event, rowId }) =>
+            Prisma.sql`(${event.type === "location.logged" ? "location" : "custody"}, ${rowId}, 'create', ${JSON.stringify({ barcode: { from: null, to: event.payload.barcode } })}::jsonb, ${actor.id}, ${actor.name})`,
+        ),
+      )}`;
+    });
+  }
+}
+
+type BenchDb = { db: Db; description: string; close(): Promise<void> };
+
+/** A migrated PGlite data directory opened the way the app opens it (file-backed, through its own adapter). */
+async function freshPglite(): Promise<BenchDb> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-bench-sync-"));
+  const raw = await PGlite.create(dataDir);
+  for (const migration of migrationSql()) await raw.exec(migration.sql);
+  const version = (await raw.query<{ version: string }>("SELECT version()")).rows[0]!.version.split(" on ")[0]!;
+  await raw.close();
+  const db = createDb({ kind: "pglite", dataDir });
+  return {
+    db,
+    description: version,
+    async close() {
+      await db.$disconnect();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new database on the server, migrated, behind a pool like the app's; the pool ends before the database is dropped. */
+async function freshPostgres(serverUrl: string): Promise<BenchDb> {
+  const name = `bm_bench_sync_${randomBytes(4).toString("hex")}`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+  for (const migration of migrationSql()) await pool.query(migration.sql);
+  const version = (await pool.query<{ version: string }>("SELECT version()")).rows[0]!.version.split(" on ")[0]!;
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    db,
+    description: version,
+    async close() {
+      await db.$disconnect();
+      await pool.end();
+      await admin.query(`DROP DATABASE "${name}"`);
+      await admin.end();
+    },
+  };
+}
+
+type Method = "service" | "raw";
+type Result = { backend: string; events: number; method: Method; ms: number };
+
+/** One measurement on a database of its own, after a warm-up batch that opens connections and compiles queries. */
+async function measure(serverUrl: string | undefined, method: Method, count: number): Promise<Result & { description: string }> {
+  const { db, description, close } = serverUrl ? await freshPostgres(serverUrl) : await freshPglite();
+  try {
+    const tapeIds = await seedTapes(db);
+    const apply = (events: SyncEvent[]) => (method === "service" ? throughService(db, events) : rawInsert(db, events, tapeIds));
+    await apply(queuedEvents(MAX_BATCH));
+    const events = queuedEvents(count);
+    const start = performance.now();
+    await apply(events);
+    const ms = performance.now() - start;
+    const applied = await db.syncEvent.count();
+    if (applied !== count + MAX_BATCH) throw new Error(`${method}: expected ${count + MAX_BATCH} events stored, found ${applied}`);
+    return { backend: serverUrl ? "PostgreSQL" : "PGlite", description, events: count, method, ms };
+  } finally {
+    await close();
+  }
+}
+
+const count = (n: number) => n.toLocaleString("en");
+const perSecond = (events: number, ms: number) => count(Math.round((events / ms) * 1000));
+
+function table(results: Result[]) {
+  const lines = ["| Database | Events | Service (ms) | Service (events/s) | Raw INSERT (ms) | Raw (events/s) | Service ÷ raw |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"];
+  for (const service of results.filter((result) => result.method === "service")) {
+    const raw = results.find((result) => result.method === "raw" && result.backend === service.backend && result.events === service.events)!;
+    lines.push(
+      `| ${service.backend} | ${count(service.events)} | ${count(Math.round(service.ms))} | ${perSecond(service.events, service.ms)} | ${count(Math.round(raw.ms))} | ${perSecond(raw.events, raw.ms)} | ${(service.ms / raw.ms).toFixed(1)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  const backends = [undefined, ...(options.BENCH_DATABASE_URL ? [options.BENCH_DATABASE_URL] : [])];
+  const results: Result[] = [];
+  for (const serverUrl of backends) {
+    for (const events of options.BENCH_SIZES) {
+      for (const method of ["service", "raw"] as const) {
+        const result = await measure(serverUrl, method, events);
+        console.log(`${result.description}: ${method} ${count(events)} events in ${Math.round(result.ms)} ms`);
+        results.push(result);
+      }
+    }
+  }
+  console.log(`\nLoad average while measuring: ${os.loadavg()[0]!.toFixed(1)} (1 min) on ${os.cpus().length} cores\n`);
+  console.log(table(results));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
