@@ -18,6 +18,9 @@ export function FieldSyncProvider({ userId, children }: { userId: string; childr
   useEffect(() => {
     const db = new SyncDb();
     const engine = new SyncEngine({ db, transport: createTrpcSyncTransport(), userId });
+    // IndexedDB exists only in the browser: the engine is made after mount, so the server render and the
+    // first client render agree (both without it).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setSync({ db, engine });
     void engine.start();
     return () => {
