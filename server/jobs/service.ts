@@ -218,12 +218,15 @@ export async function listJobs(db: Db, { search, sort, direction, cursor, limit 
     where: { AND: where },
     orderBy: [onSortKey(sort, direction), { id: direction }],
     take: limit + 1,
-    include: { _count: { select: { tapes: true } } },
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
+  // Counted for the page's jobs only: a relation count in the page query aggregates every link in the
+  // table first and keeps PostgreSQL off the (sort key, id) index.
+  const counts = await db.backupJobTape.groupBy({ by: ["jobId"], where: { jobId: { in: page.map((job) => job.id) } }, _count: { _all: true } });
+  const tapeCounts = new Map(counts.map((row) => [row.jobId, row._count._all]));
   return {
-    items: page.map(({ _count, ...job }) => ({ ...job, tapeCount: _count.tapes })),
+    items: page.map((job) => ({ ...job, tapeCount: tapeCounts.get(job.id) ?? 0 })),
     nextCursor: rows.length > limit && last ? encodeCursor(sort, direction, { value: sortValue(last, sort), id: last.id }) : null,
   };
 }
