@@ -2,11 +2,12 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { decodeFrame, loadDecoder, type RgbaImage } from "../../app/_client/scanner/decode";
 import { guideBoxCrop, type CropRect } from "../../app/_client/scanner/guide-box";
 import { writeLabelVideo } from "./fake-camera";
+import { fakeCameraArgs, launchBrowser } from "./harness";
 
 const LABEL = "000123L9";
 const BLANK_SECONDS = 2;
@@ -20,21 +21,7 @@ beforeAll(async () => {
   const video = writeLabelVideo(LABEL, path.join(dir, "label.y4m"), { blankSeconds: BLANK_SECONDS, labelSeconds: 3 });
   const wasm = fs.readFileSync(createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm"));
   await loadDecoder({ bytes: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-video-capture=${video.file}`,
-    ],
-  });
+  browser = await launchBrowser(fakeCameraArgs(video.file));
 });
 
 afterAll(async () => {

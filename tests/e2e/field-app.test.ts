@@ -4,7 +4,7 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeLabelVideo } from "./fake-camera";
-import { startApp, type RunningApp } from "./harness";
+import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, startApp, type RunningApp } from "./harness";
 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
 const CAMERA_LABEL = "CAM001L9";
@@ -23,19 +23,8 @@ beforeAll(async () => {
     startApp(),
     chromium.launchPersistentContext(path.join(workDir, "profile"), {
       viewport: { width: 420, height: 900 },
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        `--use-file-for-fake-video-capture=${video.file}`,
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: chromiumArgs(fakeCameraArgs(video.file)),
     }),
   ]);
   base = app.url();
