@@ -113,7 +113,8 @@ describe("signing in and access levels", () => {
     await signIn(reader, READER.email, READER.password);
     await expect.poll(() => new URL(reader.url()).pathname).toBe("/backup");
     expect(await reader.getByTestId("viewer-role").textContent()).toBe("Courier · read-only");
-    expect(await reader.getByText("000123L9").count()).toBe(1);
+    // The cartridge list loads after the page: it can be browsed read-only.
+    await expect.poll(() => reader.getByTestId("tapes-table").getByText("000123L9").count()).toBe(1);
     expect(await reader.getByRole("link", { name: "Register tape cartridge" }).count()).toBe(0);
     expect(await reader.getByTestId("quick-actions").count()).toBe(0);
     expect(await reader.getByRole("link", { name: "Access" }).count()).toBe(0);
