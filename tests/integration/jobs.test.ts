@@ -129,11 +129,11 @@ describe("span", () => {
     const before = await jobState(app.db);
 
     for (const call of [
-      writer.jobs.create(jobInput({ tapeIds: [a!.id, b!.id, a!.id] })),
-      writer.jobs.setSpan({ jobId: job.id, tapeIds: [b!.id, b!.id] }),
-      writer.jobs.update({ ...jobInput(), id: job.id, tapeIds: [a!.id, a!.id] }),
+      () => writer.jobs.create(jobInput({ tapeIds: [a!.id, b!.id, a!.id] })),
+      () => writer.jobs.setSpan({ jobId: job.id, tapeIds: [b!.id, b!.id] }),
+      () => writer.jobs.update({ ...jobInput(), id: job.id, tapeIds: [a!.id, a!.id] }),
     ]) {
-      const error = await clientError(call);
+      const error = await clientError(call());
       expect(error.data.code).toBe("BAD_REQUEST");
       expect(error.data.fieldErrors?.tapeIds).toEqual([DUPLICATE_TAPE_MESSAGE]);
     }
@@ -179,14 +179,15 @@ describe("span", () => {
   test("an unknown job is not found", async () => {
     const [a] = await tapes(1);
     const id = randomUUID();
+    // One call at a time: promises made up front would reject before the loop awaits them.
     for (const call of [
-      writer.jobs.get({ id }),
-      writer.jobs.setSpan({ jobId: id, tapeIds: [a!.id] }),
-      writer.jobs.update({ ...jobInput(), id }),
-      writer.jobs.delete({ id }),
-      writer.jobs.deletePreview({ id }),
+      () => writer.jobs.get({ id }),
+      () => writer.jobs.setSpan({ jobId: id, tapeIds: [a!.id] }),
+      () => writer.jobs.update({ ...jobInput(), id }),
+      () => writer.jobs.delete({ id }),
+      () => writer.jobs.deletePreview({ id }),
     ]) {
-      const error = await clientError(call);
+      const error = await clientError(call());
       expect(error.data.code).toBe("NOT_FOUND");
       expect(error.message).toBe("Backup job was not found");
     }
