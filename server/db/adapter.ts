@@ -62,5 +62,9 @@ export function createAdapterFactory(
 ): SqlMigrationAwareDriverAdapterFactory {
   if (location.kind === "pglite") return new LazyPgliteFactory(location.dataDir);
   if (options.forMigration) reportNameColumnsAsText();
-  return new PrismaPg(new pg.Pool({ connectionString: location.url, max: options.forMigration ? 1 : 10 }));
+  const pool = new pg.Pool({ connectionString: location.url, max: options.forMigration ? 1 : 10 });
+  // An idle connection the server closes (restart, failover, a dropped database) emits an error on the
+  // pool; unheard, it would crash the process. The pool replaces the connection on next use.
+  pool.on("error", (error) => console.error("PostgreSQL connection lost:", error.message));
+  return new PrismaPg(pool, { disposeExternalPool: true });
 }
