@@ -1,14 +1,6 @@
 import { z } from "zod";
 import { parseLtoLabel } from "./lto";
-
-export const TAPE_STATUSES = ["empty", "in_use", "full", "pending_destruction"] as const;
-export const TAPE_STATUS_LABEL: Record<(typeof TAPE_STATUSES)[number] | "destroyed", string> = {
-  empty: "Empty",
-  in_use: "In use",
-  full: "Full",
-  pending_destruction: "Pending destruction",
-  destroyed: "Destroyed",
-};
+import { LOCATION_KINDS, TAPE_STATUSES } from "./vocabulary";
 
 /** A scanned or typed label, normalised and checked; the parsed label replaces the text. */
 export const ltoLabelSchema = z.string().max(64, "A cartridge label is 8 characters").transform((value, ctx) => {
@@ -40,13 +32,6 @@ export const registerTapeSchema = z.object({
   notes: z.string().trim().max(2000, "Notes must be at most 2,000 characters").optional(),
 });
 export type RegisterTapeInput = z.input<typeof registerTapeSchema>;
-
-export const LOCATION_KINDS = ["on_site", "in_transit", "off_site"] as const;
-export const LOCATION_KIND_LABEL: Record<(typeof LOCATION_KINDS)[number], string> = {
-  on_site: "On site",
-  in_transit: "In transit",
-  off_site: "Off site",
-};
 
 export const updateTapeSchema = registerTapeSchema.omit({ barcode: true }).extend({
   status: z.enum([...TAPE_STATUSES, "destroyed"], { message: "Choose a valid status" }),

@@ -1,13 +1,10 @@
 import { z } from "zod";
 import { newPasswordSchema } from "./password";
+import { ACCESS_LEVELS, ROLES } from "./vocabulary";
 
-export const ROLES = ["admin", "staff", "courier", "custodian"] as const;
 export const roleSchema = z.enum(ROLES, { message: "Choose a role: admin, staff, courier or custodian" });
-export type Role = z.infer<typeof roleSchema>;
 
-export const ACCESS_LEVELS = ["read", "write"] as const;
 export const accessLevelSchema = z.enum(ACCESS_LEVELS, { message: "Access must be read or write" });
-export type AccessLevel = z.infer<typeof accessLevelSchema>;
 
 export const emailSchema = z
   .string()
@@ -36,9 +33,3 @@ export const firstAdminSchema = z.object({
   setupCode: z.string().trim().max(64).optional(),
 });
 
-export const ROLE_LABEL: Record<Role, string> = {
-  admin: "Administrator",
-  staff: "Staff",
-  courier: "Courier",
-  custodian: "Custodian",
-};

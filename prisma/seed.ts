@@ -1,5 +1,5 @@
 import { registerTapeSchema } from "../lib/tapes";
-import type { Role } from "../lib/users";
+import type { Role } from "../lib/vocabulary";
 import { createUser } from "../server/access/service";
 import type { Actor } from "../server/audit/service";
 import { createDb } from "../server/db";

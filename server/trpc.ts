@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import type { AccessLevel, Role } from "../lib/users";
+import type { AccessLevel, Role } from "../lib/vocabulary";
 import { BACKUP_MODULE, effectiveAccess } from "./access/rules";
 import type { Actor } from "./audit/service";
 import type { Auth } from "./auth/auth";

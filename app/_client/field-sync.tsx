@@ -1,11 +1,8 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
-import { SyncDb } from "./outbox";
-import { SyncEngine, type SyncStatus } from "./sync-loop";
-import { createTrpcSyncTransport } from "./sync-transport";
-
-type FieldSync = { db: SyncDb; engine: SyncEngine };
+import type { FieldSync } from "./field-engine";
+import type { SyncStatus } from "./sync-loop";
 
 const FieldSyncContext = createContext<FieldSync | null>(null);
 
@@ -16,22 +13,25 @@ const FieldSyncContext = createContext<FieldSync | null>(null);
 export function FieldSyncProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const [sync, setSync] = useState<FieldSync | null>(null);
   useEffect(() => {
-    const db = new SyncDb();
-    const engine = new SyncEngine({ db, transport: createTrpcSyncTransport(), userId });
     // IndexedDB exists only in the browser: the engine is made after mount, so the server render and the
     // first client render agree (both without it).
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setSync({ db, engine });
-    void engine.start();
+    let started: FieldSync | null = null;
+    let cancelled = false;
+    void import("./field-engine").then(({ startFieldSync }) => {
+      if (cancelled) return;
+      started = startFieldSync(userId);
+      setSync(started);
+    });
     return () => {
-      engine.stop();
-      db.close();
+      cancelled = true;
+      started?.stop();
+      setSync(null);
     };
   }, [userId]);
   return <FieldSyncContext.Provider value={sync}>{children}</FieldSyncContext.Provider>;
 }
 
-/** The outbox and engine, or null during the first render (IndexedDB is only opened in the browser). */
+/** The outbox and engine, or null until they are loaded (IndexedDB is only opened in the browser). */
 export function useFieldSync(): FieldSync | null {
   return useContext(FieldSyncContext);
 }

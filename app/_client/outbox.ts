@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from "dexie";
 import { v7 as uuidv7 } from "uuid";
 import { normaliseLabel } from "@/lib/lto";
 import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
+import { InvalidEventError } from "./invalid-event-error";
 import { describeIssues, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
 
 /**
@@ -97,13 +98,6 @@ export function cacheChangeFor(event: SyncEvent): CacheUpdate {
           : { barcode: normaliseLabel(event.payload.barcode), id: null, status: event.payload.status ?? "empty", location: null, changedAt: null };
     case "custody.recorded":
       return () => undefined;
-  }
-}
-
-export class InvalidEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidEventError";
   }
 }
 

@@ -1,15 +1,21 @@
 "use client";
 
-import { liveQuery } from "dexie";
 import { useEffect, useState } from "react";
+import { useFieldSync } from "./field-sync";
+import type { SyncDb } from "./outbox";
 
-/** The result of an IndexedDB query, kept current as the data changes (in this tab or another). */
-export function useLiveQuery<T>(query: () => Promise<T>, deps: unknown[]): T | undefined {
+/**
+ * The result of a query of the device's outbox and cache, kept current as the data changes (in this tab or
+ * another); undefined until the outbox is open.
+ */
+export function useLiveQuery<T>(query: (db: SyncDb) => Promise<T>, deps: unknown[]): T | undefined {
+  const sync = useFieldSync();
   const [value, setValue] = useState<T | undefined>(undefined);
   useEffect(() => {
-    const subscription = liveQuery(query).subscribe({ next: setValue, error: (error) => console.error(error) });
+    if (!sync) return;
+    const subscription = sync.liveQuery(() => query(sync.db)).subscribe({ next: setValue, error: (error) => console.error(error) });
     return () => subscription.unsubscribe();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the query depends on
-  }, deps);
+  }, [sync, ...deps]);
   return value;
 }

@@ -3,10 +3,9 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
-import { authClient } from "@/app/_client/auth-client";
 import { FieldSyncProvider } from "@/app/_client/field-sync";
 import { SyncIndicator } from "@/app/_components/sync-indicator";
-import { ROLE_LABEL } from "@/lib/users";
+import { ROLE_LABEL } from "@/lib/vocabulary";
 import type { Viewer } from "@/server/trpc";
 
 type NavItem = { href: string; label: string; short: string; icon: ReactNode; adminOnly?: boolean };
@@ -54,7 +53,9 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
   const isActive = (href: string) => href === activeHref;
 
   async function signOut() {
-    await authClient.signOut();
+    // A plain request: every signed-in page carries this button, and the auth client library would add to
+    // each page's first load only for it.
+    await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     router.replace("/sign-in");
     router.refresh();
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LOCATION_KINDS, TAPE_STATUS_LABEL } from "../tapes";
+import type { LOCATION_KINDS, TAPE_STATUS_LABEL } from "../vocabulary";
 
 /**
  * The read cache a phone keeps so a courier can scan a cartridge and see it while offline, pulled

@@ -1,4 +1,4 @@
-import type { AccessLevel, Role } from "../../lib/users";
+import type { AccessLevel, Role } from "../../lib/vocabulary";
 
 export const BACKUP_MODULE = "backup";
 

@@ -1,4 +1,5 @@
-import type { AccessLevel, NewUser, Role } from "../../lib/users";
+import type { NewUser } from "../../lib/users";
+import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { recordAudit, diffFields, type Actor } from "../audit/service";
 import { createCredentialUser } from "../auth/credentials";
 import type { Db, Tx } from "../db";

@@ -1,4 +1,4 @@
-import type { AccessLevel, Role } from "../../lib/users";
+import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { BACKUP_MODULE } from "../../server/access/rules";
 import { createCredentialUser } from "../../server/auth/credentials";
 import type { Db } from "../../server/db";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { AccessLevel, Role } from "../../lib/users";
+import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { effectiveAccess } from "../../server/access/rules";
 
 describe("effectiveAccess", () => {

@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { cachedTape, InvalidEventError, rejectedEvents, searchCachedTapes, SyncDb, type CachedTape } from "../../app/_client/outbox";
+import { InvalidEventError } from "../../app/_client/invalid-event-error";
+import { cachedTape, rejectedEvents, searchCachedTapes, SyncDb, type CachedTape } from "../../app/_client/outbox";
 import { SyncEngine, SyncTransportError, type Locks, type Network, type SyncEngineOptions, type SyncTransport } from "../../app/_client/sync-loop";
 import { normaliseLabel } from "../../lib/lto";
 import type { CatalogueEntry } from "../../lib/sync/catalogue";

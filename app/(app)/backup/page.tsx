@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getViewer, serverCaller } from "@/app/_trpc/server";
-import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { FindTape } from "./_components/find-tape";
 import { JobsTable } from "./_components/jobs-table";
 import { DistributionChart } from "./_components/summary-charts";

@@ -6,7 +6,8 @@ import { useState } from "react";
 import { formatDate } from "@/app/_components/datetime";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
-import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL, type TapeListInput } from "@/lib/tapes";
+import { type TapeListInput } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { DeleteTapeDialog } from "./delete-tape-dialog";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;

@@ -7,7 +7,7 @@ import { useLiveQuery } from "@/app/_client/use-live-query";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { formatDateTime } from "@/app/_components/datetime";
 import { parseLtoLabel } from "@/lib/lto";
-import { LOCATION_KIND_LABEL } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
 import type { SyncEventDraft } from "@/lib/sync/events";
 
 function describe(row: OutboxRow) {
@@ -104,7 +104,7 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
 export function OutboxList({ userId }: { userId: string }) {
   const sync = useFieldSync();
   const status = useSyncStatus();
-  const rows = useLiveQuery(async () => (sync ? sync.db.outbox.where("userId").equals(userId).sortBy("seq") : undefined), [sync, userId]);
+  const rows = useLiveQuery((db) => db.outbox.where("userId").equals(userId).sortBy("seq"), [userId]);
 
   if (!rows) return <p className="text-sm text-slate-500">Loading…</p>;
   const pending = rows.filter((row) => row.status === "pending");

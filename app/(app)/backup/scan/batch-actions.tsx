@@ -2,10 +2,10 @@
 
 import { useState, type FormEvent } from "react";
 import { useFieldSync } from "@/app/_client/field-sync";
-import { InvalidEventError } from "@/app/_client/outbox";
+import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { Field, FormError } from "@/app/_components/field";
 import { SignatureField } from "@/app/_components/signature-field";
-import { LOCATION_KIND_LABEL, type LOCATION_KINDS } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, type LOCATION_KINDS } from "@/lib/vocabulary";
 
 type Kind = (typeof LOCATION_KINDS)[number];
 const MOVES: { kind: Kind; label: string }[] = [

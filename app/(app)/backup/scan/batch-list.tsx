@@ -1,8 +1,7 @@
 "use client";
 
-import { useFieldSync } from "@/app/_client/field-sync";
 import { useLiveQuery } from "@/app/_client/use-live-query";
-import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 
 /** The scanned cartridges, with what this device knows of each (works offline from the cached catalogue). */
 export function BatchList({
@@ -16,8 +15,7 @@ export function BatchList({
   onRemove: (barcode: string) => void;
   onRegister: (barcode: string) => void;
 }) {
-  const sync = useFieldSync();
-  const cached = useLiveQuery(async () => (sync ? sync.db.catalogue.bulkGet(barcodes) : []), [sync, barcodes.join()]);
+  const cached = useLiveQuery((db) => db.catalogue.bulkGet(barcodes), [barcodes.join()]);
 
   if (barcodes.length === 0) {
     return <p className="card p-4 text-sm text-slate-500">Scan or type a label to start a batch.</p>;

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useFieldSync } from "@/app/_client/field-sync";
-import { InvalidEventError } from "@/app/_client/outbox";
+import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { parseLtoLabel, type LtoLabel } from "@/lib/lto";
 import { HandOffAction, LogLocationAction } from "./batch-actions";
 import { BatchList } from "./batch-list";

@@ -5,7 +5,8 @@ import { useState, type FormEvent } from "react";
 import { Field, FormError } from "@/app/_components/field";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { PASSWORD_RULE_TEXT } from "@/lib/password";
-import { newUserSchema, ROLE_LABEL, ROLES } from "@/lib/users";
+import { newUserSchema } from "@/lib/users";
+import { ROLE_LABEL, ROLES } from "@/lib/vocabulary";
 
 type Errors = Partial<Record<"name" | "email" | "password" | "role", string>>;
 

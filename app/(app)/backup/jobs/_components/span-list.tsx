@@ -3,7 +3,7 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 
 export type JobDetail = inferRouterOutputs<AppRouter>["jobs"]["get"];

@@ -5,7 +5,7 @@ import { useId, useState, type KeyboardEvent } from "react";
 import { useDebouncedValue } from "@/app/_client/use-debounced-value";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { normaliseLabel } from "@/lib/lto";
-import { TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { SpanTape } from "./span-list";
 
 const RESULTS = 8;

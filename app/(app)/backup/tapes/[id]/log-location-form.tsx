@@ -6,7 +6,8 @@ import { useState, type FormEvent } from "react";
 import { toDateTimeLocal } from "@/app/_components/datetime";
 import { Field, FormError } from "@/app/_components/field";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
-import { LOCATION_KIND_LABEL, LOCATION_KINDS, logLocationSchema } from "@/lib/tapes";
+import { logLocationSchema } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, LOCATION_KINDS } from "@/lib/vocabulary";
 
 const TEXT_FIELDS = [
   ["site", "Site"],

@@ -4,7 +4,7 @@ import { formatDate, formatDateTime } from "@/app/_components/datetime";
 import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
-import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { AuditTrail } from "../../_components/audit-trail";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";

@@ -7,7 +7,8 @@ import { Field, FormError } from "@/app/_components/field";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL, parseLtoLabel } from "@/lib/lto";
-import { TAPE_STATUSES, TAPE_STATUS_LABEL, registerTapeSchema } from "@/lib/tapes";
+import { registerTapeSchema } from "@/lib/tapes";
+import { TAPE_STATUSES, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 
 type Errors = Partial<Record<"barcode" | "nativeCapacityBytes" | "status" | "tags" | "notes", string>>;
 const GB = 1_000_000_000;

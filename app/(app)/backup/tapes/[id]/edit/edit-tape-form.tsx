@@ -5,7 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Field, FormError } from "@/app/_components/field";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
-import { TAPE_STATUS_LABEL, updateTapeSchema } from "@/lib/tapes";
+import { updateTapeSchema } from "@/lib/tapes";
+import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 
 const GB = 1_000_000_000;
 type Status = keyof typeof TAPE_STATUS_LABEL;

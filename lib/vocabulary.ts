@@ -1,0 +1,33 @@
+/**
+ * The words of the domain and how screens show them. Kept apart from the zod schemas that use them so a
+ * screen that only shows labels (the scan screen, the app shell) does not load the validation library.
+ */
+
+export const TAPE_STATUSES = ["empty", "in_use", "full", "pending_destruction"] as const;
+export const TAPE_STATUS_LABEL: Record<(typeof TAPE_STATUSES)[number] | "destroyed", string> = {
+  empty: "Empty",
+  in_use: "In use",
+  full: "Full",
+  pending_destruction: "Pending destruction",
+  destroyed: "Destroyed",
+};
+
+export const LOCATION_KINDS = ["on_site", "in_transit", "off_site"] as const;
+export type LocationKind = (typeof LOCATION_KINDS)[number];
+export const LOCATION_KIND_LABEL: Record<LocationKind, string> = {
+  on_site: "On site",
+  in_transit: "In transit",
+  off_site: "Off site",
+};
+
+export const ROLES = ["admin", "staff", "courier", "custodian"] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABEL: Record<Role, string> = {
+  admin: "Administrator",
+  staff: "Staff",
+  courier: "Courier",
+  custodian: "Custodian",
+};
+
+export const ACCESS_LEVELS = ["read", "write"] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
