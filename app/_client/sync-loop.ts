@@ -41,6 +41,8 @@ export class SyncTransportError extends Error {
 }
 
 export type SyncStatus = {
+  /** False until the outbox has been counted: until then the counts below mean nothing yet. */
+  counted: boolean;
   /** The signed-in user's events not yet acknowledged by the server. */
   waiting: number;
   /** Events other users recorded on this device: they wait until that user signs in here. */
@@ -136,6 +138,7 @@ export class SyncEngine {
 
   private userId: string;
   private status: SyncStatus = {
+    counted: false,
     waiting: 0,
     waitingOtherUsers: 0,
     rejected: 0,
@@ -382,9 +385,10 @@ export class SyncEngine {
   private watchCounts() {
     this.counts?.unsubscribe();
     const userId = this.userId;
+    this.update({ counted: false });
     // Declared async so Dexie follows every await inside: a plain function returning the promise misses some.
     this.counts = liveQuery(async () => outboxCounts(this.db, userId)).subscribe({
-      next: (counts) => this.update(counts),
+      next: (counts) => this.update({ ...counts, counted: true }),
       error: (error: unknown) => this.update({ lastError: error instanceof Error ? error.message : "The offline store failed" }),
     });
   }

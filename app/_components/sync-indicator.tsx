@@ -21,7 +21,7 @@ export function SyncIndicator() {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
-  if (!status) return null;
+  if (!status?.counted) return null;
 
   const parts: string[] = [];
   if (status.offline) parts.push("Offline");

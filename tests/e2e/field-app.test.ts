@@ -9,6 +9,7 @@ import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, startApp, type RunningApp 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
 const CAMERA_LABEL = "CAM001L9";
 const TYPED_LABEL = "USB002L9";
+const OTHER = { name: "Olly Other", email: "olly@example.com", password: "another-horse-42" };
 
 let app: RunningApp;
 let context: BrowserContext;
@@ -144,5 +145,53 @@ describe("the field app", () => {
       await page.goto(`${base}/backup/tapes/${id}`);
       expect(await page.getByTestId("custody-event").count()).toBe(1);
     }
+  });
+
+  test("a session that ends offline: sync waits for the same user to sign in again, and the event stays theirs", async () => {
+    expect((await trpc("access.createUser", { ...OTHER, role: "courier" })).status).toBe(200);
+    await page.goto(`${base}/backup/scan`);
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId("batch-item").count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole("button", { name: "Log location for 1 cartridge" }).click();
+    await expect.poll(() => visible("sync-summary").textContent()).toContain("1 waiting");
+
+    // The session ends while the phone is offline; the phone learns it on its next push.
+    await context.clearCookies();
+    await context.setOffline(false);
+    const signInAgain = page.getByRole("link", { name: "Sign in again to sync" }).first();
+    await expect.poll(() => signInAgain.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await visible("sync-summary").textContent()).toContain("1 waiting");
+
+    // Someone else signs in on this phone: the waiting event is not theirs to push.
+    async function signIn(user: { email: string; password: string }) {
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByLabel("Password").fill(user.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).not.toBe("/sign-in");
+    }
+    await page.goto(`${base}/sign-in`);
+    await signIn(OTHER);
+    await expect.poll(() => visible("sync-summary").textContent(), { timeout: 15_000 }).toContain("All synced");
+    await page.goto(`${base}/backup/outbox`);
+    await expect.poll(() => page.getByText("1 recorded here by another user wait until they sign in on this device.").isVisible()).toBe(true);
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Sync now" }).isEnabled()).toBe(true);
+    const { id } = await query("tapes.byBarcode", { barcode: CAMERA_LABEL });
+    expect((await query("tapes.get", { id })).locations).toHaveLength(0);
+
+    // The courier who recorded it signs in again: it syncs, once, as theirs.
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/sign-in");
+    await page.goto(`${base}/sign-in?next=/backup/outbox`);
+    await signIn(ADMIN);
+    expect(new URL(page.url()).pathname).toBe("/backup/outbox");
+    await expect.poll(() => visible("sync-summary").textContent(), { timeout: 30_000 }).toContain("All synced");
+
+    const tape = await query("tapes.get", { id });
+    expect(tape.locations).toHaveLength(1);
+    expect(tape.locations[0]).toMatchObject({ kind: "in_transit", isCurrent: true });
+    const trail = await page.evaluate(async (id) => (await fetch(`/backup/audit/location/${id}`)).json(), tape.locations[0].id);
+    expect(trail.items).toHaveLength(1);
+    expect(trail.items[0].actor.name).toBe(ADMIN.name);
   });
 });
