@@ -5,6 +5,7 @@ import { createCredentialUser } from "../auth/credentials";
 import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import { BACKUP_MODULE, effectiveAccess } from "./rules";
+import { transaction } from "../db/transaction";
 
 const AUDITED_USER_FIELDS = ["name", "email", "role", "active", "backupAccess"] as const;
 
@@ -62,7 +63,7 @@ export async function createAuditedUser(tx: Tx, actor: Actor | "self", input: Ne
 }
 
 export async function createUser(db: Db, actor: Actor, input: NewUser) {
-  const user = await db.$transaction((tx) => createAuditedUser(tx, actor, input));
+  const user = await transaction(db, (tx) => createAuditedUser(tx, actor, input));
   return { id: user.id };
 }
 
@@ -74,7 +75,7 @@ async function changeUser(
   action: string,
   apply: (tx: Tx, before: Awaited<ReturnType<typeof loadUser>>) => Promise<void>,
 ) {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const before = await loadUser(tx, userId);
     await apply(tx, before);
     const after = await loadUser(tx, userId);

@@ -3,6 +3,7 @@ import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import type { EventOrigin } from "../locations/service";
 import { lockTape } from "../tapes/lock";
+import { transaction } from "../db/transaction";
 
 // The signature image is stored with the event but kept out of the audit entry (it says only that one exists).
 export const AUDITED_CUSTODY_FIELDS = ["tapeId", "fromParty", "toParty", "signerName", "containerId", "sealNumber", "notes", "occurredAt"] as const;
@@ -41,5 +42,5 @@ export async function recordCustodyInTx(tx: Tx, actor: Actor, input: RecordCusto
 }
 
 export function recordCustody(db: Db, actor: Actor, input: RecordCustodyInput) {
-  return db.$transaction((tx) => recordCustodyInTx(tx, actor, input));
+  return transaction(db, (tx) => recordCustodyInTx(tx, actor, input));
 }

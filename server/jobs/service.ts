@@ -12,6 +12,7 @@ import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { transaction } from "../db/transaction";
 
 const AUDITED_JOB_FIELDS = [
   "name",
@@ -63,6 +64,10 @@ const listed = (items: string[]) => items.join(", ");
  */
 async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: SpanTape[]): Promise<SpanTape[]> {
   if (tapeIds.join() === previous.map((tape) => tape.id).join()) return previous;
+  // Keeps the cartridges from being deleted until the links are written: one deleted in between failed the
+  // insert on its foreign key, a server error, where it should be reported missing. Id order, like every
+  // lock on several cartridges, so two writers never wait on each other in a circle.
+  if (tapeIds.length > 0) await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${tapeIds}::text[]) ORDER BY id FOR KEY SHARE`;
   const found = new Map(
     (await tx.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: SPAN_TAPE })).map((tape) => [tape.id, tape]),
   );
@@ -98,7 +103,7 @@ async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: Spa
 
 export async function createJob(db: Db, actor: Actor, input: z.output<typeof createJobSchema>) {
   const { tapeIds, ...fields } = input;
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const job = await tx.backupJob.create({ data: withExpiry(fields) });
     const span = await writeSpan(tx, job.id, tapeIds, []);
     await recordAudit(tx, {
@@ -115,7 +120,7 @@ export async function createJob(db: Db, actor: Actor, input: z.output<typeof cre
 /** Fields, expiry and span change together or not at all. */
 export async function updateJob(db: Db, actor: Actor, input: z.output<typeof updateJobSchema>) {
   const { id, tapeIds, ...fields } = input;
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const before = await lockJob(tx, id);
     const previous = await spanOf(tx, id);
     const job = await tx.backupJob.update({ where: { id }, data: withExpiry(fields) });
@@ -129,7 +134,7 @@ export async function updateJob(db: Db, actor: Actor, input: z.output<typeof upd
 }
 
 export async function setSpan(db: Db, actor: Actor, { jobId, tapeIds }: z.output<typeof setSpanSchema>) {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     await lockJob(tx, jobId);
     const previous = await spanOf(tx, jobId);
     const span = await writeSpan(tx, jobId, tapeIds, previous);
@@ -141,7 +146,7 @@ export async function setSpan(db: Db, actor: Actor, { jobId, tapeIds }: z.output
 
 /** Removes the job and its links; the cartridges stay. */
 export async function deleteJob(db: Db, actor: Actor, id: string) {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const job = await lockJob(tx, id);
     const span = await spanOf(tx, id);
     await tx.backupJob.delete({ where: { id } });

@@ -2,6 +2,7 @@ import type { LogLocationInput } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { lockTape } from "../tapes/lock";
+import { transaction } from "../db/transaction";
 
 export const AUDITED_LOCATION_FIELDS = [
   "tapeId",
@@ -64,7 +65,7 @@ export async function logLocationInTx(tx: Tx, actor: Actor, input: LogLocationIn
 }
 
 export function logLocation(db: Db, actor: Actor, input: LogLocationInput) {
-  return db.$transaction((tx) => logLocationInTx(tx, actor, input));
+  return transaction(db, (tx) => logLocationInTx(tx, actor, input));
 }
 
 /** The fields of the cartridge's latest location, to prefill the next entry. */

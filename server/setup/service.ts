@@ -5,6 +5,7 @@ import type { firstAdminSchema } from "../../lib/users";
 import { createAuditedUser } from "../access/service";
 import type { Db } from "../db";
 import { DomainError } from "../errors";
+import { transaction } from "../db/transaction";
 
 const SETUP_CODE_KEY = "setup_code_sha256";
 // No 0/O or 1/I/L: the code is read off a terminal and typed by hand.
@@ -44,7 +45,7 @@ export async function setupStatus(db: Db, clientIp: string | null) {
 }
 
 export async function createFirstAdmin(db: Db, clientIp: string | null, input: z.infer<typeof firstAdminSchema>) {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     // Two browsers racing through setup: the lock makes the second one see the first administrator.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
     if ((await tx.user.count()) > 0) {

@@ -1,10 +1,12 @@
 import type { z } from "zod";
 import { Prisma, type SyncEvent } from "../../generated/prisma/client";
 import { describeIssues, syncEventSchema, type DiscardInput, type EventResult, type PushInput } from "../../lib/sync/events";
+import { toStorableText } from "../../lib/text";
 import { diffFields, recordAudit } from "../audit/service";
 import type { Db, Tx } from "../db";
-import { DomainError, notFound } from "../errors";
+import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { applyClaimedInTx } from "./apply";
+import { transaction } from "../db/transaction";
 
 /** Only signed-in users push or discard, so the actor always has an id. */
 export type SyncActor = { id: string; name: string };
@@ -31,18 +33,31 @@ async function storedResults(tx: Tx, ids: string[]): Promise<Map<string, EventRe
   return new Map(stored.map((row) => [row.id, resultOf(row)]));
 }
 
-/** A rejected event's content as it came (minus its id), as JSON text any pushed value fits in. */
+/**
+ * A rejected event's content as it came (minus its id), as JSON text any pushed value fits in. Characters
+ * PostgreSQL's JSON cannot hold (NUL, half an emoji), in keys or values, are replaced, or the receipt of
+ * a malformed event would fail the whole push.
+ */
 function contentOf(item: PushedItem): string {
   const content: Record<string, unknown> = { ...item };
   delete content.id;
-  return JSON.stringify(content, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  return JSON.stringify(content, (_key, value: unknown) => {
+    if (typeof value === "bigint") return value.toString();
+    if (typeof value === "string") return toStorableText(value);
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).map(([key, field]) => [toStorableText(key), field]));
+    }
+    return value;
+  });
 }
 
-/** The time a malformed event claims, if it is a time at all. */
+/** The time a malformed event claims, if it is a time at all and one the database can hold (years 1–9999). */
 function claimedTime(value: unknown): Date | null {
   if (!(value instanceof Date) && typeof value !== "string" && typeof value !== "number") return null;
   const time = new Date(value);
-  return Number.isNaN(time.getTime()) ? null : time;
+  if (Number.isNaN(time.getTime())) return null;
+  const year = time.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? time : null;
 }
 
 type Receipt = Pick<SyncEvent, "id" | "type" | "deviceId" | "userId" | "occurredAt" | "receivedAt" | "status" | "reason"> & { content: string | null };
@@ -53,7 +68,7 @@ function receiptOf({ item, parsed }: Pushed, deviceId: string, actor: SyncActor,
   if (parsed.success) return { ...common, type: parsed.data.type, occurredAt: parsed.data.occurredAt, status: "applied", reason: null, content: null };
   return {
     ...common,
-    type: typeof item.type === "string" ? item.type.slice(0, 100) : "unknown",
+    type: typeof item.type === "string" ? toStorableText(item.type.slice(0, 100)) : "unknown",
     occurredAt: claimedTime(item.occurredAt),
     status: "rejected",
     reason: describeIssues(parsed.error),
@@ -110,7 +125,13 @@ export async function pushEvents(db: Db, actor: SyncActor, input: PushInput): Pr
   for (const item of input.events) {
     if (!pushed.has(item.id)) pushed.set(item.id, { item, parsed: syncEventSchema.safeParse(item) });
   }
-  const results = await db.$transaction((tx) => pushInTx(tx, actor, input.deviceId, [...pushed.values()], receivedAt), BATCH_TRANSACTION);
+  const apply = () => transaction(db, (tx) => pushInTx(tx, actor, input.deviceId, [...pushed.values()], receivedAt), BATCH_TRANSACTION);
+  const results = await apply().catch((error: unknown) => {
+    // A cartridge the batch registers may be registered elsewhere after the batch looked for it, and the
+    // insert then fails on the barcode; applied again, the batch finds that cartridge and rejects the event.
+    if (isUniqueViolation(error)) return apply();
+    throw error;
+  });
   // The same id twice in one push: the second is a duplicate of the first.
   const answered = new Set<string>();
   return input.events.map(({ id }) => {
@@ -128,7 +149,7 @@ const AUDITED_EVENT_FIELDS = ["type", "deviceId", "occurredAt", "receivedAt", "c
  * twice (a retry after a lost answer) is not an error and writes one entry.
  */
 export async function discardEvent(db: Db, actor: SyncActor, input: DiscardInput) {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const event = await tx.syncEvent.findUnique({ where: { id: input.id } });
     if (!event) throw notFound("The event");
     if (event.userId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who recorded this event can discard it");

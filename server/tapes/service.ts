@@ -6,6 +6,7 @@ import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { afterCursor, pageOf } from "../pagination";
+import { transaction } from "../db/transaction";
 
 export const AUDITED_TAPE_FIELDS = [
   "barcode",
@@ -182,7 +183,7 @@ export async function registerTapeInTx(tx: Tx, actor: Actor, input: RegisterTape
 
 export async function registerTape(db: Db, actor: Actor, input: RegisterTapeData) {
   try {
-    return await db.$transaction((tx) => registerTapeInTx(tx, actor, input));
+    return await transaction(db, (tx) => registerTapeInTx(tx, actor, input));
   } catch (error) {
     if (isUniqueViolation(error)) throw barcodeTaken(input.barcode.barcode);
     throw error;
@@ -190,7 +191,7 @@ export async function registerTape(db: Db, actor: Actor, input: RegisterTapeData
 }
 
 export async function updateTape(db: Db, actor: Actor, id: string, input: z.output<typeof updateTapeSchema>) {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const before = await tx.backupTapeCartridge.findUnique({ where: { id } });
     if (!before) throw notFound("The cartridge");
     const after = await tx.backupTapeCartridge.update({
@@ -227,7 +228,7 @@ export async function tapeDeletePreview(db: Db, id: string) {
 
 /** Removes the cartridge with its locations, custody events and job links (database cascade); the audit entries stay. */
 export async function deleteTape(db: Db, actor: Actor, id: string) {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const tape = await tx.backupTapeCartridge.findUnique({
       where: { id },
       include: { _count: { select: { locations: true, custodyEvents: true, jobs: true } } },

@@ -1,5 +1,6 @@
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { afterAll, beforeAll } from "vitest";
+import { verifyAuditChain } from "../../server/audit/chain";
 import { createAuth, type Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
 import { appRouter } from "../../server/root";
@@ -30,7 +31,11 @@ export function useTestApp(): TestApp {
     Object.assign(app, testDb, { auth: createTestAuth(testDb.db) });
   });
   afterAll(async () => {
+    // Whatever a test file did through the app, the audit log must still be one intact chain: an entry
+    // written outside a sealing transaction shows up here.
+    const chain = app.db ? await verifyAuditChain(app.db) : null;
     await app.close?.();
+    if (chain && !chain.intact) throw new Error(`The audit chain is broken after this file: ${chain.problem.message}`);
   });
   return app;
 }

@@ -4,6 +4,7 @@ import { auditTrailResponse } from "../../app/backup/audit/[entityType]/[id]/han
 import type { AuditEntityType } from "../../lib/audit";
 import { registerTapeSchema } from "../../lib/tapes";
 import { listAudit, recordAudit, type Actor } from "../../server/audit/service";
+import { transaction } from "../../server/db/transaction";
 import { registerTape } from "../../server/tapes/service";
 import { nextBarcode } from "../factories/backup";
 import { BASE_URL, callerFor, clientError, requestHeaders, signedInUser, useTestApp } from "../helpers/app";
@@ -13,7 +14,7 @@ const someone: Actor = { id: null, name: "Sam Someone" };
 
 /** Writes `count` more entries for one entity and returns the ids of all its entries, oldest first. */
 async function writeEntries(entityType: AuditEntityType, entityId: string, count: number, actor = someone): Promise<string[]> {
-  await app.db.$transaction(async (tx) => {
+  await transaction(app.db, async (tx) => {
     for (let n = 1; n <= count; n++) {
       await recordAudit(tx, { entityType, entityId, action: "update", changes: { notes: { from: `v${n - 1}`, to: `v${n}` } }, actor });
     }
@@ -196,7 +197,7 @@ describe("GET /backup/audit/<entityType>/<id>", () => {
     expect(new Date(created!.at).toISOString()).toBe(created!.at);
     expect(Math.abs(Date.parse(created!.at) - Date.now())).toBeLessThan(60_000);
 
-    await app.db.$transaction(async (tx) => {
+    await transaction(app.db, async (tx) => {
       await recordAudit(tx, { entityType: "tape", entityId: tape.id, action: "update", changes: { status: { from: "empty", to: "in_use" } }, actor });
       await recordAudit(tx, { entityType: "tape", entityId: tape.id, action: "update", changes: { status: { from: "in_use", to: "full" } }, actor });
     });

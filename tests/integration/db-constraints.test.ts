@@ -1,4 +1,6 @@
 import { describe, expect, test } from "vitest";
+import { recordAudit } from "../../server/audit/service";
+import { transaction } from "../../server/db/transaction";
 import { isUniqueViolation } from "../../server/errors";
 import { createCustody, createJob, createLocation, createTape } from "../factories/backup";
 import { useTestApp } from "../helpers/app";
@@ -128,9 +130,9 @@ describe("deletion", () => {
     await createLocation(app.db, tape.id, { isCurrent: true });
     await createCustody(app.db, tape.id);
     await app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: tape.id, position: 1 } });
-    await app.db.backupAuditLog.create({
-      data: { entityType: "tape", entityId: tape.id, action: "create", changes: {}, actorName: "Test" },
-    });
+    await transaction(app.db, (tx) =>
+      recordAudit(tx, { entityType: "tape", entityId: tape.id, action: "create", changes: {}, actor: { id: null, name: "Test" } }),
+    );
 
     await app.db.backupTapeCartridge.delete({ where: { id: tape.id } });
 
