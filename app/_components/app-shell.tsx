@@ -34,11 +34,19 @@ const keyIcon = (
   </svg>
 );
 
+const shieldIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <path d="M12 3l7 3v6c0 4.5-3 7.5-7 9-4-1.5-7-4.5-7-9V6l7-3z" />
+    <path d="M9 12l2 2 4-4" />
+  </svg>
+);
+
 const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, adminOnly: true },
+  { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, adminOnly: true },
 ];
 
 export function AppShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {

@@ -1,14 +1,16 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { AUDIT_ENTITY_TYPES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../../lib/audit";
-import { backupReadProcedure, router } from "../trpc";
+import { text } from "../../lib/text";
+import { adminProcedure, backupReadProcedure, router } from "../trpc";
+import { verifyAuditChain } from "./chain";
 import { listAudit } from "./service";
 
 const limitMessage = `The limit must be a whole number from 1 to ${AUDIT_PAGE_MAX}`;
 
 const auditListSchema = z.object({
   entityType: z.enum(AUDIT_ENTITY_TYPES, { message: `The entity type must be one of ${AUDIT_ENTITY_TYPES.join(", ")}` }),
-  entityId: z.string().min(1, "The entity id is missing").max(100, "The entity id must be at most 100 characters"),
+  entityId: text().min(1, "The entity id is missing").max(100, "The entity id must be at most 100 characters"),
   // At most 18 digits, so any cursor that passes fits PostgreSQL's bigint.
   cursor: z
     .string()
@@ -29,4 +31,5 @@ export const auditRouter = router({
     }
     return listAudit(ctx.db, input);
   }),
+  verifyChain: adminProcedure.query(({ ctx }) => verifyAuditChain(ctx.db)),
 });

@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { getViewer } from "@/app/_trpc/server";
+import { ChainCheck } from "./chain-check";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+export default async function AuditLogPage() {
+  const viewer = await getViewer();
+  if (viewer?.role !== "admin") {
+    return (
+      <div className="card mx-auto max-w-lg p-6" role="alert">
+        <h1 className="text-lg font-semibold">Administrators only</h1>
+        <p className="mt-2 text-sm text-slate-600">Ask an administrator to check the audit log.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="mx-auto max-w-3xl">
+      <h1 className="text-2xl font-semibold">Audit log</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        Every entry in the audit log is chained to the one before it by a hash. Checking the chain proves that no entry
+        was changed, deleted or added behind the app&apos;s back, for example with direct database access.
+      </p>
+      <ChainCheck />
+    </div>
+  );
+}
