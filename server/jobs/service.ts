@@ -46,13 +46,19 @@ async function lockJob(tx: Tx, id: string): Promise<BackupJob> {
   return tx.backupJob.findUniqueOrThrow({ where: { id } });
 }
 
+/**
+ * Links and their cartridges are read by two queries, and a cartridge deleted in between comes back as
+ * null; its link went with it, so it is no longer part of the span.
+ */
+const present = (links: { tape: SpanTape | null }[]): SpanTape[] => links.flatMap((link) => (link.tape ? [link.tape] : []));
+
 async function spanOf(tx: Tx, jobId: string): Promise<SpanTape[]> {
   const links = await tx.backupJobTape.findMany({
     where: { jobId },
     orderBy: { position: "asc" },
     select: { tape: { select: SPAN_TAPE } },
   });
-  return links.map((link) => link.tape);
+  return present(links);
 }
 
 const listed = (items: string[]) => items.join(", ");
@@ -174,7 +180,7 @@ export async function getJob(db: Db, id: string) {
     include: { tapes: { orderBy: { position: "asc" }, select: { tape: { select: SPAN_TAPE } } } },
   });
   if (!job) throw notFound("Backup job");
-  return { ...job, tapes: job.tapes.map((link) => link.tape) };
+  return { ...job, tapes: present(job.tapes) };
 }
 
 type Bound = { gt: string } | { gte: string } | { lt: string } | { lte: string };

@@ -6,10 +6,20 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { inject } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client";
-import type { Db } from "../../server/db";
+import { TRANSACTION_DEFAULTS, type Db } from "../../server/db";
 import { migrationSql, testDatabaseUrl } from "./database";
 
-export type TestDb = { db: Db; close: () => Promise<void>; kind: "pglite" | "postgres" };
+export type TestDb = {
+  db: Db;
+  close: () => Promise<void>;
+  kind: "pglite" | "postgres";
+  /**
+   * Another client on the same database, as a second app server would hold: its own connection pool on
+   * PostgreSQL (so its transactions really run alongside the first client's), the one in-process
+   * database on PGlite. Closed by `close()`.
+   */
+  connect: (poolSize?: number) => Db;
+};
 
 /**
  * A database of its own for one test file, already migrated: a copy of the PGlite snapshot by default,
@@ -24,10 +34,11 @@ async function createPgliteDb(): Promise<TestDb> {
   const snapshotPath = inject("pgliteSnapshotPath");
   if (!snapshotPath) throw new Error("No PGlite snapshot: run the tests with `vitest --project integration`");
   const pglite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(snapshotPath)]) });
-  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_DEFAULTS });
   return {
     db,
     kind: "pglite",
+    connect: () => db,
     async close() {
       await db.$disconnect();
       await pglite.close();
@@ -73,11 +84,23 @@ async function createPostgresDb(serverUrl: string): Promise<TestDb> {
   // The file's database is dropped WITH (FORCE) at the end, which cuts any connection a test left behind
   // (a sync engine still retrying); that disconnect is expected, not a failure of the test.
   pool.on("error", () => {});
-  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_DEFAULTS });
+  const others: { client: Db; pool: pg.Pool }[] = [];
   return {
     db,
     kind: "postgres",
+    connect(poolSize = 5) {
+      const otherPool = new pg.Pool({ connectionString, max: poolSize });
+      otherPool.on("error", () => {});
+      const client = new PrismaClient({ adapter: new PrismaPg(otherPool), transactionOptions: TRANSACTION_DEFAULTS });
+      others.push({ client, pool: otherPool });
+      return client;
+    },
     async close() {
+      for (const other of others) {
+        await other.client.$disconnect();
+        await other.pool.end();
+      }
       await db.$disconnect();
       await pool.end();
       await dropDatabase(serverUrl, name);
