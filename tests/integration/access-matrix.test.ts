@@ -1,0 +1,649 @@
+/**
+ * Who may call what: every tRPC procedure and every route handler, for every kind of user. Procedures are
+ * enumerated from the app router itself, route handlers from the route files on disk, so one added later
+ * without a row here fails this file by name. A refused call must also leave every table as it was.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { TRPCError, type inferRouterInputs } from "@trpc/server";
+import superjson from "superjson";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import * as authRoute from "../../app/api/auth/[...all]/route";
+import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
+import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
+import * as exportRoute from "../../app/backup/export/[kind]/route";
+import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
+import type { Auth } from "../../server/auth/auth";
+import type { Db } from "../../server/db";
+import { appRouter, type AppRouter } from "../../server/root";
+import { createCustody, createJob, createLocation, createTape } from "../factories/backup";
+import { jobInput } from "../factories/jobs";
+import { locationEvent } from "../factories/sync-events";
+import { linkTape } from "../factories/tape-jobs";
+import { createTestUser, TEST_PASSWORD, type TestUser } from "../factories/users";
+import { BASE_URL, callerFor, LOCAL_IP, REMOTE_IP, requestHeaders, signIn, useTestApp } from "../helpers/app";
+import { changedTables, fingerprint, takeSnapshot, type DbSnapshot, type TableFingerprint } from "../helpers/db-snapshot";
+import { truncateAll } from "../helpers/test-db";
+
+// Route handlers reach the app's database and auth through these two getters; here they answer with the
+// test's own, so the real route modules run unchanged.
+const routeDeps = vi.hoisted(() => ({ db: undefined as Db | undefined, auth: undefined as Auth | undefined }));
+vi.mock(import("../../server/db"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  getDb: () => routeDeps.db!,
+}));
+vi.mock(import("../../server/auth/auth"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  getAuth: async () => routeDeps.auth!,
+}));
+// A marker that throws outside React Server Components; route handlers are server code all the same.
+vi.mock("server-only", () => ({}));
+
+const app = useTestApp();
+
+// ------------------------------------------------------------------------------------------ the users
+
+/** The four kinds of caller the matrix is about. */
+type Who = "anonymous" | "readOnly" | "writer" | "admin";
+/** Deactivated users are tested too, and must fare exactly as anonymous callers do. */
+type Column = Who | "deactivated" | "lingering";
+
+const COLUMNS: Record<Column, { label: string; actsAs: Who }> = {
+  anonymous: { label: "anonymous", actsAs: "anonymous" },
+  readOnly: { label: "read-only user", actsAs: "readOnly" },
+  writer: { label: "write user", actsAs: "writer" },
+  admin: { label: "admin", actsAs: "admin" },
+  // Deactivation deletes the user's sessions: the cookie they still hold names none.
+  deactivated: { label: "user deactivated after signing in", actsAs: "anonymous" },
+  // A session that survived the deactivation (a row restored from a backup, say): the context's own check.
+  lingering: { label: "deactivated user whose session survived", actsAs: "anonymous" },
+};
+
+const EVERYONE: readonly Who[] = ["anonymous", "readOnly", "writer", "admin"];
+const SIGNED_IN: readonly Who[] = ["readOnly", "writer", "admin"];
+const READERS = SIGNED_IN;
+const WRITERS: readonly Who[] = ["writer", "admin"];
+const ADMINS: readonly Who[] = ["admin"];
+const NOBODY: readonly Who[] = [];
+
+// ------------------------------------------------------------------------------------------ fixtures
+
+type Fixtures = {
+  users: Record<Exclude<Column, "anonymous">, TestUser & { headers: Headers }>;
+  /** The user the access procedures act on. */
+  target: TestUser;
+  tape: { id: string; barcode: string };
+  /** A cartridge in no job, for deletes and new spans. */
+  spareTape: { id: string; barcode: string };
+  job: { id: string };
+  location: { id: string };
+  custody: { id: string };
+  /** A rejected sync event of each user's own: only its author may discard it. */
+  rejectedEvents: Record<Column, string>;
+};
+
+let fx: Fixtures;
+let snapshot: DbSnapshot;
+let baseline: TableFingerprint;
+
+/** Headers of a request made by the user in this column, carrying their session cookie if they have one. */
+const headersOf = (column: Column) => (column === "anonymous" ? requestHeaders() : fx.users[column].headers);
+
+async function rejectedEventOf(userId: string) {
+  const event = await app.db.syncEvent.create({
+    data: {
+      id: uuidv7(),
+      type: "location.logged",
+      deviceId: "matrix-phone",
+      userId,
+      occurredAt: new Date(),
+      status: "rejected",
+      reason: "barcode: Not a valid LTO label",
+      content: { type: "location.logged", payload: { barcode: "NOPE" } },
+    },
+  });
+  return event.id;
+}
+
+beforeAll(async () => {
+  routeDeps.db = app.db;
+  routeDeps.auth = app.auth;
+
+  const signedIn = async (options: Parameters<typeof createTestUser>[1]) => {
+    const user = await createTestUser(app.db, options);
+    return { ...user, headers: await signIn(app.auth, user.email, user.password) };
+  };
+  const admin = await signedIn({ role: "admin", name: "Alice Admin" });
+  const readOnly = await signedIn({ role: "courier", name: "Rita Read" });
+  const writer = await signedIn({ role: "staff", name: "Walt Write" });
+  const deactivated = await signedIn({ role: "staff", name: "Dora Deactivated" });
+  const lingering = await signedIn({ role: "staff", name: "Lena Lingering" });
+  const target = await createTestUser(app.db, { role: "courier", name: "Tom Target" });
+
+  // Set up the way an administrator does it, so the audit log holds real entries too.
+  const asAdmin = await callerFor(app.db, app.auth, admin.headers);
+  await asAdmin.access.setBackupAccess({ userId: readOnly.id, level: "read" });
+  await asAdmin.access.setActive({ userId: deactivated.id, active: false });
+  await app.db.user.update({ where: { id: lingering.id }, data: { active: false } });
+
+  const tape = await createTape(app.db);
+  const spareTape = await createTape(app.db);
+  const job = await createJob(app.db);
+  await linkTape(app.db, job.id, tape.id, 1);
+  await asAdmin.tapes.update({ id: tape.id, data: { status: "in_use", tags: ["matrix"] } });
+  const location = await createLocation(app.db, tape.id, { isCurrent: true });
+  const custody = await createCustody(app.db, tape.id);
+
+  fx = {
+    users: { admin, readOnly, writer, deactivated, lingering },
+    target,
+    tape,
+    spareTape,
+    job,
+    location,
+    custody,
+    rejectedEvents: {
+      // Anonymous callers have no events; one of someone else's is what they would try.
+      anonymous: await rejectedEventOf(writer.id),
+      readOnly: await rejectedEventOf(readOnly.id),
+      writer: await rejectedEventOf(writer.id),
+      admin: await rejectedEventOf(admin.id),
+      deactivated: await rejectedEventOf(deactivated.id),
+      lingering: await rejectedEventOf(lingering.id),
+    },
+  };
+  snapshot = await takeSnapshot(app.db);
+  baseline = await fingerprint(app.db);
+});
+
+/** The database's fingerprint as the last test left it, when that test measured it. */
+let lastSeen: TableFingerprint | undefined;
+
+/** Every test starts from the fixtures; only the tables a test changed are put back. */
+async function fromFixtures() {
+  const now = lastSeen ?? (await fingerprint(app.db));
+  lastSeen = undefined;
+  const changed = changedTables(baseline, now);
+  if (changed.length > 0) await snapshot.restore(changed);
+}
+
+/** Fails naming each table that differs from the fixtures, with its row count and digest before and after. */
+function expectUnchanged(after: TableFingerprint, { except = [] }: { except?: readonly string[] } = {}) {
+  const changed = changedTables(baseline, after).filter((table) => !except.includes(table));
+  const pick = (from: TableFingerprint) => Object.fromEntries(changed.map((table) => [table, from[table]]));
+  expect(pick(after), "tables changed").toEqual(pick(baseline));
+}
+
+/** The database's fingerprint after a test's call, remembered for the next test's start. */
+async function fingerprintAfter() {
+  lastSeen = await fingerprint(app.db);
+  return lastSeen;
+}
+
+// ------------------------------------------------------------------------------------------ the matrix
+
+type RouterInputs = inferRouterInputs<AppRouter>;
+
+type Cell<Input> = {
+  /** What the case is, when a procedure has several. */
+  label?: string;
+  /** An input that succeeds for an allowed caller, so a refusal is the access check and nothing else. */
+  input: (fx: Fixtures, column: Column) => Input;
+  allowed: readonly Who[];
+  /** The refusal for callers not allowed, when it is not the usual UNAUTHORIZED / FORBIDDEN. */
+  refusedWith?: "CONFLICT";
+};
+
+type Matrix = {
+  [Namespace in keyof RouterInputs]: {
+    [Procedure in keyof RouterInputs[Namespace]]: Cell<RouterInputs[Namespace][Procedure]> | Cell<RouterInputs[Namespace][Procedure]>[];
+  };
+};
+
+const MATRIX: Matrix = {
+  setup: {
+    status: { input: () => undefined, allowed: EVERYONE },
+    // Public only while no user exists (see "before the first administrator exists"); afterwards, nobody.
+    createFirstAdmin: {
+      input: () => ({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD }),
+      allowed: NOBODY,
+      refusedWith: "CONFLICT",
+    },
+  },
+  access: {
+    me: { input: () => undefined, allowed: SIGNED_IN },
+    listUsers: { input: () => undefined, allowed: ADMINS },
+    createUser: {
+      input: () => ({ name: "Neil New", email: "neil@example.test", password: TEST_PASSWORD, role: "admin" }),
+      allowed: ADMINS,
+    },
+    setActive: { input: (fx) => ({ userId: fx.target.id, active: false }), allowed: ADMINS },
+    setRole: { input: (fx) => ({ userId: fx.target.id, role: "admin" }), allowed: ADMINS },
+    setBackupAccess: { input: (fx) => ({ userId: fx.target.id, level: "read" }), allowed: ADMINS },
+  },
+  tapes: {
+    summary: { input: () => undefined, allowed: READERS },
+    list: { input: () => ({}), allowed: READERS },
+    search: { input: (fx) => ({ query: fx.tape.barcode.slice(0, 3) }), allowed: READERS },
+    byBarcode: { input: (fx) => ({ barcode: fx.tape.barcode }), allowed: READERS },
+    get: { input: (fx) => ({ id: fx.tape.id }), allowed: READERS },
+    deletePreview: { input: (fx) => ({ id: fx.tape.id }), allowed: READERS },
+    register: { input: () => ({ barcode: "MTX001L8", tags: ["new"] }), allowed: WRITERS },
+    update: { input: (fx) => ({ id: fx.tape.id, data: { status: "full", notes: "Filled up" } }), allowed: WRITERS },
+    delete: { input: (fx) => ({ id: fx.tape.id }), allowed: WRITERS },
+  },
+  jobs: {
+    list: { input: () => ({}), allowed: READERS },
+    get: { input: (fx) => ({ id: fx.job.id }), allowed: READERS },
+    deletePreview: { input: (fx) => ({ id: fx.job.id }), allowed: READERS },
+    create: { input: (fx) => jobInput({ tapeIds: [fx.spareTape.id] }), allowed: WRITERS },
+    update: { input: (fx) => ({ ...jobInput({ name: "Weekly full" }), id: fx.job.id, tapeIds: [fx.tape.id] }), allowed: WRITERS },
+    setSpan: { input: (fx) => ({ jobId: fx.job.id, tapeIds: [fx.spareTape.id, fx.tape.id] }), allowed: WRITERS },
+    delete: { input: (fx) => ({ id: fx.job.id }), allowed: WRITERS },
+  },
+  locations: {
+    latestFor: { input: (fx) => ({ tapeId: fx.tape.id }), allowed: READERS },
+    log: { input: (fx) => ({ tapeId: fx.tape.id, kind: "off_site", site: "Iron Vault" }), allowed: WRITERS },
+  },
+  custody: {
+    record: {
+      input: (fx) => ({ tapeId: fx.tape.id, fromParty: "Operations", toParty: "Iron Vault", signerName: "Vera Vault" }),
+      allowed: WRITERS,
+    },
+  },
+  audit: {
+    list: [
+      { label: "a cartridge's history", input: (fx) => ({ entityType: "tape", entityId: fx.tape.id }), allowed: READERS },
+      { label: "a user's history", input: (fx) => ({ entityType: "user", entityId: fx.target.id }), allowed: ADMINS },
+    ],
+    verifyChain: { input: () => undefined, allowed: ADMINS },
+  },
+  sync: {
+    catalogue: { input: () => ({}), allowed: READERS },
+    push: { input: (fx) => ({ deviceId: "matrix-phone", events: [locationEvent(fx.tape.barcode)] }), allowed: WRITERS },
+    discard: { input: (fx, column) => ({ id: fx.rejectedEvents[column] }), allowed: WRITERS },
+  },
+};
+
+type AnyCell = Cell<unknown>;
+
+function casesOf(procedurePath: string): AnyCell[] | undefined {
+  const [namespace = "", name = ""] = procedurePath.split(".");
+  const entry = (MATRIX as unknown as Record<string, Record<string, AnyCell | AnyCell[] | undefined> | undefined>)[namespace]?.[name];
+  if (!entry) return undefined;
+  return Array.isArray(entry) ? entry : [entry];
+}
+
+/**
+ * Every procedure the router serves, with whether it is a query or a mutation, as tRPC itself knows them.
+ * At run time `_def.procedures` is flat, keyed by dotted path, whatever its declared type says.
+ */
+const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+  .map(([procedurePath, procedure]) => ({ path: procedurePath, type: procedure._def.type }))
+  .sort((a, b) => a.path.localeCompare(b.path));
+
+type Outcome = "allowed" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT";
+
+function outcomeFor(cell: AnyCell, column: Column): Outcome {
+  const who = COLUMNS[column].actsAs;
+  if (cell.allowed.includes(who)) return "allowed";
+  if (cell.refusedWith) return cell.refusedWith;
+  return who === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN";
+}
+
+/** Calls a procedure by its dotted path, through a caller built for one request as the HTTP route builds it. */
+async function call(headers: Headers, procedurePath: string, input: unknown): Promise<unknown> {
+  const caller = await callerFor(app.db, app.auth, headers);
+  const procedure = procedurePath
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  return procedure(input);
+}
+
+/** The tRPC code a call was refused with, or "allowed" when it succeeded. */
+async function outcomeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "allowed";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+describe("tRPC procedures", () => {
+  beforeEach(fromFixtures);
+
+  test("every procedure of the app router has an entry in the matrix, and every entry a procedure", () => {
+    const missing = PROCEDURES.filter((procedure) => !casesOf(procedure.path)).map((procedure) => procedure.path);
+    expect(missing, `No access matrix entry for ${missing.join(", ")}`).toEqual([]);
+    const served = new Set(PROCEDURES.map((procedure) => procedure.path));
+    const stale = Object.entries(MATRIX).flatMap(([namespace, entries]) =>
+      Object.keys(entries).map((name) => `${namespace}.${name}`).filter((procedurePath) => !served.has(procedurePath)),
+    );
+    expect(stale, `The access matrix has entries for procedures the router does not serve: ${stale.join(", ")}`).toEqual([]);
+  });
+
+  for (const procedure of PROCEDURES) {
+    const cases = casesOf(procedure.path);
+    if (!cases) {
+      test(`${procedure.path}: no entry in the access matrix`, () => {
+        expect.fail(`${procedure.path} has no entry in the access matrix: say who may call it and with what input`);
+      });
+      continue;
+    }
+    for (const cell of cases) {
+      const name = cell.label ? `${procedure.path} (${cell.label})` : procedure.path;
+      for (const column of Object.keys(COLUMNS) as Column[]) {
+        const expected = outcomeFor(cell, column);
+        const changes = expected === "allowed" && procedure.type === "mutation";
+        const title = expected === "allowed" ? "allowed" : `${expected}, nothing changes`;
+
+        test(`${name}: ${COLUMNS[column].label} → ${title}`, async () => {
+          const outcome = await outcomeOf(call(headersOf(column), procedure.path, cell.input(fx, column)));
+          const after = await fingerprintAfter();
+          expect(outcome).toBe(expected);
+          // An allowed mutation must change something, or the input proves nothing about the refusals.
+          if (changes) expect(changedTables(baseline, after), "an allowed mutation changed nothing").not.toEqual([]);
+          else expectUnchanged(after);
+        });
+      }
+    }
+  }
+});
+
+// ------------------------------------------------------------------------------------------ route handlers
+
+type Method = "GET" | "POST";
+type RouteContext = { params: Promise<Record<string, string>> };
+type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
+
+/** The app's route handlers and the paths Next.js sends to each, with the dynamic segments it would pass. */
+const ROUTE_FILES: { file: string; pattern: RegExp; handlers: Partial<Record<Method, RouteHandler>>; params: (match: RegExpMatchArray) => Record<string, string> }[] = [
+  {
+    file: "app/api/trpc/[trpc]/route.ts",
+    pattern: /^\/api\/trpc\/([^/]+)$/,
+    handlers: trpcRoute as Record<Method, RouteHandler>,
+    params: (match) => ({ trpc: match[1]! }),
+  },
+  {
+    file: "app/api/auth/[...all]/route.ts",
+    pattern: /^\/api\/auth\/(.+)$/,
+    handlers: authRoute as Record<Method, RouteHandler>,
+    params: (match) => ({ all: match[1]! }),
+  },
+  {
+    file: "app/backup/audit/[entityType]/[id]/route.ts",
+    pattern: /^\/backup\/audit\/([^/]+)\/([^/]+)$/,
+    handlers: auditRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ entityType: decodeURIComponent(match[1]!), id: decodeURIComponent(match[2]!) }),
+  },
+  {
+    file: "app/backup/export/[kind]/route.ts",
+    pattern: /^\/backup\/export\/([^/]+)$/,
+    handlers: exportRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ kind: decodeURIComponent(match[1]!) }),
+  },
+];
+
+/** Sends a request to the route handler that serves its path, as Next.js would, and reads the whole answer. */
+async function request(method: Method, target: string, headers: Headers, body?: string) {
+  const url = new URL(target, BASE_URL);
+  const route = ROUTE_FILES.find((candidate) => candidate.pattern.test(url.pathname));
+  const handler = route?.handlers[method];
+  if (!route || !handler) throw new Error(`No route handler serves ${method} ${url.pathname}`);
+  const requestHeaders = new Headers(headers);
+  if (body !== undefined) requestHeaders.set("content-type", "application/json");
+  // better-auth refuses state-changing requests without the app's own origin, as a browser sends it.
+  requestHeaders.set("origin", BASE_URL);
+  const response = await handler(new Request(url, { method, headers: requestHeaders, body }), {
+    params: Promise.resolve(route.params(url.pathname.match(route.pattern)!)),
+  });
+  await response.arrayBuffer();
+  return response;
+}
+
+type RouteRow = {
+  method: Method;
+  path: (fx: Fixtures) => string;
+  /** The route as the test names it. */
+  name: string;
+  body?: (fx: Fixtures, column: Column) => unknown;
+  /** The status each kind of caller gets; deactivated users get what anonymous callers get. */
+  status: Record<Who, number>;
+  /** A success changes data (and so restores the fixtures after); anything else must change nothing. */
+  writes?: boolean;
+  /** better-auth's own endpoints, where a deactivated user's surviving session is not the app's to judge. */
+  auth?: boolean;
+};
+
+const trpcPath = (procedure: string, input?: unknown) =>
+  `/api/trpc/${procedure}${input === undefined ? "" : `?input=${encodeURIComponent(superjson.stringify(input))}`}`;
+
+/** Another user's session token, so "revoke" would sign someone else out. */
+const someoneElsesToken = async (fx: Fixtures, column: Column) => {
+  const other = column === "admin" ? fx.users.writer : fx.users.admin;
+  return (await app.db.session.findFirstOrThrow({ where: { userId: other.id } })).token;
+};
+
+const ROUTES: RouteRow[] = [
+  // The tRPC route builds each request's context from its cookie: a query and a mutation of each access level.
+  { method: "GET", name: "GET /api/trpc/setup.status", path: () => trpcPath("setup.status"), status: { anonymous: 200, readOnly: 200, writer: 200, admin: 200 } },
+  { method: "GET", name: "GET /api/trpc/tapes.list", path: () => trpcPath("tapes.list", {}), status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 } },
+  {
+    method: "POST",
+    name: "POST /api/trpc/tapes.register",
+    path: () => trpcPath("tapes.register"),
+    body: () => superjson.serialize({ barcode: "MTX002L8" }),
+    status: { anonymous: 401, readOnly: 403, writer: 200, admin: 200 },
+    writes: true,
+  },
+  { method: "GET", name: "GET /api/trpc/access.listUsers", path: () => trpcPath("access.listUsers"), status: { anonymous: 401, readOnly: 403, writer: 403, admin: 200 } },
+  {
+    method: "POST",
+    name: "POST /api/trpc/setup.createFirstAdmin",
+    path: () => trpcPath("setup.createFirstAdmin"),
+    body: () => superjson.serialize({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD }),
+    status: { anonymous: 409, readOnly: 409, writer: 409, admin: 409 },
+  },
+
+  // Audit trails of the backup module's entities: every signed-in user reads them.
+  ...BACKUP_ENTITY_TYPES.map(
+    (entityType): RouteRow => ({
+      method: "GET",
+      name: `GET /backup/audit/${entityType}/<id>`,
+      path: (fx) => {
+        const ids = { tape: fx.tape.id, job: fx.job.id, location: fx.location.id, custody: fx.custody.id, sync_event: fx.rejectedEvents.writer };
+        return `/backup/audit/${entityType}/${ids[entityType]}`;
+      },
+      status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    }),
+  ),
+  // User accounts' histories are for administrators, through audit.list; this route serves nobody them.
+  { method: "GET", name: "GET /backup/audit/user/<id>", path: (fx) => `/backup/audit/user/${fx.target.id}`, status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 } },
+
+  { method: "GET", name: "GET /backup/export/tapes", path: () => "/backup/export/tapes", status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 } },
+  { method: "GET", name: "GET /backup/export/jobs", path: () => "/backup/export/jobs", status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 } },
+
+  // better-auth's endpoints: none creates an account or changes a role, an activation or someone else's session.
+  {
+    method: "POST",
+    name: "POST /api/auth/sign-up/email",
+    path: () => "/api/auth/sign-up/email",
+    body: () => ({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD }),
+    status: { anonymous: 400, readOnly: 400, writer: 400, admin: 400 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/update-user (role)",
+    path: () => "/api/auth/update-user",
+    body: () => ({ role: "admin" }),
+    status: { anonymous: 401, readOnly: 400, writer: 400, admin: 400 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/update-user (active)",
+    path: () => "/api/auth/update-user",
+    body: () => ({ active: true }),
+    status: { anonymous: 401, readOnly: 400, writer: 400, admin: 400 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/update-user (email)",
+    path: () => "/api/auth/update-user",
+    body: () => ({ email: "alice@example.test" }),
+    status: { anonymous: 401, readOnly: 400, writer: 400, admin: 400 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/update-session (another user)",
+    path: () => "/api/auth/update-session",
+    body: (fx) => ({ userId: fx.users.admin.id }),
+    status: { anonymous: 401, readOnly: 400, writer: 400, admin: 400 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/change-email",
+    path: () => "/api/auth/change-email",
+    body: () => ({ newEmail: "someone-else@example.test" }),
+    status: { anonymous: 401, readOnly: 400, writer: 400, admin: 400 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/delete-user",
+    path: () => "/api/auth/delete-user",
+    body: () => ({ password: TEST_PASSWORD }),
+    status: { anonymous: 401, readOnly: 404, writer: 404, admin: 404 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/request-password-reset",
+    path: () => "/api/auth/request-password-reset",
+    body: (fx) => ({ email: fx.users.admin.email }),
+    status: { anonymous: 400, readOnly: 400, writer: 400, admin: 400 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/revoke-session (another user's)",
+    path: () => "/api/auth/revoke-session",
+    body: async (fx, column) => ({ token: await someoneElsesToken(fx, column) }),
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    auth: true,
+  },
+  {
+    method: "POST",
+    name: "POST /api/auth/admin/create-user",
+    path: () => "/api/auth/admin/create-user",
+    body: () => ({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD, role: "admin" }),
+    status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 },
+    auth: true,
+  },
+];
+
+/** Route files under app/, as Next.js finds them. */
+function routeFilesOnDisk(): string[] {
+  const root = path.resolve(__dirname, "../..");
+  return (fs.readdirSync(path.join(root, "app"), { recursive: true }) as string[])
+    .filter((file) => /(^|\/)route\.(ts|tsx|js)$/.test(file))
+    .map((file) => `app/${file.split(path.sep).join("/")}`)
+    .sort();
+}
+
+/** Better-auth counts requests per address in this table: a refused request still counts against the limit. */
+const RATE_LIMIT_TABLE = "app_rate_limit";
+
+describe("route handlers", () => {
+  beforeEach(fromFixtures);
+
+  // better-auth logs an error for each request to a disabled endpoint: expected here, so kept out of the output.
+  beforeAll(() => {
+    const log = console.error;
+    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      if (!/Better Auth\]:.*(is disabled|isn't enabled|Provider not found)/.test(args.map(String).join(" "))) log(...args);
+    });
+  });
+  afterAll(() => vi.mocked(console.error).mockRestore());
+
+  test("every route handler on disk has rows in the matrix", () => {
+    const known = ROUTE_FILES.map((route) => route.file);
+    const unknown = routeFilesOnDisk().filter((file) => !known.includes(file));
+    expect(unknown, `No access matrix rows for ${unknown.join(", ")}`).toEqual([]);
+    const untested = ROUTE_FILES.filter((route) =>
+      !ROUTES.some((row) => route.pattern.test(new URL(row.path(fx), BASE_URL).pathname)),
+    ).map((route) => route.file);
+    expect(untested, `Route handlers without rows: ${untested.join(", ")}`).toEqual([]);
+  });
+
+  for (const row of ROUTES) {
+    for (const column of Object.keys(COLUMNS) as Column[]) {
+      // better-auth knows nothing of deactivation; the app signs a deactivated user out everywhere instead.
+      if (row.auth && column === "lingering") continue;
+      const status = row.status[COLUMNS[column].actsAs];
+      const changes = row.writes === true && status < 300;
+
+      test(`${row.name}: ${COLUMNS[column].label} → ${status}${changes ? "" : ", nothing changes"}`, async () => {
+        const body = await row.body?.(fx, column);
+        const response = await request(row.method, row.path(fx), headersOf(column), body === undefined ? undefined : JSON.stringify(body));
+        const after = await fingerprintAfter();
+        expect(response.status).toBe(status);
+        if (changes) expect(changedTables(baseline, after), "an allowed write changed nothing").not.toEqual([]);
+        else expectUnchanged(after, { except: [RATE_LIMIT_TABLE] });
+      });
+    }
+  }
+});
+
+// ------------------------------------------------------------------------------------------ first run
+
+describe("before the first administrator exists", () => {
+  beforeEach(async () => {
+    lastSeen = undefined;
+    await truncateAll(app.db);
+  });
+
+  const firstAdmin = { name: "Ada Admin", email: "ada@example.test", password: TEST_PASSWORD };
+
+  test("setup.status: anonymous → allowed, and says setup is needed", async () => {
+    const caller = await callerFor(app.db, app.auth, requestHeaders());
+    expect(await caller.setup.status()).toMatchObject({ needsSetup: true });
+  });
+
+  test("setup.createFirstAdmin: anonymous on the server's own machine → allowed, once", async () => {
+    const caller = await callerFor(app.db, app.auth, requestHeaders({ ip: LOCAL_IP }));
+    await caller.setup.createFirstAdmin(firstAdmin);
+    expect(await app.db.user.findMany({ select: { email: true, role: true } })).toEqual([{ email: firstAdmin.email, role: "admin" }]);
+
+    // From then on it is shut, even from the server's own machine (signed-in callers: the matrix above).
+    const before = await fingerprint(app.db);
+    const again = await callerFor(app.db, app.auth, requestHeaders({ ip: LOCAL_IP }));
+    expect(await outcomeOf(again.setup.createFirstAdmin({ ...firstAdmin, email: "eve@example.test" }))).toBe("CONFLICT");
+    expect(await fingerprint(app.db)).toEqual(before);
+  });
+
+  test("setup.createFirstAdmin: anonymous elsewhere without the setup code → FORBIDDEN, nothing changes", async () => {
+    const before = await fingerprint(app.db);
+    const caller = await callerFor(app.db, app.auth, requestHeaders({ ip: REMOTE_IP }));
+    expect(await outcomeOf(caller.setup.createFirstAdmin(firstAdmin))).toBe("FORBIDDEN");
+    expect(await fingerprint(app.db)).toEqual(before);
+  });
+
+  // Only the setup procedures are public: before setup as after, everything else wants a signed-in user.
+  for (const procedure of PROCEDURES.filter((candidate) => !candidate.path.startsWith("setup."))) {
+    const cell = casesOf(procedure.path)?.[0];
+    if (!cell) continue;
+    test(`${procedure.path}: anonymous → UNAUTHORIZED, nothing changes`, async () => {
+      const before = await fingerprint(app.db);
+      expect(await outcomeOf(call(requestHeaders(), procedure.path, cell.input(fx, "anonymous")))).toBe("UNAUTHORIZED");
+      expect(await fingerprint(app.db)).toEqual(before);
+    });
+  }
+});
