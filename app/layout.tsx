@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { UpdatePrompt } from "./_components/update-prompt";
 import { TrpcProviders } from "./_trpc/client";
@@ -13,7 +14,9 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1f5fbf" };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request, so each gets the script nonce of its own security policy.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh">

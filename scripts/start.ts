@@ -8,7 +8,7 @@ import { migrate } from "./migrate";
 import { serve } from "./serve";
 
 const root = path.resolve(__dirname, "..");
-const SOURCES = ["app", "server", "lib", "public", "sw", "prisma/schema.prisma", "instrumentation.ts", "next.config.js",
+const SOURCES = ["app", "server", "lib", "public", "sw", "prisma/schema.prisma", "instrumentation.ts", "proxy.ts", "next.config.js",
   "postcss.config.mjs", "tsconfig.json", "tsconfig.build.json", "package-lock.json"];
 const SKIP = new Set(["sw.js"]);
 

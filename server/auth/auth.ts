@@ -4,15 +4,10 @@ import { APIError } from "better-auth/api";
 import { MIN_PASSWORD_LENGTH } from "../../lib/password";
 import { getDb, type Db } from "../db";
 import { env } from "../env";
+import { requestOrigin } from "../http/security";
 import { getOrCreateSetting, randomSecret } from "../settings";
 
 export const SIGN_IN_LIMIT = { window: 60, max: 5 };
-
-function requestOrigin(request: Request) {
-  const url = new URL(request.url);
-  const protocol = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url.protocol.replace(":", "");
-  return `${protocol}://${request.headers.get("host") ?? url.host}`;
-}
 
 export type AuthOptions = { secret: string; baseURL?: string };
 
@@ -39,6 +34,9 @@ export function createAuth(db: Db, options: AuthOptions) {
         active: { type: "boolean", input: false },
       },
     },
+    // Names are set by administrators and audited; better-auth's own profile update would let any
+    // signed-in user, read-only ones too, rename themselves (even to someone else's name) unaudited.
+    disabledPaths: ["/update-user"],
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     rateLimit: {
       enabled: true,

@@ -1,9 +1,9 @@
 import { APIError } from "better-auth/api";
 import { verifyPassword } from "better-auth/crypto";
 import { beforeEach, describe, expect, test } from "vitest";
-import { SIGN_IN_LIMIT } from "../../server/auth/auth";
+import { createAuth, SIGN_IN_LIMIT, type Auth } from "../../server/auth/auth";
 import { createTestUser, TEST_PASSWORD } from "../factories/users";
-import { authRequest, callerFor, REMOTE_IP, requestHeaders, signIn, signedInUser, useTestApp } from "../helpers/app";
+import { authRequest, callerFor, REMOTE_IP, requestHeaders, signIn, signedInUser, TEST_AUTH_SECRET, useTestApp } from "../helpers/app";
 import { truncateAll } from "../helpers/test-db";
 
 const app = useTestApp();
@@ -108,5 +108,23 @@ describe("signing in", () => {
     expect(account.password).not.toContain(user.password);
     expect(await verifyPassword({ hash: account.password!, password: user.password })).toBe(true);
     expect(await verifyPassword({ hash: account.password!, password: `${user.password}x` })).toBe(false);
+  });
+
+  test("the session cookie is HttpOnly and SameSite=Lax, and Secure when the app is served over HTTPS", async () => {
+    const user = await createTestUser(app.db);
+    const sessionCookie = async (auth: Auth) => {
+      const { headers } = await auth.api.signInEmail({ body: { email: user.email, password: user.password }, headers: requestHeaders(), returnHeaders: true });
+      const cookie = headers.getSetCookie().find((value) => value.includes("session_token="));
+      expect(cookie).toBeDefined();
+      return cookie!.split(";").map((part) => part.trim().toLowerCase());
+    };
+
+    const plain = await sessionCookie(app.auth);
+    expect(plain).toEqual(expect.arrayContaining(["httponly", "samesite=lax"]));
+    expect(plain).not.toContain("secure");
+
+    const behindHttps = await sessionCookie(createAuth(app.db, { secret: TEST_AUTH_SECRET, baseURL: "https://tapes.example.com" }));
+    expect(behindHttps).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "secure"]));
+    expect(behindHttps[0]).toMatch(/^__secure-/);
   });
 });
