@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "./text";
 
 export const VERIFICATIONS = ["passed", "failed", "partial", "not_verified"] as const;
 export type Verification = (typeof VERIFICATIONS)[number];
@@ -68,8 +69,7 @@ export function bytesToSize(bytes: bigint): { amount: string; unit: SizeUnit } {
 }
 
 const optionalText = (max: number, what: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, `${what} must be at most ${max.toLocaleString("en")} characters`)
     .optional()
@@ -91,7 +91,7 @@ export const spanSchema = z
   .refine((ids) => new Set(ids).size === ids.length, DUPLICATE_TAPE_MESSAGE);
 
 export const jobFieldsSchema = z.object({
-  name: z.string().trim().min(1, "Enter the job's name").max(200, "The name must be at most 200 characters"),
+  name: text().trim().min(1, "Enter the job's name").max(200, "The name must be at most 200 characters"),
   jobDate: z.coerce
     .date({ message: "Enter the job date" })
     .refine((date) => date.getUTCFullYear() >= 1970 && date.getUTCFullYear() <= 2999, "The job date must be between 1970 and 2999"),
@@ -122,7 +122,7 @@ export const JOB_SORTS = ["jobDate", "expiresAt", "name"] as const;
 export type JobSort = (typeof JOB_SORTS)[number];
 
 export const listJobsSchema = z.object({
-  search: z.string().trim().max(200, "Search at most 200 characters").optional(),
+  search: text().trim().max(200, "Search at most 200 characters").optional(),
   sort: z.enum(JOB_SORTS, { message: "Sort by job date, expiry or name" }).default("jobDate"),
   direction: z.enum(["asc", "desc"], { message: "Sort ascending or descending" }).default("desc"),
   cursor: z.string().max(1000, "The page cursor is not valid").optional(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseLtoLabel } from "./lto";
+import { text } from "./text";
 import { LOCATION_KINDS, TAPE_STATUSES } from "./vocabulary";
 
 /** A scanned or typed label, normalised and checked; the parsed label replaces the text. */
@@ -15,7 +16,7 @@ export const ltoLabelSchema = z.string().max(64, "A cartridge label is 8 charact
 const MAX_CAPACITY_BYTES = 1_000_000_000_000_000n; // 1 PB: far above any cartridge, catches unit mistakes
 
 export const tapeTagsSchema = z
-  .array(z.string().trim().min(1, "A tag cannot be empty").max(40, "A tag must be at most 40 characters"))
+  .array(text().trim().min(1, "A tag cannot be empty").max(40, "A tag must be at most 40 characters"))
   .max(20, "At most 20 tags")
   .transform((tags) => [...new Set(tags.map((tag) => tag.toLowerCase()))]);
 
@@ -29,7 +30,7 @@ export const registerTapeSchema = z.object({
     .optional(),
   status: z.enum(TAPE_STATUSES, { message: "Choose a status: empty, in use, full or pending destruction" }).default("empty"),
   tags: tapeTagsSchema.default([]),
-  notes: z.string().trim().max(2000, "Notes must be at most 2,000 characters").optional(),
+  notes: text().trim().max(2000, "Notes must be at most 2,000 characters").optional(),
 });
 export type RegisterTapeInput = z.input<typeof registerTapeSchema>;
 
@@ -40,11 +41,11 @@ export const updateTapeSchema = registerTapeSchema.omit({ barcode: true }).exten
 export const TAPE_SORTS = ["barcode", "createdAt", "updatedAt"] as const;
 
 export const tapeListSchema = z.object({
-  search: z.string().trim().max(64, "Search at most 64 characters").optional(),
+  search: text().trim().max(64, "Search at most 64 characters").optional(),
   status: z.enum([...TAPE_STATUSES, "destroyed"]).optional(),
   locationKind: z.enum([...LOCATION_KINDS, "none"]).optional(),
   generation: z.number().int().min(1).max(10).optional(),
-  tag: z.string().trim().toLowerCase().max(40).optional(),
+  tag: text().trim().toLowerCase().max(40).optional(),
   sort: z.enum(TAPE_SORTS).default("barcode"),
   direction: z.enum(["asc", "desc"]).default("asc"),
   cursor: z.string().max(200).optional(),
@@ -54,8 +55,7 @@ export type TapeListInput = z.input<typeof tapeListSchema>;
 export type TapeListFilters = z.output<typeof tapeListSchema>;
 
 const optionalText = (max: number, what: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, `${what} must be at most ${max} characters`)
     .optional()
@@ -84,9 +84,9 @@ const MAX_SIGNATURE_CHARS = 300_000;
 
 export const recordCustodySchema = z.object({
   tapeId: z.uuid({ message: "Unknown cartridge" }),
-  fromParty: z.string().trim().min(1, "Enter who handed the cartridge over").max(120, "From must be at most 120 characters"),
-  toParty: z.string().trim().min(1, "Enter who received the cartridge").max(120, "To must be at most 120 characters"),
-  signerName: z.string().trim().min(1, "Enter the name of the person signing").max(120, "Signer name must be at most 120 characters"),
+  fromParty: text().trim().min(1, "Enter who handed the cartridge over").max(120, "From must be at most 120 characters"),
+  toParty: text().trim().min(1, "Enter who received the cartridge").max(120, "To must be at most 120 characters"),
+  signerName: text().trim().min(1, "Enter the name of the person signing").max(120, "Signer name must be at most 120 characters"),
   signature: z
     .string()
     .max(MAX_SIGNATURE_CHARS, "The signature image is too large")

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { newPasswordSchema } from "./password";
+import { text } from "./text";
 import { ACCESS_LEVELS, ROLES } from "./vocabulary";
 
 export const roleSchema = z.enum(ROLES, { message: "Choose a role: admin, staff, courier or custodian" });
@@ -12,8 +13,7 @@ export const emailSchema = z
   .toLowerCase()
   .pipe(z.email({ message: "Enter a valid email address" }).max(254, "Email is too long"));
 
-export const personNameSchema = z
-  .string()
+export const personNameSchema = text()
   .trim()
   .min(1, "Enter a name")
   .max(120, "Name must be at most 120 characters");

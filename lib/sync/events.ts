@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { logLocationSchema, occurredAtSchema, recordCustodySchema, registerTapeSchema, ltoLabelSchema } from "../tapes";
+import { text } from "../text";
 
 /**
  * Events recorded in the field, possibly offline, and pushed to the server later. Each is typed,
@@ -45,9 +46,9 @@ export const MAX_BATCH = 100;
  * event is rejected with its reason instead of failing the events around it.
  */
 export const pushSchema = z.object({
-  deviceId: z.string().trim().min(1, "The device id is missing").max(100, "The device id must be at most 100 characters"),
+  deviceId: text().trim().min(1, "The device id is missing").max(100, "The device id must be at most 100 characters"),
   events: z
-    .array(z.looseObject({ id: z.string().trim().min(1, "An event id is missing").max(100, "An event id must be at most 100 characters") }))
+    .array(z.looseObject({ id: text().trim().min(1, "An event id is missing").max(100, "An event id must be at most 100 characters") }))
     .min(1, "Push at least one event")
     .max(MAX_BATCH, `At most ${MAX_BATCH} events per push`),
 });
@@ -58,9 +59,9 @@ export type EventResult =
   | { id: string; status: "rejected"; reason: string };
 
 export const discardSchema = z.object({
-  id: z.string().trim().min(1, "The event id is missing").max(100, "The event id must be at most 100 characters"),
+  id: text().trim().min(1, "The event id is missing").max(100, "The event id must be at most 100 characters"),
   /** Why the user discards it, kept in the audit entry. */
-  note: z.string().trim().max(500, "The note must be at most 500 characters").optional(),
+  note: text().trim().max(500, "The note must be at most 500 characters").optional(),
 });
 export type DiscardInput = z.output<typeof discardSchema>;
 

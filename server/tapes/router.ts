@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { registerTapeSchema, tapeListSchema, updateTapeSchema } from "../../lib/tapes";
+import { text } from "../../lib/text";
 import { backupReadProcedure, backupWriteProcedure, router } from "../trpc";
 import {
   catalogueSummary,
@@ -19,10 +20,10 @@ export const tapesRouter = router({
   summary: backupReadProcedure.query(({ ctx }) => catalogueSummary(ctx.db)),
   list: backupReadProcedure.input(tapeListSchema).query(({ ctx, input }) => listTapes(ctx.db, input)),
   search: backupReadProcedure
-    .input(z.object({ query: z.string().trim().max(64), limit: z.number().int().min(1).max(50).default(10) }))
+    .input(z.object({ query: text().trim().max(64), limit: z.number().int().min(1).max(50).default(10) }))
     .query(({ ctx, input }) => searchTapes(ctx.db, input.query, input.limit)),
   byBarcode: backupReadProcedure
-    .input(z.object({ barcode: z.string().max(64) }))
+    .input(z.object({ barcode: text().max(64) }))
     .query(({ ctx, input }) => findTapeByBarcode(ctx.db, input.barcode)),
   get: backupReadProcedure.input(z.object({ id: tapeId })).query(({ ctx, input }) => getTape(ctx.db, input.id)),
   register: backupWriteProcedure
