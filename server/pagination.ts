@@ -1,3 +1,4 @@
+import { isStorableText } from "../lib/text";
 import { DomainError } from "./errors";
 
 /**
@@ -14,12 +15,15 @@ const invalidCursor = () => new DomainError("BAD_REQUEST", "The page link is no 
 export function decodeCursor(cursor: string): { value: string | number | Date; id: string } {
   try {
     const raw = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { d?: string; v?: string | number; id: string };
-    if (typeof raw.id !== "string") throw new Error("no id");
+    // An edited cursor must fail here, as a bad request, rather than in the database as an internal error:
+    // text it cannot store, or a time outside the years it holds.
+    if (typeof raw.id !== "string" || !isStorableText(raw.id)) throw new Error("no id");
     if (raw.d !== undefined) {
       const date = new Date(raw.d);
-      if (Number.isNaN(date.getTime())) throw new Error("bad date");
+      if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) throw new Error("bad date");
       return { value: date, id: raw.id };
     }
+    if (typeof raw.v === "string" && !isStorableText(raw.v)) throw new Error("bad value");
     if (typeof raw.v !== "string" && typeof raw.v !== "number") throw new Error("no value");
     return { value: raw.v, id: raw.id };
   } catch {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { JobSort, ListJobsOptions } from "../../lib/jobs";
+import { text as storableText } from "../../lib/text";
 import { DomainError } from "../errors";
 
 type Direction = ListJobsOptions["direction"];
@@ -22,7 +23,9 @@ export function decodeCursor(text: string, sort: JobSort, direction: Direction):
   } catch {
     parsed = null;
   }
-  const result = z.tuple([z.literal(sort), z.literal(direction), z.string(), z.string()]).safeParse(parsed);
+  // The key is compared with the sort column in the database: a date for the date sorts, text it can store for the name.
+  const key = sort === "name" ? storableText() : z.iso.datetime().refine((value) => new Date(value).getUTCFullYear() >= 1);
+  const result = z.tuple([z.literal(sort), z.literal(direction), key, storableText()]).safeParse(parsed);
   if (!result.success) throw new DomainError("BAD_REQUEST", "The list changed order since this page was loaded; reload it", "cursor");
   const [, , value, id] = result.data;
   return { value, id };
