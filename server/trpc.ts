@@ -41,12 +41,32 @@ export async function createContext({ db, auth, headers }: Pick<Context, "db" | 
   return { db, auth, headers, viewer, clientIp };
 }
 
+const MAX_INPUT_PROBLEMS = 3;
+
+/**
+ * Invalid input as one line a person can read: each problem once, prefixed with the field it is about.
+ * zod's own message is its issues as pretty-printed JSON, which a form would otherwise show as is.
+ */
+export function inputErrorMessage(error: z.ZodError): string {
+  const problems = [
+    ...new Set(
+      error.issues.map((issue) => {
+        const field = issue.path.map(String).join(".");
+        return field ? `${field}: ${issue.message}` : issue.message;
+      }),
+    ),
+  ];
+  const more = problems.length - MAX_INPUT_PROBLEMS;
+  return more > 0 ? `${problems.slice(0, MAX_INPUT_PROBLEMS).join("; ")}; and ${more} more` : problems.join("; ");
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     return {
       ...shape,
+      message: cause instanceof z.ZodError ? inputErrorMessage(cause) : shape.message,
       data: {
         ...shape.data,
         stack: undefined,
