@@ -49,19 +49,33 @@ export function normaliseLabel(input: string): string {
 
 export type ParseResult = { ok: true; label: LtoLabel } | { ok: false; error: string };
 
+/**
+ * Scanned text quoted in a message, with what would not show (control characters, half an emoji) made
+ * visible: a NUL becomes ␀, a lone surrogate �, so the message stays readable and can be stored.
+ */
+function quoted(text: string): string {
+  const visible = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\u0000-\u001F\u007F\uD800-\uDFFF]/g, (match) => {
+    if (match.length === 2) return match;
+    const code = match.charCodeAt(0);
+    if (code <= 0x1f) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? "\u2421" : "\uFFFD";
+  });
+  return `"${visible}"`;
+}
+
 export function parseLtoLabel(input: string): ParseResult {
   const barcode = normaliseLabel(input);
   if (!barcode) return { ok: false, error: "Enter or scan a cartridge label, e.g. 000123L9" };
   if (barcode.length !== 8) {
     return {
       ok: false,
-      error: `An LTO label has 8 characters (6 of volume serial, then a 2-character media identifier such as L9); "${barcode}" has ${barcode.length}`,
+      error: `An LTO label has 8 characters (6 of volume serial, then a 2-character media identifier such as L9); ${quoted(barcode)} has ${barcode.length}`,
     };
   }
   const volumeSerial = barcode.slice(0, 6);
   const mediaId = barcode.slice(6);
   if (!/^[A-Z0-9]{6}$/.test(volumeSerial)) {
-    return { ok: false, error: `The volume serial "${volumeSerial}" may contain only letters A–Z and digits 0–9` };
+    return { ok: false, error: `The volume serial ${quoted(volumeSerial)} may contain only letters A–Z and digits 0–9` };
   }
   const cleaning = mediaId === "CU" || (volumeSerial.startsWith("CLN") && /^L[1-9]$/.test(mediaId));
   if (cleaning) {
@@ -74,7 +88,7 @@ export function parseLtoLabel(input: string): ParseResult {
   if (!media) {
     return {
       ok: false,
-      error: `"${mediaId}" is not an LTO media identifier (L1–L9, LA, PA, M8 for data; LT–LZ for WORM; CU for cleaning)`,
+      error: `${quoted(mediaId)} is not an LTO media identifier (L1–L9, LA, PA, M8 for data; LT–LZ for WORM; CU for cleaning)`,
     };
   }
   return {
