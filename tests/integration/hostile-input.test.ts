@@ -1,0 +1,693 @@
+import { TRPCError } from "@trpc/server";
+import fc from "fast-check";
+import { v7 as uuidv7 } from "uuid";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { syncEventSchema, type EventResult } from "../../lib/sync/events";
+import { encodeCursor } from "../../server/pagination";
+import { appRouter } from "../../server/root";
+import { createCustody, createJob, createLocation, createTape, nextBarcode } from "../factories/backup";
+import { jobInput } from "../factories/jobs";
+import { custodyEvent, locationEvent, tapeRegisteredEvent } from "../factories/sync-events";
+import { linkTape } from "../factories/tape-jobs";
+import { createTestUser, TEST_PASSWORD } from "../factories/users";
+import { clientError, signedInUser, useTestApp, type Caller, type ClientErrorShape } from "../helpers/app";
+
+/**
+ * Every procedure of the router, called as an administrator (so access is never what refuses it) with
+ * random and malformed input, must either succeed or answer a client error with a message a person can
+ * read, and a refused call must leave every table exactly as it was.
+ *
+ * Reproduce a failure with the seed fast-check prints: FC_SEED=<seed> npx vitest run --project integration <this file>.
+ */
+const SEED = Number(process.env.FC_SEED ?? 20_260_301);
+const RUNS = Number(process.env.FC_RUNS ?? 50);
+
+const app = useTestApp();
+
+// ---------------------------------------------------------------------------------------------------
+// Fixtures: the rows valid inputs point at. Deletes succeed on valid input, so they are recreated.
+
+type Fixtures = {
+  adminId: string;
+  targetUserId: string;
+  tapeId: string;
+  tapeBarcode: string;
+  otherTapeId: string;
+  destroyedTapeId: string;
+  spareTapeId: string;
+  jobId: string;
+  spareJobId: string;
+  rejectedEventId: string;
+  tapeCursor: string;
+  jobCursor: string;
+  catalogueCursor: string;
+};
+
+let admin: Caller;
+const fx = {} as Fixtures;
+let tables: string[] = [];
+
+async function restoreFixtures() {
+  const tapeIds = [fx.tapeId, fx.otherTapeId, fx.destroyedTapeId, fx.spareTapeId].filter(Boolean);
+  const tapes = new Set((await app.db.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: { id: true } })).map((row) => row.id));
+  if (!tapes.has(fx.tapeId)) {
+    const tape = await createTape(app.db);
+    Object.assign(fx, { tapeId: tape.id, tapeBarcode: tape.barcode });
+  }
+  if (!tapes.has(fx.otherTapeId)) fx.otherTapeId = (await createTape(app.db)).id;
+  if (!tapes.has(fx.spareTapeId)) fx.spareTapeId = (await createTape(app.db)).id;
+  if (!tapes.has(fx.destroyedTapeId)) {
+    const tape = await createTape(app.db);
+    await app.db.backupTapeCartridge.update({ where: { id: tape.id }, data: { status: "destroyed" } });
+    fx.destroyedTapeId = tape.id;
+  }
+  const jobs = new Set((await app.db.backupJob.findMany({ where: { id: { in: [fx.jobId, fx.spareJobId].filter(Boolean) } }, select: { id: true } })).map((row) => row.id));
+  if (!jobs.has(fx.jobId)) {
+    fx.jobId = (await createJob(app.db)).id;
+    await linkTape(app.db, fx.jobId, fx.tapeId);
+  }
+  if (!jobs.has(fx.spareJobId)) fx.spareJobId = (await createJob(app.db, { name: "Spare job" })).id;
+}
+
+beforeAll(async () => {
+  const signedIn = await signedInUser(app, { role: "admin", name: "Hostile Input Admin" });
+  admin = signedIn.caller;
+  fx.adminId = signedIn.user.id;
+  fx.targetUserId = (await createTestUser(app.db, { role: "staff" })).id;
+  await restoreFixtures();
+  await createLocation(app.db, fx.tapeId, { isCurrent: true });
+  await createCustody(app.db, fx.tapeId);
+
+  const [rejected] = await admin.sync.push({
+    deviceId: "fixture-phone",
+    events: [{ id: uuidv7(), type: "location.logged", occurredAt: new Date(), payload: { barcode: "NOT-A-TAPE" } }],
+  });
+  fx.rejectedEventId = rejected!.id;
+  fx.tapeCursor = (await admin.tapes.list({ limit: 1 })).nextCursor!;
+  fx.jobCursor = (await admin.jobs.list({ limit: 1 })).nextCursor!;
+  fx.catalogueCursor = encodeCursor(new Date(Date.now() - 3_600_000), fx.tapeId);
+
+  const rows = await app.db.$queryRaw<{ name: string }[]>`
+    SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`;
+  tables = rows.map((row) => row.name);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// A valid input per procedure: the mutations start from these, so they reach the rules behind the
+// first field check. A procedure added to the router fails the coverage test until it has an entry.
+
+const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
+  "setup.status": () => undefined,
+  "setup.createFirstAdmin": () => ({ name: "Ada Admin", email: "ada@example.test", password: TEST_PASSWORD, setupCode: "ABCD-EFGH" }),
+  "access.me": () => undefined,
+  "access.listUsers": () => undefined,
+  "access.createUser": () => ({ name: "Nia New", email: `nia-${uuidv7()}@example.test`, password: TEST_PASSWORD, role: "staff" }),
+  "access.setActive": (f) => ({ userId: f.targetUserId, active: true }),
+  "access.setRole": (f) => ({ userId: f.targetUserId, role: "courier" }),
+  "access.setBackupAccess": (f) => ({ userId: f.targetUserId, level: "read" }),
+  "tapes.summary": () => undefined,
+  "tapes.list": (f) => ({ search: "T0", status: "empty", locationKind: "on_site", generation: 8, tag: "offsite", sort: "barcode", direction: "asc", cursor: f.tapeCursor, limit: 5 }),
+  "tapes.search": () => ({ query: "T0", limit: 10 }),
+  "tapes.byBarcode": (f) => ({ barcode: f.tapeBarcode }),
+  "tapes.get": (f) => ({ id: f.tapeId }),
+  "tapes.register": () => ({ barcode: nextBarcode(), nativeCapacityBytes: 12_000_000_000_000n, status: "empty", tags: ["offsite"], notes: "Spare" }),
+  "tapes.update": (f) => ({ id: f.tapeId, data: { status: "in_use", tags: ["daily"], notes: "Rotated", nativeCapacityBytes: 12_000_000_000_000n } }),
+  "tapes.deletePreview": (f) => ({ id: f.tapeId }),
+  "tapes.delete": (f) => ({ id: f.spareTapeId }),
+  "jobs.list": (f) => ({ search: "Nightly", sort: "jobDate", direction: "desc", cursor: f.jobCursor, limit: 5 }),
+  "jobs.get": (f) => ({ id: f.jobId }),
+  "jobs.deletePreview": (f) => ({ id: f.jobId }),
+  "jobs.create": (f) => jobInput({ tapeIds: [f.tapeId, f.otherTapeId], notes: "Quarterly" }),
+  "jobs.update": (f) => ({ ...jobInput({ tapeIds: [f.tapeId, f.otherTapeId], notes: "Rerun" }), id: f.jobId }),
+  "jobs.setSpan": (f) => ({ jobId: f.jobId, tapeIds: [f.otherTapeId, f.tapeId] }),
+  "jobs.delete": (f) => ({ id: f.spareJobId }),
+  "locations.log": (f) => ({
+    tapeId: f.tapeId,
+    kind: "off_site",
+    site: "Iron Vault",
+    shelf: "A",
+    locker: "3",
+    slot: "12",
+    custodian: "Vera Vault",
+    serviceProvider: "Vault Co",
+    occurredAt: minutesAgo(1),
+  }),
+  "locations.latestFor": (f) => ({ tapeId: f.tapeId }),
+  "custody.record": (f) => ({
+    tapeId: f.tapeId,
+    fromParty: "Operations",
+    toParty: "Courier",
+    signerName: "Carl Courier",
+    signature: PNG,
+    containerId: "C-12",
+    sealNumber: "S-9981",
+    notes: "Sealed case",
+    occurredAt: minutesAgo(1),
+  }),
+  "audit.verifyChain": () => undefined,
+  "audit.list": (f) => ({ entityType: "tape", entityId: f.tapeId, cursor: "9007199254740991", limit: 10 }),
+  "sync.push": (f) => ({ deviceId: "hostile-phone", events: [locationEvent(f.tapeBarcode), custodyEvent(f.tapeBarcode)] }),
+  "sync.discard": (f) => ({ id: f.rejectedEventId, note: "Typed the wrong label" }),
+  "sync.catalogue": (f) => ({ cursor: f.catalogueCursor, limit: 100 }),
+};
+
+const procedurePaths = Object.keys(appRouter._def.procedures).sort();
+
+// ---------------------------------------------------------------------------------------------------
+// Hostile values.
+
+const HUGE = 100_000;
+const hugeStrings = fc.constantFrom(
+  "A".repeat(HUGE),
+  "😀".repeat(HUGE / 2),
+  "\u0000".repeat(HUGE),
+  "000123L9".repeat(HUGE / 8),
+  " ".repeat(HUGE),
+  `${"0".repeat(HUGE)}1`,
+);
+const nastyStrings = fc.constantFrom(
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "\uD800",
+  "x\uDFFFy",
+  "\uDC00\uD800",
+  "\u202Eevil\u202C",
+  "مرحبا بالعالم",
+  "👩‍👩‍👧‍👦🏳️‍🌈",
+  "\n\t\r",
+  "\u0007\u001B[31m",
+  "\uFEFF",
+  "null",
+  "undefined",
+  "NaN",
+  "-1",
+  "1e400",
+  "<script>alert(1)</script>",
+  "'; DROP TABLE backup_job; --",
+  "%_\\",
+  "${process.exit()}",
+  "__proto__",
+);
+const unicodeStrings = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom("\u0000", "\uD800", "\uDC00", "\u202E", "😀", "*", " ", "\u00A0", "\u2028", "é", "ß"),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  ),
+  maxLength: 40,
+});
+const strings = fc.oneof({ arbitrary: nastyStrings, weight: 3 }, { arbitrary: unicodeStrings, weight: 3 }, { arbitrary: hugeStrings, weight: 1 });
+
+const numbers = fc.oneof(
+  fc.constantFrom(-1, 0, -0, 0.5, 1.5, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 31, -(2 ** 31) - 1, 1e-300),
+  fc.integer(),
+  fc.double(),
+);
+const bigints = fc.oneof(
+  fc.constantFrom(-1n, 0n, 2n ** 63n - 1n, 2n ** 63n, -(2n ** 63n) - 1n, 2n ** 64n, 10n ** 30n, -(10n ** 30n)),
+  fc.bigInt(),
+);
+const dates = fc.oneof(
+  fc.constantFrom(
+    new Date("0001-01-01T00:00:00Z"),
+    new Date("9999-12-31T23:59:59Z"),
+    new Date(NaN),
+    new Date(8.64e15),
+    new Date(-8.64e15),
+    new Date(0),
+    new Date(Date.now() + 3 * 86_400_000),
+  ),
+  fc.date({ noInvalidDate: false }),
+);
+const dateStrings = fc.constantFrom(
+  "0001-01-01",
+  "9999-12-31T23:59:59Z",
+  "2026-02-30",
+  "2026-13-01",
+  "yesterday",
+  "",
+  "+275760-09-13T00:00:00.000Z",
+  "-271821-04-20T00:00:00.000Z",
+  "1e10",
+);
+/** Values of every type a request body can carry (superjson also carries bigints, dates, maps and sets). */
+const anything = fc.anything({
+  maxDepth: 2,
+  withBigInt: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withSparseArray: true,
+  withNullPrototype: true,
+  stringUnit: "binary",
+});
+const general = fc.oneof(
+  { arbitrary: strings, weight: 4 },
+  { arbitrary: numbers, weight: 2 },
+  { arbitrary: bigints, weight: 1 },
+  { arbitrary: dates, weight: 1 },
+  { arbitrary: fc.constantFrom(null, undefined, true, false, [], {}, [null], [[]], { id: null }), weight: 2 },
+  { arbitrary: anything, weight: 3 },
+);
+
+const asBase64Url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/** Labels as scanners and people get them wrong: case, spaces, Code 39 asterisks, look-alikes. */
+const labelTricks = () => [
+  fx.tapeBarcode.toLowerCase(),
+  ` ${fx.tapeBarcode} `,
+  `*${fx.tapeBarcode}*`,
+  `**${fx.tapeBarcode.toLowerCase()}**\n`,
+  "000 23L9",
+  "000123 L9",
+  "*",
+  "***",
+  "CLN001L1",
+  "000123L0",
+  "ＡＢＣ１２３Ｌ９",
+  "000123L9\u0000",
+  "\u0000000123L9",
+  "0001\uD80023L9",
+  "ÄBC123L9",
+  "%",
+  "_",
+];
+
+/** Page cursors edited by hand: both encodings the server hands out, with values of the wrong kind or range. */
+const forgedCursors = () => [
+  asBase64Url({ v: "\u0000", id: fx.tapeId }),
+  asBase64Url({ v: "T0", id: "\u0000" }),
+  asBase64Url({ v: "\uD800", id: fx.tapeId }),
+  asBase64Url({ d: "+275760-09-13T00:00:00.000Z", id: fx.tapeId }),
+  asBase64Url({ d: "-271821-04-20T00:00:00.000Z", id: fx.tapeId }),
+  asBase64Url({ d: "0001-01-01T00:00:00.000Z", id: fx.tapeId }),
+  asBase64Url({ d: "2026-01-05T22:00:00.000Z", id: "\u0000" }),
+  asBase64Url({ v: 1e308, id: fx.tapeId }),
+  asBase64Url({ v: ["T0"], id: fx.tapeId }),
+  asBase64Url(["jobDate", "desc", "not a date", fx.jobId]),
+  asBase64Url(["jobDate", "desc", "+275760-09-13T00:00:00.000Z", fx.jobId]),
+  asBase64Url(["jobDate", "desc", "2026-01-05T22:00:00.000Z", "\u0000"]),
+  asBase64Url(["name", "desc", "\u0000", fx.jobId]),
+  "0",
+  "-1",
+  "9".repeat(18),
+  "9".repeat(40),
+];
+
+/**
+ * Mutations every run of a procedure tries before the random ones: each trick on the fields where the
+ * rules are deepest (labels and cursors), which random draws would rarely reach one by one.
+ */
+function examplesFor(path: string): [Mutation][] {
+  const tricks: Record<string, () => unknown[]> = { barcode: labelTricks, query: labelTricks, search: labelTricks, cursor: forgedCursors };
+  return pathsOf(validInputs[path]!(fx)).flatMap((at) => {
+    const key = at.at(-1);
+    const values = typeof key === "string" ? tricks[key]?.() ?? [] : [];
+    // Only the first event of a push: the same rules apply to the second.
+    if (at.includes(1)) return [];
+    return values.map((value): [Mutation] => [{ kind: "set", path: at, value }]);
+  });
+}
+
+/** Values aimed at what a field of this name means, so the rules after the type check are reached too. */
+function aimedAt(key: string): fc.Arbitrary<unknown> | null {
+  const uuids = fc.oneof(
+    fc.constantFrom(fx.tapeId, fx.otherTapeId, fx.destroyedTapeId, fx.jobId, fx.targetUserId, fx.rejectedEventId),
+    fc.constantFrom(fx.tapeId.toUpperCase(), `{${fx.tapeId}}`, ` ${fx.tapeId} `, `${fx.tapeId}\u0000`, "00000000-0000-0000-0000-000000000000"),
+    fc.uuid(),
+  );
+  switch (key) {
+    case "barcode":
+    case "query":
+    case "search":
+      return fc.oneof(
+        fc.constantFrom(...labelTricks()),
+        fc.string({ unit: fc.constantFrom(..."ABCDEFLMNPTUVWXYZ0123456789* lc\t"), maxLength: 12 }),
+      );
+    case "id":
+    case "tapeId":
+    case "jobId":
+    case "userId":
+    case "entityId":
+      return uuids;
+    case "tapeIds":
+      return fc.oneof(
+        fc.constant([fx.tapeId, fx.tapeId]),
+        fc.constant([fx.tapeId, fx.otherTapeId, fx.tapeId]),
+        fc.constant([fx.tapeId, fx.tapeId.toUpperCase()]),
+        fc.constant([fx.destroyedTapeId]),
+        fc.constant(Array.from({ length: 501 }, () => uuidv7())),
+        fc.array(fc.oneof(uuids, general), { maxLength: 4 }),
+      );
+    case "cursor":
+      return fc.oneof(
+        fc.constantFrom(...forgedCursors()),
+        fc.json().map(asBase64Url),
+        fc.tuple(fc.constantFrom("jobDate", "expiresAt", "name"), fc.constantFrom("asc", "desc"), strings, strings).map(asBase64Url),
+        fc.record({ v: fc.oneof(strings, numbers), id: strings }).map(asBase64Url),
+        fc.record({ d: fc.oneof(strings, dateStrings), id: strings }).map(asBase64Url),
+      );
+    case "occurredAt":
+    case "jobDate":
+      return fc.oneof(dates, dateStrings, numbers);
+    case "limit":
+    case "retentionDays":
+    case "generation":
+      return numbers;
+    case "nativeCapacityBytes":
+    case "totalFiles":
+    case "totalBytes":
+      return fc.oneof(bigints, numbers, fc.constantFrom("12000000000000", "-1"));
+    case "status":
+    case "kind":
+    case "locationKind":
+    case "role":
+    case "level":
+    case "verification":
+    case "sort":
+    case "direction":
+    case "entityType":
+    case "type":
+      return fc.constantFrom("destroyed", "EMPTY", "Empty ", "on-site", "superuser", "admin", "ADMIN", "write ", "none", "id", "DESC", "tape ", "user", "location.deleted", "");
+    case "tags":
+      return fc.oneof(
+        fc.constant(Array.from({ length: 21 }, (_, index) => `tag${index}`)),
+        fc.constant(["", "  "]),
+        fc.constant(["Offsite", "offsite", "OFFSITE"]),
+        fc.array(fc.oneof(strings, general), { maxLength: 4 }),
+      );
+    case "signature":
+      return fc.constantFrom("data:image/png;base64,", "data:image/svg+xml;base64,PHN2Zz4=", `data:image/png;base64,${"A".repeat(300_001)}`, "javascript:alert(1)", `${PNG}\u0000`);
+    case "email":
+      return fc.constantFrom("not-an-email", "a@b", "@example.test", `${"a".repeat(250)}@example.test`, "ada@example.test\u0000", "ADA@EXAMPLE.TEST", "ada @example.test");
+    case "password":
+      return fc.constantFrom("short", "a".repeat(129), "aaaaaaaaaaaa1", "no digits at all here", "\u0000".repeat(20), "😀😀😀😀😀😀1a");
+    case "events":
+      return fc.oneof(
+        fc.constant([]),
+        fc.constant(Array.from({ length: 101 }, () => locationEvent(fx.tapeBarcode))),
+        fc.array(fc.oneof(general, fc.record({ id: fc.oneof(strings, general) })), { maxLength: 4 }),
+      );
+    default:
+      return null;
+  }
+}
+
+function hostileFor(key: string | undefined): fc.Arbitrary<unknown> {
+  const aimed = key === undefined ? null : aimedAt(key);
+  return aimed ? fc.oneof({ arbitrary: aimed, weight: 3 }, { arbitrary: general, weight: 2 }) : general;
+}
+
+type Path = (string | number)[];
+
+/** Every place in a value a mutation can reach: object keys and array items, at any depth. */
+function pathsOf(value: unknown, prefix: Path = []): Path[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => [[...prefix, index], ...pathsOf(item, [...prefix, index])]);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.entries(value).flatMap(([key, item]) => [[...prefix, key], ...pathsOf(item, [...prefix, key])]);
+  }
+  return [];
+}
+
+type Mutation =
+  | { kind: "replace"; value: unknown }
+  | { kind: "set"; path: Path; value: unknown }
+  | { kind: "delete"; path: Path }
+  | { kind: "extraKey"; path: Path; key: string; value: unknown };
+
+type Container = Record<string | number, unknown>;
+
+/** The value at a path, or undefined where the path leads nowhere. */
+function nodeAt(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const step of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Container)[step];
+  }
+  return node;
+}
+
+/** The object or array a path's last step is taken in, or null. */
+function parentOf(root: unknown, path: Path): Container | null {
+  const node = nodeAt(root, path.slice(0, -1));
+  return node !== null && typeof node === "object" ? (node as Container) : null;
+}
+
+const isPlainObject = (value: unknown): value is Container =>
+  value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+
+function applyMutation(valid: unknown, mutation: Mutation): unknown {
+  if (mutation.kind === "replace") return mutation.value;
+  const input = structuredClone(valid);
+  if (mutation.kind === "extraKey") {
+    const target = nodeAt(input, mutation.path);
+    if (isPlainObject(target)) {
+      // defineProperty, so "__proto__" becomes a key as it does in a parsed request body.
+      Object.defineProperty(target, mutation.key, { value: mutation.value, enumerable: true, configurable: true, writable: true });
+    }
+    return input;
+  }
+  const parent = parentOf(input, mutation.path);
+  const last = mutation.path.at(-1)!;
+  if (!parent) return input;
+  if (mutation.kind === "delete") {
+    if (Array.isArray(parent) && typeof last === "number") parent.splice(last, 1);
+    else delete parent[last];
+  } else {
+    parent[last] = mutation.value;
+  }
+  return input;
+}
+
+function mutations(path: string): fc.Arbitrary<Mutation> {
+  const sample = validInputs[path]!(fx);
+  const paths = pathsOf(sample);
+  const objectPaths: Path[] = [...(isPlainObject(sample) ? [[]] : []), ...paths.filter((candidate) => isPlainObject(nodeAt(sample, candidate)))];
+  const replace = hostileFor(undefined).map((value): Mutation => ({ kind: "replace", value }));
+  if (paths.length === 0 || objectPaths.length === 0) return replace;
+  const keyOf = (at: Path) => [...at].reverse().find((step): step is string => typeof step === "string");
+  const set = fc
+    .constantFrom(...paths)
+    .chain((at) => hostileFor(keyOf(at)).map((value): Mutation => ({ kind: "set", path: at, value })));
+  const remove = fc.constantFrom(...paths).map((at): Mutation => ({ kind: "delete", path: at }));
+  const extraKey = fc
+    .record({
+      path: fc.constantFrom(...objectPaths),
+      key: fc.oneof(fc.constantFrom("__proto__", "constructor", "isAdmin", "role", "id", "toString"), fc.string({ maxLength: 10 })),
+      value: general,
+    })
+    .map((extra): Mutation => ({ kind: "extraKey", ...extra }));
+  return fc.oneof({ arbitrary: set, weight: 6 }, { arbitrary: replace, weight: 2 }, { arbitrary: remove, weight: 1 }, { arbitrary: extraKey, weight: 1 });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What a refusal must look like, and what it must leave behind.
+
+const CLIENT_ERROR_CODES = new Set(["BAD_REQUEST", "NOT_FOUND", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNPROCESSABLE_CONTENT"]);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a message shown to a person would not read as one, or null when it reads fine. */
+function unreadableBecause(message: string): string | null {
+  if (message.trim() === "") return "it is empty";
+  if (message.length > 500) return `it is ${message.length} characters long`;
+  if (/^\s*[[{]/.test(message)) return "it is a JSON dump";
+  if (/\n\s+at\s/.test(message)) return "it carries a stack trace";
+  if (/prisma|invocation|ZodError|TRPCError|\[object /i.test(message)) return "it exposes internals";
+  if (/[\u0000-\u001F\u007F]/.test(message)) return "it contains control characters";
+  if (LONE_SURROGATE.test(message)) return "it contains an unpaired surrogate";
+  return null;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: ClientErrorShape; raw: TRPCError };
+
+async function attempt(call: () => Promise<unknown>): Promise<Outcome> {
+  let promise: Promise<unknown>;
+  try {
+    promise = call();
+  } catch (error) {
+    promise = Promise.reject(error);
+  }
+  try {
+    return { ok: true, value: await promise };
+  } catch (raw) {
+    if (!(raw instanceof TRPCError)) throw new Error(`A call threw ${String(raw)} instead of a tRPC error`, { cause: raw });
+    return { ok: false, error: await clientError(promise), raw };
+  }
+}
+
+function assertClientError(path: string, { error, raw }: Extract<Outcome, { ok: false }>) {
+  const cause = raw.cause instanceof Error ? `\ncause: ${raw.cause.stack ?? raw.cause.message}` : "";
+  if (!CLIENT_ERROR_CODES.has(error.data.code)) {
+    throw new Error(`${path} answered ${error.data.code}: ${error.message.slice(0, 500)}${cause}`);
+  }
+  const problem = unreadableBecause(error.message);
+  if (problem) throw new Error(`${path} answered ${error.data.code} with an unreadable message (${problem}): ${JSON.stringify(error.message.slice(0, 300))}`);
+  if ("stack" in error.data && (error.data as { stack?: unknown }).stack !== undefined) throw new Error(`${path} sent a stack trace to the client`);
+}
+
+/** Row count and a digest of the content of every table, so a refused call that changed anything shows. */
+async function databaseState(): Promise<Record<string, string>> {
+  const query = tables
+    // A sum of row hashes: independent of row order, so no sort, and any changed row changes it.
+    .map((table) => `SELECT '${table}' AS name, count(*)::int AS rows, coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text AS digest FROM "${table}" t`)
+    .join(" UNION ALL ");
+  const rows = await app.db.$queryRawUnsafe<{ name: string; rows: number; digest: string }[]>(query);
+  return Object.fromEntries(rows.map((row) => [row.name, `${row.rows} rows, ${row.digest}`]));
+}
+
+function changedTables(before: Record<string, string>, after: Record<string, string>) {
+  return Object.keys(before)
+    .filter((name) => before[name] !== after[name])
+    .map((name) => `${name}: ${before[name]} → ${after[name]}`);
+}
+
+function callProcedure(caller: Caller, path: string): (input: unknown) => Promise<unknown> {
+  const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+  return procedure as (input: unknown) => Promise<unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+describe("the hostile-input table", () => {
+  test("has a valid input for every procedure of the router, and none for procedures that do not exist", () => {
+    expect(procedurePaths.length).toBeGreaterThan(20);
+    expect(Object.keys(validInputs).sort()).toEqual(procedurePaths);
+  });
+
+  test.each(procedurePaths)("the valid input of %s is accepted", async (path) => {
+    await restoreFixtures();
+    const outcome = await attempt(() => callProcedure(admin, path)(validInputs[path]!(fx)));
+    // setup.createFirstAdmin can only ever conflict once an administrator exists; it still reaches its rule.
+    if (path === "setup.createFirstAdmin") expect(outcome.ok ? null : outcome.error.data.code).toBe("CONFLICT");
+    else expect(outcome.ok ? null : `${outcome.error.data.code}: ${outcome.error.message}`).toBeNull();
+  });
+});
+
+describe("every procedure, given hostile input", () => {
+  test.each(procedurePaths)("%s succeeds or refuses with a readable client error, and a refusal changes nothing", async (path) => {
+    if (!validInputs[path]) throw new Error(`${path} has no valid input in this file's table: add one so hostile input reaches it`);
+    await restoreFixtures();
+    const takesInput = validInputs[path](fx) !== undefined;
+    const call = callProcedure(admin, path);
+
+    // Most calls are refused and leave the database as it was, so the state after one is the state
+    // before the next; only a call that succeeded (and may have deleted a fixture) makes both stale.
+    let known: Record<string, string> | null = null;
+    await fc.assert(
+      fc.asyncProperty(mutations(path), async (mutation) => {
+        if (!known) await restoreFixtures();
+        const input = applyMutation(validInputs[path]!(fx), mutation);
+        const before = known ?? (await databaseState());
+        known = null;
+        const outcome = await attempt(() => call(input));
+        if (outcome.ok) return;
+        assertClientError(path, outcome);
+        const after = await databaseState();
+        const changed = changedTables(before, after);
+        if (changed.length > 0) throw new Error(`${path} refused the call (${outcome.error.message}) but changed ${changed.join("; ")}`);
+        known = after;
+      }),
+      { seed: SEED, numRuns: takesInput ? RUNS : 10, examples: examplesFor(path) },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// sync.push judges each event on its own.
+
+type Drafted = { item: Record<string, unknown>; kind: "location" | "custody" | "register"; mutated: boolean };
+
+/** An event a phone could have sent, or one with a field made hostile. */
+function pushedEvents(): fc.Arbitrary<{ kind: Drafted["kind"]; mutation: Mutation | null }[]> {
+  const sample = { location: locationEvent("000123L9"), custody: custodyEvent("000123L9"), register: tapeRegisteredEvent("000123L9") };
+  const mutationOf = (kind: keyof typeof sample) => {
+    const paths = pathsOf(sample[kind]).filter((path) => path[0] !== "id");
+    const keyOf = (at: Path) => [...at].reverse().find((step): step is string => typeof step === "string");
+    return fc.oneof(
+      fc.constantFrom(...paths).chain((at) => hostileFor(keyOf(at)).map((value): Mutation => ({ kind: "set", path: at, value }))),
+      fc.constantFrom(...paths).map((at): Mutation => ({ kind: "delete", path: at })),
+      // Whatever else an item with an id can be: a phone's outbox of another version, a hand-made request.
+      anything.map((value): Mutation => ({ kind: "replace", value })),
+    );
+  };
+  const one = fc.constantFrom("location" as const, "custody" as const, "register" as const).chain((kind) =>
+    fc.record({ kind: fc.constant(kind), mutation: fc.option(mutationOf(kind), { freq: 2 }) }),
+  );
+  return fc.array(one, { minLength: 1, maxLength: 8 });
+}
+
+function draft(kind: Drafted["kind"], mutation: Mutation | null): Drafted {
+  const valid = kind === "location" ? locationEvent(fx.tapeBarcode) : kind === "custody" ? custodyEvent(fx.tapeBarcode) : tapeRegisteredEvent(nextBarcode());
+  const id = valid.id;
+  if (!mutation) return { kind, item: valid as unknown as Record<string, unknown>, mutated: false };
+  const mutated = applyMutation(valid, mutation);
+  // The envelope needs an id to answer by; everything else about the item is up for grabs.
+  const item = mutated !== null && typeof mutated === "object" && !Array.isArray(mutated) ? { ...(mutated as Record<string, unknown>), id } : { value: mutated, id };
+  return { kind, item, mutated: true };
+}
+
+async function syncCounts() {
+  const [events, locations, custody, tapes, audit] = await Promise.all([
+    app.db.syncEvent.count(),
+    app.db.backupTapeLocation.count(),
+    app.db.backupTapeCustody.count(),
+    app.db.backupTapeCartridge.count(),
+    app.db.backupAuditLog.count(),
+  ]);
+  return { events, locations, custody, tapes, audit };
+}
+
+describe("sync.push with a mix of valid and malformed events", () => {
+  beforeEach(() => restoreFixtures());
+
+  test("applies the valid ones, rejects each malformed one with a readable reason, writes nothing for it, and never fails the call", async () => {
+    await fc.assert(
+      fc.asyncProperty(pushedEvents(), async (plan) => {
+        await restoreFixtures();
+        const drafted = plan.map(({ kind, mutation }) => draft(kind, mutation));
+        const before = await syncCounts();
+
+        const outcome = await attempt(() => admin.sync.push({ deviceId: "mixed-phone", events: drafted.map(({ item }) => item as { id: string }) }));
+        if (!outcome.ok) throw new Error(`The push failed as a whole: ${outcome.error.data.code} ${outcome.error.message}`);
+        const results = outcome.value as EventResult[];
+        expect(results.map((result) => result.id)).toEqual(drafted.map(({ item }) => item.id));
+
+        const applied = { location: 0, custody: 0, register: 0 };
+        const rejected: string[] = [];
+        for (const [index, { kind, item, mutated }] of drafted.entries()) {
+          const result = results[index]!;
+          if (!mutated) expect(result, `untouched event ${index}`).toEqual({ id: item.id, status: "applied" });
+          if (result.status === "rejected") {
+            const problem = unreadableBecause(result.reason);
+            if (problem) throw new Error(`Event ${index} was rejected with an unreadable reason (${problem}): ${JSON.stringify(result.reason.slice(0, 300))}`);
+            rejected.push(result.id);
+          } else {
+            expect(syncEventSchema.safeParse(item).success, `event ${index} is malformed but was ${result.status}`).toBe(true);
+            expect(result.status).toBe("applied");
+            applied[kind] += 1;
+          }
+        }
+        const [locations, handoffs, stored] = await Promise.all([
+          app.db.backupTapeLocation.count({ where: { eventId: { in: rejected } } }),
+          app.db.backupTapeCustody.count({ where: { eventId: { in: rejected } } }),
+          app.db.syncEvent.findMany({ where: { id: { in: rejected } }, select: { status: true } }),
+        ]);
+        expect(locations + handoffs, "rows written for rejected events").toBe(0);
+        expect(stored.map((row) => row.status)).toEqual(rejected.map(() => "rejected"));
+        const after = await syncCounts();
+        expect(after).toEqual({
+          events: before.events + drafted.length,
+          locations: before.locations + applied.location,
+          custody: before.custody + applied.custody,
+          tapes: before.tapes + applied.register,
+          audit: before.audit + applied.location + applied.custody + applied.register,
+        });
+      }),
+      { seed: SEED, numRuns: 40 },
+    );
+  });
+});
