@@ -42,19 +42,34 @@ const MEDIA: Record<string, Media> = {
 
 export const MEDIA_TYPE_LABEL: Record<MediaType, string> = { data: "Data", worm: "WORM", cleaning: "Cleaning" };
 
-/** Upper-cases and strips what scanners add: surrounding whitespace and Code 39 start/stop asterisks. */
+const isPadding = (char: string) => char === "*" || char.trim() === "";
+
+/**
+ * Upper-cases and strips what scanners add: surrounding whitespace and Code 39 start/stop asterisks, in
+ * any mix and order, so normalising a normalised label changes nothing. A loop, not a regular
+ * expression: a trailing-run pattern backtracks quadratically on long scanner garbage.
+ */
 export function normaliseLabel(input: string): string {
-  return input.trim().replace(/^\*+|\*+$/g, "").trim().toUpperCase();
+  let start = 0;
+  let end = input.length;
+  while (start < end && isPadding(input[start]!)) start += 1;
+  while (end > start && isPadding(input[end - 1]!)) end -= 1;
+  return input.slice(start, end).toUpperCase();
 }
 
 export type ParseResult = { ok: true; label: LtoLabel } | { ok: false; error: string };
 
+const QUOTED_MAX = 24;
+
 /**
  * Scanned text quoted in a message, with what would not show (control characters, half an emoji) made
- * visible: a NUL becomes ␀, a lone surrogate �, so the message stays readable and can be stored.
+ * visible: a NUL becomes ␀, a lone surrogate �, so the message stays readable and can be stored. Long
+ * garbage is cut short: the message is about the label, not a copy of whatever the scanner sent.
  */
 function quoted(text: string): string {
-  const visible = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\u0000-\u001F\u007F\uD800-\uDFFF]/g, (match) => {
+  const characters = Array.from(text);
+  const shown = characters.length > QUOTED_MAX ? `${characters.slice(0, QUOTED_MAX - 4).join("")}…` : text;
+  const visible = shown.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\u0000-\u001F\u007F\uD800-\uDFFF]/g, (match) => {
     if (match.length === 2) return match;
     const code = match.charCodeAt(0);
     if (code <= 0x1f) return String.fromCharCode(0x2400 + code);
