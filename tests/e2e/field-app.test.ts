@@ -4,7 +4,7 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeLabelVideo } from "./fake-camera";
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, startApp, type RunningApp } from "./harness";
+import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, recordPolicyViolations, startApp, type RunningApp } from "./harness";
 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
 const CAMERA_LABEL = "CAM001L9";
@@ -14,6 +14,7 @@ const OTHER = { name: "Olly Other", email: "olly@example.com", password: "anothe
 let app: RunningApp;
 let context: BrowserContext;
 let page: Page;
+let violations: string[] = [];
 let base: string;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-field-"));
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
   ]);
   base = app.url();
   await context.grantPermissions(["camera"], { origin: base });
+  violations = recordPolicyViolations(context);
   page = await context.newPage();
 });
 
@@ -193,5 +195,9 @@ describe("the field app", () => {
     const trail = await page.evaluate(async (id) => (await fetch(`/backup/audit/location/${id}`)).json(), tape.locations[0].id);
     expect(trail.items).toHaveLength(1);
     expect(trail.items[0].actor.name).toBe(ADMIN.name);
+  });
+
+  test("no page broke the Content-Security-Policy, camera and decoder included", () => {
+    expect(violations).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -31,15 +31,28 @@ export type RunningApp = {
   url: (host?: string) => string;
   logs: () => string;
   stop: () => Promise<void>;
+  /** The embedded database directory the app runs on. */
+  dataDir: string;
+  /** Ends every process of the app at once with SIGKILL, as a power cut would: no shutdown code runs. */
+  kill: () => Promise<void>;
+};
+
+export type StartOptions = {
+  /**
+   * An existing embedded database directory to run on, e.g. to start again after a crash. The caller owns
+   * it: `stop()` leaves it in place.
+   */
+  dataDir?: string;
 };
 
 /**
  * Starts the app exactly as a user does (`npm start`: build if needed, migrate, serve) on a fresh
- * embedded database in a temporary directory.
+ * embedded database in a temporary directory, or on `options.dataDir`.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-e2e-"));
+  const ownsDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bm-e2e-"));
   let output = "";
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
@@ -63,19 +76,40 @@ export async function startApp(): Promise<RunningApp> {
     });
   });
 
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  /** Signals the whole process group: killing only the parent would leave the server running. */
+  async function end(signal: NodeJS.Signals) {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid!, signal);
+      await exited;
+    }
+    // The server runs in a child of the one spawned here; wait until no process of the group is left.
+    for (let waited = 0; groupAlive(child.pid!); waited += 50) {
+      if (waited > 10_000) throw new Error(`Processes of the app (group ${child.pid}) are still running after ${signal}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   return {
     port,
+    dataDir,
     url: (host = "localhost") => `http://${host}:${port}`,
     logs: () => output,
+    kill: () => end("SIGKILL"),
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      // The whole process group: killing only the parent would leave the server running.
-      process.kill(-child.pid!, "SIGTERM");
-      await exited;
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await end("SIGTERM");
+      if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function groupAlive(pgid: number) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -103,4 +137,16 @@ export const fakeCameraArgs = (videoFile: string) => [
 
 export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(extraArgs) });
+}
+
+/**
+ * Everything the browser refused under the app's Content-Security-Policy in this context, as its console
+ * reports it: a test ends by expecting none, so the app is shown to work under its own policy.
+ */
+export function recordPolicyViolations(context: BrowserContext): string[] {
+  const violations: string[] = [];
+  context.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
 }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { externalAddress, launchBrowser, startApp, type RunningApp } from "./harness";
+import { externalAddress, launchBrowser, recordPolicyViolations, startApp, type RunningApp } from "./harness";
 
 const ADMIN = { name: "Jo Operator", email: "jo@example.com", password: "correct-horse-42" };
 const FIRST = "100001L9";
@@ -10,6 +10,7 @@ const JOB = "Nightly full – file servers";
 let app: RunningApp;
 let browser: Browser;
 let page: Page;
+let violations: string[] = [];
 let base: string;
 // The setup-code check needs the server to see the browser as another machine (see auth-and-access.test.ts).
 const remoteHost = externalAddress();
@@ -17,7 +18,9 @@ const remoteHost = externalAddress();
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   base = app.url(remoteHost ?? "localhost");
-  page = await (await browser.newContext()).newPage();
+  const context = await browser.newContext();
+  violations = recordPolicyViolations(context);
+  page = await context.newPage();
 });
 
 afterAll(async () => {
@@ -130,5 +133,9 @@ describe("backup jobs", () => {
       const { body } = await trpc("tapes.byBarcode", { barcode }, "GET");
       expect(body.result.data.json).toMatchObject({ barcode });
     }
+  });
+
+  test("no page broke the Content-Security-Policy", () => {
+    expect(violations).toEqual([]);
   });
 });

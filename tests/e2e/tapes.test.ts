@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, startApp, type RunningApp } from "./harness";
+import { launchBrowser, recordPolicyViolations, startApp, type RunningApp } from "./harness";
 
 const ADMIN = { name: "Tess Tapes", email: "tess@example.com", password: "correct-horse-42" };
 const BARCODE = "000321L8";
@@ -12,13 +12,16 @@ const NOTES = 'Box 3, shelf "B"';
 let app: RunningApp;
 let browser: Browser;
 let page: Page;
+let violations: string[] = [];
 let base: string;
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   // From localhost the first administrator needs no setup code.
   base = app.url("localhost");
-  page = await (await browser.newContext()).newPage();
+  const context = await browser.newContext();
+  violations = recordPolicyViolations(context);
+  page = await context.newPage();
 });
 
 afterAll(async () => {
@@ -220,5 +223,9 @@ describe("tape cartridges in the browser", () => {
     const parsed = Papa.parse<Record<string, string>>(csv.text.trim(), { header: true });
     expect(parsed.errors).toEqual([]);
     expect(parsed.data).toEqual([expect.objectContaining({ barcode: NOTES_TAPE, notes: NOTES, tags: "monthly;finance" })]);
+  });
+
+  test("no page broke the Content-Security-Policy", () => {
+    expect(violations).toEqual([]);
   });
 });
