@@ -29,14 +29,15 @@ export function isCrossSiteWrite(request: Request, appUrl: string | undefined): 
 export type PolicyOptions = { nonce: string; dev: boolean; https: boolean };
 
 /**
- * Scripts run only from the page's own nonce (and what those scripts load); the scan decoder compiles
- * WebAssembly; camera frames are blob/mediastream URLs; nothing may frame the app. Styles allow inline
- * style attributes, which charts and the signature pad set.
+ * Scripts run only from the page's own nonce (and what those scripts load); camera frames are
+ * blob/mediastream URLs; nothing may frame the app. Styles allow inline style attributes, which charts
+ * and the signature pad set. The scan decoder compiles its WebAssembly in a worker loaded from the build's
+ * static files, under that file's own (absent) policy, so pages need no 'wasm-unsafe-eval'.
  */
 export function contentSecurityPolicy({ nonce, dev, https }: PolicyOptions): string {
   const directives = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
