@@ -31,13 +31,15 @@ export type PolicyOptions = { nonce: string; dev: boolean; https: boolean };
 /**
  * Scripts run only from the page's own nonce (and what those scripts load); camera frames are
  * blob/mediastream URLs; nothing may frame the app. Styles allow inline style attributes, which charts
- * and the signature pad set. The scan decoder compiles its WebAssembly in a worker loaded from the build's
- * static files, under that file's own (absent) policy, so pages need no 'wasm-unsafe-eval'.
+ * and the signature pad set. 'wasm-unsafe-eval' lets the scan decoder compile its WebAssembly (it allows
+ * no JavaScript eval): Chromium runs the decoder's worker under the worker file's own policy and does not
+ * need it, but browsers have differed on whether a worker inherits its page's policy, and a phone that
+ * cannot scan is worse than this allowance.
  */
 export function contentSecurityPolicy({ nonce, dev, https }: PolicyOptions): string {
   const directives = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",

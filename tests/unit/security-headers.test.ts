@@ -40,9 +40,9 @@ describe("which writes are refused as cross-site", () => {
 describe("the content security policy", () => {
   const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
 
-  test("scripts only with the nonce (and what they load), no eval, no framing, no plugins", () => {
+  test("scripts only with the nonce (and what they load), WebAssembly but no eval, no framing, no plugins", () => {
     const policy = directives(contentSecurityPolicy({ nonce: "abc123", dev: false, https: false }));
-    expect(policy.get("script-src")).toEqual(["'self'", "'nonce-abc123'", "'strict-dynamic'"]);
+    expect(policy.get("script-src")).toEqual(["'self'", "'nonce-abc123'", "'strict-dynamic'", "'wasm-unsafe-eval'"]);
     expect(policy.get("frame-ancestors")).toEqual(["'none'"]);
     expect(policy.get("object-src")).toEqual(["'none'"]);
     expect(policy.get("default-src")).toEqual(["'self'"]);
