@@ -1,14 +1,18 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import type { DatabaseLocation } from "../server/db/location";
 import { env } from "../server/env";
 
-/** Applies pending migrations with Prisma's own migrator (prisma.config.ts picks the database). */
-export function migrate(root: string) {
-  const location = env().DATABASE_URL;
+/**
+ * Applies pending migrations with Prisma's own migrator. prisma.config.ts reads DATABASE_URL, so the child
+ * is handed the location explicitly: a restore migrates a directory other than the configured one.
+ */
+export function migrate(root: string, location: DatabaseLocation = env().DATABASE_URL) {
   const where = location.kind === "pglite" ? `embedded database at ${location.dataDir}` : "PostgreSQL";
   console.log(`  Applying migrations to the ${where}…`);
   const result = spawnSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
     cwd: root,
+    env: { ...process.env, DATABASE_URL: location.kind === "pglite" ? `pglite:${location.dataDir}` : location.url },
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
   });

@@ -21,8 +21,11 @@ export class DatabaseInUseError extends Error {
 
 const held = new Map<string, string>();
 
+/** The lock file's name inside the data directory; a copy of the directory carries it along. */
+export const PGLITE_LOCK_FILE = "backup-monitor.lock";
+
 function lockPath(dataDir: string) {
-  return path.join(dataDir, "backup-monitor.lock");
+  return path.join(dataDir, PGLITE_LOCK_FILE);
 }
 
 function isAlive(pid: number) {
