@@ -43,7 +43,7 @@ async function main() {
   const config = env();
   if (config.DATABASE_URL.kind === "pglite") assertDatabaseFree(config.DATABASE_URL.dataDir);
   await buildIfNeeded();
-  migrate(root);
+  await migrate(root);
   await serve(root);
 }
 

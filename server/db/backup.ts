@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import { migrate } from "../../scripts/migrate";
+import { knownMigrations, migrate } from "../../scripts/migrate";
 import { BackupFileError, parseBackupArchive, readBackupArchive } from "./backup-archive";
 import { acquirePgliteLock, assertDatabaseFree, PGLITE_LOCK_FILE, releasePgliteLock } from "./pglite-lock";
 
@@ -77,16 +77,6 @@ export async function backupDatabase(dataDir: string, file: string): Promise<Bac
   parseBackupArchive(bytes, "The backup just written");
   writeFileDurably(file, bytes);
   return { file, bytes: bytes.length };
-}
-
-/** Migrations shipped with this version of the app, oldest first. */
-function knownMigrations(root: string) {
-  const dir = path.join(root, "prisma", "migrations");
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, "migration.sql")))
-    .map((entry) => entry.name)
-    .sort();
 }
 
 /**
@@ -205,7 +195,6 @@ async function prepareRestore(tar: Uint8Array, staging: string, file: string, ro
     );
   }
   const pending = known.filter((name) => !applied.includes(name));
-  // Skipped when nothing is pending: Prisma's migrator then leaves its PGlite open and never exits.
-  if (pending.length > 0) migrate(root, { kind: "pglite", dataDir: staging });
+  if (pending.length > 0) await migrate(root, { kind: "pglite", dataDir: staging });
   return pending;
 }
