@@ -56,6 +56,44 @@ function reportNameColumnsAsText() {
   };
 }
 
+/**
+ * adapter-pg runs a migration script by splitting it at every semicolon, which cuts a function body
+ * (`$$ … ; … $$`) apart. PostgreSQL's simple query protocol takes the whole script at once, and runs its
+ * statements as one implicit transaction. Only the migration process uses this.
+ */
+class WholeScriptPgFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider: PrismaPg["provider"];
+  readonly adapterName: string;
+
+  constructor(
+    private readonly inner: PrismaPg,
+    private readonly pool: pg.Pool,
+  ) {
+    this.provider = inner.provider;
+    this.adapterName = inner.adapterName;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    const adapter = await this.inner.connect();
+    const pool = this.pool;
+    // The adapter's own error conversion, so Prisma reports a failing migration as it would any other.
+    const reportError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+    return Object.assign(adapter, {
+      async executeScript(script: string) {
+        try {
+          await pool.query(script);
+        } catch (error) {
+          reportError(error);
+        }
+      },
+    });
+  }
+
+  connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return this.inner.connectToShadowDb();
+  }
+}
+
 export function createAdapterFactory(
   location: DatabaseLocation,
   options: { forMigration?: boolean } = {},
@@ -66,5 +104,6 @@ export function createAdapterFactory(
   // An idle connection the server closes (restart, failover, a dropped database) emits an error on the
   // pool; unheard, it would crash the process. The pool replaces the connection on next use.
   pool.on("error", (error) => console.error("PostgreSQL connection lost:", error.message));
-  return new PrismaPg(pool, { disposeExternalPool: true });
+  const factory = new PrismaPg(pool, { disposeExternalPool: true });
+  return options.forMigration ? new WholeScriptPgFactory(factory, pool) : factory;
 }
