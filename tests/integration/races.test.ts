@@ -108,6 +108,45 @@ describe("logging locations of one cartridge at once", () => {
   });
 });
 
+describe("pushing the same events from several places at once", () => {
+  test("overlapping batches in different orders on three servers apply each event once, answer every push, and deadlock nowhere", async () => {
+    const tapes = await Promise.all(Array.from({ length: 6 }, () => createTape(app.db)));
+    const now = Date.now();
+    const events = Array.from({ length: 90 }, (_, n) => locationEvent(tapes[n % tapes.length]!.barcode, { occurredAt: minutesAgo((n * 37) % 90, now), site: `Stop ${n}` }));
+    // A retry after a lost answer, another tab, a restored outbox: the same events in batches cut
+    // differently and sent in another order, all at once.
+    const pushes = [
+      events.slice(0, 60),
+      events.slice(30, 90),
+      [...events].reverse().slice(0, 60),
+      events.filter((_, n) => n % 2 === 0),
+      [...events.slice(45), ...events.slice(0, 45)].slice(0, 70),
+      events.slice(10, 80).reverse(),
+    ];
+    const outcomes = await race(pushes.map((batch, n) => () => courier[n % 3]!.sync.push({ deviceId: `phone-${n % 2}`, events: batch })));
+    expect.soft(expectNoServerErrors(outcomes).map((failure) => failure.message)).toEqual([]);
+
+    // Each event applied by exactly one push; every other push that carried it calls it a duplicate.
+    const answers = new Map<string, string[]>();
+    for (const outcome of outcomes) {
+      if (!outcome.ok) continue;
+      for (const result of outcome.value) answers.set(result.id, [...(answers.get(result.id) ?? []), result.status]);
+    }
+    for (const event of events) expect(answers.get(event.id)?.filter((status) => status === "applied"), event.id).toEqual(["applied"]);
+    expect([...answers.values()].flat().filter((status) => status !== "applied" && status !== "duplicate")).toEqual([]);
+
+    expect(await app.db.syncEvent.count()).toBe(events.length);
+    const rows = await app.db.backupTapeLocation.findMany();
+    expect(rows.map((row) => row.eventId).toSorted()).toEqual(events.map((event) => event.id).toSorted());
+    expect(await app.db.backupAuditLog.count({ where: { entityType: "location" } })).toBe(events.length);
+    for (const tape of tapes) {
+      const mine = rows.filter((row) => row.tapeId === tape.id);
+      const latest = Math.max(...mine.map((row) => row.occurredAt.getTime()));
+      expect(mine.filter((row) => row.isCurrent).map((row) => row.occurredAt.getTime())).toEqual([latest]);
+    }
+  });
+});
+
 describe("registering one barcode twice at the same moment", () => {
   const BARCODES = Array.from({ length: 12 }, (_, n) => `DUP${String(n).padStart(3, "0")}L8`);
 
