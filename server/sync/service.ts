@@ -78,10 +78,13 @@ function receiptOf({ item, parsed }: Pushed, deviceId: string, actor: SyncActor,
 
 /** Inserts the receipts whose ids are not taken yet and returns the ids it inserted. */
 async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
+  // In id order whatever order the batch came in: two pushes sharing events then queue on the first one
+  // they share, where in their own orders each could hold an id the other waits for (a deadlock).
+  const ordered = [...receipts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, status, reason, content)
     VALUES ${Prisma.join(
-      receipts.map(
+      ordered.map(
         (receipt) => Prisma.sql`(${receipt.id}, ${receipt.type}, ${receipt.deviceId}, ${receipt.userId}, ${receipt.occurredAt},
           ${receipt.receivedAt}, ${receipt.status}::"SyncEventStatus", ${receipt.reason}, ${receipt.content}::jsonb)`,
       ),

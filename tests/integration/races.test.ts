@@ -112,18 +112,23 @@ describe("pushing the same events from several places at once", () => {
   test("overlapping batches in different orders on three servers apply each event once, answer every push, and deadlock nowhere", async () => {
     const tapes = await Promise.all(Array.from({ length: 6 }, () => createTape(app.db)));
     const now = Date.now();
-    const events = Array.from({ length: 90 }, (_, n) => locationEvent(tapes[n % tapes.length]!.barcode, { occurredAt: minutesAgo((n * 37) % 90, now), site: `Stop ${n}` }));
+    const events = Array.from({ length: 400 }, (_, n) => locationEvent(tapes[n % tapes.length]!.barcode, { occurredAt: minutesAgo((n * 37) % 400, now), site: `Stop ${n}` }));
     // A retry after a lost answer, another tab, a restored outbox: the same events in batches cut
-    // differently and sent in another order, all at once.
-    const pushes = [
-      events.slice(0, 60),
-      events.slice(30, 90),
-      [...events].reverse().slice(0, 60),
-      events.filter((_, n) => n % 2 === 0),
-      [...events.slice(45), ...events.slice(0, 45)].slice(0, 70),
-      events.slice(10, 80).reverse(),
-    ];
-    const outcomes = await race(pushes.map((batch, n) => () => courier[n % 3]!.sync.push({ deviceId: `phone-${n % 2}`, events: batch })));
+    // differently and sent in another order, all at once. Four rounds, as the pushes of one round only
+    // sometimes reach the database at the same moment.
+    const outcomes: Outcome<EventResult[]>[] = [];
+    for (let round = 0; round < 4; round++) {
+      const mine = events.slice(round * 100, round * 100 + 100);
+      const pushes = [
+        mine,
+        [...mine].reverse(),
+        [...mine.slice(50), ...mine.slice(0, 50)],
+        [...mine.slice(50), ...mine.slice(0, 50)].reverse(),
+        mine.filter((_, n) => n % 2 === 0).reverse(),
+        mine.slice(20, 90),
+      ];
+      outcomes.push(...(await race(pushes.map((batch, n) => () => courier[n % 3]!.sync.push({ deviceId: `phone-${n % 2}`, events: batch })))));
+    }
     expect.soft(expectNoServerErrors(outcomes).map((failure) => failure.message)).toEqual([]);
 
     // Each event applied by exactly one push; every other push that carried it calls it a duplicate.
