@@ -37,6 +37,8 @@ export default defineConfig({
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          // A page waits on the server and the browser; on a loaded CI machine that takes more than a second.
+          expect: { poll: { timeout: 15_000 } },
           // Each file starts the built app and a browser; one at a time keeps them from competing for ports and CPU.
           fileParallelism: false,
         },
