@@ -117,7 +117,7 @@ describe.skipIf(testDatabaseUrl())("backup and restore of the embedded database"
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backup-monitor-backup-"));
     newestMigration = migrationNames().at(-1)!;
     const older = path.join(tmp, "older");
-    migrate(olderApp(), { kind: "pglite", dataDir: older });
+    await migrate(olderApp(), { kind: "pglite", dataDir: older });
     olderBackup = path.join(tmp, "older.tar.gz");
     await backupDatabase(older, olderBackup);
     dataDir = path.join(tmp, "data");
