@@ -4,7 +4,7 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeLabelVideo } from "./fake-camera";
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, recordPolicyViolations, startApp, type RunningApp } from "./harness";
+import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, recordPolicyViolations, setUpFirstAdmin, startApp, type RunningApp } from "./harness";
 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
 const CAMERA_LABEL = "CAM001L9";
@@ -69,13 +69,7 @@ async function trpc(path: string, input: unknown) {
 
 describe("the field app", () => {
   test("is installable and works from the service worker", async () => {
-    await page.goto(base);
-    await page.getByLabel("Full name").fill(ADMIN.name);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
-    await page.getByLabel("Repeat password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Create administrator and sign in" }).click();
-    await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe("/backup");
+    await setUpFirstAdmin(page, base, ADMIN);
 
     for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) {
       expect((await trpc("tapes.register", { barcode })).status).toBe(200);

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -149,4 +150,15 @@ export function recordPolicyViolations(context: BrowserContext): string[] {
     if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
   return violations;
+}
+
+/** Creates the first administrator through the setup page, from localhost (no setup code), and waits for the overview. */
+export async function setUpFirstAdmin(page: Page, base: string, admin: { name: string; email: string; password: string }) {
+  await page.goto(base);
+  await page.getByLabel("Full name").fill(admin.name);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password", { exact: true }).fill(admin.password);
+  await page.getByLabel("Repeat password").fill(admin.password);
+  await page.getByRole("button", { name: "Create administrator and sign in" }).click();
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe("/backup");
 }

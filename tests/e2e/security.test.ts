@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, recordPolicyViolations, startApp, type RunningApp } from "./harness";
+import { launchBrowser, recordPolicyViolations, setUpFirstAdmin, startApp, type RunningApp } from "./harness";
 
 const ADMIN = { name: "Sid Security", email: "sid@example.com", password: "correct-horse-42" };
 
@@ -43,13 +43,7 @@ async function tapeCount(): Promise<number> {
 
 describe("the app under attack from another site", () => {
   test("every page carries the security headers", async () => {
-    await page.goto(base);
-    await page.getByLabel("Full name").fill(ADMIN.name);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
-    await page.getByLabel("Repeat password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Create administrator and sign in" }).click();
-    await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe("/backup");
+    await setUpFirstAdmin(page, base, ADMIN);
 
     for (const path of ["/sign-in", "/backup", "/backup/scan", "/backup/outbox", "/manage/access", "/manage/audit", "/no-such-page"]) {
       const response = await page.request.get(`${base}${path}`, { maxRedirects: 0 });

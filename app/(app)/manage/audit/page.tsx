@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AdminsOnly } from "@/app/_components/admins-only";
 import { getViewer } from "@/app/_trpc/server";
 import { ChainCheck } from "./chain-check";
 
@@ -7,12 +8,7 @@ export const metadata: Metadata = { title: "Audit log" };
 export default async function AuditLogPage() {
   const viewer = await getViewer();
   if (viewer?.role !== "admin") {
-    return (
-      <div className="card mx-auto max-w-lg p-6" role="alert">
-        <h1 className="text-lg font-semibold">Administrators only</h1>
-        <p className="mt-2 text-sm text-slate-600">Ask an administrator to check the audit log.</p>
-      </div>
-    );
+    return <AdminsOnly hint="Ask an administrator to check the audit log." />;
   }
   return (
     <div className="mx-auto max-w-3xl">
