@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy, isCrossSiteWrite, securityHeaders } from "./server/http/security";
+import { contentSecurityPolicy, CROSS_SITE_REFUSAL, isCrossSiteWrite, securityHeaders } from "./server/http/security";
 
 /**
  * Runs before every page and API request: refuses writes from other sites, and gives each response its
@@ -13,7 +13,7 @@ export function proxy(request: NextRequest) {
 
   if (isCrossSiteWrite(request, appUrl)) {
     return NextResponse.json(
-      { message: "This request came from another site and was refused. Use Backup Monitor's own pages." },
+      { message: CROSS_SITE_REFUSAL },
       { status: 403, headers },
     );
   }

@@ -5,6 +5,7 @@ import type { AccessLevel, Role } from "../lib/vocabulary";
 import { BACKUP_MODULE, effectiveAccess } from "./access/rules";
 import type { Actor } from "./audit/service";
 import type { Auth } from "./auth/auth";
+import type { CheckedSession, ViewerCache } from "./auth/viewer-cache";
 import type { Db } from "./db";
 import { DomainError } from "./errors";
 
@@ -34,9 +35,21 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
   };
 }
 
-export async function createContext({ db, auth, headers }: Pick<Context, "db" | "auth" | "headers">): Promise<Context> {
+async function checkSession(db: Db, auth: Auth, headers: Headers): Promise<CheckedSession | null> {
   const session = await auth.api.getSession({ headers });
   const viewer = session ? await loadViewer(db, session.user.id) : null;
+  return session && viewer ? { viewer, token: session.session.token, expiresAt: session.session.expiresAt } : null;
+}
+
+type ContextOptions = Pick<Context, "db" | "auth" | "headers"> & {
+  /** Where a read may find the viewer checked moments ago; without it the session is checked in the database. */
+  viewers?: ViewerCache;
+};
+
+export async function createContext({ db, auth, headers, viewers }: ContextOptions): Promise<Context> {
+  const viewer = viewers
+    ? await viewers.resolve(headers.get("cookie"), () => checkSession(db, auth, headers))
+    : ((await checkSession(db, auth, headers))?.viewer ?? null);
   const clientIp = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
   return { db, auth, headers, viewer, clientIp };
 }

@@ -2,6 +2,7 @@ import type { NewUser } from "../../lib/users";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { recordAudit, diffFields, type Actor } from "../audit/service";
 import { createCredentialUser } from "../auth/credentials";
+import { viewerCache } from "../auth/viewer-cache";
 import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import { BACKUP_MODULE, effectiveAccess } from "./rules";
@@ -75,7 +76,7 @@ async function changeUser(
   action: string,
   apply: (tx: Tx, before: Awaited<ReturnType<typeof loadUser>>) => Promise<void>,
 ) {
-  return transaction(db, async (tx) => {
+  const changed = await transaction(db, async (tx) => {
     const before = await loadUser(tx, userId);
     await apply(tx, before);
     const after = await loadUser(tx, userId);
@@ -85,6 +86,9 @@ async function changeUser(
     }
     return after.snapshot;
   });
+  // After the commit: a session check that read the old row before it is not kept either (see ViewerCache).
+  viewerCache().forgetUser(userId);
+  return changed;
 }
 
 export function setUserActive(db: Db, actor: Actor, userId: string, active: boolean) {

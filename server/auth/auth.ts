@@ -6,6 +6,7 @@ import { getDb, type Db } from "../db";
 import { env } from "../env";
 import { requestOrigin } from "../http/security";
 import { getOrCreateSetting, randomSecret } from "../settings";
+import { viewerCache } from "./viewer-cache";
 
 export const SIGN_IN_LIMIT = { window: 60, max: 5 };
 
@@ -54,6 +55,12 @@ export function createAuth(db: Db, options: AuthOptions) {
     },
     databaseHooks: {
       session: {
+        // Sign-out and revocation: the session's cookies stop working for reads at once, too.
+        delete: {
+          async after(session) {
+            viewerCache().forgetSession(session.token);
+          },
+        },
         create: {
           async before(session) {
             const user = await db.user.findUnique({ where: { id: session.userId }, select: { active: true } });

@@ -1,10 +1,14 @@
 /**
  * What every response says about how a browser may use it, and which requests may change data. Used by
- * the proxy (../../proxy.ts) on every page and API request, and by the auth library for its own origin check.
+ * the proxy (../../proxy.ts) on every page and API request, by the app's own server for the tRPC endpoint
+ * it answers itself (./trpc-endpoint.ts), and by the auth library for its own origin check.
  */
 
 /** The origin a request was addressed to, as the browser sees it (behind a proxy: its forwarded protocol). */
-export function requestOrigin(request: Request): string {
+/** What the origin checks read of a request; a fetch Request has it, and so does the app's own server. */
+export type RequestLine = Pick<Request, "method" | "url" | "headers">;
+
+export function requestOrigin(request: RequestLine): string {
   const url = new URL(request.url);
   const protocol = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? url.protocol.replace(":", "");
   return `${protocol}://${request.headers.get("host") ?? url.host}`;
@@ -18,13 +22,15 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * Sec-Fetch-Site where they support it); a request with neither comes from a program, not from a page
  * a signed-in user was tricked into opening, so it is left to the usual session check.
  */
-export function isCrossSiteWrite(request: Request, appUrl: string | undefined): boolean {
+export function isCrossSiteWrite(request: RequestLine, appUrl: string | undefined): boolean {
   if (SAFE_METHODS.has(request.method)) return false;
   const origin = request.headers.get("origin");
   if (origin) return origin !== (appUrl ? new URL(appUrl).origin : requestOrigin(request));
   const site = request.headers.get("sec-fetch-site");
   return site === "cross-site" || site === "same-site";
 }
+
+export const CROSS_SITE_REFUSAL = "This request came from another site and was refused. Use Backup Monitor's own pages.";
 
 export type PolicyOptions = { nonce: string; dev: boolean; https: boolean };
 
@@ -55,6 +61,9 @@ export function contentSecurityPolicy({ nonce, dev, https }: PolicyOptions): str
   if (https) directives.push("upgrade-insecure-requests");
   return directives.join("; ");
 }
+
+/** For answers that are data, never a document: nothing in them may run, load or be framed. */
+export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
 /** Headers that do not change per request. */
 export function securityHeaders({ https }: { https: boolean }): Record<string, string> {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Prisma } from "../../generated/prisma/client";
+import type { BackupTapeCartridge, Prisma } from "../../generated/prisma/client";
 import { normaliseLabel } from "../../lib/lto";
 import type { registerTapeSchema, TapeListFilters, updateTapeSchema } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
@@ -120,11 +120,15 @@ export function searchTapes(db: Db, query: string, limit: number) {
   });
 }
 
-export function findTapeByBarcode(db: Db, barcode: string) {
-  return db.backupTapeCartridge.findUnique({
-    where: { barcode: normaliseLabel(barcode) },
-    select: { id: true, barcode: true, status: true },
-  });
+/**
+ * The scan and desk-scanner lookup, the app's most frequent call. Written as SQL because Prisma builds a
+ * model query for every call, which here cost 0.8 ms of CPU against 0.3 ms for the same statement raw
+ * (docs/PERFORMANCE.md, "API load").
+ */
+export async function findTapeByBarcode(db: Db, barcode: string) {
+  const [tape] = await db.$queryRaw<Pick<BackupTapeCartridge, "id" | "barcode" | "status">[]>`
+    SELECT id, barcode, status FROM backup_tape_cartridge WHERE barcode = ${normaliseLabel(barcode)}`;
+  return tape ?? null;
 }
 
 export async function getTape(db: Db, id: string) {
