@@ -16,7 +16,9 @@ import { PrismaClient } from "../generated/prisma/client";
 import type { EventResult, SyncEvent } from "../lib/sync/events";
 import { LOCATION_KINDS } from "../lib/vocabulary";
 import { createAuth, type Auth } from "../server/auth/auth";
+import { ViewerCache } from "../server/auth/viewer-cache";
 import { createDb, type Db } from "../server/db";
+import { parseEnv, serverProcesses } from "../server/env";
 import { createAdapterFactory } from "../server/db/adapter";
 import { appRouter } from "../server/root";
 import { getOrCreateSetting, randomSecret } from "../server/settings";
@@ -30,7 +32,8 @@ import { catalogueSize, seedSteps } from "./catalogue/seed";
 /**
  * HTTP load on the production server: the barcode lookup (`tapes.byBarcode`) and a 50-event `sync.push`,
  * sent by autocannon with a courier's session to the built app, served by its own scripts/serve.ts (what
- * `npm start` runs, NODE_ENV=production); next to each, the service function the procedure calls, run
+ * `npm start` runs, NODE_ENV=production; one process per core unless WEB_CONCURRENCY says otherwise,
+ * which the server started here inherits); next to each, the service function the procedure calls, run
  * straight through Prisma in this process with the same concurrency. The ratio is what HTTP, Next.js,
  * tRPC and the session check cost. Then single requests taken apart, with the CPU each process spends.
  *   npm run build                                        (once: the benchmark serves .next as it is)
@@ -497,12 +500,12 @@ async function breakdown(db: Db, secret: string, url: string, fixture: Fixture, 
   const counting = countingDb(url);
   const countingAuth = createAuth(counting.db, { secret });
   const headers = new Headers({ cookie: fixture.cookie, "x-forwarded-for": "127.0.0.1" });
-  const handle = (request: Request, on: { db: Db; auth: Auth }) =>
+  const handle = (request: Request, on: { db: Db; auth: Auth; viewers?: ViewerCache }) =>
     fetchRequestHandler({
       endpoint: "/api/trpc",
       req: request,
       router: appRouter,
-      createContext: () => createContext({ db: on.db, auth: on.auth, headers: request.headers }),
+      createContext: () => createContext({ db: on.db, auth: on.auth, headers: request.headers, viewers: on.viewers }),
     }).then(async (response) => {
       if (!response.ok) throw new Error(`tRPC answered ${response.status}: ${await response.text()}`);
       return response.text();
@@ -543,7 +546,12 @@ async function breakdown(db: Db, secret: string, url: string, fixture: Fixture, 
   await add("lookup", "service (findTapeByBarcode)", () => findTapeByBarcode(db, pick(fixture.barcodes)), (on) => findTapeByBarcode(on, pick(fixture.barcodes)));
   await add("lookup", "session (auth.api.getSession)", () => auth.api.getSession({ headers }), () => countingAuth.api.getSession({ headers }));
   await add("lookup", "viewer (loadViewer)", () => loadViewer(db, userId), (on) => loadViewer(on, userId));
-  await add("lookup", "tRPC handler, in this process", () => handle(lookupRequest(), { db, auth }), (on) => handle(lookupRequest(), { db: on, auth: countingAuth }));
+  await add("lookup", "tRPC handler, in this process, session checked", () => handle(lookupRequest(), { db, auth }), (on) => handle(lookupRequest(), { db: on, auth: countingAuth }));
+  // As the server answers queries: the session checked once, then remembered (ViewerCache).
+  const viewers = { here: new ViewerCache(), counting: new ViewerCache() };
+  await add("lookup", "tRPC handler, in this process, session remembered", () => handle(lookupRequest(), { db, auth, viewers: viewers.here }), (on) =>
+    handle(lookupRequest(), { db: on, auth: countingAuth, viewers: viewers.counting }),
+  );
   await add("lookup", "HTTP: a static file (/icon.svg)", () => expect("/icon.svg", 200), null);
   await add("lookup", "HTTP: lookup without a session (401)", () => expect(lookupPath(pick(fixture.barcodes)), 401), null);
   await add("lookup", "HTTP: signed-in lookup", () => overHttp("lookup"), null);
@@ -619,6 +627,8 @@ async function main() {
     db = createDb({ kind: "postgres", url: database.url });
     const [version] = await db.$queryRaw<[{ version: string }]>`SELECT version()`;
     console.log(`Database: ${version.version.split(" on ")[0]}, ${count(seeded.tapes)} cartridges`);
+    const processes = serverProcesses(parseEnv({ ...process.env, DATABASE_URL: database.url }));
+    console.log(`Server: ${processes} process${processes === 1 ? "" : "es"} (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? "unset: one per core"})`);
     const barcodes = (await db.$queryRaw<{ barcode: string }[]>`SELECT barcode FROM backup_tape_cartridge ORDER BY random() LIMIT 20000`).map((row) => row.barcode);
     const viewer = (await loadViewer(db, userId))!;
     const fixture: Fixture = { barcodes, cookie, actor: { id: viewer.id, name: viewer.name }, server, databaseRoot: seeded.databaseRoot };

@@ -1,15 +1,43 @@
+import cluster, { type Worker } from "node:cluster";
 import { createServer } from "node:http";
+import path from "node:path";
 import next from "next";
-import { env } from "../server/env";
+import { viewerCache, type ForgottenChange } from "../server/auth/viewer-cache";
+import { env, serverProcesses } from "../server/env";
+import { handleTrpcNode, isTrpcRequest } from "../server/http/trpc-endpoint";
+
+type WorkerMessage = { ready: true } | { viewerForgotten: ForgottenChange };
+
+const readyLine = () => {
+  const { HOSTNAME: hostname, PORT: port } = env();
+  return `Backup Monitor is ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`;
+};
 
 /**
- * Serves the built app. Next.js only fills X-Forwarded-For when the client did not send one, so a
- * remote browser could claim to be 127.0.0.1; here the header always carries the socket's address
- * unless TRUST_PROXY says a reverse proxy in front of the app sets it. Sign-in rate limits and the
- * first-run "same machine" check rely on it.
+ * Serves the built app: in this process, or on PostgreSQL in one process per core (WEB_CONCURRENCY), all
+ * listening on the one port. A Node.js process runs the app's code on one core, and the server's work
+ * per request (HTTP, tRPC, Prisma) is CPU, not waiting for the database.
  */
 export async function serve(dir: string) {
-  const { PORT: port, HOSTNAME: hostname, TRUST_PROXY: trustProxy } = env();
+  const processes = serverProcesses(env());
+  if (processes === 1) {
+    await serveHere(dir);
+    console.log(`  ${readyLine()}`);
+    return;
+  }
+  cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.ts") });
+  await superviseWorkers(processes);
+}
+
+/**
+ * One server process. Next.js only fills X-Forwarded-For when the client did not send one, so a remote
+ * browser could claim to be 127.0.0.1; here the header always carries the socket's address unless
+ * TRUST_PROXY says a reverse proxy in front of the app sets it. Sign-in rate limits and the first-run
+ * "same machine" check rely on it. The tRPC endpoint is answered here, before Next.js (see
+ * server/http/trpc-endpoint.ts).
+ */
+export async function serveHere(dir: string) {
+  const { PORT: port, HOSTNAME: hostname, TRUST_PROXY: trustProxy, APP_URL: appUrl } = env();
   const app = next({ dev: false, dir, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -19,19 +47,79 @@ export async function serve(dir: string) {
       req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     }
     delete req.headers["x-real-ip"];
-    void handle(req, res);
+    void (isTrpcRequest(req.url) ? handleTrpcNode(req, res, appUrl) : handle(req, res));
   });
-  server.listen(port, hostname, () => {
-    const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
-    console.log(`  Backup Monitor is ready on http://${shown}:${port}`);
-  });
+  await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
 
+  let stopping = false;
   const shutdown = (signal: string) => {
-    console.log(`  ${signal} received, stopping…`);
+    if (stopping) return;
+    stopping = true;
+    if (cluster.isPrimary) console.log(`  ${signal} received, stopping…`);
     server.close();
     const db = (globalThis as { backupMonitorDb?: { $disconnect(): Promise<void> } }).backupMonitorDb;
     void (db?.$disconnect() ?? Promise.resolve()).finally(() => process.exit(0));
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** In a worker: tells the other processes of every session or user this one forgot, and hears theirs. */
+export function shareForgottenViewers() {
+  const viewers = viewerCache();
+  viewers.onForget = (change) => process.send?.({ viewerForgotten: change } satisfies WorkerMessage);
+  process.on("message", (message: WorkerMessage) => {
+    if ("viewerForgotten" in message) viewers.forgetHere(message.viewerForgotten);
+  });
+}
+
+/**
+ * Starts the workers and keeps them running: one that dies is replaced, except while starting, where a
+ * failure (a wrong setting, a port in use) would only repeat; then everything stops with its message.
+ */
+async function superviseWorkers(processes: number) {
+  let stopping = false;
+  let starting = processes;
+  const workers = new Set<Worker>();
+
+  const start = () => {
+    const worker = cluster.fork();
+    let ready = false;
+    workers.add(worker);
+    worker.on("message", (message: WorkerMessage) => {
+      if ("ready" in message) {
+        ready = true;
+        if (--starting === 0) console.log(`  ${readyLine()} (${processes} server processes)`);
+      } else {
+        for (const other of workers) if (other !== worker && other.isConnected()) other.send(message);
+      }
+    });
+    worker.on("exit", (code, signal) => {
+      workers.delete(worker);
+      if (stopping) {
+        if (workers.size === 0) process.exit();
+        return;
+      }
+      if (!ready) {
+        console.error(`  A server process failed while starting (${signal ?? `exit code ${code}`}); stopping.`);
+        stop("failure", 1);
+        return;
+      }
+      console.error(`  A server process stopped (${signal ?? `exit code ${code}`}); starting another.`);
+      start();
+    });
+  };
+
+  const stop = (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    if (reason !== "failure") console.log(`  ${reason} received, stopping…`);
+    if (workers.size === 0) process.exit(exitCode);
+    process.exitCode = exitCode;
+    for (const worker of workers) worker.process.kill("SIGTERM");
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+
+  for (let n = 0; n < processes; n++) start();
 }

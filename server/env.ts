@@ -1,3 +1,4 @@
+import os from "node:os";
 import { z } from "zod";
 import { parseDatabaseUrl } from "./db/location";
 
@@ -25,6 +26,11 @@ const schema = z.object({
   APP_URL: z.url({ message: "must be a full URL such as https://tapes.example.com" }).optional(),
   /** Trust X-Forwarded-For from a reverse proxy in front of the app (never set it without one). */
   TRUST_PROXY: booleanFlag,
+  /** Server processes sharing the port; by default one per core on PostgreSQL, one on the embedded database. */
+  WEB_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1, "must be at least 1").max(64).optional(),
+}).refine((config) => !(config.DATABASE_URL.kind === "pglite" && (config.WEB_CONCURRENCY ?? 1) > 1), {
+  path: ["WEB_CONCURRENCY"],
+  message: "the embedded database is opened by one process at a time; run several server processes on PostgreSQL (DATABASE_URL=postgres://…)",
 });
 
 export type Env = z.infer<typeof schema>;
@@ -49,4 +55,8 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+export function serverProcesses(config: Env): number {
+  return config.WEB_CONCURRENCY ?? (config.DATABASE_URL.kind === "pglite" ? 1 : os.availableParallelism());
 }

@@ -44,6 +44,8 @@ export type StartOptions = {
    * it: `stop()` leaves it in place.
    */
   dataDir?: string;
+  /** Further environment for the app, e.g. a PostgreSQL DATABASE_URL instead of the embedded database. */
+  env?: Record<string, string>;
 };
 
 /**
@@ -58,7 +60,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
     detached: true,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `pglite:${dataDir}`, PORT: String(port), HOSTNAME: "0.0.0.0" },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `pglite:${dataDir}`, PORT: String(port), HOSTNAME: "0.0.0.0", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk) => (output += chunk));

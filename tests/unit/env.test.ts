@@ -1,6 +1,7 @@
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { InvalidEnvironmentError, parseEnv } from "../../server/env";
+import { InvalidEnvironmentError, parseEnv, serverProcesses } from "../../server/env";
 
 /** An environment holding only these variables. */
 const only = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
@@ -67,5 +68,22 @@ describe("parseEnv", () => {
     ["false", false],
   ])("TRUST_PROXY=%s means %s", (value, expected) => {
     expect(parseEnv(only({ TRUST_PROXY: value })).TRUST_PROXY).toBe(expected);
+  });
+
+  test("server processes: one on the embedded database, one per core on PostgreSQL, or as WEB_CONCURRENCY says", () => {
+    const postgres = "postgres://app@db.internal/backup";
+    expect(serverProcesses(parseEnv(only({})))).toBe(1);
+    expect(serverProcesses(parseEnv(only({ DATABASE_URL: postgres })))).toBe(os.availableParallelism());
+    expect(serverProcesses(parseEnv(only({ DATABASE_URL: postgres, WEB_CONCURRENCY: "3" })))).toBe(3);
+    expect(serverProcesses(parseEnv(only({ WEB_CONCURRENCY: "1" })))).toBe(1);
+  });
+
+  test.each([["0"], ["two"], ["1.5"]])("WEB_CONCURRENCY=%s is rejected by name", (value) => {
+    expect(envError({ DATABASE_URL: "postgres://app@db.internal/backup", WEB_CONCURRENCY: value })).toMatch(/^\s*WEB_CONCURRENCY: /m);
+  });
+
+  test("several server processes on the embedded database are refused, saying why", () => {
+    const message = envError({ WEB_CONCURRENCY: "2" });
+    expect(message).toMatch(/^\s*WEB_CONCURRENCY: the embedded database is opened by one process at a time/m);
   });
 });
