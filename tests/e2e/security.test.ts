@@ -59,6 +59,16 @@ describe("the app under attack from another site", () => {
     expect(await nonce()).not.toBe(await nonce());
   });
 
+  test("API answers carry the headers too, with a policy that lets nothing in them run", async () => {
+    const response = await page.request.get(`${base}/api/trpc/tapes.summary?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`);
+    expect(response.status()).toBe(200);
+    const headers = response.headers();
+    expect(headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["referrer-policy"]).toBe("same-origin");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+  });
+
   test("the session cookie cannot be read by scripts and is not sent with other sites' requests", async () => {
     const cookie = (await page.context().cookies(base)).find((c) => c.name.includes("session_token"));
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
