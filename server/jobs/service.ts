@@ -11,6 +11,7 @@ import {
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
+import { lockTape } from "../tapes/lock";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { transaction } from "../db/transaction";
 
@@ -165,6 +166,31 @@ export async function deleteJob(db: Db, actor: Actor, id: string) {
     });
     return { id, name: job.name, tapeCount: span.length };
   });
+}
+
+/**
+ * Takes a cartridge that is being deleted out of every job span it is in, closing the gap so positions stay
+ * 1..n, with an audit entry on each job. Locks those jobs in id order, then the cartridge, the order span
+ * edits take them in; once the cartridge is locked no span can add it. A span that added it after the jobs
+ * were read leaves a job unlocked here: refused, since locking it now could deadlock with that edit.
+ */
+export async function removeFromSpans(tx: Tx, actor: Actor, tapeId: string) {
+  const linkedJobs = async () =>
+    (await tx.backupJobTape.findMany({ where: { tapeId }, select: { jobId: true }, orderBy: { jobId: "asc" } })).map((link) => link.jobId);
+  const jobIds = await linkedJobs();
+  for (const jobId of jobIds) await lockJob(tx, jobId);
+  await lockTape(tx, tapeId);
+  if ((await linkedJobs()).some((jobId) => !jobIds.includes(jobId))) {
+    throw new DomainError("CONFLICT", "The cartridge was just added to a job; try deleting it again");
+  }
+  for (const jobId of jobIds) {
+    const previous = await spanOf(tx, jobId);
+    const span = previous.filter((tape) => tape.id !== tapeId);
+    await writeSpan(tx, jobId, span.map((tape) => tape.id), previous);
+    const changes = diffFields({ tapes: barcodes(previous) }, { tapes: barcodes(span) }, ["tapes"]);
+    await recordAudit(tx, { entityType: "job", entityId: jobId, action: "span", changes, actor });
+  }
+  return jobIds.length;
 }
 
 /** What a delete would remove, for the confirmation to name it. */

@@ -5,6 +5,7 @@ import type { registerTapeSchema, TapeListFilters, updateTapeSchema } from "../.
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
+import { removeFromSpans } from "../jobs/service";
 import { afterCursor, pageOf } from "../pagination";
 import { transaction } from "../db/transaction";
 
@@ -230,7 +231,10 @@ export async function tapeDeletePreview(db: Db, id: string) {
   };
 }
 
-/** Removes the cartridge with its locations, custody events and job links (database cascade); the audit entries stay. */
+/**
+ * Removes the cartridge with its locations and custody events (database cascade) and takes it out of the
+ * jobs it was written by, whose spans close up; the audit entries stay.
+ */
 export async function deleteTape(db: Db, actor: Actor, id: string) {
   return transaction(db, async (tx) => {
     const tape = await tx.backupTapeCartridge.findUnique({
@@ -238,8 +242,9 @@ export async function deleteTape(db: Db, actor: Actor, id: string) {
       include: { _count: { select: { locations: true, custodyEvents: true, jobs: true } } },
     });
     if (!tape) throw notFound("The cartridge");
+    const jobLinks = await removeFromSpans(tx, actor, id);
     await tx.backupTapeCartridge.delete({ where: { id } });
-    const removed = { locations: tape._count.locations, custodyEvents: tape._count.custodyEvents, jobLinks: tape._count.jobs };
+    const removed = { locations: tape._count.locations, custodyEvents: tape._count.custodyEvents, jobLinks };
     await recordAudit(tx, {
       entityType: "tape",
       entityId: id,

@@ -451,7 +451,7 @@ describe("deleting a cartridge", () => {
     });
   });
 
-  test("removes its locations, custody events and job links; jobs, other cartridges and the audit trail stay", async () => {
+  test("removes its locations, custody events and job links; jobs, other cartridges and the audit trail stay; spans close up", async () => {
     const { tape, keep, jobs } = await tapeWithHistory();
     const auditBefore = await app.db.backupAuditLog.findMany({ orderBy: { id: "asc" } });
 
@@ -467,11 +467,23 @@ describe("deleting a cartridge", () => {
     );
     expect(await app.db.backupTapeLocation.count({ where: { tapeId: keep.id } })).toBe(1);
     expect(await app.db.backupTapeCustody.count({ where: { tapeId: keep.id } })).toBe(1);
-    expect(await app.db.backupJobTape.count({ where: { tapeId: keep.id } })).toBe(1);
+    // The other cartridge of the first job moves up to position 1: a span never has a gap.
+    expect(await app.db.backupJobTape.findMany({ where: { jobId: jobs[0]!.id }, select: { tapeId: true, position: true } })).toEqual([
+      { tapeId: keep.id, position: 1 },
+    ]);
+    expect(await app.db.backupJobTape.count({ where: { jobId: jobs[1]!.id } })).toBe(0);
 
     const auditAfter = await app.db.backupAuditLog.findMany({ orderBy: { id: "asc" } });
     expect(auditAfter.slice(0, auditBefore.length)).toEqual(auditBefore);
+    const spanChanges = new Map([
+      [jobs[0]!.id, { from: ["000400L9", "000401L9"], to: ["000401L9"] }],
+      [jobs[1]!.id, { from: ["000400L9"], to: [] }],
+    ]);
+    // Each job's new span, in the order the jobs are locked (by id), then the cartridge's deletion.
     expect(auditAfter.slice(auditBefore.length)).toEqual([
+      ...[...spanChanges.keys()].sort().map((jobId) =>
+        expect.objectContaining({ entityType: "job", entityId: jobId, action: "span", actorId: staff.user.id, changes: { tapes: spanChanges.get(jobId) } }),
+      ),
       expect.objectContaining({
         entityType: "tape",
         entityId: tape.id,
