@@ -26,7 +26,7 @@ export async function serve(dir: string) {
     return;
   }
   cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.ts") });
-  await superviseWorkers(processes);
+  superviseWorkers(processes);
 }
 
 /**
@@ -77,7 +77,7 @@ export function shareForgottenViewers() {
  * Starts the workers and keeps them running: one that dies is replaced, except while starting, where a
  * failure (a wrong setting, a port in use) would only repeat; then everything stops with its message.
  */
-async function superviseWorkers(processes: number) {
+function superviseWorkers(processes: number) {
   let stopping = false;
   let starting = processes;
   const workers = new Set<Worker>();
