@@ -15,3 +15,12 @@ export function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>, options?: T
     return result;
   }, options);
 }
+
+/**
+ * A read of several statements that must agree with each other: Prisma loads each relation of an
+ * `include` in a statement of its own, and a row deleted between two of them would leave a link to
+ * nothing. One REPEATABLE READ transaction gives all of them the same snapshot.
+ */
+export function consistentRead<T>(db: Db, read: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(read, { isolationLevel: "RepeatableRead" });
+}

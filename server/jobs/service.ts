@@ -13,7 +13,7 @@ import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import { lockTape } from "../tapes/lock";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { transaction } from "../db/transaction";
+import { consistentRead, transaction } from "../db/transaction";
 
 const AUDITED_JOB_FIELDS = [
   "name",
@@ -47,19 +47,14 @@ async function lockJob(tx: Tx, id: string): Promise<BackupJob> {
   return tx.backupJob.findUniqueOrThrow({ where: { id } });
 }
 
-/**
- * Links and their cartridges are read by two queries, and a cartridge deleted in between comes back as
- * null; its link went with it, so it is no longer part of the span.
- */
-const present = (links: { tape: SpanTape | null }[]): SpanTape[] => links.flatMap((link) => (link.tape ? [link.tape] : []));
-
+/** With the job locked: a cartridge's deletion takes its jobs' locks first (removeFromSpans), so none goes meanwhile. */
 async function spanOf(tx: Tx, jobId: string): Promise<SpanTape[]> {
   const links = await tx.backupJobTape.findMany({
     where: { jobId },
     orderBy: { position: "asc" },
     select: { tape: { select: SPAN_TAPE } },
   });
-  return present(links);
+  return links.map((link) => link.tape);
 }
 
 const listed = (items: string[]) => items.join(", ");
@@ -201,12 +196,14 @@ export async function deletePreview(db: Db, id: string) {
 }
 
 export async function getJob(db: Db, id: string) {
-  const job = await db.backupJob.findUnique({
-    where: { id },
-    include: { tapes: { orderBy: { position: "asc" }, select: { tape: { select: SPAN_TAPE } } } },
-  });
+  const job = await consistentRead(db, (tx) =>
+    tx.backupJob.findUnique({
+      where: { id },
+      include: { tapes: { orderBy: { position: "asc" }, select: { tape: { select: SPAN_TAPE } } } },
+    }),
+  );
   if (!job) throw notFound("Backup job");
-  return { ...job, tapes: present(job.tapes) };
+  return { ...job, tapes: job.tapes.map((link) => link.tape) };
 }
 
 type Bound = { gt: string } | { gte: string } | { lt: string } | { lte: string };

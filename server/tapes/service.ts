@@ -7,7 +7,7 @@ import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { removeFromSpans } from "../jobs/service";
 import { afterCursor, pageOf } from "../pagination";
-import { transaction } from "../db/transaction";
+import { consistentRead, transaction } from "../db/transaction";
 
 export const AUDITED_TAPE_FIELDS = [
   "barcode",
@@ -133,7 +133,7 @@ export async function findTapeByBarcode(db: Db, barcode: string) {
 }
 
 export async function getTape(db: Db, id: string) {
-  const tape = await db.backupTapeCartridge.findUnique({
+  const tape = await consistentRead(db, (tx) => tx.backupTapeCartridge.findUnique({
     where: { id },
     include: {
       locations: { orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] },
@@ -143,7 +143,7 @@ export async function getTape(db: Db, id: string) {
         orderBy: { job: { jobDate: "desc" } },
       },
     },
-  });
+  }));
   if (!tape) throw notFound("The cartridge");
   const expiresAt = tape.jobs.reduce<Date | null>(
     (latest, link) => (!latest || link.job.expiresAt > latest ? link.job.expiresAt : latest),

@@ -347,3 +347,26 @@ describe("editing one job's span from several callers at once", () => {
     expectTrailReplaysTo(trail, []);
   });
 });
+
+describe("reading a cartridge's page while the jobs written to it are deleted", () => {
+  test("every read shows a consistent page: each job it lists whole, its expiry from those jobs, never a server error", async () => {
+    const tape = await createTape(app.db);
+    const jobs = [];
+    for (let n = 0; n < 24; n++) jobs.push(await staff[n % 3]!.jobs.create(jobInput({ name: `Nightly ${n}`, tapeIds: [tape.id] })));
+    // Deletes and reads interleaved, on all three servers.
+    const calls = jobs.flatMap((job, n) => [
+      () => other[n % 3]!.jobs.delete({ id: job.id }).then(() => null),
+      () => courier[(n + 1) % 3]!.tapes.get({ id: tape.id }),
+    ]);
+    const outcomes = await race<Awaited<ReturnType<Caller["tapes"]["get"]>> | null>(calls);
+    expect(expectNoServerErrors(outcomes)).toEqual([]);
+    for (const outcome of outcomes) {
+      if (!outcome.ok || !outcome.value) continue;
+      const page = outcome.value;
+      expect(page.jobs.every((link) => link.job?.name.startsWith("Nightly"))).toBe(true);
+      const latest = page.jobs.reduce<Date | null>((max, link) => (!max || link.job.expiresAt > max ? link.job.expiresAt : max), null);
+      expect(page.expiresAt).toEqual(latest);
+    }
+    expect(await app.db.backupJobTape.count({ where: { tapeId: tape.id } })).toBe(0);
+  });
+});
