@@ -8,6 +8,7 @@ import {
   assertDatabaseFree,
   DatabaseInUseError,
   releasePgliteLock,
+  startTimeOf,
 } from "../../server/db/pglite-lock";
 
 const LOCK_FILE = "backup-monitor.lock";
@@ -26,11 +27,14 @@ afterEach(() => {
   fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
 });
 
-const lockOwner = () => fs.readFileSync(path.join(dataDir, LOCK_FILE), "utf8");
+const lockFile = () => fs.readFileSync(path.join(dataDir, LOCK_FILE), "utf8");
+/** The PID the lock names (followed, on Linux, by when that process started). */
+const lockOwner = () => lockFile().split(" ")[0];
 
-function writeLockFor(pid: number) {
+/** A lock as a process writes it: its PID and start time, or only the PID as where /proc is missing. */
+function writeLockFor(pid: number, startedAt?: string) {
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(path.join(dataDir, LOCK_FILE), String(pid));
+  fs.writeFileSync(path.join(dataDir, LOCK_FILE), startedAt === undefined ? String(pid) : `${pid} ${startedAt}`);
 }
 
 /** Another live process, standing in for a second app server on the same directory. */
@@ -78,6 +82,28 @@ describe("PGlite data directory lock", () => {
     expect(() => assertDatabaseFree(dataDir)).toThrow(DatabaseInUseError);
     // The other process's lock is left alone.
     expect(lockOwner()).toBe(String(pid));
+  });
+
+  test.runIf(process.platform === "linux")("on Linux the lock records when its process started", () => {
+    acquirePgliteLock(dataDir);
+    expect(lockFile()).toBe(`${process.pid} ${startTimeOf(process.pid)}`);
+    expect(startTimeOf(process.pid)).toMatch(/^\d+$/);
+  });
+
+  test.runIf(process.platform === "linux")("the live process the lock names, started when it says, holds the directory", () => {
+    const pid = liveProcess();
+    writeLockFor(pid, startTimeOf(pid));
+    expect(() => acquirePgliteLock(dataDir)).toThrow(DatabaseInUseError);
+    expect(() => assertDatabaseFree(dataDir)).toThrow(DatabaseInUseError);
+  });
+
+  test.runIf(process.platform === "linux")("a lock whose PID now belongs to a newer process, as after a container restart, is taken over", () => {
+    const pid = liveProcess();
+    writeLockFor(pid, String(Number(startTimeOf(pid)) - 1));
+
+    expect(() => assertDatabaseFree(dataDir)).not.toThrow();
+    acquirePgliteLock(dataDir);
+    expect(lockOwner()).toBe(String(process.pid));
   });
 
   test("a lock left by a process that died is taken over", () => {
