@@ -4,7 +4,7 @@ import pg from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testDatabaseUrl } from "../helpers/database";
-import { startApp, type RunningApp } from "./harness";
+import { externalAddress, startApp, type RunningApp } from "./harness";
 
 /**
  * On PostgreSQL the app runs one server process per core, all on one port, each remembering recently
@@ -40,8 +40,8 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
   let app: RunningApp;
   let base: string;
 
-  const call = async (procedure: string, input: unknown, cookie = "") => {
-    const answer = await request(base, "POST", `/api/trpc/${procedure}`, { "content-type": "application/json", origin: base, cookie }, superjson.stringify(input));
+  const call = async (procedure: string, input: unknown, cookie = "", on = base) => {
+    const answer = await request(on, "POST", `/api/trpc/${procedure}`, { "content-type": "application/json", origin: on, cookie }, superjson.stringify(input));
     if (answer.status !== 200) throw new Error(`${procedure}: ${answer.status} ${answer.body}`);
     return superjson.deserialize<{ id: string }>(JSON.parse(answer.body).result.data);
   };
@@ -75,9 +75,16 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
     await admin?.end();
   });
 
-  test("a role change and a deactivation made through one process reach reads on all of them at once", async () => {
+  test("one setup code is announced, and it works on whichever process a remote browser reaches", async () => {
     expect(app.logs()).toContain("(2 server processes)");
-    await call("setup.createFirstAdmin", ADMIN);
+    const codes = [...app.logs().matchAll(/one-time setup code: (\S+)/g)].map((match) => match[1]);
+    expect(codes).toHaveLength(1);
+    // From another machine the code is required; without an address other than loopback, setup runs locally.
+    const address = externalAddress();
+    await call("setup.createFirstAdmin", { ...ADMIN, setupCode: codes[0] }, "", address ? app.url(address) : base);
+  });
+
+  test("a role change and a deactivation made through one process reach reads on all of them at once", async () => {
     const adminCookie = await signIn(ADMIN);
     const staff = await call("access.createUser", { ...STAFF, role: "staff" }, adminCookie);
     const staffCookie = await signIn(STAFF);
