@@ -80,7 +80,7 @@ export const logLocationSchema = z.object({
 });
 export type LogLocationInput = z.output<typeof logLocationSchema>;
 
-const MAX_SIGNATURE_CHARS = 300_000;
+export const MAX_SIGNATURE_CHARS = 300_000;
 
 export const recordCustodySchema = z.object({
   tapeId: z.uuid({ message: "Unknown cartridge" }),

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { MAX_BATCH } from "../../lib/sync/events";
+import { MAX_SIGNATURE_CHARS } from "../../lib/tapes";
 import { getAuth } from "../auth/auth";
 import { viewerCache } from "../auth/viewer-cache";
 import { getDb } from "../db";
@@ -15,6 +17,13 @@ import { API_CONTENT_SECURITY_POLICY, CROSS_SITE_REFUSAL, isCrossSiteWrite, secu
  * and the Next.js route (app/api/trpc/[trpc]/route.ts) answers it under `next dev`.
  */
 export const TRPC_ENDPOINT = "/api/trpc";
+
+/**
+ * The largest request the app sends is a phone's push of a full batch of custody hand-offs, each with a
+ * signature image of the largest size accepted, and room for the rest of each event. A bigger body is
+ * refused (413) as it arrives instead of being held in memory whole.
+ */
+export const MAX_BODY_BYTES = MAX_BATCH * (MAX_SIGNATURE_CHARS + 16_384);
 
 /**
  * Queries may take the viewer from a session checked in the last few seconds (see ViewerCache); a
@@ -72,6 +81,7 @@ export async function handleTrpcNode(request: IncomingMessage, response: ServerR
     res: response,
     path,
     router: appRouter,
+    maxBodySize: MAX_BODY_BYTES,
     createContext: ({ info }) => endpointContext(headers, info),
     onError: logInternalError,
   });

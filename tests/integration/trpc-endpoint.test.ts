@@ -5,8 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vite
 import type { Auth } from "../../server/auth/auth";
 import { VIEWER_TTL_MS } from "../../server/auth/viewer-cache";
 import type { Db } from "../../server/db";
-import { handleTrpcFetch, handleTrpcNode } from "../../server/http/trpc-endpoint";
+import { MAX_BATCH } from "../../lib/sync/events";
+import { MAX_SIGNATURE_CHARS } from "../../lib/tapes";
+import { handleTrpcFetch, handleTrpcNode, MAX_BODY_BYTES } from "../../server/http/trpc-endpoint";
 import { createTape } from "../factories/backup";
+import { custodyEvent } from "../factories/sync-events";
 import { BASE_URL, signedInUser, useTestApp } from "../helpers/app";
 
 // The endpoint reaches the app's database and auth through these two getters; here they answer with the
@@ -129,5 +132,31 @@ describe("the endpoint on the app's own server", () => {
     const invalid = await lookup("L".repeat(65));
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).error.json.message).toMatch(/^barcode: /);
+  });
+
+  test("takes the largest push a phone sends, and refuses a bigger body before reading it whole", async () => {
+    const courier = await signedInUser(app, { role: "courier" });
+    const tape = await createTape(app.db);
+    const post = (body: string) =>
+      fetch(`${base}/api/trpc/sync.push`, {
+        method: "POST",
+        headers: { cookie: courier.headers.get("cookie")!, origin: base, "content-type": "application/json" },
+        body,
+      });
+    // A full batch of hand-offs, each signed with an image of the largest size accepted.
+    const signature = `data:image/png;base64,iVBORw0KGgo${"A".repeat(MAX_SIGNATURE_CHARS - 33)}`;
+    const events = Array.from({ length: MAX_BATCH }, () => {
+      const event = custodyEvent(tape.barcode);
+      return { ...event, payload: { ...event.payload, signature } };
+    });
+    const largest = superjson.stringify({ deviceId: "phone-large", events });
+    expect(largest.length).toBeLessThan(MAX_BODY_BYTES);
+    const accepted = await post(largest);
+    expect(accepted.status).toBe(200);
+    expect(await app.db.backupTapeCustody.count({ where: { tapeId: tape.id } })).toBe(MAX_BATCH);
+
+    const tooBig = await post(superjson.stringify({ deviceId: "phone-huge", events: [], padding: "x".repeat(MAX_BODY_BYTES) }));
+    expect(tooBig.status).toBe(413);
+    expect(await app.db.syncEvent.count({ where: { deviceId: "phone-huge" } })).toBe(0);
   });
 });
