@@ -25,7 +25,7 @@ import { getOrCreateSetting, randomSecret } from "../server/settings";
 import { pushEvents, type SyncActor } from "../server/sync/service";
 import { findTapeByBarcode } from "../server/tapes/service";
 import { createContext, loadViewer } from "../server/trpc";
-import { migrationSql } from "../tests/helpers/database";
+import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 import { canSample, postmasterOf, startCpuSampling, waitForIdle, type CpuShare } from "./api/cpu";
 import { catalogueSize, seedSteps } from "./catalogue/seed";
 
@@ -109,23 +109,15 @@ function percentile(sorted: number[], p: number) {
 
 // ---------------------------------------------------------------- database and server
 
-type BenchDatabase = { url: string; name: string; drop(keep: boolean): Promise<void> };
-
-async function createDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `bm_bench_api_${randomBytes(4).toString("hex")}`;
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+/** The benchmark's own database on the server; kept on request, for a look at what the runs left. */
+async function createDatabase(serverUrl: string) {
+  const database = await createScratchDatabase(serverUrl, "bm_bench_api");
   return {
-    url: url.toString(),
-    name,
-    async drop(keep) {
-      if (keep) console.log(`Kept the database: DATABASE_URL=${url}`);
+    ...database,
+    async drop(keep: boolean) {
+      if (keep) console.log(`Kept the database: DATABASE_URL=${database.url}`);
       // The server is stopped by now; FORCE ends any connection a pool still holds.
-      else await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-      await admin.end();
+      else await database.drop();
     },
   };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +11,7 @@ import { Prisma, PrismaClient } from "../generated/prisma/client";
 import { MAX_BATCH, type SyncEvent } from "../lib/sync/events";
 import { createDb, type Db } from "../server/db";
 import { pushEvents, type SyncActor } from "../server/sync/service";
-import { migrationSql } from "../tests/helpers/database";
+import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 
 /**
  * How fast queued offline events are applied: 1,000 and 10,000 events pushed through the sync service in
@@ -127,13 +126,8 @@ async function freshPglite(): Promise<BenchDb> {
 
 /** A new database on the server, migrated, behind a pool like the app's; the pool ends before the database is dropped. */
 async function freshPostgres(serverUrl: string): Promise<BenchDb> {
-  const name = `bm_bench_sync_${randomBytes(4).toString("hex")}`;
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+  const database = await createScratchDatabase(serverUrl, "bm_bench_sync");
+  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   for (const migration of migrationSql()) await pool.query(migration.sql);
   const version = (await pool.query<{ version: string }>("SELECT version()")).rows[0]!.version.split(" on ")[0]!;
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -143,8 +137,7 @@ async function freshPostgres(serverUrl: string): Promise<BenchDb> {
     async close() {
       await db.$disconnect();
       await pool.end();
-      await admin.query(`DROP DATABASE "${name}"`);
-      await admin.end();
+      await database.drop();
     },
   };
 }

@@ -56,15 +56,15 @@ export class ViewerCache {
 
   /** After a user's role, access, name or active flag changed, or their sessions were deleted. */
   forgetUser(userId: string) {
-    this.forget({ userId });
+    this.#forget({ userId });
   }
 
   /** After a session was deleted (sign-out, revocation), by its token. */
   forgetSession(token: string) {
-    this.forget({ token });
+    this.#forget({ token });
   }
 
-  forget(change: ForgottenChange) {
+  #forget(change: ForgottenChange) {
     this.forgetHere(change);
     this.onForget?.(change);
   }

@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
 import http from "node:http";
-import pg from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { testDatabaseUrl } from "../helpers/database";
+import { createScratchDatabase, testDatabaseUrl, type ScratchDatabase } from "../helpers/database";
 import { externalAddress, startApp, type RunningApp } from "./harness";
 
 /**
@@ -35,8 +33,7 @@ function request(base: string, method: string, path: string, headers: Record<str
 }
 
 describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_DATABASE_URL)", () => {
-  const databaseName = `bm_e2e_processes_${randomBytes(4).toString("hex")}`;
-  let admin: pg.Client;
+  let database: ScratchDatabase;
   let app: RunningApp;
   let base: string;
 
@@ -60,19 +57,14 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
     );
 
   beforeAll(async () => {
-    admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${databaseName}"`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${databaseName}`;
-    app = await startApp({ env: { DATABASE_URL: url.toString(), WEB_CONCURRENCY: "2" } });
+    database = await createScratchDatabase(serverUrl!, "bm_e2e_processes");
+    app = await startApp({ env: { DATABASE_URL: database.url, WEB_CONCURRENCY: "2" } });
     base = app.url("127.0.0.1");
   });
 
   afterAll(async () => {
     await app?.stop();
-    await admin?.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await admin?.end();
+    await database?.drop();
   });
 
   test("one setup code is announced, and it works on whichever process a remote browser reaches", async () => {

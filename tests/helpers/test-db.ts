@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -7,7 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { inject } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client";
 import { TRANSACTION_DEFAULTS, type Db } from "../../server/db";
-import { migrationSql, testDatabaseUrl } from "./database";
+import { createScratchDatabase, migrationSql, testDatabaseUrl } from "./database";
 
 export type TestDb = {
   db: Db;
@@ -67,16 +66,12 @@ async function withClient<T>(connectionString: string, use: (client: pg.Client) 
 }
 
 async function createPostgresDb(serverUrl: string): Promise<TestDb> {
-  const name = `bm_test_${randomBytes(6).toString("hex")}`;
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const connectionString = url.toString();
-
-  await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  const database = await createScratchDatabase(serverUrl, "bm_test");
+  const connectionString = database.url;
   try {
     await withClient(connectionString, applyMigrations);
   } catch (error) {
-    await dropDatabase(serverUrl, name);
+    await database.drop();
     throw error;
   }
 
@@ -103,13 +98,9 @@ async function createPostgresDb(serverUrl: string): Promise<TestDb> {
       }
       await db.$disconnect();
       await pool.end();
-      await dropDatabase(serverUrl, name);
+      await database.drop();
     },
   };
-}
-
-async function dropDatabase(serverUrl: string, name: string) {
-  await withClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 /**

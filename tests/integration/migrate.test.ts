@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { describe, expect, test } from "vitest";
 import { knownMigrations, migrate } from "../../scripts/migrate";
-import { testDatabaseUrl } from "../helpers/database";
+import { createScratchDatabase, testDatabaseUrl } from "../helpers/database";
 
 /**
  * `npm start` and `npm run db:migrate` apply migrations through Prisma's own migrator, not the way the
@@ -45,16 +44,11 @@ describe.skipIf(serverUrl)("migrating the embedded database", () => {
 
 describe.runIf(serverUrl)("migrating a PostgreSQL database", () => {
   test("every migration applies, function bodies included, and a second run changes nothing", { timeout: 180_000 }, async () => {
-    const name = `bm_migrate_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl! });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
+    const database = await createScratchDatabase(serverUrl!, "bm_migrate");
     try {
-      await migrate(root, { kind: "postgres", url: url.toString() });
-      await migrate(root, { kind: "postgres", url: url.toString() });
-      const client = new pg.Client({ connectionString: url.toString() });
+      await migrate(root, { kind: "postgres", url: database.url });
+      await migrate(root, { kind: "postgres", url: database.url });
+      const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
         const applied = await client.query<{ name: string }>("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1");
@@ -65,8 +59,7 @@ describe.runIf(serverUrl)("migrating a PostgreSQL database", () => {
         await client.end();
       }
     } finally {
-      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     }
   });
 });
