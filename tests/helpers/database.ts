@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { knownMigrations } from "../../scripts/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,16 +15,12 @@ declare module "vitest" {
 /** Set to a postgres:// URL to run the integration tests on a real PostgreSQL server instead of PGlite. */
 export const testDatabaseUrl = () => process.env.TEST_DATABASE_URL?.trim() || undefined;
 
-const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The SQL of every migration, oldest first: the same files `prisma migrate deploy` applies. */
 export function migrationSql(): { name: string; sql: string }[] {
-  return fs
-    .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => ({ name, sql: fs.readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8") }))
+  return knownMigrations(ROOT)
+    .map((name) => ({ name, sql: fs.readFileSync(path.join(ROOT, "prisma", "migrations", name, "migration.sql"), "utf8") }))
     .filter(({ sql }) => sql.trim().length > 0);
 }
 
