@@ -12,10 +12,7 @@ export function proxy(request: NextRequest) {
   const headers = securityHeaders({ https });
 
   if (isCrossSiteWrite(request, appUrl)) {
-    return NextResponse.json(
-      { message: CROSS_SITE_REFUSAL },
-      { status: 403, headers },
-    );
+    return NextResponse.json({ message: CROSS_SITE_REFUSAL }, { status: 403, headers });
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");

@@ -62,12 +62,17 @@ const FLAGS = {
   timeout: "BENCH_TIMEOUT",
 } as const;
 const { values: flags } = parseArgs({
-  options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" }])) as Record<keyof typeof FLAGS, { type: "string" }>,
+  options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" }])) as Record<
+    keyof typeof FLAGS,
+    { type: "string" }
+  >,
 });
 const options = z
   .object({
     BENCH_DATABASE_URL: z
-      .string({ message: "set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5546/postgres" })
+      .string({
+        message: "set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5546/postgres",
+      })
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
     BENCH_DURATION: z.coerce.number().int().min(1).default(15),
     BENCH_WARMUP: z.coerce.number().int().min(0).default(3),
@@ -137,10 +142,21 @@ type Server = { base: string; pid: number; stop(): Promise<void> };
 
 /** The built app in its own process group: next-server outlives a signal sent to the tsx process alone. */
 async function startServer(databaseUrl: string, port: number): Promise<Server> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, PORT: String(port), HOSTNAME: "127.0.0.1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+  };
   // Default settings: the secret is generated into the database, no proxy in front.
   for (const name of ["AUTH_SECRET", "APP_URL", "TRUST_PROXY"]) delete env[name];
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["bench/api/serve.ts"], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["bench/api/serve.ts"], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const pid = child.pid!;
   let exited = false;
   const exit = new Promise<void>((resolve) =>
@@ -203,7 +219,9 @@ async function migrateAndSeed(databaseUrl: string) {
   try {
     for (const migration of migrationSql()) await client.query(migration.sql);
     const size = catalogueSize(options.BENCH_SCALE);
-    for (const step of seedSteps(size).filter((step) => step.name === "tape cartridges" || step.name.startsWith("locations"))) {
+    for (const step of seedSteps(size).filter(
+      (step) => step.name === "tape cartridges" || step.name.startsWith("locations"),
+    )) {
       const started = performance.now();
       await client.query(step.sql);
       console.log(`  ${step.name}: ${count(step.rows)} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -251,7 +269,9 @@ async function signIn(base: string, user: { email: string; password: string }): 
 async function signInCourier(base: string): Promise<{ cookie: string; userId: string }> {
   await callProcedure(base, "setup.createFirstAdmin", ADMIN);
   const adminCookie = await signIn(base, ADMIN);
-  const courier = (await callProcedure(base, "access.createUser", { ...COURIER, role: "courier" }, adminCookie)) as { id: string };
+  const courier = (await callProcedure(base, "access.createUser", { ...COURIER, role: "courier" }, adminCookie)) as {
+    id: string;
+  };
   return { cookie: await signIn(base, COURIER), userId: courier.id };
 }
 
@@ -277,12 +297,17 @@ function locationEvents(barcodes: string[], count: number): SyncEvent[] {
       type: "location.logged",
       // Times spread over the last week and out of order, as phones that were offline push them.
       occurredAt: new Date(now - Math.floor(Math.random() * 7 * 86_400_000)),
-      payload: { barcode: pick(barcodes), kind, site: kind === "in_transit" ? undefined : `Vault ${Math.floor(Math.random() * 40)}` },
+      payload: {
+        barcode: pick(barcodes),
+        kind,
+        site: kind === "in_transit" ? undefined : `Vault ${Math.floor(Math.random() * 40)}`,
+      },
     };
   });
 }
 
-const pushBody = (deviceId: string, events: SyncEvent[]) => JSON.stringify({ 0: superjson.serialize({ deviceId, events }) });
+const pushBody = (deviceId: string, events: SyncEvent[]) =>
+  JSON.stringify({ 0: superjson.serialize({ deviceId, events }) });
 /**
  * Events the server said it applied, to compare with what the database holds afterwards. A push still in
  * flight when autocannon stops is applied without its answer being read: up to one per connection.
@@ -325,7 +350,13 @@ class Failures {
   }
 }
 
-async function httpRun(fixture: Fixture, operation: Operation, connections: number, seconds: number, measured: boolean): Promise<Run> {
+async function httpRun(
+  fixture: Fixture,
+  operation: Operation,
+  connections: number,
+  seconds: number,
+  measured: boolean,
+): Promise<Run> {
   const failures = new Failures();
   const request: autocannon.Request =
     operation === "lookup"
@@ -347,16 +378,19 @@ async function httpRun(fixture: Fixture, operation: Operation, connections: numb
           method: "POST",
           path: PUSH_PATH,
           setupRequest(req, context) {
-            const device = ((context as { device?: string }).device ??= `bench-phone-${randomBytes(3).toString("hex")}`);
+            const device = ((context as { device?: string }).device ??=
+              `bench-phone-${randomBytes(3).toString("hex")}`);
             req.body = pushBody(device, locationEvents(fixture.barcodes, options.BENCH_EVENTS));
             return req;
           },
           onResponse(status, body) {
             if (status !== 200) return failures.add(`HTTP ${status}: ${body}`);
-            if (!allApplied(batchResult<EventResult[]>(body), options.BENCH_EVENTS)) failures.add(`not all applied: ${body}`);
+            if (!allApplied(batchResult<EventResult[]>(body), options.BENCH_EVENTS))
+              failures.add(`not all applied: ${body}`);
           },
         };
-  const stopCpu = measured && canSample() ? startCpuSampling({ server: fixture.server.pid, database: fixture.databaseRoot }) : null;
+  const stopCpu =
+    measured && canSample() ? startCpuSampling({ server: fixture.server.pid, database: fixture.databaseRoot }) : null;
   if (operation === "push") acknowledged.unread += connections * options.BENCH_EVENTS;
   const started = performance.now();
   const result = await autocannon({
@@ -365,7 +399,11 @@ async function httpRun(fixture: Fixture, operation: Operation, connections: numb
     duration: seconds,
     timeout: options.BENCH_TIMEOUT,
     // A page's fetch sends its Origin with a POST, and the app refuses writes from other origins.
-    headers: { cookie: fixture.cookie, "content-type": "application/json", ...(operation === "push" && { origin: fixture.server.base }) },
+    headers: {
+      cookie: fixture.cookie,
+      "content-type": "application/json",
+      ...(operation === "push" && { origin: fixture.server.base }),
+    },
     requests: [request],
   });
   const elapsed = (performance.now() - started) / 1000;
@@ -390,7 +428,14 @@ async function httpRun(fixture: Fixture, operation: Operation, connections: numb
 }
 
 /** The service function the procedure calls, from `connections` callers at once, each calling again as soon as it gets its answer. */
-async function directRun(db: Db, fixture: Fixture, operation: Operation, connections: number, seconds: number, measured: boolean): Promise<Run> {
+async function directRun(
+  db: Db,
+  fixture: Fixture,
+  operation: Operation,
+  connections: number,
+  seconds: number,
+  measured: boolean,
+): Promise<Run> {
   const failures = new Failures();
   const call =
     operation === "lookup"
@@ -400,11 +445,16 @@ async function directRun(db: Db, fixture: Fixture, operation: Operation, connect
           if (tape?.barcode !== barcode) failures.add(`wrong answer for ${barcode}`);
         }
       : async () => {
-          const results = await pushEvents(db, fixture.actor, { deviceId: "bench-direct", events: locationEvents(fixture.barcodes, options.BENCH_EVENTS) });
-          if (!allApplied(results, options.BENCH_EVENTS)) failures.add(`not all applied: ${JSON.stringify(results).slice(0, 200)}`);
+          const results = await pushEvents(db, fixture.actor, {
+            deviceId: "bench-direct",
+            events: locationEvents(fixture.barcodes, options.BENCH_EVENTS),
+          });
+          if (!allApplied(results, options.BENCH_EVENTS))
+            failures.add(`not all applied: ${JSON.stringify(results).slice(0, 200)}`);
         };
   const latencies: number[] = [];
-  const stopCpu = measured && canSample() ? startCpuSampling({ server: fixture.server.pid, database: fixture.databaseRoot }) : null;
+  const stopCpu =
+    measured && canSample() ? startCpuSampling({ server: fixture.server.pid, database: fixture.databaseRoot }) : null;
   const started = performance.now();
   const end = started + seconds * 1000;
   await Promise.all(
@@ -444,7 +494,14 @@ async function directRun(db: Db, fixture: Fixture, operation: Operation, connect
 
 // ---------------------------------------------------------------- one request at a time, in parts
 
-type Step = { operation: Operation; step: string; p50: number; cpu: CpuShare | null; runs: number; queries: number | null };
+type Step = {
+  operation: Operation;
+  step: string;
+  p50: number;
+  cpu: CpuShare | null;
+  runs: number;
+  queries: number | null;
+};
 
 /**
  * Times `runs` calls one after another (after a tenth as many to warm connections and compiled queries),
@@ -467,7 +524,10 @@ async function timed(fixture: Fixture, runs: number, call: () => Promise<unknown
 
 /** A Prisma client on the app's adapter that counts the statements it sends. */
 function countingDb(url: string) {
-  const db = new PrismaClient({ adapter: createAdapterFactory({ kind: "postgres", url }), log: [{ emit: "event", level: "query" }] });
+  const db = new PrismaClient({
+    adapter: createAdapterFactory({ kind: "postgres", url }),
+    log: [{ emit: "event", level: "query" }],
+  });
   const counter = { statements: 0 };
   db.$on("query", () => void counter.statements++);
   return {
@@ -509,11 +569,17 @@ async function breakdown(db: Db, secret: string, url: string, fixture: Fixture, 
       headers: { cookie: fixture.cookie, "content-type": "application/json" },
       body: pushBody("bench-breakdown", locationEvents(fixture.barcodes, options.BENCH_EVENTS)),
     });
-  const push = (on: Db) => pushEvents(on, fixture.actor, { deviceId: "bench-breakdown", events: locationEvents(fixture.barcodes, options.BENCH_EVENTS) });
+  const push = (on: Db) =>
+    pushEvents(on, fixture.actor, {
+      deviceId: "bench-breakdown",
+      events: locationEvents(fixture.barcodes, options.BENCH_EVENTS),
+    });
   const overHttp = async (operation: Operation) => {
     const response =
       operation === "lookup"
-        ? await fetch(`${fixture.server.base}${lookupPath(pick(fixture.barcodes))}`, { headers: { cookie: fixture.cookie } })
+        ? await fetch(`${fixture.server.base}${lookupPath(pick(fixture.barcodes))}`, {
+            headers: { cookie: fixture.cookie },
+          })
         : await fetch(`${fixture.server.base}${PUSH_PATH}`, {
             method: "POST",
             headers: { cookie: fixture.cookie, "content-type": "application/json", origin: fixture.server.base },
@@ -531,24 +597,67 @@ async function breakdown(db: Db, secret: string, url: string, fixture: Fixture, 
   };
 
   const steps: Step[] = [];
-  const add = async (operation: Operation, step: string, call: () => Promise<unknown>, statements: ((on: Db) => Promise<unknown>) | null) => {
+  const add = async (
+    operation: Operation,
+    step: string,
+    call: () => Promise<unknown>,
+    statements: ((on: Db) => Promise<unknown>) | null,
+  ) => {
     const time = await timed(fixture, SEQUENTIAL[operation], call);
     steps.push({ operation, step, ...time, queries: statements ? await counting.statementsOf(statements) : null });
   };
-  await add("lookup", "service (findTapeByBarcode)", () => findTapeByBarcode(db, pick(fixture.barcodes)), (on) => findTapeByBarcode(on, pick(fixture.barcodes)));
-  await add("lookup", "session (auth.api.getSession)", () => auth.api.getSession({ headers }), () => countingAuth.api.getSession({ headers }));
-  await add("lookup", "viewer (loadViewer)", () => loadViewer(db, userId), (on) => loadViewer(on, userId));
-  await add("lookup", "tRPC handler, in this process, session checked", () => handle(lookupRequest(), { db, auth }), (on) => handle(lookupRequest(), { db: on, auth: countingAuth }));
+  await add(
+    "lookup",
+    "service (findTapeByBarcode)",
+    () => findTapeByBarcode(db, pick(fixture.barcodes)),
+    (on) => findTapeByBarcode(on, pick(fixture.barcodes)),
+  );
+  await add(
+    "lookup",
+    "session (auth.api.getSession)",
+    () => auth.api.getSession({ headers }),
+    () => countingAuth.api.getSession({ headers }),
+  );
+  await add(
+    "lookup",
+    "viewer (loadViewer)",
+    () => loadViewer(db, userId),
+    (on) => loadViewer(on, userId),
+  );
+  await add(
+    "lookup",
+    "tRPC handler, in this process, session checked",
+    () => handle(lookupRequest(), { db, auth }),
+    (on) => handle(lookupRequest(), { db: on, auth: countingAuth }),
+  );
   // As the server answers queries: the session checked once, then remembered (ViewerCache).
   const viewers = { here: new ViewerCache(), counting: new ViewerCache() };
-  await add("lookup", "tRPC handler, in this process, session remembered", () => handle(lookupRequest(), { db, auth, viewers: viewers.here }), (on) =>
-    handle(lookupRequest(), { db: on, auth: countingAuth, viewers: viewers.counting }),
+  await add(
+    "lookup",
+    "tRPC handler, in this process, session remembered",
+    () => handle(lookupRequest(), { db, auth, viewers: viewers.here }),
+    (on) => handle(lookupRequest(), { db: on, auth: countingAuth, viewers: viewers.counting }),
   );
   await add("lookup", "HTTP: a static file (/icon.svg)", () => expect("/icon.svg", 200), null);
-  await add("lookup", "HTTP: lookup without a session (401)", () => expect(lookupPath(pick(fixture.barcodes)), 401), null);
+  await add(
+    "lookup",
+    "HTTP: lookup without a session (401)",
+    () => expect(lookupPath(pick(fixture.barcodes)), 401),
+    null,
+  );
   await add("lookup", "HTTP: signed-in lookup", () => overHttp("lookup"), null);
-  await add("push", `service (pushEvents, ${options.BENCH_EVENTS} events)`, () => push(db), (on) => push(on));
-  await add("push", "tRPC handler, in this process", () => handle(pushRequest(), { db, auth }), (on) => handle(pushRequest(), { db: on, auth: countingAuth }));
+  await add(
+    "push",
+    `service (pushEvents, ${options.BENCH_EVENTS} events)`,
+    () => push(db),
+    (on) => push(on),
+  );
+  await add(
+    "push",
+    "tRPC handler, in this process",
+    () => handle(pushRequest(), { db, auth }),
+    (on) => handle(pushRequest(), { db: on, auth: countingAuth }),
+  );
   await add("push", "HTTP: signed-in push", () => overHttp("push"), null);
   await counting.db.$disconnect();
   return steps;
@@ -562,7 +671,9 @@ function resultsTable(runs: Run[]) {
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const http of runs.filter((run) => run.path === "HTTP")) {
-    const direct = runs.find((run) => run.path === "direct" && run.operation === http.operation && run.connections === http.connections)!;
+    const direct = runs.find(
+      (run) => run.path === "direct" && run.operation === http.operation && run.connections === http.connections,
+    )!;
     const name = http.operation === "lookup" ? "barcode lookup" : `sync.push, ${options.BENCH_EVENTS} events`;
     lines.push(
       `| ${name} | ${http.connections} | ${count(http.perSecond)} | ${ms(http.p50)} | ${ms(http.p99)} | ${count(direct.perSecond)} | ${ms(direct.p50)} | ${ms(direct.p99)} | ${(direct.perSecond / http.perSecond).toFixed(1)}× | ${http.failed} / ${direct.failed} |`,
@@ -581,7 +692,8 @@ function cpuTable(runs: Run[]) {
     const self = run.path === "HTTP" ? "autocannon" : "Prisma + service";
     // The app's code runs in the server over HTTP and in this process when called directly.
     const app = run.path === "HTTP" ? run.cpu?.server : run.cpu?.bench;
-    const perRequest = app === undefined || !run.cpu || run.requests === 0 ? "–" : ms((app * run.cpu.seconds * 1000) / run.requests);
+    const perRequest =
+      app === undefined || !run.cpu || run.requests === 0 ? "–" : ms((app * run.cpu.seconds * 1000) / run.requests);
     lines.push(
       `| ${run.operation} | ${run.connections} | ${run.path} | ${cores(run.cpu?.server)} | ${cores(run.cpu?.database)} | ${cores(run.cpu?.bench)} (${self}) | ${cores(run.cpu?.other)} | ${cores(run.cpu?.machine)} | ${perRequest} | ${run.load} |`,
     );
@@ -596,7 +708,8 @@ function stepsTable(steps: Step[]) {
   ];
   for (const step of steps) {
     // Cores over the run times its length, per call.
-    const perCall = (cores: number | null | undefined) => (cores === null || cores === undefined || !step.cpu ? "–" : ms((cores * step.cpu.seconds * 1000) / step.runs));
+    const perCall = (cores: number | null | undefined) =>
+      cores === null || cores === undefined || !step.cpu ? "–" : ms((cores * step.cpu.seconds * 1000) / step.runs);
     lines.push(
       `| ${step.operation} | ${step.step} | ${ms(step.p50)} | ${perCall(step.cpu?.bench)} | ${perCall(step.cpu?.server)} | ${perCall(step.cpu?.database)} | ${step.queries === null ? "" : step.queries.toFixed(1)} |`,
     );
@@ -606,8 +719,11 @@ function stepsTable(steps: Step[]) {
 
 async function main() {
   const cpus = os.cpus();
-  console.log(`Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; load ${load()}`);
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No build to serve: run `npm run build` first");
+  console.log(
+    `Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; load ${load()}`,
+  );
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")))
+    throw new Error("No build to serve: run `npm run build` first");
   const database = await createDatabase(options.BENCH_DATABASE_URL);
   let server: Server | undefined;
   let db: Db | undefined;
@@ -620,10 +736,20 @@ async function main() {
     const [version] = await db.$queryRaw<[{ version: string }]>`SELECT version()`;
     console.log(`Database: ${version.version.split(" on ")[0]}, ${count(seeded.tapes)} cartridges`);
     const processes = serverProcesses(parseEnv({ ...process.env, DATABASE_URL: database.url }));
-    console.log(`Server: ${processes} process${processes === 1 ? "" : "es"} (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? "unset: one per core"})`);
-    const barcodes = (await db.$queryRaw<{ barcode: string }[]>`SELECT barcode FROM backup_tape_cartridge ORDER BY random() LIMIT 20000`).map((row) => row.barcode);
+    console.log(
+      `Server: ${processes} process${processes === 1 ? "" : "es"} (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY ?? "unset: one per core"})`,
+    );
+    const barcodes = (
+      await db.$queryRaw<{ barcode: string }[]>`SELECT barcode FROM backup_tape_cartridge ORDER BY random() LIMIT 20000`
+    ).map((row) => row.barcode);
     const viewer = (await loadViewer(db, userId))!;
-    const fixture: Fixture = { barcodes, cookie, actor: { id: viewer.id, name: viewer.name }, server, databaseRoot: seeded.databaseRoot };
+    const fixture: Fixture = {
+      barcodes,
+      cookie,
+      actor: { id: viewer.id, name: viewer.name },
+      server,
+      databaseRoot: seeded.databaseRoot,
+    };
     // The secret the server generated into the database on its first start, so this process can check the same cookie.
     const secret = await getOrCreateSetting(db, "auth_secret", randomSecret);
 
@@ -633,7 +759,9 @@ async function main() {
       for (const connections of options.BENCH_CONNECTIONS) {
         for (const path of ["HTTP", "direct"] as const) {
           const run = (seconds: number, measured: boolean) =>
-            path === "HTTP" ? httpRun(fixture, operation, connections, seconds, measured) : directRun(db!, fixture, operation, connections, seconds, measured);
+            path === "HTTP"
+              ? httpRun(fixture, operation, connections, seconds, measured)
+              : directRun(db!, fixture, operation, connections, seconds, measured);
           const roots = { server: server.pid, database: seeded.databaseRoot };
           if (options.BENCH_WARMUP > 0) {
             await run(options.BENCH_WARMUP, false);
@@ -641,7 +769,9 @@ async function main() {
           }
           const result = await run(options.BENCH_DURATION, true);
           if (canSample()) await waitForIdle(roots);
-          const cpu = result.cpu ? `; CPU: server ${result.cpu.server.toFixed(2)}, PostgreSQL ${result.cpu.database?.toFixed(2) ?? "?"}, this process ${result.cpu.bench.toFixed(2)}, other ${result.cpu.other.toFixed(2)} cores` : "";
+          const cpu = result.cpu
+            ? `; CPU: server ${result.cpu.server.toFixed(2)}, PostgreSQL ${result.cpu.database?.toFixed(2) ?? "?"}, this process ${result.cpu.bench.toFixed(2)}, other ${result.cpu.other.toFixed(2)} cores`
+            : "";
           console.log(
             `  ${operation} ${path} ×${connections}: ${count(result.perSecond)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms, ${result.failed} failed${cpu}; load ${result.load}`,
           );
@@ -654,13 +784,19 @@ async function main() {
     // Every acknowledged event must really be stored as applied, or the pushes measured nothing.
     const applied = (await db.syncEvent.count({ where: { status: "applied" } })) - before;
     if (applied < acknowledged.events || applied > acknowledged.events + acknowledged.unread) {
-      throw new Error(`${count(acknowledged.events)} events were acknowledged as applied, ${count(applied)} are stored`);
+      throw new Error(
+        `${count(acknowledged.events)} events were acknowledged as applied, ${count(applied)} are stored`,
+      );
     }
     console.log("One request at a time…");
     const steps = await breakdown(db, secret, database.url, fixture, userId);
     const failed = runs.reduce((sum, run) => sum + run.failed, 0);
-    console.log(`\n${count(applied)} events stored as applied during the runs. Load average now ${load()} (1 min) on ${cpus.length} cores.\n`);
-    console.log(`${resultsTable(runs)}\n\nCPU in cores, averaged over each measured run:\n\n${cpuTable(runs)}\n\n${stepsTable(steps)}`);
+    console.log(
+      `\n${count(applied)} events stored as applied during the runs. Load average now ${load()} (1 min) on ${cpus.length} cores.\n`,
+    );
+    console.log(
+      `${resultsTable(runs)}\n\nCPU in cores, averaged over each measured run:\n\n${cpuTable(runs)}\n\n${stepsTable(steps)}`,
+    );
     if (failed > 0) {
       console.error(`\n${failed} requests failed: these runs are not results.`);
       process.exitCode = 1;

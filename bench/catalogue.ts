@@ -20,7 +20,10 @@ import { catalogueSize, seedSteps } from "./catalogue/seed";
  */
 const options = z
   .object({
-    BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+    BENCH_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
     BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
     BENCH_RUNS: z.coerce.number().int().min(50).default(100),
     BENCH_KEEP: z.enum(["0", "1"]).default("0"),
@@ -37,7 +40,11 @@ const count = (n: number) => n.toLocaleString("en");
  * The cursor after `rows` rows, reached the way a reader does: following nextCursor, with big pages to get
  * there quickly. The cursor does not depend on the page size, so the measured page can be smaller.
  */
-async function cursorAfter(rows: number, pageSize: number, page: (cursor: string | undefined) => Promise<{ nextCursor: string | null }>) {
+async function cursorAfter(
+  rows: number,
+  pageSize: number,
+  page: (cursor: string | undefined) => Promise<{ nextCursor: string | null }>,
+) {
   let cursor: string | undefined;
   for (let seen = 0; seen < rows; seen += pageSize) cursor = (await page(cursor)).nextCursor ?? undefined;
   return cursor;
@@ -66,13 +73,16 @@ async function measureAll(db: Db, tapes: number, jobs: number): Promise<Timing[]
     ["listTapes: currently off site", () => tapePage({ ...tapeDefaults, locationKind: "off_site" })],
     ["listTapes: tag weekly", () => tapePage({ ...tapeDefaults, tag: "weekly" })],
     ["listTapes: newest registered first", () => tapePage({ ...tapeDefaults, sort: "createdAt", direction: "desc" })],
-    ["listTapes: LTO-9, newest change first", () => tapePage({ ...tapeDefaults, generation: 9, sort: "updatedAt", direction: "desc" })],
-    ["listTapes: search \"0421\" (part of a label)", () => tapePage({ ...tapeDefaults, search: "0421" })],
+    [
+      "listTapes: LTO-9, newest change first",
+      () => tapePage({ ...tapeDefaults, generation: 9, sort: "updatedAt", direction: "desc" }),
+    ],
+    ['listTapes: search "0421" (part of a label)', () => tapePage({ ...tapeDefaults, search: "0421" })],
     ["listTapes: search with no match", () => tapePage({ ...tapeDefaults, search: "ZZ9" })],
     ["listJobs: first page (newest first)", () => jobPage(jobDefaults)],
     [`listJobs: page after ${count(deepJobs)} jobs`, () => jobPage({ ...jobDefaults, cursor: jobCursor })],
     ["listJobs: by name", () => jobPage({ ...jobDefaults, sort: "name", direction: "asc" })],
-    ["listJobs: search \"srv-42\"", () => jobPage({ ...jobDefaults, search: "srv-42" })],
+    ['listJobs: search "srv-42"', () => jobPage({ ...jobDefaults, search: "srv-42" })],
     ["listJobs: search with no match", () => jobPage({ ...jobDefaults, search: "no such job" })],
     ["findTapeByBarcode: a registered label", (run) => findTapeByBarcode(db, barcodes[run % barcodes.length]!)],
   ];
@@ -112,8 +122,12 @@ async function main() {
     console.log(`Seeded in ${seconds(seeding)}`);
 
     const db = await database.openApp();
-    const [{ size: bytes }] = await db.$queryRaw<[{ size: string }]>`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`;
-    console.log(`Database size: ${bytes}\nMeasuring (${WARMUP} warm-up runs, then ${options.BENCH_RUNS} timed runs each)…`);
+    const [{ size: bytes }] = await db.$queryRaw<
+      [{ size: string }]
+    >`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`;
+    console.log(
+      `Database size: ${bytes}\nMeasuring (${WARMUP} warm-up runs, then ${options.BENCH_RUNS} timed runs each)…`,
+    );
     console.log(`Load average before measuring: ${load()}`);
     const timings = await measureAll(db, size.tapes, size.jobs);
     console.log(`Load average after measuring: ${load()}\n\n${markdownTable(timings)}`);

@@ -46,4 +46,6 @@ if (verbose) {
 }
 const raw = rows.reduce((sum, r) => sum + r.raw, 0);
 const gzip = rows.reduce((sum, r) => sum + r.gzip, 0);
-console.log(`/${page.replace(/\/page$/, "").replace(/\([^)]*\)\//g, "")}: ${rows.length} files, ${kib(raw)} KiB raw, ${kib(gzip)} KiB (${(gzip / 1000).toFixed(1)} kB) gzip`);
+console.log(
+  `/${page.replace(/\/page$/, "").replace(/\([^)]*\)\//g, "")}: ${rows.length} files, ${kib(raw)} KiB raw, ${kib(gzip)} KiB (${(gzip / 1000).toFixed(1)} kB) gzip`,
+);

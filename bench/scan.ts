@@ -167,7 +167,8 @@ type Matrix = [number, number, number, number, number, number, number, number, n
 function multiply(a: Matrix, b: Matrix): Matrix {
   const out = new Array<number>(9);
   for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) out[r * 3 + c] = a[r * 3]! * b[c]! + a[r * 3 + 1]! * b[3 + c]! + a[r * 3 + 2]! * b[6 + c]!;
+    for (let c = 0; c < 3; c++)
+      out[r * 3 + c] = a[r * 3]! * b[c]! + a[r * 3 + 1]! * b[3 + c]! + a[r * 3 + 2]! * b[6 + c]!;
   }
   return out as Matrix;
 }
@@ -179,9 +180,15 @@ function invert(m: Matrix): Matrix {
   const C = d * h - e * g;
   const det = a * A + b * B + c * C;
   return [
-    A / det, -(b * i - c * h) / det, (b * f - c * e) / det,
-    B / det, (a * i - c * g) / det, -(a * f - c * d) / det,
-    C / det, -(a * h - b * g) / det, (a * e - b * d) / det,
+    A / det,
+    -(b * i - c * h) / det,
+    (b * f - c * e) / det,
+    B / det,
+    (a * i - c * g) / det,
+    -(a * f - c * d) / det,
+    C / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
   ];
 }
 
@@ -256,8 +263,7 @@ function renderFrame(
   const cx = crop.sx + crop.sw / 2 + between(rnd, -0.8, 0.8) * slackX;
   const cy = crop.sy + crop.sh / 2 + between(rnd, -0.8, 0.8) * slackY;
   // Every camera softens a little; the blur class is a label out of focus or moving.
-  const sigma =
-    frameClass === "blur" ? (blurModules ?? between(rnd, ...BLUR_MODULES)) * moduleSize : 0.5;
+  const sigma = frameClass === "blur" ? (blurModules ?? between(rnd, ...BLUR_MODULES)) * moduleSize : 0.5;
 
   const degrees: Record<string, number> = { "rotation 5°": 5, "rotation 15°": 15, "rotation 30°": 30, perspective: 2 };
   const angle = (sign(rnd) * (degrees[frameClass] ?? between(rnd, 0, 1)) * Math.PI) / 180;
@@ -272,9 +278,15 @@ function renderFrame(
     moduleSize *= 1 - k * k;
   }
   const place: Matrix = [
-    moduleSize * Math.cos(angle), -moduleSize * Math.sin(angle), cx,
-    moduleSize * Math.sin(angle), moduleSize * Math.cos(angle), cy,
-    0, 0, 1,
+    moduleSize * Math.cos(angle),
+    -moduleSize * Math.sin(angle),
+    cx,
+    moduleSize * Math.sin(angle),
+    moduleSize * Math.cos(angle),
+    cy,
+    0,
+    0,
+    1,
   ];
   const tilt: Matrix = [1, 0, 0, 0, 1, 0, tiltX, tiltY, 1];
   const centre: Matrix = [1, 0, -art.barsCentre.u, 0, 1, -art.barsCentre.v, 0, 0, 1];
@@ -414,7 +426,12 @@ async function main() {
 
   console.log(`Scan benchmark: ${framesPerClass} frames per class and size, seed ${seed}`);
   console.log(`Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}, node ${process.version}`);
-  console.log(`Load average at the start: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")}`);
+  console.log(
+    `Load average at the start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(", ")}`,
+  );
   console.log(`Reader options: ${JSON.stringify(READER_OPTIONS)}\n`);
 
   const results: { size: string; crop: string; perClass: Map<FrameClass, Tally>; all: Tally }[] = [];
@@ -468,7 +485,10 @@ async function main() {
   console.log(rows.join("\n"));
 
   // Where blur stops reading: the same decode on labels blurred by a fixed amount.
-  const sweep = ["| frame | " + BLUR_SWEEP.map((b) => `σ ${b}`).join(" | ") + " |", `| --- |${" ---: |".repeat(BLUR_SWEEP.length)}`];
+  const sweep = [
+    "| frame | " + BLUR_SWEEP.map((b) => `σ ${b}`).join(" | ") + " |",
+    `| --- |${" ---: |".repeat(BLUR_SWEEP.length)}`,
+  ];
   for (const size of SIZES) {
     const rnd = seeded(seed + size.height);
     const crop = guideBoxCrop(size, size, "cover")!;
@@ -483,13 +503,22 @@ async function main() {
     }
     sweep.push(`| ${size.width}×${size.height} | ${rates.join(" | ")} |`);
   }
-  console.log(`\nRead rate by blur (Gaussian sigma in narrow-bar widths), ${framesPerClass} frames each\n${sweep.join("\n")}`);
-  console.log(`\nLoad average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")}`);
+  console.log(
+    `\nRead rate by blur (Gaussian sigma in narrow-bar widths), ${framesPerClass} frames each\n${sweep.join("\n")}`,
+  );
+  console.log(
+    `\nLoad average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(", ")}`,
+  );
 
   const hd = spread(results.find((r) => r.size === "1280×720")!.all.cpu);
   const wrong = results.flatMap((r) => r.all.wrong.map((w) => `${r.size}: ${w}`));
   const lowReads = results.flatMap(({ size, perClass }) =>
-    CLASSES.filter((c) => !TILTED.has(c) && perClass.get(c)!.read / perClass.get(c)!.frames < 0.95).map((c) => `${size} ${c}`),
+    CLASSES.filter((c) => !TILTED.has(c) && perClass.get(c)!.read / perClass.get(c)!.frames < 0.95).map(
+      (c) => `${size} ${c}`,
+    ),
   );
   console.log("\nTargets (decode time as CPU time)");
   console.log(`  1280×720 median ≤ 3 ms: ${hd.median.toFixed(2)} ms ${hd.median <= 3 ? "met" : "MISSED"}`);

@@ -23,7 +23,10 @@ import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
  */
 const options = z
   .object({
-    BENCH_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+    BENCH_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
     BENCH_SIZES: z
       .string()
       .default("1000,10000")
@@ -43,15 +46,30 @@ function queuedEvents(count: number): SyncEvent[] {
     const barcode = barcodes[(index * 7919) % TAPES]!;
     const occurredAt = new Date(now - ((index * 104_729) % (7 * 86_400_000)));
     return index % Math.round(1 / CUSTODY_SHARE) === 0
-      ? { id: uuidv7(), type: "custody.recorded", occurredAt, payload: { barcode, fromParty: "Vault", toParty: "Courier", signerName: "Carl Courier" } }
-      : { id: uuidv7(), type: "location.logged", occurredAt, payload: { barcode, kind: "off_site", site: `Vault ${index % 40}` } };
+      ? {
+          id: uuidv7(),
+          type: "custody.recorded",
+          occurredAt,
+          payload: { barcode, fromParty: "Vault", toParty: "Courier", signerName: "Carl Courier" },
+        }
+      : {
+          id: uuidv7(),
+          type: "location.logged",
+          occurredAt,
+          payload: { barcode, kind: "off_site", site: `Vault ${index % 40}` },
+        };
   });
 }
 
-const batches = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / MAX_BATCH) }, (_, index) => items.slice(index * MAX_BATCH, (index + 1) * MAX_BATCH));
+const batches = <T>(items: T[]) =>
+  Array.from({ length: Math.ceil(items.length / MAX_BATCH) }, (_, index) =>
+    items.slice(index * MAX_BATCH, (index + 1) * MAX_BATCH),
+  );
 
 async function seedTapes(db: Db) {
-  await db.backupTapeCartridge.createMany({ data: barcodes.map((barcode) => ({ barcode, mediaId: "L8", generation: 8, mediaType: "data" as const })) });
+  await db.backupTapeCartridge.createMany({
+    data: barcodes.map((barcode) => ({ barcode, mediaId: "L8", generation: 8, mediaType: "data" as const })),
+  });
   const tapes = await db.backupTapeCartridge.findMany({ select: { id: true, barcode: true } });
   return new Map(tapes.map((tape) => [tape.barcode, tape.id]));
 }
@@ -76,7 +94,10 @@ async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, strin
     const handoffs = rows.filter(({ event }) => event.type === "custody.recorded");
     await db.$transaction(async (tx) => {
       await tx.$executeRaw`INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, status) VALUES ${Prisma.join(
-        rows.map(({ event }) => Prisma.sql`(${event.id}, ${event.type}, 'bench-phone', ${actor.id}, ${event.occurredAt}, ${receivedAt}, 'applied')`),
+        rows.map(
+          ({ event }) =>
+            Prisma.sql`(${event.id}, ${event.type}, 'bench-phone', ${actor.id}, ${event.occurredAt}, ${receivedAt}, 'applied')`,
+        ),
       )}`;
       if (moves.length > 0) {
         await tx.$executeRaw`INSERT INTO backup_tape_location (id, tape_id, kind, site, occurred_at, recorded_at, recorded_by_id, recorded_by_name, event_id, device_id) VALUES ${Prisma.join(
@@ -146,18 +167,24 @@ type Method = "service" | "raw";
 type Result = { backend: string; events: number; method: Method; ms: number };
 
 /** One measurement on a database of its own, after a warm-up batch that opens connections and compiles queries. */
-async function measure(serverUrl: string | undefined, method: Method, count: number): Promise<Result & { description: string }> {
+async function measure(
+  serverUrl: string | undefined,
+  method: Method,
+  count: number,
+): Promise<Result & { description: string }> {
   const { db, description, close } = serverUrl ? await freshPostgres(serverUrl) : await freshPglite();
   try {
     const tapeIds = await seedTapes(db);
-    const apply = (events: SyncEvent[]) => (method === "service" ? throughService(db, events) : rawInsert(db, events, tapeIds));
+    const apply = (events: SyncEvent[]) =>
+      method === "service" ? throughService(db, events) : rawInsert(db, events, tapeIds);
     await apply(queuedEvents(MAX_BATCH));
     const events = queuedEvents(count);
     const start = performance.now();
     await apply(events);
     const ms = performance.now() - start;
     const applied = await db.syncEvent.count();
-    if (applied !== count + MAX_BATCH) throw new Error(`${method}: expected ${count + MAX_BATCH} events stored, found ${applied}`);
+    if (applied !== count + MAX_BATCH)
+      throw new Error(`${method}: expected ${count + MAX_BATCH} events stored, found ${applied}`);
     return { backend: serverUrl ? "PostgreSQL" : "PGlite", description, events: count, method, ms };
   } finally {
     await close();
@@ -168,9 +195,14 @@ const count = (n: number) => n.toLocaleString("en");
 const perSecond = (events: number, ms: number) => count(Math.round((events / ms) * 1000));
 
 function table(results: Result[]) {
-  const lines = ["| Database | Events | Service (ms) | Service (events/s) | Raw INSERT (ms) | Raw (events/s) | Service ÷ raw |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"];
+  const lines = [
+    "| Database | Events | Service (ms) | Service (events/s) | Raw INSERT (ms) | Raw (events/s) | Service ÷ raw |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
   for (const service of results.filter((result) => result.method === "service")) {
-    const raw = results.find((result) => result.method === "raw" && result.backend === service.backend && result.events === service.events)!;
+    const raw = results.find(
+      (result) => result.method === "raw" && result.backend === service.backend && result.events === service.events,
+    )!;
     lines.push(
       `| ${service.backend} | ${count(service.events)} | ${count(Math.round(service.ms))} | ${perSecond(service.events, service.ms)} | ${count(Math.round(raw.ms))} | ${perSecond(raw.events, raw.ms)} | ${(service.ms / raw.ms).toFixed(1)} |`,
     );

@@ -23,7 +23,12 @@ export function expiryFor(jobDate: Date, retentionDays: number): Date {
 }
 
 // Job dates are calendar dates stored at UTC midnight; formatting in UTC keeps server and browser in agreement.
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC",
+});
 
 export function formatJobDate(date: Date): string {
   return dateFormat.format(date);
@@ -49,13 +54,17 @@ const UNIT_DIGITS: Record<SizeUnit, number> = { KB: 3, MB: 6, GB: 9, TB: 12, PB:
  * A decimal size such as "1.5" TB in bytes, computed on the digits so no floating-point rounding creeps in
  * (1.1 TB is exactly 1,100,000,000,000 bytes).
  */
-export function sizeToBytes(amount: string, unit: SizeUnit): { ok: true; bytes: bigint } | { ok: false; error: string } {
+export function sizeToBytes(
+  amount: string,
+  unit: SizeUnit,
+): { ok: true; bytes: bigint } | { ok: false; error: string } {
   const match = /^(\d*)(?:\.(\d*))?$/.exec(amount.trim());
   const whole = match?.[1] ?? "";
   const fraction = match?.[2] ?? "";
   if (!match || whole + fraction === "") return { ok: false, error: `Enter the size as a number of ${unit}, e.g. 1.5` };
   const digits = UNIT_DIGITS[unit];
-  if (fraction.replace(/0+$/, "").length > digits) return { ok: false, error: `The size is smaller than one byte; use a smaller unit than ${unit}` };
+  if (fraction.replace(/0+$/, "").length > digits)
+    return { ok: false, error: `The size is smaller than one byte; use a smaller unit than ${unit}` };
   return { ok: true, bytes: BigInt(whole + fraction.padEnd(digits, "0").slice(0, digits)) };
 }
 
@@ -94,7 +103,10 @@ export const jobFieldsSchema = z.object({
   name: text().trim().min(1, "Enter the job's name").max(200, "The name must be at most 200 characters"),
   jobDate: z.coerce
     .date({ message: "Enter the job date" })
-    .refine((date) => date.getUTCFullYear() >= 1970 && date.getUTCFullYear() <= 2999, "The job date must be between 1970 and 2999"),
+    .refine(
+      (date) => date.getUTCFullYear() >= 1970 && date.getUTCFullYear() <= 2999,
+      "The job date must be between 1970 and 2999",
+    ),
   retentionDays: z
     .number({ message: "Enter the retention in days" })
     .int("Retention must be a whole number of days")

@@ -90,13 +90,24 @@ export function parseLtoLabel(input: string): ParseResult {
   const volumeSerial = barcode.slice(0, 6);
   const mediaId = barcode.slice(6);
   if (!/^[A-Z0-9]{6}$/.test(volumeSerial)) {
-    return { ok: false, error: `The volume serial ${quoted(volumeSerial)} may contain only letters A–Z and digits 0–9` };
+    return {
+      ok: false,
+      error: `The volume serial ${quoted(volumeSerial)} may contain only letters A–Z and digits 0–9`,
+    };
   }
   const cleaning = mediaId === "CU" || (volumeSerial.startsWith("CLN") && /^L[1-9]$/.test(mediaId));
   if (cleaning) {
     return {
       ok: true,
-      label: { barcode, volumeSerial, mediaId, generation: null, generationLabel: null, mediaType: "cleaning", nativeCapacityBytes: null },
+      label: {
+        barcode,
+        volumeSerial,
+        mediaId,
+        generation: null,
+        generationLabel: null,
+        mediaType: "cleaning",
+        nativeCapacityBytes: null,
+      },
     };
   }
   const media = MEDIA[mediaId];

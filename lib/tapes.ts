@@ -4,14 +4,17 @@ import { text } from "./text";
 import { LOCATION_KINDS, TAPE_STATUSES } from "./vocabulary";
 
 /** A scanned or typed label, normalised and checked; the parsed label replaces the text. */
-export const ltoLabelSchema = z.string().max(64, "A cartridge label is 8 characters").transform((value, ctx) => {
-  const parsed = parseLtoLabel(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.error });
-    return z.NEVER;
-  }
-  return parsed.label;
-});
+export const ltoLabelSchema = z
+  .string()
+  .max(64, "A cartridge label is 8 characters")
+  .transform((value, ctx) => {
+    const parsed = parseLtoLabel(value);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: parsed.error });
+      return z.NEVER;
+    }
+    return parsed.label;
+  });
 
 const MAX_CAPACITY_BYTES = 1_000_000_000_000_000n; // 1 PB: far above any cartridge, catches unit mistakes
 
@@ -28,7 +31,9 @@ export const registerTapeSchema = z.object({
     .min(1n, "Capacity must be more than zero")
     .max(MAX_CAPACITY_BYTES, "Capacity must be at most 1 PB")
     .optional(),
-  status: z.enum(TAPE_STATUSES, { message: "Choose a status: empty, in use, full or pending destruction" }).default("empty"),
+  status: z
+    .enum(TAPE_STATUSES, { message: "Choose a status: empty, in use, full or pending destruction" })
+    .default("empty"),
   tags: tapeTagsSchema.default([]),
   notes: text().trim().max(2000, "Notes must be at most 2,000 characters").optional(),
 });
@@ -84,9 +89,15 @@ export const MAX_SIGNATURE_CHARS = 300_000;
 
 export const recordCustodySchema = z.object({
   tapeId: z.uuid({ message: "Unknown cartridge" }),
-  fromParty: text().trim().min(1, "Enter who handed the cartridge over").max(120, "From must be at most 120 characters"),
+  fromParty: text()
+    .trim()
+    .min(1, "Enter who handed the cartridge over")
+    .max(120, "From must be at most 120 characters"),
   toParty: text().trim().min(1, "Enter who received the cartridge").max(120, "To must be at most 120 characters"),
-  signerName: text().trim().min(1, "Enter the name of the person signing").max(120, "Signer name must be at most 120 characters"),
+  signerName: text()
+    .trim()
+    .min(1, "Enter the name of the person signing")
+    .max(120, "Signer name must be at most 120 characters"),
   signature: z
     .string()
     .max(MAX_SIGNATURE_CHARS, "The signature image is too large")

@@ -7,7 +7,8 @@ import { z } from "zod";
  */
 const PAIR_OR_UNSTORABLE = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\u0000\uD800-\uDFFF]/g;
 
-export const UNSTORABLE_TEXT_MESSAGE = "Contains a character that cannot be saved (a NUL character or half of an emoji)";
+export const UNSTORABLE_TEXT_MESSAGE =
+  "Contains a character that cannot be saved (a NUL character or half of an emoji)";
 
 /** The text with every character PostgreSQL cannot store replaced by U+FFFD, for keeping what was received. */
 export function toStorableText(value: string): string {

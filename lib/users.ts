@@ -13,10 +13,7 @@ export const emailSchema = z
   .toLowerCase()
   .pipe(z.email({ message: "Enter a valid email address" }).max(254, "Email is too long"));
 
-export const personNameSchema = text()
-  .trim()
-  .min(1, "Enter a name")
-  .max(120, "Name must be at most 120 characters");
+export const personNameSchema = text().trim().min(1, "Enter a name").max(120, "Name must be at most 120 characters");
 
 export const newUserSchema = z.object({
   name: personNameSchema,
@@ -32,4 +29,3 @@ export const firstAdminSchema = z.object({
   password: newPasswordSchema,
   setupCode: z.string().trim().max(64).optional(),
 });
-

@@ -18,7 +18,9 @@ async function main(): Promise<number> {
     if (report.intact) {
       console.log(`  Audit log intact: ${report.entries} entries checked in ${seconds} s.`);
       console.log(`  Chain head: #${report.head.seq} ${report.head.hash || "(empty log)"}`);
-      console.log("  Keep a copy of the head elsewhere: a later check can then also prove nothing was rewritten before it.");
+      console.log(
+        "  Keep a copy of the head elsewhere: a later check can then also prove nothing was rewritten before it.",
+      );
       return 0;
     }
     console.error(`  Audit log NOT intact (${report.problem.kind}): ${report.problem.message}`);

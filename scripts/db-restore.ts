@@ -29,7 +29,9 @@ async function main() {
     }
     console.log(`  Restored in ${seconds} s.`);
     if (result.previousDir) {
-      console.log(`  The data that was there before is kept in ${result.previousDir}; delete it when you no longer need it.`);
+      console.log(
+        `  The data that was there before is kept in ${result.previousDir}; delete it when you no longer need it.`,
+      );
     }
     return 0;
   } catch (error) {

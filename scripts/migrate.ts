@@ -22,7 +22,9 @@ async function finishedMigrations(dataDir: string): Promise<string[] | null> {
   acquirePgliteLock(dataDir);
   const pglite = new PGlite(dataDir);
   try {
-    const table = await pglite.query<{ found: boolean }>("SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS found");
+    const table = await pglite.query<{ found: boolean }>(
+      "SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS found",
+    );
     if (!table.rows[0]?.found) return [];
     const rows = await pglite.query<{ name: string }>(
       "SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
@@ -50,12 +52,16 @@ export async function migrate(root: string, location: DatabaseLocation = env().D
     }
   }
   console.log(`  Applying migrations to the ${where}…`);
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: location.kind === "pglite" ? `pglite:${location.dataDir}` : location.url },
-    stdio: ["ignore", "pipe", "pipe"],
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: location.kind === "pglite" ? `pglite:${location.dataDir}` : location.url },
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    },
+  );
   if (result.status !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     throw new Error("Migrations failed (see above)");

@@ -8,8 +8,21 @@ import { migrate } from "./migrate";
 import { serve } from "./serve";
 
 const root = path.resolve(__dirname, "..");
-const SOURCES = ["app", "server", "lib", "public", "sw", "prisma/schema.prisma", "instrumentation.ts", "proxy.ts", "next.config.js",
-  "postcss.config.mjs", "tsconfig.json", "tsconfig.build.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "server",
+  "lib",
+  "public",
+  "sw",
+  "prisma/schema.prisma",
+  "instrumentation.ts",
+  "proxy.ts",
+  "next.config.js",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "package-lock.json",
+];
 const SKIP = new Set(["sw.js"]);
 
 /** A digest of everything the build depends on, so `npm start` rebuilds exactly when the sources changed. */
@@ -31,7 +44,11 @@ function sourceDigest() {
 async function buildIfNeeded() {
   const stamp = path.join(root, ".next", "source-digest");
   const digest = sourceDigest();
-  if (fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) {
+  if (
+    fs.existsSync(path.join(root, ".next", "BUILD_ID")) &&
+    fs.existsSync(stamp) &&
+    fs.readFileSync(stamp, "utf8") === digest
+  ) {
     return;
   }
   console.log("  Building Backup Monitor (first start or sources changed)…");

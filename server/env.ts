@@ -7,31 +7,39 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === "1" || value === "true");
 
-const schema = z.object({
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      try {
-        return parseDatabaseUrl(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-  PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
-  HOSTNAME: z.string().min(1).default("0.0.0.0"),
-  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  /** The public address when the app sits behind a proxy, e.g. https://tapes.example.com. */
-  APP_URL: z.url({ message: "must be a full URL such as https://tapes.example.com" }).optional(),
-  /** Trust X-Forwarded-For from a reverse proxy in front of the app (never set it without one). */
-  TRUST_PROXY: booleanFlag,
-  /** Server processes sharing the port; by default one per core on PostgreSQL, one on the embedded database. */
-  WEB_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1, "must be at least 1").max(64).optional(),
-}).refine((config) => !(config.DATABASE_URL.kind === "pglite" && (config.WEB_CONCURRENCY ?? 1) > 1), {
-  path: ["WEB_CONCURRENCY"],
-  message: "the embedded database is opened by one process at a time; run several server processes on PostgreSQL (DATABASE_URL=postgres://…)",
-});
+const schema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return parseDatabaseUrl(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
+    HOSTNAME: z.string().min(1).default("0.0.0.0"),
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** The public address when the app sits behind a proxy, e.g. https://tapes.example.com. */
+    APP_URL: z.url({ message: "must be a full URL such as https://tapes.example.com" }).optional(),
+    /** Trust X-Forwarded-For from a reverse proxy in front of the app (never set it without one). */
+    TRUST_PROXY: booleanFlag,
+    /** Server processes sharing the port; by default one per core on PostgreSQL, one on the embedded database. */
+    WEB_CONCURRENCY: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .min(1, "must be at least 1")
+      .max(64)
+      .optional(),
+  })
+  .refine((config) => !(config.DATABASE_URL.kind === "pglite" && (config.WEB_CONCURRENCY ?? 1) > 1), {
+    path: ["WEB_CONCURRENCY"],
+    message:
+      "the embedded database is opened by one process at a time; run several server processes on PostgreSQL (DATABASE_URL=postgres://…)",
+  });
 
 export type Env = z.infer<typeof schema>;
 

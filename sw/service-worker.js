@@ -16,7 +16,9 @@ const cacheKeys = new Map(
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(PRECACHE).then(async (cache) => {
-      const cached = new Set((await cache.keys()).map((request) => new URL(request.url).pathname + new URL(request.url).search));
+      const cached = new Set(
+        (await cache.keys()).map((request) => new URL(request.url).pathname + new URL(request.url).search),
+      );
       const missing = [...cacheKeys.values()].filter((key) => !cached.has(key));
       await cache.addAll(missing);
     }),
@@ -75,7 +77,12 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/backup/export") || url.pathname.startsWith("/backup/audit")) return;
+  if (
+    url.pathname.startsWith("/api/") ||
+    url.pathname.startsWith("/backup/export") ||
+    url.pathname.startsWith("/backup/audit")
+  )
+    return;
 
   if (isPage(request)) {
     event.respondWith(pageFromNetworkOrCache(request));

@@ -23,9 +23,15 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
     const barcodes = [...new Set(page.items.map((item) => item.barcode))];
     const [cachedRows, pendingRows] = await Promise.all([
       db.catalogue.bulkGet(barcodes),
-      db.outbox.where("barcode").anyOf(barcodes).filter((row) => row.status === "pending").toArray(),
+      db.outbox
+        .where("barcode")
+        .anyOf(barcodes)
+        .filter((row) => row.status === "pending")
+        .toArray(),
     ]);
-    const cache = new Map<string, CachedTape | undefined>(barcodes.map((barcode, index) => [barcode, cachedRows[index]]));
+    const cache = new Map<string, CachedTape | undefined>(
+      barcodes.map((barcode, index) => [barcode, cachedRows[index]]),
+    );
 
     // In change order: a barcode deleted and registered again arrives as a tombstone, then the new cartridge.
     for (const item of page.items) {
@@ -34,8 +40,15 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
         continue;
       }
       const pending = newestPendingLocation(pendingRows, item.barcode);
-      const location = pending && (!item.location || pending.occurredAt > item.location.occurredAt) ? pending : item.location;
-      cache.set(item.barcode, { barcode: item.barcode, id: item.id, status: item.status, location, changedAt: item.changedAt });
+      const location =
+        pending && (!item.location || pending.occurredAt > item.location.occurredAt) ? pending : item.location;
+      cache.set(item.barcode, {
+        barcode: item.barcode,
+        id: item.id,
+        status: item.status,
+        location,
+        changedAt: item.changedAt,
+      });
     }
 
     const entries = [...cache.entries()];

@@ -86,16 +86,28 @@ export type CacheUpdate = (current: CachedTape | undefined) => CachedTape | unde
 export function cacheChangeFor(event: SyncEvent): CacheUpdate {
   switch (event.type) {
     case "location.logged": {
-      const location: CatalogueLocation = { kind: event.payload.kind, site: event.payload.site?.trim() || null, occurredAt: event.occurredAt };
+      const location: CatalogueLocation = {
+        kind: event.payload.kind,
+        site: event.payload.site?.trim() || null,
+        occurredAt: event.occurredAt,
+      };
       // Like the server, only a later event moves the cartridge.
       return (current) =>
-        current && (!current.location || location.occurredAt >= current.location.occurredAt) ? { ...current, location } : undefined;
+        current && (!current.location || location.occurredAt >= current.location.occurredAt)
+          ? { ...current, location }
+          : undefined;
     }
     case "tape.registered":
       return (current) =>
         current
           ? undefined
-          : { barcode: normaliseLabel(event.payload.barcode), id: null, status: event.payload.status ?? "empty", location: null, changedAt: null };
+          : {
+              barcode: normaliseLabel(event.payload.barcode),
+              id: null,
+              status: event.payload.status ?? "empty",
+              location: null,
+              changedAt: null,
+            };
     case "custody.recorded":
       return () => undefined;
   }
@@ -126,7 +138,11 @@ function check(recorded: RecordedEvent): Checked {
 }
 
 /** Writes outbox rows and their cache changes in one transaction: the screen never shows a change that will not be pushed. */
-function store(db: SyncDb, events: (Checked & { cacheUpdate: CacheUpdate })[], replaces?: string): Promise<OutboxRow[]> {
+function store(
+  db: SyncDb,
+  events: (Checked & { cacheUpdate: CacheUpdate })[],
+  replaces?: string,
+): Promise<OutboxRow[]> {
   return db.transaction("rw", db.outbox, db.catalogue, db.meta, async () => {
     const deviceId = await deviceIdOf(db);
     const firstSeq = (await getMeta(db, "nextSeq")) ?? 1;
@@ -154,7 +170,11 @@ function store(db: SyncDb, events: (Checked & { cacheUpdate: CacheUpdate })[], r
 /** Puts an event in the outbox and makes its change to the cache, in one transaction. */
 export async function enqueue(db: SyncDb, recorded: RecordedEvent, options: EnqueueOptions = {}): Promise<OutboxRow> {
   const checked = check(recorded);
-  const [row] = await store(db, [{ ...checked, cacheUpdate: options.cacheUpdate ?? cacheChangeFor(checked.event) }], options.replaces);
+  const [row] = await store(
+    db,
+    [{ ...checked, cacheUpdate: options.cacheUpdate ?? cacheChangeFor(checked.event) }],
+    options.replaces,
+  );
   return row!;
 }
 
@@ -164,11 +184,15 @@ export async function enqueueAll(db: SyncDb, recorded: RecordedEvent[]): Promise
     try {
       return check(event);
     } catch (error) {
-      if (error instanceof InvalidEventError && recorded.length > 1) throw new InvalidEventError(`Event ${index + 1}: ${error.message}`);
+      if (error instanceof InvalidEventError && recorded.length > 1)
+        throw new InvalidEventError(`Event ${index + 1}: ${error.message}`);
       throw error;
     }
   });
-  return store(db, checked.map((entry) => ({ ...entry, cacheUpdate: cacheChangeFor(entry.event) })));
+  return store(
+    db,
+    checked.map((entry) => ({ ...entry, cacheUpdate: cacheChangeFor(entry.event) })),
+  );
 }
 
 /** The user's next events to push, in the order they were recorded, within a size budget. */
@@ -196,7 +220,10 @@ export function rejectedEvents(db: SyncDb, userId: string): Promise<OutboxRow[]>
 /** How many events wait on this device: the user's own, others' (held until they sign in), the user's rejected. */
 export async function outboxCounts(db: SyncDb, userId: string) {
   const own = (status: OutboxStatus) =>
-    db.outbox.where("[userId+status+seq]").between([userId, status, Dexie.minKey], [userId, status, Dexie.maxKey]).count();
+    db.outbox
+      .where("[userId+status+seq]")
+      .between([userId, status, Dexie.minKey], [userId, status, Dexie.maxKey])
+      .count();
   const waiting = await own("pending");
   const rejected = await own("rejected");
   const allWaiting = await db.outbox.where("status").equals("pending").count();

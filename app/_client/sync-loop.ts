@@ -229,7 +229,11 @@ export class SyncEngine {
 
   /** Records an event by the signed-in user and pushes it as soon as possible. */
   async enqueue(draft: SyncEventDraft & { occurredAt?: Date }, options?: EnqueueOptions): Promise<OutboxRow> {
-    const recorded = { ...draft, userId: this.userId, occurredAt: draft.occurredAt ?? new Date(this.clock.now()) } as RecordedEvent;
+    const recorded = {
+      ...draft,
+      userId: this.userId,
+      occurredAt: draft.occurredAt ?? new Date(this.clock.now()),
+    } as RecordedEvent;
     const row = await enqueue(this.db, recorded, options);
     void this.syncNow();
     return row;
@@ -257,9 +261,13 @@ export class SyncEngine {
   async resubmit(id: string, corrected: SyncEventDraft, note = "Corrected and sent again"): Promise<OutboxRow> {
     const rejected = await this.rejectedRow(id);
     await this.transport.discard({ id, note });
-    const row = await enqueue(this.db, { ...corrected, userId: rejected.userId, occurredAt: rejected.occurredAt } as RecordedEvent, {
-      replaces: id,
-    });
+    const row = await enqueue(
+      this.db,
+      { ...corrected, userId: rejected.userId, occurredAt: rejected.occurredAt } as RecordedEvent,
+      {
+        replaces: id,
+      },
+    );
     void this.syncNow();
     return row;
   }
@@ -343,7 +351,10 @@ export class SyncEngine {
       try {
         results = await this.transport.push({ deviceId, events: batch.map(toWire) });
       } catch (error) {
-        await this.db.outbox.where("id").anyOf(ids).modify((row) => void (row.attempts += 1));
+        await this.db.outbox
+          .where("id")
+          .anyOf(ids)
+          .modify((row) => void (row.attempts += 1));
         throw error;
       }
       await this.record(ids, results);
@@ -366,7 +377,10 @@ export class SyncEngine {
     await this.db.transaction("rw", this.db.outbox, async () => {
       await this.db.outbox.bulkDelete(acknowledged);
       for (const { id, reason } of rejected) await this.db.outbox.update(id, { status: "rejected", reason });
-      await this.db.outbox.where("id").anyOf(unanswered).modify((row) => void (row.attempts += 1));
+      await this.db.outbox
+        .where("id")
+        .anyOf(unanswered)
+        .modify((row) => void (row.attempts += 1));
     });
     // Otherwise the same batch would be sent again at once, forever.
     if (unanswered.length > 0) throw new SyncTransportError("server", "The server did not answer for every event");
@@ -389,7 +403,8 @@ export class SyncEngine {
     // Declared async so Dexie follows every await inside: a plain function returning the promise misses some.
     this.counts = liveQuery(async () => outboxCounts(this.db, userId)).subscribe({
       next: (counts) => this.update({ ...counts, counted: true }),
-      error: (error: unknown) => this.update({ lastError: error instanceof Error ? error.message : "The offline store failed" }),
+      error: (error: unknown) =>
+        this.update({ lastError: error instanceof Error ? error.message : "The offline store failed" }),
     });
   }
 

@@ -13,7 +13,9 @@ export function useLiveQuery<T>(query: (db: SyncDb) => Promise<T>, deps: unknown
   const [value, setValue] = useState<T | undefined>(undefined);
   useEffect(() => {
     if (!sync) return;
-    const subscription = sync.liveQuery(() => query(sync.db)).subscribe({ next: setValue, error: (error) => console.error(error) });
+    const subscription = sync
+      .liveQuery(() => query(sync.db))
+      .subscribe({ next: setValue, error: (error) => console.error(error) });
     return () => subscription.unsubscribe();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the query depends on
   }, [sync, ...deps]);

@@ -56,7 +56,12 @@ export function ConfirmDialog({
           <button type="button" className="btn-secondary" onClick={onCancel} disabled={pending}>
             Cancel
           </button>
-          <button type="button" className={danger ? "btn-danger" : "btn-primary"} onClick={onConfirm} disabled={pending}>
+          <button
+            type="button"
+            className={danger ? "btn-danger" : "btn-primary"}
+            onClick={onConfirm}
+            disabled={pending}
+          >
             {pending ? "Working…" : confirmLabel}
           </button>
         </div>

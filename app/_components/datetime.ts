@@ -5,7 +5,13 @@ export function toDateTimeLocal(date: Date): string {
 }
 
 export function formatDateTime(date: Date): string {
-  return date.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleString("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 }
 
 export function formatDate(date: Date | null | undefined): string {

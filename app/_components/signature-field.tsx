@@ -4,7 +4,17 @@ import { useEffect, useRef } from "react";
 import SignaturePad from "signature_pad";
 
 /** A signature drawn with a finger, pen or mouse; reports a PNG data URL, or null while empty. */
-export function SignatureField({ id, label, onChange, error }: { id: string; label: string; onChange: (png: string | null) => void; error?: string }) {
+export function SignatureField({
+  id,
+  label,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  onChange: (png: string | null) => void;
+  error?: string;
+}) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const padRef = useRef<SignaturePad | null>(null);
   const onChangeRef = useRef(onChange);
@@ -60,7 +70,11 @@ export function SignatureField({ id, label, onChange, error }: { id: string; lab
         aria-invalid={!!error}
         className="h-40 w-full touch-none rounded-md border border-dashed border-slate-400 bg-white aria-invalid:border-red-500"
       />
-      {error ? <p className="mt-1 text-xs text-red-700">{error}</p> : <p className="mt-1 text-xs text-slate-500">Sign with a finger, pen or mouse.</p>}
+      {error ? (
+        <p className="mt-1 text-xs text-red-700">{error}</p>
+      ) : (
+        <p className="mt-1 text-xs text-slate-500">Sign with a finger, pen or mouse.</p>
+      )}
     </div>
   );
 }

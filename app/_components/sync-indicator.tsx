@@ -28,12 +28,24 @@ export function SyncIndicator() {
   parts.push(status.waiting === 0 ? "All synced" : `${status.waiting} waiting`);
   if (status.syncing) parts.push("syncing…");
   else if (status.lastSyncedAt && !status.offline) parts.push(`synced ${ago(status.lastSyncedAt, now)}`);
-  const tone = status.needsSignIn || status.rejected > 0 ? "bg-amber-100 text-amber-900" : status.offline ? "bg-slate-200 text-slate-800" : "bg-emerald-50 text-emerald-800";
+  const tone =
+    status.needsSignIn || status.rejected > 0
+      ? "bg-amber-100 text-amber-900"
+      : status.offline
+        ? "bg-slate-200 text-slate-800"
+        : "bg-emerald-50 text-emerald-800";
 
   return (
     <div className="flex flex-col gap-1 text-xs" data-testid="sync-indicator">
-      <Link href="/backup/outbox" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 ${tone}`} aria-live="polite">
-        <span aria-hidden className={`size-2 rounded-full ${status.offline ? "bg-slate-500" : status.waiting ? "bg-amber-500" : "bg-emerald-500"}`} />
+      <Link
+        href="/backup/outbox"
+        className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 ${tone}`}
+        aria-live="polite"
+      >
+        <span
+          aria-hidden
+          className={`size-2 rounded-full ${status.offline ? "bg-slate-500" : status.waiting ? "bg-amber-500" : "bg-emerald-500"}`}
+        />
         <span data-testid="sync-summary">{parts.join(" · ")}</span>
       </Link>
       {status.rejected > 0 && (

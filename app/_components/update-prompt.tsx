@@ -12,7 +12,10 @@ export function UpdatePrompt() {
   }, []);
   if (!activate) return null;
   return (
-    <div role="status" className="fixed inset-x-3 bottom-20 z-30 mx-auto flex max-w-md items-center justify-between gap-3 rounded-lg bg-slate-900 px-4 py-3 text-sm text-white shadow-lg md:bottom-6">
+    <div
+      role="status"
+      className="fixed inset-x-3 bottom-20 z-30 mx-auto flex max-w-md items-center justify-between gap-3 rounded-lg bg-slate-900 px-4 py-3 text-sm text-white shadow-lg md:bottom-6"
+    >
       <span>A new version of Backup Monitor is ready.</span>
       <button type="button" className="btn bg-white text-slate-900 hover:bg-slate-100" onClick={activate}>
         Reload

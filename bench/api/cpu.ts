@@ -73,7 +73,14 @@ export function postmasterOf(backendPid: number): number | null {
 export const canSample = () => os.platform() === "linux" && fs.existsSync("/proc/stat");
 
 /** Cores in use on average over a run, per side. */
-export type CpuShare = { server: number; database: number | null; bench: number; machine: number; other: number; seconds: number };
+export type CpuShare = {
+  server: number;
+  database: number | null;
+  bench: number;
+  machine: number;
+  other: number;
+  seconds: number;
+};
 
 /**
  * Samples the given process trees twice a second while a run lasts. A process that starts during the run
@@ -119,7 +126,11 @@ export function startCpuSampling(roots: { server: number; database: number | nul
       // /proc/stat counts in the same ticks, summed over every core.
       machine: cores(machineEnd.busy - machineStart.busy),
     };
-    return { ...share, other: Math.max(0, share.machine - share.server - (share.database ?? 0) - share.bench), seconds };
+    return {
+      ...share,
+      other: Math.max(0, share.machine - share.server - (share.database ?? 0) - share.bench),
+      seconds,
+    };
   };
 }
 

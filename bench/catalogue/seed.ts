@@ -7,7 +7,12 @@
 export type CatalogueSize = { tapes: number; jobs: number; locationsPerTape: number; custodyPerTape: number };
 
 export function catalogueSize(scale: number): CatalogueSize {
-  return { tapes: Math.round(100_000 * scale), jobs: Math.round(200_000 * scale), locationsPerTape: 5, custodyPerTape: 5 };
+  return {
+    tapes: Math.round(100_000 * scale),
+    jobs: Math.round(200_000 * scale),
+    locationsPerTape: 5,
+    custodyPerTape: 5,
+  };
 }
 
 export type SeedStep = { name: string; rows: number; sql: string };
@@ -25,10 +30,26 @@ function weighted(choices: [string, number][]): string {
   return `ARRAY[${choices.flatMap(([value, weight]) => Array<string>(weight).fill(`'${value}'`)).join(", ")}]`;
 }
 
-const TAPE_STATUS = weighted([["empty", 3], ["in_use", 9], ["full", 6], ["pending_destruction", 1], ["destroyed", 1]]);
-const VERIFICATION = weighted([["passed", 14], ["failed", 1], ["partial", 2], ["not_verified", 3]]);
-const CURRENT_KIND = weighted([["off_site", 6], ["on_site", 3], ["in_transit", 1]]);
-const PEOPLE = "ARRAY['Ana Archivist', 'Ben Backup', 'Carla Custodian', 'Dev Operator', 'Eli Night Shift', 'Fay Storage']";
+const TAPE_STATUS = weighted([
+  ["empty", 3],
+  ["in_use", 9],
+  ["full", 6],
+  ["pending_destruction", 1],
+  ["destroyed", 1],
+]);
+const VERIFICATION = weighted([
+  ["passed", 14],
+  ["failed", 1],
+  ["partial", 2],
+  ["not_verified", 3],
+]);
+const CURRENT_KIND = weighted([
+  ["off_site", 6],
+  ["on_site", 3],
+  ["in_transit", 1],
+]);
+const PEOPLE =
+  "ARRAY['Ana Archivist', 'Ben Backup', 'Carla Custodian', 'Dev Operator', 'Eli Night Shift', 'Fay Storage']";
 const JOB_KINDS = "ARRAY['Nightly incremental', 'Weekly full', 'Monthly archive', 'Database dump', 'Mail archive']";
 
 /** Media mix of a site moving from LTO-6 to LTO-10, by row number modulo 100: [from, to) → label media. */

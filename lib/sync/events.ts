@@ -19,11 +19,23 @@ const custodyPayload = recordCustodySchema.omit({ tapeId: true, occurredAt: true
 // Capacity is left to the label: a bigint does not survive every hop between a phone and the server.
 const tapePayload = registerTapeSchema.omit({ nativeCapacityBytes: true });
 
-export const locationLoggedEvent = z.object({ ...eventBase, type: z.literal("location.logged"), payload: locationPayload });
-export const custodyRecordedEvent = z.object({ ...eventBase, type: z.literal("custody.recorded"), payload: custodyPayload });
+export const locationLoggedEvent = z.object({
+  ...eventBase,
+  type: z.literal("location.logged"),
+  payload: locationPayload,
+});
+export const custodyRecordedEvent = z.object({
+  ...eventBase,
+  type: z.literal("custody.recorded"),
+  payload: custodyPayload,
+});
 export const tapeRegisteredEvent = z.object({ ...eventBase, type: z.literal("tape.registered"), payload: tapePayload });
 
-export const syncEventSchema = z.discriminatedUnion("type", [locationLoggedEvent, custodyRecordedEvent, tapeRegisteredEvent]);
+export const syncEventSchema = z.discriminatedUnion("type", [
+  locationLoggedEvent,
+  custodyRecordedEvent,
+  tapeRegisteredEvent,
+]);
 export type ParsedSyncEvent = z.output<typeof syncEventSchema>;
 
 export type SyncEventPayloads = {
@@ -48,15 +60,18 @@ export const MAX_BATCH = 100;
 export const pushSchema = z.object({
   deviceId: text().trim().min(1, "The device id is missing").max(100, "The device id must be at most 100 characters"),
   events: z
-    .array(z.looseObject({ id: text().trim().min(1, "An event id is missing").max(100, "An event id must be at most 100 characters") }))
+    .array(
+      z.looseObject({
+        id: text().trim().min(1, "An event id is missing").max(100, "An event id must be at most 100 characters"),
+      }),
+    )
     .min(1, "Push at least one event")
     .max(MAX_BATCH, `At most ${MAX_BATCH} events per push`),
 });
 export type PushInput = z.output<typeof pushSchema>;
 
 export type EventResult =
-  | { id: string; status: "applied" | "duplicate" }
-  | { id: string; status: "rejected"; reason: string };
+  { id: string; status: "applied" | "duplicate" } | { id: string; status: "rejected"; reason: string };
 
 export const discardSchema = z.object({
   id: text().trim().min(1, "The event id is missing").max(100, "The event id must be at most 100 characters"),

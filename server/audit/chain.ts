@@ -33,8 +33,7 @@ export type ChainProblem = {
 };
 
 export type ChainReport =
-  | { intact: true; entries: number; head: ChainHead }
-  | { intact: false; entries: number; problem: ChainProblem };
+  { intact: true; entries: number; head: ChainHead } | { intact: false; entries: number; problem: ChainProblem };
 
 type ChainRow = { seq: string; id: string; prev_hash: string | null; hash: string | null; content: string };
 
@@ -61,7 +60,12 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
       const seq = BigInt(row.seq);
       if (seq !== expectedSeq) {
         const missing = seq - expectedSeq === 1n ? `#${expectedSeq} is` : `#${expectedSeq}–#${seq - 1n} are`;
-        return broken({ kind: "deleted", seq: expectedSeq.toString(), entryId: null, message: `Audit entry ${missing} missing: deleted from the log.` });
+        return broken({
+          kind: "deleted",
+          seq: expectedSeq.toString(),
+          entryId: null,
+          message: `Audit entry ${missing} missing: deleted from the log.`,
+        });
       }
       if (row.prev_hash !== prevHash) {
         return broken({
@@ -72,7 +76,12 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
         });
       }
       if (row.hash !== auditHash(prevHash, row.content)) {
-        return broken({ kind: "changed", seq: row.seq, entryId: row.id, message: `Audit entry #${row.seq} (id ${row.id}) was changed after it was written.` });
+        return broken({
+          kind: "changed",
+          seq: row.seq,
+          entryId: row.id,
+          message: `Audit entry #${row.seq} (id ${row.id}) was changed after it was written.`,
+        });
       }
       prevHash = row.hash;
       expectedSeq = seq + 1n;
@@ -97,7 +106,12 @@ export async function verifyAuditChain(db: Db): Promise<ChainReport> {
     });
   }
   if (!head && entries > 0) {
-    return broken({ kind: "deleted", seq: lastSeq, entryId: null, message: "The chain head is missing: it was deleted behind the app's back." });
+    return broken({
+      kind: "deleted",
+      seq: lastSeq,
+      entryId: null,
+      message: "The chain head is missing: it was deleted behind the app's back.",
+    });
   }
 
   // Entries the app wrote are sealed before their transaction commits: an unsealed one came from elsewhere.

@@ -9,7 +9,9 @@ import { listAudit } from "./service";
 const limitMessage = `The limit must be a whole number from 1 to ${AUDIT_PAGE_MAX}`;
 
 const auditListSchema = z.object({
-  entityType: z.enum(AUDIT_ENTITY_TYPES, { message: `The entity type must be one of ${AUDIT_ENTITY_TYPES.join(", ")}` }),
+  entityType: z.enum(AUDIT_ENTITY_TYPES, {
+    message: `The entity type must be one of ${AUDIT_ENTITY_TYPES.join(", ")}`,
+  }),
   entityId: text().min(1, "The entity id is missing").max(100, "The entity id must be at most 100 characters"),
   // At most 18 digits, so any cursor that passes fits PostgreSQL's bigint.
   cursor: z

@@ -72,7 +72,10 @@ export class ViewerCache {
   /** A change another server process made: forgotten in this one, not passed on again. */
   forgetHere(change: ForgottenChange) {
     this.#generation++;
-    const matches = "userId" in change ? (entry: Entry) => entry.viewer.id === change.userId : (entry: Entry) => entry.token === change.token;
+    const matches =
+      "userId" in change
+        ? (entry: Entry) => entry.viewer.id === change.userId
+        : (entry: Entry) => entry.token === change.token;
     for (const [key, entry] of this.#entries) if (matches(entry)) this.#entries.delete(key);
   }
 

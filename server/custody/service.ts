@@ -6,7 +6,16 @@ import { lockTape } from "../tapes/lock";
 import { transaction } from "../db/transaction";
 
 // The signature image is stored with the event but kept out of the audit entry (it says only that one exists).
-export const AUDITED_CUSTODY_FIELDS = ["tapeId", "fromParty", "toParty", "signerName", "containerId", "sealNumber", "notes", "occurredAt"] as const;
+export const AUDITED_CUSTODY_FIELDS = [
+  "tapeId",
+  "fromParty",
+  "toParty",
+  "signerName",
+  "containerId",
+  "sealNumber",
+  "notes",
+  "occurredAt",
+] as const;
 
 export async function recordCustodyInTx(tx: Tx, actor: Actor, input: RecordCustodyInput, origin: EventOrigin = {}) {
   const tape = await lockTape(tx, input.tapeId);

@@ -76,7 +76,9 @@ export function parseBackupArchive(bytes: Uint8Array, describe: string): BackupA
     }
   }
   if (tar.length < BLOCK || !checksumMatches(tar.subarray(0, BLOCK))) {
-    throw new BackupFileError(`${describe} is not a Backup Monitor backup (not a tar or tar.gz archive); nothing was changed.`);
+    throw new BackupFileError(
+      `${describe} is not a Backup Monitor backup (not a tar or tar.gz archive); nothing was changed.`,
+    );
   }
   const entries = listTarEntries(tar, describe);
   const missing = REQUIRED_ENTRIES.filter((entry) => !entries.includes(entry));

@@ -10,7 +10,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
 /** 2026-11-26T15-04-05Z: sortable, and valid in file names on every system. */
 export function timestamp(now = new Date()) {
-  return now.toISOString().replace(/\.\d+Z$/, "Z").replaceAll(":", "-");
+  return now
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replaceAll(":", "-");
 }
 
 export function defaultBackupFile(now = new Date()) {
@@ -84,12 +87,16 @@ export async function backupDatabase(dataDir: string, file: string): Promise<Bac
  * and be this app's database. Returns the migrations it has applied.
  */
 async function unpackAndCheck(archiveTar: Uint8Array, dir: string, file: string): Promise<string[]> {
-  const pglite = new PGlite(dir, { loadDataDir: new Blob([new Uint8Array(archiveTar)], { type: "application/x-tar" }) });
+  const pglite = new PGlite(dir, {
+    loadDataDir: new Blob([new Uint8Array(archiveTar)], { type: "application/x-tar" }),
+  });
   try {
     try {
       await pglite.waitReady;
     } catch (error) {
-      throw new BackupFileError(`The database in ${file} does not open: ${(error as Error).message}; nothing was changed.`);
+      throw new BackupFileError(
+        `The database in ${file} does not open: ${(error as Error).message}; nothing was changed.`,
+      );
     }
     const exists = await pglite.query<{ found: boolean }>(
       "SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS found",

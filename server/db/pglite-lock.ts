@@ -85,7 +85,9 @@ export function acquirePgliteLock(dataDir: string) {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const startedAt = startTimeOf(process.pid);
-      fs.writeFileSync(file, startedAt === undefined ? String(process.pid) : `${process.pid} ${startedAt}`, { flag: "wx" });
+      fs.writeFileSync(file, startedAt === undefined ? String(process.pid) : `${process.pid} ${startedAt}`, {
+        flag: "wx",
+      });
       held.set(dataDir, file);
       return;
     } catch (error) {

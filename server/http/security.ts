@@ -30,7 +30,8 @@ export function isCrossSiteWrite(request: RequestLine, appUrl: string | undefine
   return site === "cross-site" || site === "same-site";
 }
 
-export const CROSS_SITE_REFUSAL = "This request came from another site and was refused. Use Backup Monitor's own pages.";
+export const CROSS_SITE_REFUSAL =
+  "This request came from another site and was refused. Use Backup Monitor's own pages.";
 
 export type PolicyOptions = { nonce: string; dev: boolean; https: boolean };
 

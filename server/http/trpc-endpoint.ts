@@ -71,7 +71,9 @@ export async function handleTrpcNode(request: IncomingMessage, response: ServerR
 
   const url = `http://${headers.get("host") ?? "localhost"}${request.url ?? "/"}`;
   if (isCrossSiteWrite({ method: request.method ?? "GET", url, headers }, appUrl)) {
-    response.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ message: CROSS_SITE_REFUSAL }));
+    response
+      .writeHead(403, { "content-type": "application/json" })
+      .end(JSON.stringify({ message: CROSS_SITE_REFUSAL }));
     return;
   }
 

@@ -24,9 +24,11 @@ export function decodeCursor(text: string, sort: JobSort, direction: Direction):
     parsed = null;
   }
   // The key is compared with the sort column in the database: a date for the date sorts, text it can store for the name.
-  const key = sort === "name" ? storableText() : z.iso.datetime().refine((value) => new Date(value).getUTCFullYear() >= 1);
+  const key =
+    sort === "name" ? storableText() : z.iso.datetime().refine((value) => new Date(value).getUTCFullYear() >= 1);
   const result = z.tuple([z.literal(sort), z.literal(direction), key, storableText()]).safeParse(parsed);
-  if (!result.success) throw new DomainError("BAD_REQUEST", "The list changed order since this page was loaded; reload it", "cursor");
+  if (!result.success)
+    throw new DomainError("BAD_REQUEST", "The list changed order since this page was loaded; reload it", "cursor");
   const [, , value, id] = result.data;
   return { value, id };
 }

@@ -30,7 +30,12 @@ const AUDITED_JOB_FIELDS = [
 /** `tapes` is the span as barcodes in order, so the trail stays readable after a cartridge is deleted. */
 const AUDITED_WITH_SPAN = [...AUDITED_JOB_FIELDS, "tapes"] as const;
 
-const SPAN_TAPE = { id: true, barcode: true, status: true, generation: true } satisfies Prisma.BackupTapeCartridgeSelect;
+const SPAN_TAPE = {
+  id: true,
+  barcode: true,
+  status: true,
+  generation: true,
+} satisfies Prisma.BackupTapeCartridgeSelect;
 type SpanTape = Prisma.BackupTapeCartridgeGetPayload<{ select: typeof SPAN_TAPE }>;
 
 const barcodes = (span: SpanTape[]) => span.map((tape) => tape.barcode);
@@ -69,9 +74,13 @@ async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: Spa
   // Keeps the cartridges from being deleted until the links are written: one deleted in between failed the
   // insert on its foreign key, a server error, where it should be reported missing. Id order, like every
   // lock on several cartridges, so two writers never wait on each other in a circle.
-  if (tapeIds.length > 0) await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${tapeIds}::text[]) ORDER BY id FOR KEY SHARE`;
+  if (tapeIds.length > 0)
+    await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${tapeIds}::text[]) ORDER BY id FOR KEY SHARE`;
   const found = new Map(
-    (await tx.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: SPAN_TAPE })).map((tape) => [tape.id, tape]),
+    (await tx.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: SPAN_TAPE })).map((tape) => [
+      tape.id,
+      tape,
+    ]),
   );
   const span: SpanTape[] = [];
   const missing: string[] = [];
@@ -83,7 +92,9 @@ async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: Spa
   if (missing.length > 0) {
     throw new DomainError(
       "BAD_REQUEST",
-      missing.length === 1 ? `No cartridge with id ${missing[0]} is registered` : `No cartridges with ids ${listed(missing)} are registered`,
+      missing.length === 1
+        ? `No cartridge with id ${missing[0]} is registered`
+        : `No cartridges with ids ${listed(missing)} are registered`,
       "tapeIds",
     );
   }
@@ -171,7 +182,9 @@ export async function deleteJob(db: Db, actor: Actor, id: string) {
  */
 export async function removeFromSpans(tx: Tx, actor: Actor, tapeId: string) {
   const linkedJobs = async () =>
-    (await tx.backupJobTape.findMany({ where: { tapeId }, select: { jobId: true }, orderBy: { jobId: "asc" } })).map((link) => link.jobId);
+    (await tx.backupJobTape.findMany({ where: { tapeId }, select: { jobId: true }, orderBy: { jobId: "asc" } })).map(
+      (link) => link.jobId,
+    );
   const jobIds = await linkedJobs();
   for (const jobId of jobIds) await lockJob(tx, jobId);
   await lockTape(tx, tapeId);
@@ -181,7 +194,12 @@ export async function removeFromSpans(tx: Tx, actor: Actor, tapeId: string) {
   for (const jobId of jobIds) {
     const previous = await spanOf(tx, jobId);
     const span = previous.filter((tape) => tape.id !== tapeId);
-    await writeSpan(tx, jobId, span.map((tape) => tape.id), previous);
+    await writeSpan(
+      tx,
+      jobId,
+      span.map((tape) => tape.id),
+      previous,
+    );
     const changes = diffFields({ tapes: barcodes(previous) }, { tapes: barcodes(span) }, ["tapes"]);
     await recordAudit(tx, { entityType: "job", entityId: jobId, action: "span", changes, actor });
   }
@@ -190,7 +208,10 @@ export async function removeFromSpans(tx: Tx, actor: Actor, tapeId: string) {
 
 /** What a delete would remove, for the confirmation to name it. */
 export async function deletePreview(db: Db, id: string) {
-  const job = await db.backupJob.findUnique({ where: { id }, select: { id: true, name: true, _count: { select: { tapes: true } } } });
+  const job = await db.backupJob.findUnique({
+    where: { id },
+    select: { id: true, name: true, _count: { select: { tapes: true } } },
+  });
   if (!job) throw notFound("Backup job");
   return { id: job.id, name: job.name, tapeCount: job._count.tapes };
 }
@@ -225,7 +246,8 @@ function onSortKey<T>(sort: ListJobsOptions["sort"], value: T): { name: T } | { 
   }
 }
 
-const sortValue = (job: BackupJob, sort: ListJobsOptions["sort"]) => (sort === "name" ? job.name : job[sort].toISOString());
+const sortValue = (job: BackupJob, sort: ListJobsOptions["sort"]) =>
+  sort === "name" ? job.name : job[sort].toISOString();
 
 /**
  * One page of jobs, ordered by the sort key then id so ties have a stable order, continuing after `cursor`.
@@ -257,10 +279,15 @@ export async function listJobs(db: Db, { search, sort, direction, cursor, limit 
   const last = page.at(-1);
   // Counted for the page's jobs only: a relation count in the page query aggregates every link in the
   // table first and keeps PostgreSQL off the (sort key, id) index.
-  const counts = await db.backupJobTape.groupBy({ by: ["jobId"], where: { jobId: { in: page.map((job) => job.id) } }, _count: { _all: true } });
+  const counts = await db.backupJobTape.groupBy({
+    by: ["jobId"],
+    where: { jobId: { in: page.map((job) => job.id) } },
+    _count: { _all: true },
+  });
   const tapeCounts = new Map(counts.map((row) => [row.jobId, row._count._all]));
   return {
     items: page.map((job) => ({ ...job, tapeCount: tapeCounts.get(job.id) ?? 0 })),
-    nextCursor: rows.length > limit && last ? encodeCursor(sort, direction, { value: sortValue(last, sort), id: last.id }) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor(sort, direction, { value: sortValue(last, sort), id: last.id }) : null,
   };
 }

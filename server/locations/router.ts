@@ -4,7 +4,9 @@ import { backupReadProcedure, backupWriteProcedure, router } from "../trpc";
 import { lastLocationDetails, logLocation } from "./service";
 
 export const locationsRouter = router({
-  log: backupWriteProcedure.input(logLocationSchema).mutation(({ ctx, input }) => logLocation(ctx.db, ctx.actor, input)),
+  log: backupWriteProcedure
+    .input(logLocationSchema)
+    .mutation(({ ctx, input }) => logLocation(ctx.db, ctx.actor, input)),
   latestFor: backupReadProcedure
     .input(z.object({ tapeId: z.uuid({ message: "Unknown cartridge" }) }))
     .query(({ ctx, input }) => lastLocationDetails(ctx.db, input.tapeId)),

@@ -36,7 +36,11 @@ export async function issueSetupCode(db: Db): Promise<string | null> {
   if (!(await needsSetup(db))) return null;
   const raw = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
   const value = sha256(raw).toString("hex");
-  await db.appSetting.upsert({ where: { key: SETUP_CODE_KEY }, create: { key: SETUP_CODE_KEY, value }, update: { value } });
+  await db.appSetting.upsert({
+    where: { key: SETUP_CODE_KEY },
+    create: { key: SETUP_CODE_KEY, value },
+    update: { value },
+  });
   return `${raw.slice(0, 4)}-${raw.slice(4)}`;
 }
 
@@ -55,7 +59,11 @@ export async function createFirstAdmin(db: Db, clientIp: string | null, input: z
       const stored = await tx.appSetting.findUnique({ where: { key: SETUP_CODE_KEY } });
       const given = sha256(normaliseCode(input.setupCode ?? ""));
       if (!stored || !timingSafeEqual(Buffer.from(stored.value, "hex"), given)) {
-        throw new DomainError("FORBIDDEN", "The setup code is not right. Use the code printed in the server's log.", "setupCode");
+        throw new DomainError(
+          "FORBIDDEN",
+          "The setup code is not right. Use the code printed in the server's log.",
+          "setupCode",
+        );
       }
     }
     const user = await createAuditedUser(tx, "self", { ...input, role: "admin" });

@@ -20,7 +20,10 @@ import type { SyncActor } from "./service";
 export type Rejection = { id: string; reason: string };
 
 type Located<Row> = { row: Row & { id: string }; barcode: string };
-type LocationRow = Required<Omit<Prisma.BackupTapeLocationCreateManyInput, "recordedAt">> & { occurredAt: Date; isCurrent: boolean };
+type LocationRow = Required<Omit<Prisma.BackupTapeLocationCreateManyInput, "recordedAt">> & {
+  occurredAt: Date;
+  isCurrent: boolean;
+};
 type CustodyRow = Required<Omit<Prisma.BackupTapeCustodyCreateManyInput, "recordedAt">> & { occurredAt: Date };
 type Entry = Omit<AuditEntry, "actor">;
 
@@ -43,7 +46,9 @@ async function insertLocations(tx: Tx, moves: Located<LocationRow>[], now: Date)
   // Read after the cartridges are locked, so no concurrent change of their current location is missed.
   const currents = await tx.$queryRaw<{ id: string; tape_id: string; occurred_at: Date }[]>`
     SELECT id, tape_id, occurred_at FROM backup_tape_location WHERE tape_id = ANY(${tapeIds}::text[]) AND is_current`;
-  const known = new Map(currents.map((location) => [location.tape_id, { id: location.id, occurredAt: location.occurred_at }]));
+  const known = new Map(
+    currents.map((location) => [location.tape_id, { id: location.id, occurredAt: location.occurred_at }]),
+  );
   const current = new Map<string, { occurredAt: Date; row?: LocationRow }>(known);
   const becameCurrent = moves.map(({ row }) => {
     const before = current.get(row.tapeId);
@@ -56,25 +61,32 @@ async function insertLocations(tx: Tx, moves: Located<LocationRow>[], now: Date)
 
   const moved = [...new Set(moves.filter((_, index) => becameCurrent[index]).map(({ row }) => row.tapeId))];
   const superseded = moved.flatMap((tapeId) => known.get(tapeId)?.id ?? []);
-  if (superseded.length > 0) await tx.$executeRaw`UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[])`;
+  if (superseded.length > 0)
+    await tx.$executeRaw`UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[])`;
   await tx.$executeRaw`
     INSERT INTO backup_tape_location (id, tape_id, kind, site, shelf, locker, slot, custodian, service_provider, occurred_at,
       recorded_at, recorded_by_id, recorded_by_name, is_current, event_id, device_id)
     VALUES ${Prisma.join(
       moves.map(
-        ({ row }) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.kind}::"LocationKind", ${row.site}, ${row.shelf}, ${row.locker}, ${row.slot},
+        ({
+          row,
+        }) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.kind}::"LocationKind", ${row.site}, ${row.shelf}, ${row.locker}, ${row.slot},
           ${row.custodian}, ${row.serviceProvider}, ${row.occurredAt}, ${now}, ${row.recordedById}, ${row.recordedByName}, ${row.isCurrent},
           ${row.eventId}, ${row.deviceId})`,
       ),
     )}`;
   // Offline catalogues pull cartridges by updatedAt, and the current location is part of what they show.
-  if (moved.length > 0) await tx.$executeRaw`UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[])`;
+  if (moved.length > 0)
+    await tx.$executeRaw`UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[])`;
 
   return moves.map(({ row, barcode }, index) => ({
     entityType: "location",
     entityId: row.id,
     action: "create",
-    changes: { ...diffFields(null, { ...row, isCurrent: becameCurrent[index] }, AUDITED_LOCATION_FIELDS), barcode: { from: null, to: barcode } },
+    changes: {
+      ...diffFields(null, { ...row, isCurrent: becameCurrent[index] }, AUDITED_LOCATION_FIELDS),
+      barcode: { from: null, to: barcode },
+    },
   }));
 }
 
@@ -85,7 +97,9 @@ async function insertCustody(tx: Tx, handoffs: Located<CustodyRow>[], now: Date)
       occurred_at, recorded_at, recorded_by_id, recorded_by_name, event_id, device_id)
     VALUES ${Prisma.join(
       handoffs.map(
-        ({ row }) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.fromParty}, ${row.toParty}, ${row.signerName}, ${row.signature},
+        ({
+          row,
+        }) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.fromParty}, ${row.toParty}, ${row.signerName}, ${row.signature},
           ${row.containerId}, ${row.sealNumber}, ${row.notes}, ${row.occurredAt}, ${now}, ${row.recordedById}, ${row.recordedByName},
           ${row.eventId}, ${row.deviceId})`,
       ),
@@ -108,7 +122,10 @@ async function insertAudit(tx: Tx, actor: SyncActor, entries: Entry[], now: Date
   await tx.$executeRaw`
     INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_id, actor_name, created_at)
     VALUES ${Prisma.join(
-      entries.map((entry) => Prisma.sql`(${entry.entityType}, ${entry.entityId}, ${entry.action}, ${JSON.stringify(entry.changes)}::jsonb, ${actor.id}, ${actor.name}, ${now})`),
+      entries.map(
+        (entry) =>
+          Prisma.sql`(${entry.entityType}, ${entry.entityId}, ${entry.action}, ${JSON.stringify(entry.changes)}::jsonb, ${actor.id}, ${actor.name}, ${now})`,
+      ),
     )}`;
 }
 
@@ -117,7 +134,12 @@ async function insertAudit(tx: Tx, actor: SyncActor, entries: Entry[], now: Date
  * (unknown cartridge, cartridge already registered) for the caller to record as rejected. Anything else
  * that fails aborts the whole batch: the phone pushes it again.
  */
-export async function applyClaimedInTx(tx: Tx, actor: SyncActor, deviceId: string, events: ParsedSyncEvent[]): Promise<Rejection[]> {
+export async function applyClaimedInTx(
+  tx: Tx,
+  actor: SyncActor,
+  deviceId: string,
+  events: ParsedSyncEvent[],
+): Promise<Rejection[]> {
   const tapes = await lockTapes(tx, [...new Set(events.map((event) => event.payload.barcode.barcode))]);
   const rejections: Rejection[] = [];
   const moves: Located<LocationRow>[] = [];
@@ -141,18 +163,50 @@ export async function applyClaimedInTx(tx: Tx, actor: SyncActor, deviceId: strin
       const { kind, site, shelf, locker, slot, custodian, serviceProvider } = event.payload;
       moves.push({
         barcode,
-        row: { id: uuidv7(), tapeId, kind, site, shelf, locker, slot, custodian, serviceProvider, occurredAt, isCurrent: false, eventId, ...recorded },
+        row: {
+          id: uuidv7(),
+          tapeId,
+          kind,
+          site,
+          shelf,
+          locker,
+          slot,
+          custodian,
+          serviceProvider,
+          occurredAt,
+          isCurrent: false,
+          eventId,
+          ...recorded,
+        },
       });
     } else {
       const { fromParty, toParty, signerName, signature, containerId, sealNumber, notes } = event.payload;
       handoffs.push({
         barcode,
-        row: { id: uuidv7(), tapeId, fromParty, toParty, signerName, signature: signature ?? null, containerId, sealNumber, notes, occurredAt, eventId, ...recorded },
+        row: {
+          id: uuidv7(),
+          tapeId,
+          fromParty,
+          toParty,
+          signerName,
+          signature: signature ?? null,
+          containerId,
+          sealNumber,
+          notes,
+          occurredAt,
+          eventId,
+          ...recorded,
+        },
       });
     }
   }
 
   const now = new Date();
-  await insertAudit(tx, actor, [...(await insertLocations(tx, moves, now)), ...(await insertCustody(tx, handoffs, now))], now);
+  await insertAudit(
+    tx,
+    actor,
+    [...(await insertLocations(tx, moves, now)), ...(await insertCustody(tx, handoffs, now))],
+    now,
+  );
   return rejections;
 }

@@ -1,5 +1,11 @@
 import { Prisma } from "../../generated/prisma/client";
-import type { CatalogueEntry, CatalogueLocation, CataloguePage, CatalogueQuery, CatalogueTape } from "../../lib/sync/catalogue";
+import type {
+  CatalogueEntry,
+  CatalogueLocation,
+  CataloguePage,
+  CatalogueQuery,
+  CatalogueTape,
+} from "../../lib/sync/catalogue";
 import type { Db } from "../db";
 import { DomainError } from "../errors";
 import { decodeCursor, encodeCursor } from "../pagination";
@@ -44,7 +50,8 @@ function entryOf(row: Row): CatalogueEntry {
 
 function cursorKey(cursor: string) {
   const { value, id } = decodeCursor(cursor);
-  if (!(value instanceof Date)) throw new DomainError("BAD_REQUEST", "The catalogue cursor is not valid; pull from the start", "cursor");
+  if (!(value instanceof Date))
+    throw new DomainError("BAD_REQUEST", "The catalogue cursor is not valid; pull from the start", "cursor");
   return { at: value, id };
 }
 
@@ -53,7 +60,11 @@ function cursorKey(cursor: string) {
  * deleted after it (tombstones), merged in (change time, id) order. A first pull skips tombstones: a
  * client with nothing cached has nothing to delete.
  */
-export async function pullCatalogue(db: Db, { cursor, limit }: CatalogueQuery, now = new Date()): Promise<CataloguePage> {
+export async function pullCatalogue(
+  db: Db,
+  { cursor, limit }: CatalogueQuery,
+  now = new Date(),
+): Promise<CataloguePage> {
   const after = cursor ? cursorKey(cursor) : null;
   const changedAfter = (at: Prisma.Sql, id: Prisma.Sql) =>
     after ? Prisma.sql`WHERE ${at} >= ${after.at} AND (${at} > ${after.at} OR ${id} > ${after.id})` : Prisma.empty;

@@ -6,6 +6,8 @@ import { discardEvent, pushEvents } from "./service";
 
 export const syncRouter = router({
   push: backupWriteProcedure.input(pushSchema).mutation(({ ctx, input }) => pushEvents(ctx.db, ctx.viewer, input)),
-  discard: backupWriteProcedure.input(discardSchema).mutation(({ ctx, input }) => discardEvent(ctx.db, ctx.viewer, input)),
+  discard: backupWriteProcedure
+    .input(discardSchema)
+    .mutation(({ ctx, input }) => discardEvent(ctx.db, ctx.viewer, input)),
   catalogue: backupReadProcedure.input(catalogueSchema).query(({ ctx, input }) => pullCatalogue(ctx.db, input)),
 });

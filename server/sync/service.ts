@@ -1,6 +1,12 @@
 import type { z } from "zod";
 import { Prisma, type SyncEvent } from "../../generated/prisma/client";
-import { describeIssues, syncEventSchema, type DiscardInput, type EventResult, type PushInput } from "../../lib/sync/events";
+import {
+  describeIssues,
+  syncEventSchema,
+  type DiscardInput,
+  type EventResult,
+  type PushInput,
+} from "../../lib/sync/events";
 import { toStorableText } from "../../lib/text";
 import { diffFields, recordAudit } from "../audit/service";
 import type { Db, Tx } from "../db";
@@ -60,12 +66,23 @@ function claimedTime(value: unknown): Date | null {
   return year >= 1 && year <= 9999 ? time : null;
 }
 
-type Receipt = Pick<SyncEvent, "id" | "type" | "deviceId" | "userId" | "occurredAt" | "receivedAt" | "status" | "reason"> & { content: string | null };
+type Receipt = Pick<
+  SyncEvent,
+  "id" | "type" | "deviceId" | "userId" | "occurredAt" | "receivedAt" | "status" | "reason"
+> & { content: string | null };
 
 /** What the server remembers of every pushed event: applied for now, or rejected for being malformed. */
 function receiptOf({ item, parsed }: Pushed, deviceId: string, actor: SyncActor, receivedAt: Date): Receipt {
   const common = { id: item.id, deviceId, userId: actor.id, receivedAt };
-  if (parsed.success) return { ...common, type: parsed.data.type, occurredAt: parsed.data.occurredAt, status: "applied", reason: null, content: null };
+  if (parsed.success)
+    return {
+      ...common,
+      type: parsed.data.type,
+      occurredAt: parsed.data.occurredAt,
+      status: "applied",
+      reason: null,
+      content: null,
+    };
   return {
     ...common,
     type: typeof item.type === "string" ? toStorableText(item.type.slice(0, 100)) : "unknown",
@@ -85,7 +102,9 @@ async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
     INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, status, reason, content)
     VALUES ${Prisma.join(
       ordered.map(
-        (receipt) => Prisma.sql`(${receipt.id}, ${receipt.type}, ${receipt.deviceId}, ${receipt.userId}, ${receipt.occurredAt},
+        (
+          receipt,
+        ) => Prisma.sql`(${receipt.id}, ${receipt.type}, ${receipt.deviceId}, ${receipt.userId}, ${receipt.occurredAt},
           ${receipt.receivedAt}, ${receipt.status}::"SyncEventStatus", ${receipt.reason}, ${receipt.content}::jsonb)`,
       ),
     )}
@@ -100,17 +119,25 @@ async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
  * taken, so each event applies at most once, and an event with its audit entry commit together or not at all.
  */
 async function pushInTx(tx: Tx, actor: SyncActor, deviceId: string, pushed: Pushed[], receivedAt: Date) {
-  const claimed = await claim(tx, pushed.map((entry) => receiptOf(entry, deviceId, actor, receivedAt)));
+  const claimed = await claim(
+    tx,
+    pushed.map((entry) => receiptOf(entry, deviceId, actor, receivedAt)),
+  );
   const taken = pushed.filter(({ item }) => !claimed.has(item.id)).map(({ item }) => item.id);
   const results = taken.length > 0 ? await storedResults(tx, taken) : new Map<string, EventResult>();
 
   const mine = pushed.filter(({ item }) => claimed.has(item.id));
   const events = mine.flatMap(({ parsed }) => (parsed.success ? [parsed.data] : []));
-  const rejections = new Map((await applyClaimedInTx(tx, actor, deviceId, events)).map((rejection) => [rejection.id, rejection.reason]));
+  const rejections = new Map(
+    (await applyClaimedInTx(tx, actor, deviceId, events)).map((rejection) => [rejection.id, rejection.reason]),
+  );
   for (const { item, parsed } of mine) {
     const reason = parsed.success ? rejections.get(item.id) : describeIssues(parsed.error);
     if (parsed.success && reason) {
-      await tx.syncEvent.update({ where: { id: item.id }, data: { status: "rejected", reason, content: JSON.parse(contentOf(item)) } });
+      await tx.syncEvent.update({
+        where: { id: item.id },
+        data: { status: "rejected", reason, content: JSON.parse(contentOf(item)) },
+      });
     }
     results.set(item.id, reason ? { id: item.id, status: "rejected", reason } : { id: item.id, status: "applied" });
   }
@@ -128,7 +155,8 @@ export async function pushEvents(db: Db, actor: SyncActor, input: PushInput): Pr
   for (const item of input.events) {
     if (!pushed.has(item.id)) pushed.set(item.id, { item, parsed: syncEventSchema.safeParse(item) });
   }
-  const apply = () => transaction(db, (tx) => pushInTx(tx, actor, input.deviceId, [...pushed.values()], receivedAt), BATCH_TRANSACTION);
+  const apply = () =>
+    transaction(db, (tx) => pushInTx(tx, actor, input.deviceId, [...pushed.values()], receivedAt), BATCH_TRANSACTION);
   const results = await apply().catch((error: unknown) => {
     // A cartridge the batch registers may be registered elsewhere after the batch looked for it, and the
     // insert then fails on the barcode; applied again, the batch finds that cartridge and rejects the event.
@@ -155,11 +183,16 @@ export async function discardEvent(db: Db, actor: SyncActor, input: DiscardInput
   return transaction(db, async (tx) => {
     const event = await tx.syncEvent.findUnique({ where: { id: input.id } });
     if (!event) throw notFound("The event");
-    if (event.userId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who recorded this event can discard it");
-    if (event.status === "applied") throw new DomainError("CONFLICT", "This event was applied; there is nothing to discard");
+    if (event.userId !== actor.id)
+      throw new DomainError("FORBIDDEN", "Only the person who recorded this event can discard it");
+    if (event.status === "applied")
+      throw new DomainError("CONFLICT", "This event was applied; there is nothing to discard");
     if (event.status === "discarded") return { id: event.id, status: event.status };
     // Conditional, so of two concurrent discards only one changes the row and writes the entry.
-    const { count } = await tx.syncEvent.updateMany({ where: { id: event.id, status: "rejected" }, data: { status: "discarded" } });
+    const { count } = await tx.syncEvent.updateMany({
+      where: { id: event.id, status: "rejected" },
+      data: { status: "discarded" },
+    });
     if (count === 1) {
       await recordAudit(tx, {
         entityType: "sync_event",

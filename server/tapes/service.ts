@@ -49,7 +49,9 @@ export async function catalogueSummary(db: Db, now = new Date()) {
   return {
     tapes,
     jobs,
-    byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count._all])) as Partial<Record<string, number>>,
+    byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count._all])) as Partial<
+      Record<string, number>
+    >,
     byLocation: {
       ...(Object.fromEntries(byLocation.map((row) => [row.kind, row._count._all])) as Partial<Record<string, number>>),
       none: tapes - located,
@@ -84,13 +86,18 @@ async function effectiveExpiries(db: Db, tapeIds: string[]) {
 export async function listTapes(db: Db, filters: TapeListFilters) {
   const { sort, direction, limit } = filters;
   const rows = await db.backupTapeCartridge.findMany({
-    where: { AND: [tapeWhere(filters), afterCursor(sort, direction, filters.cursor, sort === "barcode" ? "string" : "date")] },
+    where: {
+      AND: [tapeWhere(filters), afterCursor(sort, direction, filters.cursor, sort === "barcode" ? "string" : "date")],
+    },
     orderBy: [{ [sort]: direction }, { id: direction }],
     take: limit + 1,
     include: { locations: { where: { isCurrent: true }, take: 1 } },
   });
   const page = pageOf(rows, limit, (row) => row[sort]);
-  const expiries = await effectiveExpiries(db, page.items.map((tape) => tape.id));
+  const expiries = await effectiveExpiries(
+    db,
+    page.items.map((tape) => tape.id),
+  );
   return {
     nextCursor: page.nextCursor,
     items: page.items.map(({ locations, ...tape }) => ({
@@ -133,17 +140,23 @@ export async function findTapeByBarcode(db: Db, barcode: string) {
 }
 
 export async function getTape(db: Db, id: string) {
-  const tape = await consistentRead(db, (tx) => tx.backupTapeCartridge.findUnique({
-    where: { id },
-    include: {
-      locations: { orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] },
-      custodyEvents: { orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] },
-      jobs: {
-        include: { job: { select: { id: true, name: true, jobDate: true, expiresAt: true, _count: { select: { tapes: true } } } } },
-        orderBy: { job: { jobDate: "desc" } },
+  const tape = await consistentRead(db, (tx) =>
+    tx.backupTapeCartridge.findUnique({
+      where: { id },
+      include: {
+        locations: { orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] },
+        custodyEvents: { orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] },
+        jobs: {
+          include: {
+            job: {
+              select: { id: true, name: true, jobDate: true, expiresAt: true, _count: { select: { tapes: true } } },
+            },
+          },
+          orderBy: { job: { jobDate: "desc" } },
+        },
       },
-    },
-  }));
+    }),
+  );
   if (!tape) throw notFound("The cartridge");
   const expiresAt = tape.jobs.reduce<Date | null>(
     (latest, link) => (!latest || link.job.expiresAt > latest ? link.job.expiresAt : latest),

@@ -51,11 +51,18 @@ async function trpc<T>(procedure: string, input: unknown, method: "GET" | "POST"
     response =
       method === "GET"
         ? await fetch(`${base}/api/trpc/${procedure}?input=${encodeURIComponent(body)}`, { headers: { cookie } })
-        : await fetch(`${base}/api/trpc/${procedure}`, { method, headers: { cookie, "content-type": "application/json" }, body });
+        : await fetch(`${base}/api/trpc/${procedure}`, {
+            method,
+            headers: { cookie, "content-type": "application/json" },
+            body,
+          });
   } catch (error) {
     throw new NoAnswer(`${procedure}: no answer (${(error as Error).message})`, { cause: error });
   }
-  const answer = (await response.json()) as { result?: { data: Parameters<typeof superjson.deserialize>[0] }; error?: { json: { message: string } } };
+  const answer = (await response.json()) as {
+    result?: { data: Parameters<typeof superjson.deserialize>[0] };
+    error?: { json: { message: string } };
+  };
   if (!answer.result) throw new Error(`${procedure} answered ${response.status}: ${answer.error?.json.message}`);
   return superjson.deserialize<T>(answer.result.data);
 }
@@ -77,8 +84,18 @@ function fieldEvents(tapes: Tape[]): SyncEvent[] {
     const occurredAt = new Date(now - 60_000 - ((n * 7919) % EVENT_COUNT) * 30_000);
     // Every fifth round over the cartridges is hand-offs, so each cartridge gets both kinds.
     return Math.floor(n / tapes.length) % 5 === 4
-      ? { id: uuidv7(), type: "custody.recorded", occurredAt, payload: { barcode, fromParty: "Operations", toParty: "Courier", signerName: "Carl Courier" } }
-      : { id: uuidv7(), type: "location.logged", occurredAt, payload: { barcode, kind: n % 2 ? "in_transit" : "off_site", site: `Stop ${n}` } };
+      ? {
+          id: uuidv7(),
+          type: "custody.recorded",
+          occurredAt,
+          payload: { barcode, fromParty: "Operations", toParty: "Courier", signerName: "Carl Courier" },
+        }
+      : {
+          id: uuidv7(),
+          type: "location.logged",
+          occurredAt,
+          payload: { barcode, kind: n % 2 ? "in_transit" : "off_site", site: `Stop ${n}` },
+        };
   });
 }
 
@@ -120,7 +137,8 @@ describe("a crash in the middle of a sync", () => {
     expect(cookie).toContain("session_token");
 
     tapes = [];
-    for (let n = 0; n < TAPE_COUNT; n++) tapes.push(await trpc<Tape>("tapes.register", { barcode: `CRS${String(n).padStart(3, "0")}L8` }));
+    for (let n = 0; n < TAPE_COUNT; n++)
+      tapes.push(await trpc<Tape>("tapes.register", { barcode: `CRS${String(n).padStart(3, "0")}L8` }));
     events = fieldEvents(tapes);
     batches = batchesOf(events);
     expect(batches.flat()).toHaveLength(EVENT_COUNT);
@@ -203,7 +221,9 @@ describe("a crash in the middle of a sync", () => {
     for (const tape of stored) {
       const current = tape.locations.filter((location) => location.isCurrent);
       expect(current, tape.barcode).toHaveLength(1);
-      expect(current[0]!.occurredAt.getTime()).toBe(Math.max(...tape.locations.map((location) => location.occurredAt.getTime())));
+      expect(current[0]!.occurredAt.getTime()).toBe(
+        Math.max(...tape.locations.map((location) => location.occurredAt.getTime())),
+      );
     }
   });
 
@@ -216,16 +236,23 @@ describe("a crash in the middle of a sync", () => {
     try {
       const receipts = await db.syncEvent.groupBy({ by: ["status"], _count: { _all: true } });
       expect(receipts.map((row) => [row.status, row._count._all])).toEqual([["applied", EVENT_COUNT]]);
-      expect(new Set((await db.syncEvent.findMany({ select: { id: true } })).map((row) => row.id))).toEqual(new Set(idsOf(events)));
+      expect(new Set((await db.syncEvent.findMany({ select: { id: true } })).map((row) => row.id))).toEqual(
+        new Set(idsOf(events)),
+      );
 
       const locations = await db.backupTapeLocation.findMany({ select: { id: true, eventId: true } });
       const custody = await db.backupTapeCustody.findMany({ select: { id: true, eventId: true } });
       expect(locations).toHaveLength(events.filter((event) => event.type === "location.logged").length);
       expect(custody).toHaveLength(events.filter((event) => event.type === "custody.recorded").length);
 
-      const audit = await db.backupAuditLog.findMany({ where: { entityType: { in: ["location", "custody"] } }, select: { entityId: true } });
+      const audit = await db.backupAuditLog.findMany({
+        where: { entityType: { in: ["location", "custody"] } },
+        select: { entityId: true },
+      });
       expect(audit).toHaveLength(EVENT_COUNT);
-      expect(audit.map((entry) => entry.entityId).toSorted()).toEqual([...locations, ...custody].map((row) => row.id).toSorted());
+      expect(audit.map((entry) => entry.entityId).toSorted()).toEqual(
+        [...locations, ...custody].map((row) => row.id).toSorted(),
+      );
 
       const chain = await verifyAuditChain(db);
       expect(chain).toMatchObject({ intact: true });

@@ -62,7 +62,9 @@ async function grabCrop(page: Page, crop: CropRect): Promise<RgbaImage> {
 test("Chromium plays the label video as its camera: blank first, then a frame the label decodes from", async () => {
   const page = await browser.newPage();
   // Cameras are offered only to secure contexts, which localhost is; the page is answered here, no server needed.
-  await page.route(PAGE_URL, (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><title>camera</title>" }));
+  await page.route(PAGE_URL, (route) =>
+    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>camera</title>" }),
+  );
   await page.goto(PAGE_URL);
   const size = await openCamera(page);
   expect(size).toEqual({ width: 1280, height: 720 });

@@ -41,7 +41,8 @@ function labelLuma(label: string, width: number, height: number, moduleWidth: nu
   const barHeight = Math.round(labelWidth / 6);
   const left = Math.round((width - labelWidth) / 2);
   const top = Math.round((height - barHeight) / 2);
-  if (left < 0 || top < 0) throw new Error(`A ${labelWidth}×${barHeight} label does not fit a ${width}×${height} frame`);
+  if (left < 0 || top < 0)
+    throw new Error(`A ${labelWidth}×${barHeight} label does not fit a ${width}×${height} frame`);
 
   const row = new Uint8Array(labelWidth).fill(PAPER);
   let x = QUIET_MODULES * moduleWidth;

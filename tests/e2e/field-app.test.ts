@@ -4,7 +4,15 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeLabelVideo } from "./fake-camera";
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, recordPolicyViolations, setUpFirstAdmin, startApp, type RunningApp } from "./harness";
+import {
+  CHROMIUM_PATH,
+  chromiumArgs,
+  fakeCameraArgs,
+  recordPolicyViolations,
+  setUpFirstAdmin,
+  startApp,
+  type RunningApp,
+} from "./harness";
 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
 const CAMERA_LABEL = "CAM001L9";
@@ -82,12 +90,16 @@ describe("the field app", () => {
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
     const cdp = await context.newCDPSession(page);
-    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: unknown[] };
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
+      installabilityErrors: unknown[];
+    };
     expect(installabilityErrors).toEqual([]);
   });
 
   test("a label shown to the camera joins the batch within a second", async () => {
-    await expect.poll(() => page.locator("[data-camera]").getAttribute("data-camera"), { timeout: 15_000 }).toBe("running");
+    await expect
+      .poll(() => page.locator("[data-camera]").getAttribute("data-camera"), { timeout: 15_000 })
+      .toBe("running");
     const started = Date.now();
     await expect.poll(() => page.getByTestId("batch-item").count(), { timeout: 10_000, interval: 50 }).toBe(1);
     // The fake camera shows an empty scene for 1 s, then the label; the first correct read must follow within 1 s.
@@ -132,10 +144,17 @@ describe("the field app", () => {
       const { id } = await query("tapes.byBarcode", { barcode });
       const tape = await query("tapes.get", { id });
       expect(tape.custodyEvents).toHaveLength(1);
-      expect(tape.custodyEvents[0]).toMatchObject({ fromParty: "Data centre", toParty: "Iron Vault courier", signerName: "Vic Vault" });
+      expect(tape.custodyEvents[0]).toMatchObject({
+        fromParty: "Data centre",
+        toParty: "Iron Vault courier",
+        signerName: "Vic Vault",
+      });
       expect(tape.custodyEvents[0].signature).toMatch(/^data:image\/png;base64,/);
 
-      const trail = await page.evaluate(async (id) => (await fetch(`/backup/audit/custody/${id}`)).json(), tape.custodyEvents[0].id);
+      const trail = await page.evaluate(
+        async (id) => (await fetch(`/backup/audit/custody/${id}`)).json(),
+        tape.custodyEvents[0].id,
+      );
       expect(trail.items).toHaveLength(1);
       expect(trail.items[0].action).toBe("create");
       await page.goto(`${base}/backup/tapes/${id}`);
@@ -169,7 +188,9 @@ describe("the field app", () => {
     await signIn(OTHER);
     await expect.poll(() => visible("sync-summary").textContent(), { timeout: 15_000 }).toContain("All synced");
     await page.goto(`${base}/backup/outbox`);
-    await expect.poll(() => page.getByText("1 recorded here by another user wait until they sign in on this device.").isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByText("1 recorded here by another user wait until they sign in on this device.").isVisible())
+      .toBe(true);
     await page.getByRole("button", { name: "Sync now" }).click();
     await expect.poll(() => page.getByRole("button", { name: "Sync now" }).isEnabled()).toBe(true);
     const { id } = await query("tapes.byBarcode", { barcode: CAMERA_LABEL });
@@ -186,7 +207,10 @@ describe("the field app", () => {
     const tape = await query("tapes.get", { id });
     expect(tape.locations).toHaveLength(1);
     expect(tape.locations[0]).toMatchObject({ kind: "in_transit", isCurrent: true });
-    const trail = await page.evaluate(async (id) => (await fetch(`/backup/audit/location/${id}`)).json(), tape.locations[0].id);
+    const trail = await page.evaluate(
+      async (id) => (await fetch(`/backup/audit/location/${id}`)).json(),
+      tape.locations[0].id,
+    );
     expect(trail.items).toHaveLength(1);
     expect(trail.items[0].actor.name).toBe(ADMIN.name);
   });

@@ -60,7 +60,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
     detached: true,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `pglite:${dataDir}`, PORT: String(port), HOSTNAME: "0.0.0.0", ...options.env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: `pglite:${dataDir}`,
+      PORT: String(port),
+      HOSTNAME: "0.0.0.0",
+      ...options.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk) => (output += chunk));
@@ -88,7 +95,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     }
     // The server runs in a child of the one spawned here; wait until no process of the group is left.
     for (let waited = 0; groupAlive(child.pid!); waited += 50) {
-      if (waited > 10_000) throw new Error(`Processes of the app (group ${child.pid}) are still running after ${signal}`);
+      if (waited > 10_000)
+        throw new Error(`Processes of the app (group ${child.pid}) are still running after ${signal}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -155,7 +163,11 @@ export function recordPolicyViolations(context: BrowserContext): string[] {
 }
 
 /** Creates the first administrator through the setup page, from localhost (no setup code), and waits for the overview. */
-export async function setUpFirstAdmin(page: Page, base: string, admin: { name: string; email: string; password: string }) {
+export async function setUpFirstAdmin(
+  page: Page,
+  base: string,
+  admin: { name: string; email: string; password: string },
+) {
   await page.goto(base);
   await page.getByLabel("Full name").fill(admin.name);
   await page.getByLabel("Email").fill(admin.email);

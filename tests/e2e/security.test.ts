@@ -19,7 +19,9 @@ let elsewherePage = "";
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   base = app.url("localhost");
-  elsewhere = createServer((_, response) => response.writeHead(200, { "content-type": "text/html" }).end(elsewherePage));
+  elsewhere = createServer((_, response) =>
+    response.writeHead(200, { "content-type": "text/html" }).end(elsewherePage),
+  );
   await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
   elsewhereUrl = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
   const context = await browser.newContext();
@@ -45,22 +47,35 @@ describe("the app under attack from another site", () => {
   test("every page carries the security headers", async () => {
     await setUpFirstAdmin(page, base, ADMIN);
 
-    for (const path of ["/sign-in", "/backup", "/backup/scan", "/backup/outbox", "/manage/access", "/manage/audit", "/no-such-page"]) {
+    for (const path of [
+      "/sign-in",
+      "/backup",
+      "/backup/scan",
+      "/backup/outbox",
+      "/manage/access",
+      "/manage/audit",
+      "/no-such-page",
+    ]) {
       const response = await page.request.get(`${base}${path}`, { maxRedirects: 0 });
       const headers = response.headers();
-      expect(headers["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(headers["content-security-policy"], path).toMatch(
+        /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/,
+      );
       expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
       expect(headers["referrer-policy"], path).toBe("same-origin");
       expect(headers["permissions-policy"], path).toContain("camera=(self)");
       expect(headers["x-frame-options"], path).toBe("DENY");
     }
     // A fresh nonce for every response.
-    const nonce = async () => (await page.request.get(`${base}/backup`)).headers()["content-security-policy"]!.match(/'nonce-([^']+)'/)![1];
+    const nonce = async () =>
+      (await page.request.get(`${base}/backup`)).headers()["content-security-policy"]!.match(/'nonce-([^']+)'/)![1];
     expect(await nonce()).not.toBe(await nonce());
   });
 
   test("API answers carry the headers too, with a policy that lets nothing in them run", async () => {
-    const response = await page.request.get(`${base}/api/trpc/tapes.summary?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`);
+    const response = await page.request.get(
+      `${base}/api/trpc/tapes.summary?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`,
+    );
     expect(response.status()).toBe(200);
     const headers = response.headers();
     expect(headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
@@ -81,7 +96,10 @@ describe("the app under attack from another site", () => {
       <input name='{"json":{"barcode":"EVL001L9","x":"' value='"}}'><button>Win a prize</button></form>`;
     const other = await page.context().newPage();
     await other.goto(elsewhereUrl);
-    const [response] = await Promise.all([other.waitForResponse(`${base}/api/trpc/tapes.register`), other.getByRole("button").click()]);
+    const [response] = await Promise.all([
+      other.waitForResponse(`${base}/api/trpc/tapes.register`),
+      other.getByRole("button").click(),
+    ]);
     expect(response.status()).toBe(403);
     expect(await other.textContent("body")).toContain("came from another site and was refused");
     await other.close();

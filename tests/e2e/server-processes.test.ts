@@ -19,7 +19,13 @@ const CONNECTIONS = 12;
 type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders };
 
 /** One request on a connection of its own (no keep-alive), so it may land on any process. */
-function request(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function request(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = http.request(`${base}${path}`, { method, headers, agent: false }, (response) => {
       let text = "";
@@ -38,12 +44,24 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
   let base: string;
 
   const call = async (procedure: string, input: unknown, cookie = "", on = base) => {
-    const answer = await request(on, "POST", `/api/trpc/${procedure}`, { "content-type": "application/json", origin: on, cookie }, superjson.stringify(input));
+    const answer = await request(
+      on,
+      "POST",
+      `/api/trpc/${procedure}`,
+      { "content-type": "application/json", origin: on, cookie },
+      superjson.stringify(input),
+    );
     if (answer.status !== 200) throw new Error(`${procedure}: ${answer.status} ${answer.body}`);
     return superjson.deserialize<{ id: string }>(JSON.parse(answer.body).result.data);
   };
   const signIn = async (user: { email: string; password: string }) => {
-    const answer = await request(base, "POST", "/api/auth/sign-in/email", { "content-type": "application/json", origin: base }, JSON.stringify(user));
+    const answer = await request(
+      base,
+      "POST",
+      "/api/auth/sign-in/email",
+      { "content-type": "application/json", origin: base },
+      JSON.stringify(user),
+    );
     expect(answer.status).toBe(200);
     return (answer.headers["set-cookie"] ?? []).map((cookie) => cookie.split(";")[0]).join("; ");
   };
@@ -51,8 +69,15 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
   const readsOfMe = async (cookie: string) =>
     Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
-        const answer = await request(base, "GET", `/api/trpc/access.me?input=${encodeURIComponent(superjson.stringify(undefined))}`, { cookie });
-        return answer.status === 200 ? superjson.deserialize<{ role: string }>(JSON.parse(answer.body).result.data).role : answer.status;
+        const answer = await request(
+          base,
+          "GET",
+          `/api/trpc/access.me?input=${encodeURIComponent(superjson.stringify(undefined))}`,
+          { cookie },
+        );
+        return answer.status === 200
+          ? superjson.deserialize<{ role: string }>(JSON.parse(answer.body).result.data).role
+          : answer.status;
       }),
     );
 
@@ -94,9 +119,24 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
   test("a signed-out session stops working on every process at once", async () => {
     const cookie = await signIn(ADMIN);
     const reads = async () =>
-      Promise.all(Array.from({ length: CONNECTIONS }, async () => (await request(base, "GET", `/api/trpc/access.me`, { cookie })).status));
+      Promise.all(
+        Array.from(
+          { length: CONNECTIONS },
+          async () => (await request(base, "GET", `/api/trpc/access.me`, { cookie })).status,
+        ),
+      );
     expect(await reads()).toEqual(Array(CONNECTIONS).fill(200));
-    expect((await request(base, "POST", "/api/auth/sign-out", { cookie, origin: base, "content-type": "application/json" }, "{}")).status).toBe(200);
+    expect(
+      (
+        await request(
+          base,
+          "POST",
+          "/api/auth/sign-out",
+          { cookie, origin: base, "content-type": "application/json" },
+          "{}",
+        )
+      ).status,
+    ).toBe(200);
     expect(await reads()).toEqual(Array(CONNECTIONS).fill(401));
   });
 });

@@ -217,12 +217,16 @@ describe("tape cartridges in the browser", () => {
       "barcode,media_id,generation,media_type,native_capacity_bytes,status,tags,location,site,data_expires_at,notes,registered_at",
     );
     expect(lines[1]).toMatch(
-      new RegExp(`^${NOTES_TAPE},L9,9,data,18000000000000,empty,monthly;finance,,,,"Box 3, shelf ""B""",\\d{4}-\\d{2}-\\d{2}T`),
+      new RegExp(
+        `^${NOTES_TAPE},L9,9,data,18000000000000,empty,monthly;finance,,,,"Box 3, shelf ""B""",\\d{4}-\\d{2}-\\d{2}T`,
+      ),
     );
     expect(lines.slice(2)).toEqual([""]);
     const parsed = Papa.parse<Record<string, string>>(csv.text.trim(), { header: true });
     expect(parsed.errors).toEqual([]);
-    expect(parsed.data).toEqual([expect.objectContaining({ barcode: NOTES_TAPE, notes: NOTES, tags: "monthly;finance" })]);
+    expect(parsed.data).toEqual([
+      expect.objectContaining({ barcode: NOTES_TAPE, notes: NOTES, tags: "monthly;finance" }),
+    ]);
   });
 
   test("no page broke the Content-Security-Policy", () => {

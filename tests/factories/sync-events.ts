@@ -25,5 +25,10 @@ export function custodyEvent(barcode: string, fields: { occurredAt?: Date; toPar
 }
 
 export function tapeRegisteredEvent(barcode: string, fields: { occurredAt?: Date } = {}): SyncEvent {
-  return { id: uuidv7(), type: "tape.registered", occurredAt: fields.occurredAt ?? minutesAgo(5), payload: { barcode, tags: ["offline"] } };
+  return {
+    id: uuidv7(),
+    type: "tape.registered",
+    occurredAt: fields.occurredAt ?? minutesAgo(5),
+    payload: { barcode, tags: ["offline"] },
+  };
 }

@@ -16,7 +16,14 @@ export type TestUser = { id: string; name: string; email: string; role: Role; pa
  */
 export async function createTestUser(
   db: Db,
-  options: { role?: Role; name?: string; email?: string; password?: string; active?: boolean; backupAccess?: AccessLevel } = {},
+  options: {
+    role?: Role;
+    name?: string;
+    email?: string;
+    password?: string;
+    active?: boolean;
+    backupAccess?: AccessLevel;
+  } = {},
 ): Promise<TestUser> {
   sequence += 1;
   const role = options.role ?? "staff";

@@ -108,7 +108,9 @@ export function authRequest(auth: Auth, path: string, body: unknown, ip = LOCAL_
   const headers = requestHeaders({ ip });
   headers.set("content-type", "application/json");
   headers.set("origin", BASE_URL);
-  return auth.handler(new Request(`${BASE_URL}/api/auth${path}`, { method: "POST", headers, body: JSON.stringify(body) }));
+  return auth.handler(
+    new Request(`${BASE_URL}/api/auth${path}`, { method: "POST", headers, body: JSON.stringify(body) }),
+  );
 }
 
 /** Creates a user, signs them in for real and returns a caller acting as them. */

@@ -20,7 +20,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 /** The SQL of every migration, oldest first: the same files `prisma migrate deploy` applies. */
 export function migrationSql(): { name: string; sql: string }[] {
   return knownMigrations(ROOT)
-    .map((name) => ({ name, sql: fs.readFileSync(path.join(ROOT, "prisma", "migrations", name, "migration.sql"), "utf8") }))
+    .map((name) => ({
+      name,
+      sql: fs.readFileSync(path.join(ROOT, "prisma", "migrations", name, "migration.sql"), "utf8"),
+    }))
     .filter(({ sql }) => sql.trim().length > 0);
 }
 
@@ -45,5 +48,9 @@ export async function createScratchDatabase(serverUrl: string, prefix: string): 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await asAdmin(serverUrl, `CREATE DATABASE "${name}"`);
-  return { name, url: url.toString(), drop: () => asAdmin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return {
+    name,
+    url: url.toString(),
+    drop: () => asAdmin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
 }

@@ -40,7 +40,7 @@ function parentsFirst(tables: string[], links: ForeignKey[]): string[] {
 /** The tables given and every table that references them, directly or not: what emptying them empties. */
 function withDependents(tables: readonly string[], links: ForeignKey[]): Set<string> {
   const result = new Set(tables);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const { child, parent } of links) {
       if (result.has(parent) && !result.has(child)) {
@@ -120,7 +120,9 @@ export async function takeSnapshot(db: Db): Promise<DbSnapshot> {
         // No CASCADE: a referencing table left out would be an error here, not silently emptied.
         // TRUNCATE fires no row triggers, so nothing (the cartridge tombstones, say) is written meanwhile.
         `TRUNCATE ${restored.map((table) => `public.${quoted(table)}`).join(", ")}`,
-        ...restored.map((table) => `INSERT INTO public.${quoted(table)} SELECT * FROM ${SNAPSHOT_SCHEMA}.${quoted(table)}`),
+        ...restored.map(
+          (table) => `INSERT INTO public.${quoted(table)} SELECT * FROM ${SNAPSHOT_SCHEMA}.${quoted(table)}`,
+        ),
         // A truncation elsewhere may have restarted a sequence below ids the snapshot holds.
         ...serials
           .filter(({ table }) => chosen.has(table))

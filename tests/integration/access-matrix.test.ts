@@ -23,7 +23,13 @@ import { locationEvent } from "../factories/sync-events";
 import { linkTape } from "../factories/tape-jobs";
 import { createTestUser, TEST_PASSWORD, type TestUser } from "../factories/users";
 import { BASE_URL, callerFor, LOCAL_IP, REMOTE_IP, requestHeaders, signIn, useTestApp } from "../helpers/app";
-import { changedTables, fingerprint, takeSnapshot, type DbSnapshot, type TableFingerprint } from "../helpers/db-snapshot";
+import {
+  changedTables,
+  fingerprint,
+  takeSnapshot,
+  type DbSnapshot,
+  type TableFingerprint,
+} from "../helpers/db-snapshot";
 import { truncateAll } from "../helpers/test-db";
 
 // Route handlers reach the app's database and auth through these two getters; here they answer with the
@@ -197,7 +203,8 @@ type Cell<Input> = {
 
 type Matrix = {
   [Namespace in keyof RouterInputs]: {
-    [Procedure in keyof RouterInputs[Namespace]]: Cell<RouterInputs[Namespace][Procedure]> | Cell<RouterInputs[Namespace][Procedure]>[];
+    [Procedure in keyof RouterInputs[Namespace]]:
+      Cell<RouterInputs[Namespace][Procedure]> | Cell<RouterInputs[Namespace][Procedure]>[];
   };
 };
 
@@ -238,7 +245,10 @@ const MATRIX: Matrix = {
     get: { input: (fx) => ({ id: fx.job.id }), allowed: READERS },
     deletePreview: { input: (fx) => ({ id: fx.job.id }), allowed: READERS },
     create: { input: (fx) => jobInput({ tapeIds: [fx.spareTape.id] }), allowed: WRITERS },
-    update: { input: (fx) => ({ ...jobInput({ name: "Weekly full" }), id: fx.job.id, tapeIds: [fx.tape.id] }), allowed: WRITERS },
+    update: {
+      input: (fx) => ({ ...jobInput({ name: "Weekly full" }), id: fx.job.id, tapeIds: [fx.tape.id] }),
+      allowed: WRITERS,
+    },
     setSpan: { input: (fx) => ({ jobId: fx.job.id, tapeIds: [fx.spareTape.id, fx.tape.id] }), allowed: WRITERS },
     delete: { input: (fx) => ({ id: fx.job.id }), allowed: WRITERS },
   },
@@ -254,7 +264,11 @@ const MATRIX: Matrix = {
   },
   audit: {
     list: [
-      { label: "a cartridge's history", input: (fx) => ({ entityType: "tape", entityId: fx.tape.id }), allowed: READERS },
+      {
+        label: "a cartridge's history",
+        input: (fx) => ({ entityType: "tape", entityId: fx.tape.id }),
+        allowed: READERS,
+      },
       { label: "a user's history", input: (fx) => ({ entityType: "user", entityId: fx.target.id }), allowed: ADMINS },
     ],
     verifyChain: { input: () => undefined, allowed: ADMINS },
@@ -270,7 +284,9 @@ type AnyCell = Cell<unknown>;
 
 function casesOf(procedurePath: string): AnyCell[] | undefined {
   const [namespace = "", name = ""] = procedurePath.split(".");
-  const entry = (MATRIX as unknown as Record<string, Record<string, AnyCell | AnyCell[] | undefined> | undefined>)[namespace]?.[name];
+  const entry = (MATRIX as unknown as Record<string, Record<string, AnyCell | AnyCell[] | undefined> | undefined>)[
+    namespace
+  ]?.[name];
   if (!entry) return undefined;
   return Array.isArray(entry) ? entry : [entry];
 }
@@ -297,7 +313,9 @@ async function call(headers: Headers, procedurePath: string, input: unknown): Pr
   const caller = await callerFor(app.db, app.auth, headers);
   const procedure = procedurePath
     .split(".")
-    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
   return procedure(input);
 }
 
@@ -320,9 +338,14 @@ describe("tRPC procedures", () => {
     expect(missing, `No access matrix entry for ${missing.join(", ")}`).toEqual([]);
     const served = new Set(PROCEDURES.map((procedure) => procedure.path));
     const stale = Object.entries(MATRIX).flatMap(([namespace, entries]) =>
-      Object.keys(entries).map((name) => `${namespace}.${name}`).filter((procedurePath) => !served.has(procedurePath)),
+      Object.keys(entries)
+        .map((name) => `${namespace}.${name}`)
+        .filter((procedurePath) => !served.has(procedurePath)),
     );
-    expect(stale, `The access matrix has entries for procedures the router does not serve: ${stale.join(", ")}`).toEqual([]);
+    expect(
+      stale,
+      `The access matrix has entries for procedures the router does not serve: ${stale.join(", ")}`,
+    ).toEqual([]);
   });
 
   for (const procedure of PROCEDURES) {
@@ -360,7 +383,12 @@ type RouteContext = { params: Promise<Record<string, string>> };
 type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
 
 /** The app's route handlers and the paths Next.js sends to each, with the dynamic segments it would pass. */
-const ROUTE_FILES: { file: string; pattern: RegExp; handlers: Partial<Record<Method, RouteHandler>>; params: (match: RegExpMatchArray) => Record<string, string> }[] = [
+const ROUTE_FILES: {
+  file: string;
+  pattern: RegExp;
+  handlers: Partial<Record<Method, RouteHandler>>;
+  params: (match: RegExpMatchArray) => Record<string, string>;
+}[] = [
   {
     file: "app/api/trpc/[trpc]/route.ts",
     pattern: /^\/api\/trpc\/([^/]+)$/,
@@ -429,8 +457,18 @@ const someoneElsesToken = async (fx: Fixtures, column: Column) => {
 
 const ROUTES: RouteRow[] = [
   // The tRPC route builds each request's context from its cookie: a query and a mutation of each access level.
-  { method: "GET", name: "GET /api/trpc/setup.status", path: () => trpcPath("setup.status"), status: { anonymous: 200, readOnly: 200, writer: 200, admin: 200 } },
-  { method: "GET", name: "GET /api/trpc/tapes.list", path: () => trpcPath("tapes.list", {}), status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 } },
+  {
+    method: "GET",
+    name: "GET /api/trpc/setup.status",
+    path: () => trpcPath("setup.status"),
+    status: { anonymous: 200, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /api/trpc/tapes.list",
+    path: () => trpcPath("tapes.list", {}),
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
   {
     method: "POST",
     name: "POST /api/trpc/tapes.register",
@@ -439,7 +477,12 @@ const ROUTES: RouteRow[] = [
     status: { anonymous: 401, readOnly: 403, writer: 200, admin: 200 },
     writes: true,
   },
-  { method: "GET", name: "GET /api/trpc/access.listUsers", path: () => trpcPath("access.listUsers"), status: { anonymous: 401, readOnly: 403, writer: 403, admin: 200 } },
+  {
+    method: "GET",
+    name: "GET /api/trpc/access.listUsers",
+    path: () => trpcPath("access.listUsers"),
+    status: { anonymous: 401, readOnly: 403, writer: 403, admin: 200 },
+  },
   {
     method: "POST",
     name: "POST /api/trpc/setup.createFirstAdmin",
@@ -449,22 +492,41 @@ const ROUTES: RouteRow[] = [
   },
 
   // Audit trails of the backup module's entities: every signed-in user reads them.
-  ...BACKUP_ENTITY_TYPES.map(
-    (entityType): RouteRow => ({
-      method: "GET",
-      name: `GET /backup/audit/${entityType}/<id>`,
-      path: (fx) => {
-        const ids = { tape: fx.tape.id, job: fx.job.id, location: fx.location.id, custody: fx.custody.id, sync_event: fx.rejectedEvents.writer };
-        return `/backup/audit/${entityType}/${ids[entityType]}`;
-      },
-      status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
-    }),
-  ),
+  ...BACKUP_ENTITY_TYPES.map((entityType): RouteRow => ({
+    method: "GET",
+    name: `GET /backup/audit/${entityType}/<id>`,
+    path: (fx) => {
+      const ids = {
+        tape: fx.tape.id,
+        job: fx.job.id,
+        location: fx.location.id,
+        custody: fx.custody.id,
+        sync_event: fx.rejectedEvents.writer,
+      };
+      return `/backup/audit/${entityType}/${ids[entityType]}`;
+    },
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  })),
   // User accounts' histories are for administrators, through audit.list; this route serves nobody them.
-  { method: "GET", name: "GET /backup/audit/user/<id>", path: (fx) => `/backup/audit/user/${fx.target.id}`, status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 } },
+  {
+    method: "GET",
+    name: "GET /backup/audit/user/<id>",
+    path: (fx) => `/backup/audit/user/${fx.target.id}`,
+    status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 },
+  },
 
-  { method: "GET", name: "GET /backup/export/tapes", path: () => "/backup/export/tapes", status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 } },
-  { method: "GET", name: "GET /backup/export/jobs", path: () => "/backup/export/jobs", status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 } },
+  {
+    method: "GET",
+    name: "GET /backup/export/tapes",
+    path: () => "/backup/export/tapes",
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/jobs",
+    path: () => "/backup/export/jobs",
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
 
   // better-auth's endpoints: none creates an account or changes a role, an activation or someone else's session.
   {
@@ -553,7 +615,8 @@ describe("route handlers", () => {
   beforeAll(() => {
     const log = console.error;
     vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      if (!/Better Auth\]:.*(is disabled|isn't enabled|Provider not found)/.test(args.map(String).join(" "))) log(...args);
+      if (!/Better Auth\]:.*(is disabled|isn't enabled|Provider not found)/.test(args.map(String).join(" ")))
+        log(...args);
     });
   });
   afterAll(() => vi.mocked(console.error).mockRestore());
@@ -562,8 +625,8 @@ describe("route handlers", () => {
     const known = ROUTE_FILES.map((route) => route.file);
     const unknown = routeFilesOnDisk().filter((file) => !known.includes(file));
     expect(unknown, `No access matrix rows for ${unknown.join(", ")}`).toEqual([]);
-    const untested = ROUTE_FILES.filter((route) =>
-      !ROUTES.some((row) => route.pattern.test(new URL(row.path(fx), BASE_URL).pathname)),
+    const untested = ROUTE_FILES.filter(
+      (route) => !ROUTES.some((row) => route.pattern.test(new URL(row.path(fx), BASE_URL).pathname)),
     ).map((route) => route.file);
     expect(untested, `Route handlers without rows: ${untested.join(", ")}`).toEqual([]);
   });
@@ -577,7 +640,12 @@ describe("route handlers", () => {
 
       test(`${row.name}: ${COLUMNS[column].label} → ${status}${changes ? "" : ", nothing changes"}`, async () => {
         const body = await row.body?.(fx, column);
-        const response = await request(row.method, row.path(fx), headersOf(column), body === undefined ? undefined : JSON.stringify(body));
+        const response = await request(
+          row.method,
+          row.path(fx),
+          headersOf(column),
+          body === undefined ? undefined : JSON.stringify(body),
+        );
         const after = await fingerprintAfter();
         expect(response.status).toBe(status);
         if (changes) expect(changedTables(baseline, after), "an allowed write changed nothing").not.toEqual([]);
@@ -605,12 +673,16 @@ describe("before the first administrator exists", () => {
   test("setup.createFirstAdmin: anonymous on the server's own machine → allowed, once", async () => {
     const caller = await callerFor(app.db, app.auth, requestHeaders({ ip: LOCAL_IP }));
     await caller.setup.createFirstAdmin(firstAdmin);
-    expect(await app.db.user.findMany({ select: { email: true, role: true } })).toEqual([{ email: firstAdmin.email, role: "admin" }]);
+    expect(await app.db.user.findMany({ select: { email: true, role: true } })).toEqual([
+      { email: firstAdmin.email, role: "admin" },
+    ]);
 
     // From then on it is shut, even from the server's own machine (signed-in callers: the matrix above).
     const before = await fingerprint(app.db);
     const again = await callerFor(app.db, app.auth, requestHeaders({ ip: LOCAL_IP }));
-    expect(await outcomeOf(again.setup.createFirstAdmin({ ...firstAdmin, email: "eve@example.test" }))).toBe("CONFLICT");
+    expect(await outcomeOf(again.setup.createFirstAdmin({ ...firstAdmin, email: "eve@example.test" }))).toBe(
+      "CONFLICT",
+    );
     expect(await fingerprint(app.db)).toEqual(before);
   });
 

@@ -1,15 +1,7 @@
 import { beforeEach, describe, expect, test } from "vitest";
 import type { Db } from "../../server/db";
 import { createTestUser, TEST_PASSWORD, type TestUser } from "../factories/users";
-import {
-  callerFor,
-  clientError,
-  requestHeaders,
-  signIn,
-  signedInUser,
-  useTestApp,
-  type Caller,
-} from "../helpers/app";
+import { callerFor, clientError, requestHeaders, signIn, signedInUser, useTestApp, type Caller } from "../helpers/app";
 import { truncateAll } from "../helpers/test-db";
 
 const app = useTestApp();
@@ -28,7 +20,10 @@ beforeEach(async () => {
 /** Everything an access change could touch, to show that a refused call touched none of it. */
 async function accessState(db: Db) {
   return {
-    users: await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, role: true, active: true, email: true } }),
+    users: await db.user.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, role: true, active: true, email: true },
+    }),
     accounts: await db.account.count(),
     moduleAccess: await db.moduleAccess.findMany({ orderBy: { userId: "asc" } }),
     sessions: await db.session.count(),
@@ -73,7 +68,11 @@ describe("who may manage access", () => {
   });
 
   test("a forged or foreign session cookie is anonymous", async () => {
-    const forged = await callerFor(app.db, app.auth, requestHeaders({ cookie: "better-auth.session_token=forged.value" }));
+    const forged = await callerFor(
+      app.db,
+      app.auth,
+      requestHeaders({ cookie: "better-auth.session_token=forged.value" }),
+    );
     await expect(forged.access.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });
@@ -154,7 +153,10 @@ describe("guards on users", () => {
 
     await admin.caller.access.setActive({ userId: second.id, active: true });
     await admin.caller.access.setRole({ userId: second.id, role: "staff" });
-    expect(await app.db.user.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ role: "staff", active: true });
+    expect(await app.db.user.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({
+      role: "staff",
+      active: true,
+    });
   });
 
   test("a duplicate email is a conflict on the email field, whatever its case", async () => {
@@ -230,7 +232,10 @@ describe("audit trail of access changes", () => {
     await admin.caller.access.setRole({ userId: courier.id, role: "admin" });
 
     const last = (await auditEntriesFor(courier.id)).at(-1);
-    expect(last?.changes).toEqual({ role: { from: "courier", to: "admin" }, backupAccess: { from: "read", to: "write" } });
+    expect(last?.changes).toEqual({
+      role: { from: "courier", to: "admin" },
+      backupAccess: { from: "read", to: "write" },
+    });
   });
 
   test("a change that changes nothing writes nothing", async () => {

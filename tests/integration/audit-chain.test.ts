@@ -14,13 +14,20 @@ async function writeHistory() {
   await caller.tapes.update({ id: first.id, data: { status: "in_use", tags: ["weekly"], notes: "Ünïcødé ✓ 🗄️" } });
   await caller.locations.log({ tapeId: first.id, kind: "in_transit", custodian: "Cora" });
   await caller.custody.record({ tapeId: first.id, fromParty: "Data centre", toParty: "Vault", signerName: "Vic" });
-  const job = await caller.jobs.create({ name: "Nightly", jobDate: new Date("2026-11-01"), retentionDays: 30, tapeIds: [first.id, second.id] });
+  const job = await caller.jobs.create({
+    name: "Nightly",
+    jobDate: new Date("2026-11-01"),
+    retentionDays: 30,
+    tapeIds: [first.id, second.id],
+  });
   await caller.jobs.setSpan({ jobId: job.id, tapeIds: [second.id, first.id] });
   await caller.tapes.delete({ id: second.id });
 }
 
 async function entries() {
-  return app.db.$queryRaw<{ id: bigint; chain_seq: bigint }[]>`SELECT id, chain_seq FROM backup_audit_log ORDER BY chain_seq`;
+  return app.db.$queryRaw<
+    { id: bigint; chain_seq: bigint }[]
+  >`SELECT id, chain_seq FROM backup_audit_log ORDER BY chain_seq`;
 }
 
 function problem(report: ChainReport) {
@@ -54,29 +61,42 @@ describe("the audit hash chain", () => {
 
   test("an entry edited with SQL is reported as changed, at that entry", async () => {
     const target = (await entries())[3]!;
-    await app.db.$executeRaw`UPDATE backup_audit_log SET changes = '{"status": {"from": "empty", "to": "full"}}' WHERE id = ${target.id}`;
-    expect(problem(await verifyAuditChain(app.db))).toMatchObject({ kind: "changed", seq: String(target.chain_seq), entryId: String(target.id) });
+    await app.db
+      .$executeRaw`UPDATE backup_audit_log SET changes = '{"status": {"from": "empty", "to": "full"}}' WHERE id = ${target.id}`;
+    expect(problem(await verifyAuditChain(app.db))).toMatchObject({
+      kind: "changed",
+      seq: String(target.chain_seq),
+      entryId: String(target.id),
+    });
   });
 
   test("changing only who did it, or when, is caught too", async () => {
     const [a, b] = (await entries()).slice(1, 3);
     await app.db.$executeRaw`UPDATE backup_audit_log SET actor_name = 'Someone Else' WHERE id = ${b!.id}`;
     expect(problem(await verifyAuditChain(app.db))).toMatchObject({ kind: "changed", seq: String(b!.chain_seq) });
-    await app.db.$executeRaw`UPDATE backup_audit_log SET created_at = created_at - interval '1 day' WHERE id = ${a!.id}`;
+    await app.db
+      .$executeRaw`UPDATE backup_audit_log SET created_at = created_at - interval '1 day' WHERE id = ${a!.id}`;
     expect(problem(await verifyAuditChain(app.db))).toMatchObject({ kind: "changed", seq: String(a!.chain_seq) });
   });
 
   test("an entry deleted from the middle is reported as missing at its position", async () => {
     const target = (await entries())[4]!;
     await app.db.$executeRaw`DELETE FROM backup_audit_log WHERE id = ${target.id}`;
-    expect(problem(await verifyAuditChain(app.db))).toMatchObject({ kind: "deleted", seq: String(target.chain_seq), entryId: null });
+    expect(problem(await verifyAuditChain(app.db))).toMatchObject({
+      kind: "deleted",
+      seq: String(target.chain_seq),
+      entryId: null,
+    });
   });
 
   test("the newest entries deleted are caught by the chain head", async () => {
     const rows = await entries();
     const last = rows.at(-1)!;
     await app.db.$executeRaw`DELETE FROM backup_audit_log WHERE chain_seq >= ${last.chain_seq - 1n}`;
-    expect(problem(await verifyAuditChain(app.db))).toMatchObject({ kind: "deleted", seq: String(last.chain_seq - 1n) });
+    expect(problem(await verifyAuditChain(app.db))).toMatchObject({
+      kind: "deleted",
+      seq: String(last.chain_seq - 1n),
+    });
   });
 
   test("a row inserted with SQL is reported as inserted", async () => {
@@ -87,11 +107,14 @@ describe("the audit hash chain", () => {
   });
 
   test("a forged entry appended with a correct hash is still caught: the chain head does not know it", async () => {
-    const [head] = await app.db.$queryRaw<{ last_seq: bigint; last_hash: string }[]>`SELECT last_seq, last_hash FROM backup_audit_chain`;
+    const [head] = await app.db.$queryRaw<
+      { last_seq: bigint; last_hash: string }[]
+    >`SELECT last_seq, last_hash FROM backup_audit_chain`;
     await app.db.$executeRaw`
       INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_name, chain_seq, prev_hash)
       VALUES ('tape', 'forged', 'delete', '{}', 'Nobody', ${head!.last_seq + 1n}, ${head!.last_hash})`;
-    await app.db.$executeRaw`UPDATE backup_audit_log l SET hash = backup_audit_hash(l.prev_hash, backup_audit_content(l)) WHERE entity_id = 'forged'`;
+    await app.db
+      .$executeRaw`UPDATE backup_audit_log l SET hash = backup_audit_hash(l.prev_hash, backup_audit_content(l)) WHERE entity_id = 'forged'`;
     expect(problem(await verifyAuditChain(app.db))).toMatchObject({ kind: "inserted" });
   });
 

@@ -13,13 +13,28 @@ const app = useTestApp();
 const someone: Actor = { id: null, name: "Sam Someone" };
 
 /** Writes `count` more entries for one entity and returns the ids of all its entries, oldest first. */
-async function writeEntries(entityType: AuditEntityType, entityId: string, count: number, actor = someone): Promise<string[]> {
+async function writeEntries(
+  entityType: AuditEntityType,
+  entityId: string,
+  count: number,
+  actor = someone,
+): Promise<string[]> {
   await transaction(app.db, async (tx) => {
     for (let n = 1; n <= count; n++) {
-      await recordAudit(tx, { entityType, entityId, action: "update", changes: { notes: { from: `v${n - 1}`, to: `v${n}` } }, actor });
+      await recordAudit(tx, {
+        entityType,
+        entityId,
+        action: "update",
+        changes: { notes: { from: `v${n - 1}`, to: `v${n}` } },
+        actor,
+      });
     }
   });
-  const rows = await app.db.backupAuditLog.findMany({ where: { entityType, entityId }, orderBy: { id: "asc" }, select: { id: true } });
+  const rows = await app.db.backupAuditLog.findMany({
+    where: { entityType, entityId },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
   return rows.map((row) => row.id.toString());
 }
 
@@ -76,23 +91,35 @@ describe("listAudit", () => {
   });
 
   test("an entity without entries has an empty page", async () => {
-    expect(await listAudit(app.db, { entityType: "location", entityId: randomUUID(), limit: 20 })).toEqual({ items: [], nextCursor: null });
+    expect(await listAudit(app.db, { entityType: "location", entityId: randomUUID(), limit: 20 })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
   });
 });
 
 describe("audit.list", () => {
   test("signed out, it asks to sign in", async () => {
     const anonymous = await callerFor(app.db, app.auth, requestHeaders());
-    await expect(anonymous.audit.list({ entityType: "tape", entityId: randomUUID() })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(anonymous.audit.list({ entityType: "tape", entityId: randomUUID() })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
   });
 
   test("the history of user accounts is for administrators only", async () => {
     const admin = await signedInUser(app, { role: "admin" });
-    const { id } = await admin.caller.access.createUser({ name: "Nina New", email: `nina-${randomUUID()}@example.test`, password: "tape-vault-2024-secure", role: "courier" });
+    const { id } = await admin.caller.access.createUser({
+      name: "Nina New",
+      email: `nina-${randomUUID()}@example.test`,
+      password: "tape-vault-2024-secure",
+      role: "courier",
+    });
 
     for (const role of ["staff", "courier", "custodian"] as const) {
       const { caller } = await signedInUser(app, { role });
-      await expect(caller.audit.list({ entityType: "user", entityId: id }), role).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.audit.list({ entityType: "user", entityId: id }), role).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
     }
     const page = await admin.caller.audit.list({ entityType: "user", entityId: id });
     expect(page.items.map((item) => item.action)).toEqual(["create"]);
@@ -139,7 +166,13 @@ describe("GET /backup/audit/<entityType>/<id>", () => {
   type Body = {
     entityType: string;
     entityId: string;
-    items: { id: string; action: string; changes: Record<string, { from: unknown; to: unknown }>; actor: { id: string | null; name: string }; at: string }[];
+    items: {
+      id: string;
+      action: string;
+      changes: Record<string, { from: unknown; to: unknown }>;
+      actor: { id: string | null; name: string };
+      at: string;
+    }[];
     nextCursor: string | null;
     message?: string;
   };
@@ -148,7 +181,11 @@ describe("GET /backup/audit/<entityType>/<id>", () => {
   async function get(path: string, headers: Headers = requestHeaders()) {
     const url = new URL(path, BASE_URL);
     const [entityType = "", id = ""] = url.pathname.split("/").slice(3).map(decodeURIComponent);
-    const response = await auditTrailResponse(new Request(url, { headers }), { entityType, id }, { db: app.db, auth: app.auth });
+    const response = await auditTrailResponse(
+      new Request(url, { headers }),
+      { entityType, id },
+      { db: app.db, auth: app.auth },
+    );
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     return { status: response.status, body: (await response.json()) as Body, headers: response.headers };
   }
@@ -191,15 +228,31 @@ describe("GET /backup/audit/<entityType>/<id>", () => {
     expect(created).toMatchObject({
       id: expect.stringMatching(/^\d+$/),
       action: "create",
-      changes: { barcode: { from: null, to: barcode }, status: { from: null, to: "empty" }, nativeCapacityBytes: { from: null, to: "12000000000000" } },
+      changes: {
+        barcode: { from: null, to: barcode },
+        status: { from: null, to: "empty" },
+        nativeCapacityBytes: { from: null, to: "12000000000000" },
+      },
       actor: { id: user.id, name: "Ana Archivist" },
     });
     expect(new Date(created!.at).toISOString()).toBe(created!.at);
     expect(Math.abs(Date.parse(created!.at) - Date.now())).toBeLessThan(60_000);
 
     await transaction(app.db, async (tx) => {
-      await recordAudit(tx, { entityType: "tape", entityId: tape.id, action: "update", changes: { status: { from: "empty", to: "in_use" } }, actor });
-      await recordAudit(tx, { entityType: "tape", entityId: tape.id, action: "update", changes: { status: { from: "in_use", to: "full" } }, actor });
+      await recordAudit(tx, {
+        entityType: "tape",
+        entityId: tape.id,
+        action: "update",
+        changes: { status: { from: "empty", to: "in_use" } },
+        actor,
+      });
+      await recordAudit(tx, {
+        entityType: "tape",
+        entityId: tape.id,
+        action: "update",
+        changes: { status: { from: "in_use", to: "full" } },
+        actor,
+      });
     });
 
     const first = await get(`/backup/audit/tape/${tape.id}?limit=2`, headers);

@@ -3,7 +3,16 @@ import { verifyPassword } from "better-auth/crypto";
 import { beforeEach, describe, expect, test } from "vitest";
 import { createAuth, SIGN_IN_LIMIT, type Auth } from "../../server/auth/auth";
 import { createTestUser, TEST_PASSWORD } from "../factories/users";
-import { authRequest, callerFor, REMOTE_IP, requestHeaders, signIn, signedInUser, TEST_AUTH_SECRET, useTestApp } from "../helpers/app";
+import {
+  authRequest,
+  callerFor,
+  REMOTE_IP,
+  requestHeaders,
+  signIn,
+  signedInUser,
+  TEST_AUTH_SECRET,
+  useTestApp,
+} from "../helpers/app";
 import { truncateAll } from "../helpers/test-db";
 
 const app = useTestApp();
@@ -58,14 +67,24 @@ describe("signing in", () => {
       expect(response.status, `attempt ${attempt}`).toBe(401);
     }
 
-    const limited = await authRequest(app.auth, "/sign-in/email", { email: user.email, password: user.password }, REMOTE_IP);
+    const limited = await authRequest(
+      app.auth,
+      "/sign-in/email",
+      { email: user.email, password: user.password },
+      REMOTE_IP,
+    );
     expect(limited.status).toBe(429);
     expect(((await limited.json()) as { message: string }).message).toMatch(/too many requests/i);
     expect(Number(limited.headers.get("x-retry-after"))).toBeGreaterThan(0);
     expect(limited.headers.getSetCookie()).toEqual([]);
 
     // The limit is per address: the same user on another machine is not locked out.
-    const elsewhere = await authRequest(app.auth, "/sign-in/email", { email: user.email, password: user.password }, "198.51.100.7");
+    const elsewhere = await authRequest(
+      app.auth,
+      "/sign-in/email",
+      { email: user.email, password: user.password },
+      "198.51.100.7",
+    );
     expect(elsewhere.status).toBe(200);
   });
 
@@ -113,7 +132,11 @@ describe("signing in", () => {
   test("the session cookie is HttpOnly and SameSite=Lax, and Secure when the app is served over HTTPS", async () => {
     const user = await createTestUser(app.db);
     const sessionCookie = async (auth: Auth) => {
-      const { headers } = await auth.api.signInEmail({ body: { email: user.email, password: user.password }, headers: requestHeaders(), returnHeaders: true });
+      const { headers } = await auth.api.signInEmail({
+        body: { email: user.email, password: user.password },
+        headers: requestHeaders(),
+        returnHeaders: true,
+      });
       const cookie = headers.getSetCookie().find((value) => value.includes("session_token="));
       expect(cookie).toBeDefined();
       return cookie!.split(";").map((part) => part.trim().toLowerCase());
@@ -123,7 +146,9 @@ describe("signing in", () => {
     expect(plain).toEqual(expect.arrayContaining(["httponly", "samesite=lax"]));
     expect(plain).not.toContain("secure");
 
-    const behindHttps = await sessionCookie(createAuth(app.db, { secret: TEST_AUTH_SECRET, baseURL: "https://tapes.example.com" }));
+    const behindHttps = await sessionCookie(
+      createAuth(app.db, { secret: TEST_AUTH_SECRET, baseURL: "https://tapes.example.com" }),
+    );
     expect(behindHttps).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "secure"]));
     expect(behindHttps[0]).toMatch(/^__secure-/);
   });

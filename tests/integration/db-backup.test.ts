@@ -51,7 +51,9 @@ function olderApp(): string {
     fs.copyFileSync(path.join(REPO, file), path.join(root, file));
   }
   for (const name of migrationNames().slice(0, -1)) {
-    fs.cpSync(path.join(REPO, "prisma/migrations", name), path.join(root, "prisma/migrations", name), { recursive: true });
+    fs.cpSync(path.join(REPO, "prisma/migrations", name), path.join(root, "prisma/migrations", name), {
+      recursive: true,
+    });
   }
   return root;
 }
@@ -96,18 +98,69 @@ function fingerprint(dir: string): string {
 const siblings = () => fs.readdirSync(tmp).sort();
 
 async function writeSampleData(db: Db) {
-  const admin = await createUser(db, actor, { name: "Ana Admin", email: "ana@example.test", password: "tape-vault-2024-secure", role: "admin" });
-  const courier = await createUser(db, actor, { name: "Cora Courier", email: "cora@example.test", password: "tape-vault-2024-secure", role: "courier" });
+  const admin = await createUser(db, actor, {
+    name: "Ana Admin",
+    email: "ana@example.test",
+    password: "tape-vault-2024-secure",
+    role: "admin",
+  });
+  const courier = await createUser(db, actor, {
+    name: "Cora Courier",
+    email: "cora@example.test",
+    password: "tape-vault-2024-secure",
+    role: "courier",
+  });
   const tapes = [];
-  for (const [barcode, status] of [["BAK001L9", "full"], ["BAK002L9", "in_use"], ["BAK003L8", "empty"]] as const) {
+  for (const [barcode, status] of [
+    ["BAK001L9", "full"],
+    ["BAK002L9", "in_use"],
+    ["BAK003L8", "empty"],
+  ] as const) {
     tapes.push(await registerTape(db, actor, registerTapeSchema.parse({ barcode, status, tags: ["weekly"] })));
   }
   for (const [i, tape] of tapes.entries()) {
-    await logLocation(db, actor, logLocationSchema.parse({ tapeId: tape.id, kind: "on_site", site: "Server room", occurredAt: new Date(Date.now() - (3 + i) * HOUR) }));
-    await logLocation(db, actor, logLocationSchema.parse({ tapeId: tape.id, kind: "off_site", site: "Iron Vault", locker: `L-${i}`, occurredAt: new Date(Date.now() - HOUR) }));
+    await logLocation(
+      db,
+      actor,
+      logLocationSchema.parse({
+        tapeId: tape.id,
+        kind: "on_site",
+        site: "Server room",
+        occurredAt: new Date(Date.now() - (3 + i) * HOUR),
+      }),
+    );
+    await logLocation(
+      db,
+      actor,
+      logLocationSchema.parse({
+        tapeId: tape.id,
+        kind: "off_site",
+        site: "Iron Vault",
+        locker: `L-${i}`,
+        occurredAt: new Date(Date.now() - HOUR),
+      }),
+    );
   }
-  await recordCustody(db, actor, recordCustodySchema.parse({ tapeId: tapes[0]!.id, fromParty: "Operations", toParty: "Courier", signerName: "Cora Courier" }));
-  await createJob(db, actor, createJobSchema.parse({ name: "Weekly full", jobDate: "2026-11-20T22:00:00Z", retentionDays: 90, tapeIds: [tapes[0]!.id, tapes[1]!.id] }));
+  await recordCustody(
+    db,
+    actor,
+    recordCustodySchema.parse({
+      tapeId: tapes[0]!.id,
+      fromParty: "Operations",
+      toParty: "Courier",
+      signerName: "Cora Courier",
+    }),
+  );
+  await createJob(
+    db,
+    actor,
+    createJobSchema.parse({
+      name: "Weekly full",
+      jobDate: "2026-11-20T22:00:00Z",
+      retentionDays: 90,
+      tapeIds: [tapes[0]!.id, tapes[1]!.id],
+    }),
+  );
   return { adminId: admin.id, courierId: courier.id, tapeIds: tapes.map((tape) => tape.id) };
 }
 
@@ -142,7 +195,15 @@ describe.skipIf(testDatabaseUrl())("backup and restore of the embedded database"
     let db = open(dataDir);
     const { courierId, tapeIds } = await writeSampleData(db);
     const atBackup = await everyTable(db);
-    for (const table of ["app_user", "backup_tape_cartridge", "backup_tape_location", "backup_tape_custody", "backup_job", "backup_job_tape", "backup_audit_log"]) {
+    for (const table of [
+      "app_user",
+      "backup_tape_cartridge",
+      "backup_tape_location",
+      "backup_tape_custody",
+      "backup_job",
+      "backup_job_tape",
+      "backup_audit_log",
+    ]) {
       expect(atBackup[table]?.length, `${table} has rows to compare`).toBeGreaterThan(0);
     }
     await close(db, dataDir);
@@ -155,10 +216,20 @@ describe.skipIf(testDatabaseUrl())("backup and restore of the embedded database"
     // Deletes (with their cascades), edits and additions across the tables.
     db = open(dataDir);
     await deleteTape(db, actor, tapeIds[0]!);
-    await updateTape(db, actor, tapeIds[1]!, updateTapeSchema.parse({ status: "full", tags: ["monthly"], notes: "Edited after the backup" }));
+    await updateTape(
+      db,
+      actor,
+      tapeIds[1]!,
+      updateTapeSchema.parse({ status: "full", tags: ["monthly"], notes: "Edited after the backup" }),
+    );
     await registerTape(db, actor, registerTapeSchema.parse({ barcode: "BAK009L9" }));
     await setUserRole(db, actor, courierId, "custodian");
-    await createUser(db, actor, { name: "Late User", email: "late@example.test", password: "tape-vault-2024-secure", role: "staff" });
+    await createUser(db, actor, {
+      name: "Late User",
+      email: "late@example.test",
+      password: "tape-vault-2024-secure",
+      role: "staff",
+    });
     const changed = await everyTable(db);
     expect(changed).not.toEqual(atBackup);
     await close(db, dataDir);
@@ -188,7 +259,11 @@ describe.skipIf(testDatabaseUrl())("backup and restore of the embedded database"
       await expect(backupDatabase(dataDir, file)).rejects.toThrow(DatabaseInUseError);
       expect(fs.existsSync(file)).toBe(false);
       await expect(restoreBackup(olderBackup, dataDir)).rejects.toThrow(
-        expect.objectContaining({ name: "DatabaseInUseError", pid: fakeServer.pid, message: expect.stringContaining(dataDir) }),
+        expect.objectContaining({
+          name: "DatabaseInUseError",
+          pid: fakeServer.pid,
+          message: expect.stringContaining(dataDir),
+        }),
       );
       expect({ files: fingerprint(dataDir), siblings: siblings() }).toEqual(before);
       expect(fs.readFileSync(lock, "utf8")).toBe(String(fakeServer.pid));
@@ -216,9 +291,21 @@ describe.skipIf(testDatabaseUrl())("backup and restore of the embedded database"
 
     const cases: [string, RegExp][] = [
       [path.join(tmp, "no-such-backup.tar.gz"), /There is no backup file/],
-      [write("random.tar.gz", new Uint8Array(4096).map((_, i) => (i * 7919) % 251)), /not a Backup Monitor backup/],
+      [
+        write(
+          "random.tar.gz",
+          new Uint8Array(4096).map((_, i) => (i * 7919) % 251),
+        ),
+        /not a Backup Monitor backup/,
+      ],
       [write("truncated.tar.gz", good.subarray(0, Math.floor(good.length / 2))), /is damaged/],
-      [write("flipped.tar.gz", Buffer.concat([good.subarray(0, 5000), Buffer.from([good[5000]! ^ 0xff]), good.subarray(5001)])), /is damaged/],
+      [
+        write(
+          "flipped.tar.gz",
+          Buffer.concat([good.subarray(0, 5000), Buffer.from([good[5000]! ^ 0xff]), good.subarray(5001)]),
+        ),
+        /is damaged/,
+      ],
       [write("empty.tar.gz", new Uint8Array(0)), /not a Backup Monitor backup/],
       [write("foreign.tar.gz", foreign), /not a Backup Monitor backup \(no migration history\)/],
       [write("newer.tar.gz", newer), /newer version of Backup Monitor/],

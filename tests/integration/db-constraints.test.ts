@@ -87,8 +87,12 @@ describe("uniqueness and checks", () => {
     const [first, second] = [await createTape(app.db), await createTape(app.db)];
     await app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: first.id, position: 1 } });
 
-    await expectUniqueViolation(app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: second.id, position: 1 } }));
-    await expectUniqueViolation(app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: first.id, position: 2 } }));
+    await expectUniqueViolation(
+      app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: second.id, position: 1 } }),
+    );
+    await expectUniqueViolation(
+      app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: first.id, position: 2 } }),
+    );
     // Another job may use the same position.
     const otherJob = await createJob(app.db);
     await app.db.backupJobTape.create({ data: { jobId: otherJob.id, tapeId: second.id, position: 1 } });
@@ -97,7 +101,13 @@ describe("uniqueness and checks", () => {
   test("an offline event applies once: its id is unique", async () => {
     const tape = await createTape(app.db);
     const eventId = "0190a000-0000-7000-8000-00000000e001";
-    const event = { tapeId: tape.id, kind: "off_site" as const, occurredAt: new Date(), recordedByName: "Test", eventId };
+    const event = {
+      tapeId: tape.id,
+      kind: "off_site" as const,
+      occurredAt: new Date(),
+      recordedByName: "Test",
+      eventId,
+    };
     await app.db.backupTapeLocation.create({ data: event });
     await expectUniqueViolation(app.db.backupTapeLocation.create({ data: event }));
   });
@@ -131,7 +141,13 @@ describe("deletion", () => {
     await createCustody(app.db, tape.id);
     await app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: tape.id, position: 1 } });
     await transaction(app.db, (tx) =>
-      recordAudit(tx, { entityType: "tape", entityId: tape.id, action: "create", changes: {}, actor: { id: null, name: "Test" } }),
+      recordAudit(tx, {
+        entityType: "tape",
+        entityId: tape.id,
+        action: "create",
+        changes: {},
+        actor: { id: null, name: "Test" },
+      }),
     );
 
     await app.db.backupTapeCartridge.delete({ where: { id: tape.id } });

@@ -51,7 +51,11 @@ let tables: string[] = [];
 
 async function restoreFixtures() {
   const tapeIds = [fx.tapeId, fx.otherTapeId, fx.destroyedTapeId, fx.spareTapeId].filter(Boolean);
-  const tapes = new Set((await app.db.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: { id: true } })).map((row) => row.id));
+  const tapes = new Set(
+    (await app.db.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: { id: true } })).map(
+      (row) => row.id,
+    ),
+  );
   if (!tapes.has(fx.tapeId)) {
     const tape = await createTape(app.db);
     Object.assign(fx, { tapeId: tape.id, tapeBarcode: tape.barcode });
@@ -63,7 +67,14 @@ async function restoreFixtures() {
     await app.db.backupTapeCartridge.update({ where: { id: tape.id }, data: { status: "destroyed" } });
     fx.destroyedTapeId = tape.id;
   }
-  const jobs = new Set((await app.db.backupJob.findMany({ where: { id: { in: [fx.jobId, fx.spareJobId].filter(Boolean) } }, select: { id: true } })).map((row) => row.id));
+  const jobs = new Set(
+    (
+      await app.db.backupJob.findMany({
+        where: { id: { in: [fx.jobId, fx.spareJobId].filter(Boolean) } },
+        select: { id: true },
+      })
+    ).map((row) => row.id),
+  );
   if (!jobs.has(fx.jobId)) {
     fx.jobId = (await createJob(app.db)).id;
     await linkTape(app.db, fx.jobId, fx.tapeId);
@@ -98,25 +109,55 @@ beforeAll(async () => {
 // A valid input per procedure: the mutations start from these, so they reach the rules behind the
 // first field check. A procedure added to the router fails the coverage test until it has an entry.
 
-const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+const PNG =
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   "setup.status": () => undefined,
-  "setup.createFirstAdmin": () => ({ name: "Ada Admin", email: "ada@example.test", password: TEST_PASSWORD, setupCode: "ABCD-EFGH" }),
+  "setup.createFirstAdmin": () => ({
+    name: "Ada Admin",
+    email: "ada@example.test",
+    password: TEST_PASSWORD,
+    setupCode: "ABCD-EFGH",
+  }),
   "access.me": () => undefined,
   "access.listUsers": () => undefined,
-  "access.createUser": () => ({ name: "Nia New", email: `nia-${uuidv7()}@example.test`, password: TEST_PASSWORD, role: "staff" }),
+  "access.createUser": () => ({
+    name: "Nia New",
+    email: `nia-${uuidv7()}@example.test`,
+    password: TEST_PASSWORD,
+    role: "staff",
+  }),
   "access.setActive": (f) => ({ userId: f.targetUserId, active: true }),
   "access.setRole": (f) => ({ userId: f.targetUserId, role: "courier" }),
   "access.setBackupAccess": (f) => ({ userId: f.targetUserId, level: "read" }),
   "tapes.summary": () => undefined,
-  "tapes.list": (f) => ({ search: "T0", status: "empty", locationKind: "on_site", generation: 8, tag: "offsite", sort: "barcode", direction: "asc", cursor: f.tapeCursor, limit: 5 }),
+  "tapes.list": (f) => ({
+    search: "T0",
+    status: "empty",
+    locationKind: "on_site",
+    generation: 8,
+    tag: "offsite",
+    sort: "barcode",
+    direction: "asc",
+    cursor: f.tapeCursor,
+    limit: 5,
+  }),
   "tapes.search": () => ({ query: "T0", limit: 10 }),
   "tapes.byBarcode": (f) => ({ barcode: f.tapeBarcode }),
   "tapes.get": (f) => ({ id: f.tapeId }),
-  "tapes.register": () => ({ barcode: nextBarcode(), nativeCapacityBytes: 12_000_000_000_000n, status: "empty", tags: ["offsite"], notes: "Spare" }),
-  "tapes.update": (f) => ({ id: f.tapeId, data: { status: "in_use", tags: ["daily"], notes: "Rotated", nativeCapacityBytes: 12_000_000_000_000n } }),
+  "tapes.register": () => ({
+    barcode: nextBarcode(),
+    nativeCapacityBytes: 12_000_000_000_000n,
+    status: "empty",
+    tags: ["offsite"],
+    notes: "Spare",
+  }),
+  "tapes.update": (f) => ({
+    id: f.tapeId,
+    data: { status: "in_use", tags: ["daily"], notes: "Rotated", nativeCapacityBytes: 12_000_000_000_000n },
+  }),
   "tapes.deletePreview": (f) => ({ id: f.tapeId }),
   "tapes.delete": (f) => ({ id: f.spareTapeId }),
   "jobs.list": (f) => ({ search: "Nightly", sort: "jobDate", direction: "desc", cursor: f.jobCursor, limit: 5 }),
@@ -151,7 +192,10 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   }),
   "audit.verifyChain": () => undefined,
   "audit.list": (f) => ({ entityType: "tape", entityId: f.tapeId, cursor: "9007199254740991", limit: 10 }),
-  "sync.push": (f) => ({ deviceId: "hostile-phone", events: [locationEvent(f.tapeBarcode), custodyEvent(f.tapeBarcode)] }),
+  "sync.push": (f) => ({
+    deviceId: "hostile-phone",
+    events: [locationEvent(f.tapeBarcode), custodyEvent(f.tapeBarcode)],
+  }),
   "sync.discard": (f) => ({ id: f.rejectedEventId, note: "Typed the wrong label" }),
   "sync.catalogue": (f) => ({ cursor: f.catalogueCursor, limit: 100 }),
 };
@@ -202,10 +246,30 @@ const unicodeStrings = fc.string({
   ),
   maxLength: 40,
 });
-const strings = fc.oneof({ arbitrary: nastyStrings, weight: 3 }, { arbitrary: unicodeStrings, weight: 3 }, { arbitrary: hugeStrings, weight: 1 });
+const strings = fc.oneof(
+  { arbitrary: nastyStrings, weight: 3 },
+  { arbitrary: unicodeStrings, weight: 3 },
+  { arbitrary: hugeStrings, weight: 1 },
+);
 
 const numbers = fc.oneof(
-  fc.constantFrom(-1, 0, -0, 0.5, 1.5, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 31, -(2 ** 31) - 1, 1e-300),
+  fc.constantFrom(
+    -1,
+    0,
+    -0,
+    0.5,
+    1.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 2,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    1e-300,
+  ),
   fc.integer(),
   fc.double(),
 );
@@ -301,7 +365,14 @@ const forgedCursors = () => [
 ];
 
 /** Ids of the right shape that name nothing, the wrong kind of thing, or a destroyed cartridge. */
-const idTricks = () => [uuidv7(), "00000000-0000-0000-0000-000000000000", fx.tapeId.toUpperCase(), fx.destroyedTapeId, fx.jobId, fx.targetUserId];
+const idTricks = () => [
+  uuidv7(),
+  "00000000-0000-0000-0000-000000000000",
+  fx.tapeId.toUpperCase(),
+  fx.destroyedTapeId,
+  fx.jobId,
+  fx.targetUserId,
+];
 
 /** Job spans that break a rule only the service can check, or that the schema must catch. */
 const spanTricks = () => [
@@ -343,7 +414,9 @@ function examplesFor(path: string): [Mutation][] {
       ...(typeof current === "string" ? ["a\u0000b", "x\uD800", "A".repeat(HUGE)] : []),
       ...(typeof current === "bigint" ? [-1n, 2n ** 63n, 10n ** 30n] : []),
       ...(typeof current === "number" ? [-1, 0.5, NaN, Infinity, 1e308] : []),
-      ...(current instanceof Date ? [new Date(NaN), new Date("0001-01-01T00:00:00Z"), new Date("9999-12-31T23:59:59Z")] : []),
+      ...(current instanceof Date
+        ? [new Date(NaN), new Date("0001-01-01T00:00:00Z"), new Date("9999-12-31T23:59:59Z")]
+        : []),
     ];
     return values.map((value): [Mutation] => [{ kind: "set", path: at, value }]);
   });
@@ -353,7 +426,13 @@ function examplesFor(path: string): [Mutation][] {
 function aimedAt(key: string): fc.Arbitrary<unknown> | null {
   const uuids = fc.oneof(
     fc.constantFrom(fx.tapeId, fx.otherTapeId, fx.destroyedTapeId, fx.jobId, fx.targetUserId, fx.rejectedEventId),
-    fc.constantFrom(fx.tapeId.toUpperCase(), `{${fx.tapeId}}`, ` ${fx.tapeId} `, `${fx.tapeId}\u0000`, "00000000-0000-0000-0000-000000000000"),
+    fc.constantFrom(
+      fx.tapeId.toUpperCase(),
+      `{${fx.tapeId}}`,
+      ` ${fx.tapeId} `,
+      `${fx.tapeId}\u0000`,
+      "00000000-0000-0000-0000-000000000000",
+    ),
     fc.uuid(),
   );
   switch (key) {
@@ -377,7 +456,9 @@ function aimedAt(key: string): fc.Arbitrary<unknown> | null {
       return fc.oneof(
         fc.constantFrom(...forgedCursors()),
         fc.json().map(asBase64Url),
-        fc.tuple(fc.constantFrom("jobDate", "expiresAt", "name"), fc.constantFrom("asc", "desc"), strings, strings).map(asBase64Url),
+        fc
+          .tuple(fc.constantFrom("jobDate", "expiresAt", "name"), fc.constantFrom("asc", "desc"), strings, strings)
+          .map(asBase64Url),
         fc.record({ v: fc.oneof(strings, numbers), id: strings }).map(asBase64Url),
         fc.record({ d: fc.oneof(strings, dateStrings), id: strings }).map(asBase64Url),
       );
@@ -402,7 +483,23 @@ function aimedAt(key: string): fc.Arbitrary<unknown> | null {
     case "direction":
     case "entityType":
     case "type":
-      return fc.constantFrom("destroyed", "EMPTY", "Empty ", "on-site", "superuser", "admin", "ADMIN", "write ", "none", "id", "DESC", "tape ", "user", "location.deleted", "");
+      return fc.constantFrom(
+        "destroyed",
+        "EMPTY",
+        "Empty ",
+        "on-site",
+        "superuser",
+        "admin",
+        "ADMIN",
+        "write ",
+        "none",
+        "id",
+        "DESC",
+        "tape ",
+        "user",
+        "location.deleted",
+        "",
+      );
     case "tags":
       return fc.oneof(
         fc.constant(Array.from({ length: 21 }, (_, index) => `tag${index}`)),
@@ -411,15 +508,39 @@ function aimedAt(key: string): fc.Arbitrary<unknown> | null {
         fc.array(fc.oneof(strings, general), { maxLength: 4 }),
       );
     case "signature":
-      return fc.constantFrom("data:image/png;base64,", "data:image/svg+xml;base64,PHN2Zz4=", `data:image/png;base64,${"A".repeat(300_001)}`, "javascript:alert(1)", `${PNG}\u0000`);
+      return fc.constantFrom(
+        "data:image/png;base64,",
+        "data:image/svg+xml;base64,PHN2Zz4=",
+        `data:image/png;base64,${"A".repeat(300_001)}`,
+        "javascript:alert(1)",
+        `${PNG}\u0000`,
+      );
     case "email":
-      return fc.constantFrom("not-an-email", "a@b", "@example.test", `${"a".repeat(250)}@example.test`, "ada@example.test\u0000", "ADA@EXAMPLE.TEST", "ada @example.test");
+      return fc.constantFrom(
+        "not-an-email",
+        "a@b",
+        "@example.test",
+        `${"a".repeat(250)}@example.test`,
+        "ada@example.test\u0000",
+        "ADA@EXAMPLE.TEST",
+        "ada @example.test",
+      );
     case "password":
-      return fc.constantFrom("short", "a".repeat(129), "aaaaaaaaaaaa1", "no digits at all here", "\u0000".repeat(20), "😀😀😀😀😀😀1a");
+      return fc.constantFrom(
+        "short",
+        "a".repeat(129),
+        "aaaaaaaaaaaa1",
+        "no digits at all here",
+        "\u0000".repeat(20),
+        "😀😀😀😀😀😀1a",
+      );
     case "tags[]":
       return strings;
     case "events[]":
-      return fc.oneof(fc.record({ id: fc.oneof(strings, general) }), fc.record({ id: fc.uuid(), type: strings, occurredAt: dates, payload: general }));
+      return fc.oneof(
+        fc.record({ id: fc.oneof(strings, general) }),
+        fc.record({ id: fc.uuid(), type: strings, occurredAt: dates, payload: general }),
+      );
     case "events":
       return fc.oneof(
         fc.constant([]),
@@ -446,7 +567,8 @@ type Path = (string | number)[];
 
 /** Every place in a value a mutation can reach: object keys and array items, at any depth. */
 function pathsOf(value: unknown, prefix: Path = []): Path[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => [[...prefix, index], ...pathsOf(item, [...prefix, index])]);
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => [[...prefix, index], ...pathsOf(item, [...prefix, index])]);
   if (value !== null && typeof value === "object" && !(value instanceof Date)) {
     return Object.entries(value).flatMap(([key, item]) => [[...prefix, key], ...pathsOf(item, [...prefix, key])]);
   }
@@ -490,7 +612,12 @@ function applyMutation(valid: unknown, mutation: Mutation): unknown {
     const target = nodeAt(input, mutation.path);
     if (isPlainObject(target)) {
       // defineProperty, so "__proto__" becomes a key as it does in a parsed request body.
-      Object.defineProperty(target, mutation.key, { value: mutation.value, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(target, mutation.key, {
+        value: mutation.value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     }
     return input;
   }
@@ -509,7 +636,10 @@ function applyMutation(valid: unknown, mutation: Mutation): unknown {
 function mutations(path: string): fc.Arbitrary<Mutation> {
   const sample = validInputs[path]!(fx);
   const paths = pathsOf(sample);
-  const objectPaths: Path[] = [...(isPlainObject(sample) ? [[]] : []), ...paths.filter((candidate) => isPlainObject(nodeAt(sample, candidate)))];
+  const objectPaths: Path[] = [
+    ...(isPlainObject(sample) ? [[]] : []),
+    ...paths.filter((candidate) => isPlainObject(nodeAt(sample, candidate))),
+  ];
   const replace = hostileFor(undefined).map((value): Mutation => ({ kind: "replace", value }));
   if (paths.length === 0 || objectPaths.length === 0) return replace;
   const set = fc
@@ -519,17 +649,31 @@ function mutations(path: string): fc.Arbitrary<Mutation> {
   const extraKey = fc
     .record({
       path: fc.constantFrom(...objectPaths),
-      key: fc.oneof(fc.constantFrom("__proto__", "constructor", "isAdmin", "role", "id", "toString"), fc.string({ maxLength: 10 })),
+      key: fc.oneof(
+        fc.constantFrom("__proto__", "constructor", "isAdmin", "role", "id", "toString"),
+        fc.string({ maxLength: 10 }),
+      ),
       value: general,
     })
     .map((extra): Mutation => ({ kind: "extraKey", ...extra }));
-  return fc.oneof({ arbitrary: set, weight: 6 }, { arbitrary: replace, weight: 2 }, { arbitrary: remove, weight: 1 }, { arbitrary: extraKey, weight: 1 });
+  return fc.oneof(
+    { arbitrary: set, weight: 6 },
+    { arbitrary: replace, weight: 2 },
+    { arbitrary: remove, weight: 1 },
+    { arbitrary: extraKey, weight: 1 },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
 // What a refusal must look like, and what it must leave behind.
 
-const CLIENT_ERROR_CODES = new Set(["BAD_REQUEST", "NOT_FOUND", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNPROCESSABLE_CONTENT"]);
+const CLIENT_ERROR_CODES = new Set([
+  "BAD_REQUEST",
+  "NOT_FOUND",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "UNPROCESSABLE_CONTENT",
+]);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why a message shown to a person would not read as one, or null when it reads fine. */
@@ -557,15 +701,19 @@ function mustRefuse(mutation: Mutation): string | null {
   const key = keyOf(mutation.path) ?? "";
   const { value } = mutation;
   if (typeof value === "number" && !Number.isFinite(value)) return `${key} = ${value}`;
-  if ((typeof value === "number" || typeof value === "bigint") && value < 0 && SIZES.has(key)) return `a negative ${key}`;
+  if ((typeof value === "number" || typeof value === "bigint") && value < 0 && SIZES.has(key))
+    return `a negative ${key}`;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return `an invalid date as ${key}`;
     const year = value.getUTCFullYear();
-    if ((key === "occurredAt" || key === "jobDate") && (year < 1000 || year > 5000)) return `the year ${year} as ${key}`;
+    if ((key === "occurredAt" || key === "jobDate") && (year < 1000 || year > 5000))
+      return `the year ${year} as ${key}`;
   }
   // Whitespace alone is trimmed to nothing first, which is valid wherever a field is optional.
-  if (typeof value === "string" && value.trim().length >= HUGE) return `a ${value.length.toLocaleString("en")}-character ${key}`;
-  if (typeof value === "string" && key !== "password" && (value.includes("\u0000") || LONE_SURROGATE.test(value))) return `a NUL or half an emoji in ${key}`;
+  if (typeof value === "string" && value.trim().length >= HUGE)
+    return `a ${value.length.toLocaleString("en")}-character ${key}`;
+  if (typeof value === "string" && key !== "password" && (value.includes("\u0000") || LONE_SURROGATE.test(value)))
+    return `a NUL or half an emoji in ${key}`;
   return null;
 }
 
@@ -581,7 +729,8 @@ async function attempt(call: () => Promise<unknown>): Promise<Outcome> {
   try {
     return { ok: true, value: await promise };
   } catch (raw) {
-    if (!(raw instanceof TRPCError)) throw new Error(`A call threw ${String(raw)} instead of a tRPC error`, { cause: raw });
+    if (!(raw instanceof TRPCError))
+      throw new Error(`A call threw ${String(raw)} instead of a tRPC error`, { cause: raw });
     return { ok: false, error: await clientError(promise), raw };
   }
 }
@@ -592,15 +741,22 @@ function assertClientError(path: string, { error, raw }: Extract<Outcome, { ok: 
     throw new Error(`${path} answered ${error.data.code}: ${error.message.slice(0, 500)}${cause}`);
   }
   const problem = unreadableBecause(error.message);
-  if (problem) throw new Error(`${path} answered ${error.data.code} with an unreadable message (${problem}): ${JSON.stringify(error.message.slice(0, 300))}`);
-  if ("stack" in error.data && (error.data as { stack?: unknown }).stack !== undefined) throw new Error(`${path} sent a stack trace to the client`);
+  if (problem)
+    throw new Error(
+      `${path} answered ${error.data.code} with an unreadable message (${problem}): ${JSON.stringify(error.message.slice(0, 300))}`,
+    );
+  if ("stack" in error.data && (error.data as { stack?: unknown }).stack !== undefined)
+    throw new Error(`${path} sent a stack trace to the client`);
 }
 
 /** Row count and a digest of the content of every table, so a refused call that changed anything shows. */
 async function databaseState(): Promise<Record<string, string>> {
   const query = tables
     // A sum of row hashes: independent of row order, so no sort, and any changed row changes it.
-    .map((table) => `SELECT '${table}' AS name, count(*)::int AS rows, coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text AS digest FROM "${table}" t`)
+    .map(
+      (table) =>
+        `SELECT '${table}' AS name, count(*)::int AS rows, coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text AS digest FROM "${table}" t`,
+    )
     .join(" UNION ALL ");
   const rows = await app.db.$queryRawUnsafe<{ name: string; rows: number; digest: string }[]>(query);
   return Object.fromEntries(rows.map((row) => [row.name, `${row.rows} rows, ${row.digest}`]));
@@ -635,36 +791,41 @@ describe("the hostile-input table", () => {
 });
 
 describe("every procedure, given hostile input", () => {
-  test.each(procedurePaths)("%s succeeds or refuses with a readable client error, and a refusal changes nothing", async (path) => {
-    if (!validInputs[path]) throw new Error(`${path} has no valid input in this file's table: add one so hostile input reaches it`);
-    await restoreFixtures();
-    const takesInput = validInputs[path](fx) !== undefined;
-    const call = callProcedure(admin, path);
+  test.each(procedurePaths)(
+    "%s succeeds or refuses with a readable client error, and a refusal changes nothing",
+    async (path) => {
+      if (!validInputs[path])
+        throw new Error(`${path} has no valid input in this file's table: add one so hostile input reaches it`);
+      await restoreFixtures();
+      const takesInput = validInputs[path](fx) !== undefined;
+      const call = callProcedure(admin, path);
 
-    // Most calls are refused and leave the database as it was, so the state after one is the state
-    // before the next; only a call that succeeded (and may have deleted a fixture) makes both stale.
-    let known: Record<string, string> | null = null;
-    await fc.assert(
-      fc.asyncProperty(mutations(path), async (mutation) => {
-        if (!known) await restoreFixtures();
-        const input = applyMutation(validInputs[path]!(fx), mutation);
-        const before = known ?? (await databaseState());
-        known = null;
-        const outcome = await attempt(() => call(input));
-        if (outcome.ok) {
-          const invalid = mustRefuse(mutation);
-          if (invalid) throw new Error(`${path} accepted ${invalid}`);
-          return;
-        }
-        assertClientError(path, outcome);
-        const after = await databaseState();
-        const changed = changedTables(before, after);
-        if (changed.length > 0) throw new Error(`${path} refused the call (${outcome.error.message}) but changed ${changed.join("; ")}`);
-        known = after;
-      }),
-      { seed: SEED, numRuns: takesInput ? (FEWER_RUNS[path] ?? RUNS) : 10, examples: examplesFor(path) },
-    );
-  });
+      // Most calls are refused and leave the database as it was, so the state after one is the state
+      // before the next; only a call that succeeded (and may have deleted a fixture) makes both stale.
+      let known: Record<string, string> | null = null;
+      await fc.assert(
+        fc.asyncProperty(mutations(path), async (mutation) => {
+          if (!known) await restoreFixtures();
+          const input = applyMutation(validInputs[path]!(fx), mutation);
+          const before = known ?? (await databaseState());
+          known = null;
+          const outcome = await attempt(() => call(input));
+          if (outcome.ok) {
+            const invalid = mustRefuse(mutation);
+            if (invalid) throw new Error(`${path} accepted ${invalid}`);
+            return;
+          }
+          assertClientError(path, outcome);
+          const after = await databaseState();
+          const changed = changedTables(before, after);
+          if (changed.length > 0)
+            throw new Error(`${path} refused the call (${outcome.error.message}) but changed ${changed.join("; ")}`);
+          known = after;
+        }),
+        { seed: SEED, numRuns: takesInput ? (FEWER_RUNS[path] ?? RUNS) : 10, examples: examplesFor(path) },
+      );
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -674,29 +835,43 @@ type Drafted = { item: Record<string, unknown>; kind: "location" | "custody" | "
 
 /** An event a phone could have sent, or one with a field made hostile. */
 function pushedEvents(): fc.Arbitrary<{ kind: Drafted["kind"]; mutation: Mutation | null }[]> {
-  const sample = { location: locationEvent("000123L9"), custody: custodyEvent("000123L9"), register: tapeRegisteredEvent("000123L9") };
+  const sample = {
+    location: locationEvent("000123L9"),
+    custody: custodyEvent("000123L9"),
+    register: tapeRegisteredEvent("000123L9"),
+  };
   const mutationOf = (kind: keyof typeof sample) => {
     const paths = pathsOf(sample[kind]).filter((path) => path[0] !== "id");
     return fc.oneof(
-      fc.constantFrom(...paths).chain((at) => hostileFor(aimKey(at)).map((value): Mutation => ({ kind: "set", path: at, value }))),
+      fc
+        .constantFrom(...paths)
+        .chain((at) => hostileFor(aimKey(at)).map((value): Mutation => ({ kind: "set", path: at, value }))),
       fc.constantFrom(...paths).map((at): Mutation => ({ kind: "delete", path: at })),
       // Whatever else an item with an id can be: a phone's outbox of another version, a hand-made request.
       anything.map((value): Mutation => ({ kind: "replace", value })),
     );
   };
-  const one = fc.constantFrom("location" as const, "custody" as const, "register" as const).chain((kind) =>
-    fc.record({ kind: fc.constant(kind), mutation: fc.option(mutationOf(kind), { freq: 2 }) }),
-  );
+  const one = fc
+    .constantFrom("location" as const, "custody" as const, "register" as const)
+    .chain((kind) => fc.record({ kind: fc.constant(kind), mutation: fc.option(mutationOf(kind), { freq: 2 }) }));
   return fc.array(one, { minLength: 1, maxLength: 8 });
 }
 
 function draft(kind: Drafted["kind"], mutation: Mutation | null): Drafted {
-  const valid = kind === "location" ? locationEvent(fx.tapeBarcode) : kind === "custody" ? custodyEvent(fx.tapeBarcode) : tapeRegisteredEvent(nextBarcode());
+  const valid =
+    kind === "location"
+      ? locationEvent(fx.tapeBarcode)
+      : kind === "custody"
+        ? custodyEvent(fx.tapeBarcode)
+        : tapeRegisteredEvent(nextBarcode());
   const id = valid.id;
   if (!mutation) return { kind, item: valid as unknown as Record<string, unknown>, mutated: false };
   const mutated = applyMutation(valid, mutation);
   // The envelope needs an id to answer by; everything else about the item is up for grabs.
-  const item = mutated !== null && typeof mutated === "object" && !Array.isArray(mutated) ? { ...(mutated as Record<string, unknown>), id } : { value: mutated, id };
+  const item =
+    mutated !== null && typeof mutated === "object" && !Array.isArray(mutated)
+      ? { ...(mutated as Record<string, unknown>), id }
+      : { value: mutated, id };
   return { kind, item, mutated: true };
 }
 
@@ -721,8 +896,11 @@ describe("sync.push with a mix of valid and malformed events", () => {
         const drafted = plan.map(({ kind, mutation }) => draft(kind, mutation));
         const before = await syncCounts();
 
-        const outcome = await attempt(() => admin.sync.push({ deviceId: "mixed-phone", events: drafted.map(({ item }) => item as { id: string }) }));
-        if (!outcome.ok) throw new Error(`The push failed as a whole: ${outcome.error.data.code} ${outcome.error.message}`);
+        const outcome = await attempt(() =>
+          admin.sync.push({ deviceId: "mixed-phone", events: drafted.map(({ item }) => item as { id: string }) }),
+        );
+        if (!outcome.ok)
+          throw new Error(`The push failed as a whole: ${outcome.error.data.code} ${outcome.error.message}`);
         const results = outcome.value as EventResult[];
         expect(results.map((result) => result.id)).toEqual(drafted.map(({ item }) => item.id));
 
@@ -733,10 +911,16 @@ describe("sync.push with a mix of valid and malformed events", () => {
           if (!mutated) expect(result, `untouched event ${index}`).toEqual({ id: item.id, status: "applied" });
           if (result.status === "rejected") {
             const problem = unreadableBecause(result.reason);
-            if (problem) throw new Error(`Event ${index} was rejected with an unreadable reason (${problem}): ${JSON.stringify(result.reason.slice(0, 300))}`);
+            if (problem)
+              throw new Error(
+                `Event ${index} was rejected with an unreadable reason (${problem}): ${JSON.stringify(result.reason.slice(0, 300))}`,
+              );
             rejected.push(result.id);
           } else {
-            expect(syncEventSchema.safeParse(item).success, `event ${index} is malformed but was ${result.status}`).toBe(true);
+            expect(
+              syncEventSchema.safeParse(item).success,
+              `event ${index} is malformed but was ${result.status}`,
+            ).toBe(true);
             expect(result.status).toBe("applied");
             applied[kind] += 1;
           }

@@ -26,7 +26,11 @@ async function tapes(count: number) {
 
 /** The job's links as stored: barcodes in position order, with the positions themselves. */
 async function storedSpan(db: Db, jobId: string) {
-  const links = await db.backupJobTape.findMany({ where: { jobId }, orderBy: { position: "asc" }, include: { tape: true } });
+  const links = await db.backupJobTape.findMany({
+    where: { jobId },
+    orderBy: { position: "asc" },
+    include: { tape: true },
+  });
   return { barcodes: links.map((link) => link.tape.barcode), positions: links.map((link) => link.position) };
 }
 
@@ -78,10 +82,16 @@ describe("span", () => {
   test("keeps positions 1..n in the chosen order through create, reorder, add and remove", async () => {
     const [a, b, c, d] = await tapes(4);
     const job = await writer.jobs.create(jobInput({ tapeIds: [a!.id, b!.id, c!.id] }));
-    expect(await storedSpan(app.db, job.id)).toEqual({ barcodes: [a!.barcode, b!.barcode, c!.barcode], positions: [1, 2, 3] });
+    expect(await storedSpan(app.db, job.id)).toEqual({
+      barcodes: [a!.barcode, b!.barcode, c!.barcode],
+      positions: [1, 2, 3],
+    });
 
     await writer.jobs.setSpan({ jobId: job.id, tapeIds: [c!.id, a!.id, b!.id] });
-    expect(await storedSpan(app.db, job.id)).toEqual({ barcodes: [c!.barcode, a!.barcode, b!.barcode], positions: [1, 2, 3] });
+    expect(await storedSpan(app.db, job.id)).toEqual({
+      barcodes: [c!.barcode, a!.barcode, b!.barcode],
+      positions: [1, 2, 3],
+    });
 
     await writer.jobs.setSpan({ jobId: job.id, tapeIds: [c!.id, a!.id, b!.id, d!.id] });
     expect(await storedSpan(app.db, job.id)).toEqual({
@@ -91,7 +101,10 @@ describe("span", () => {
 
     const span = await writer.jobs.setSpan({ jobId: job.id, tapeIds: [c!.id, b!.id, d!.id] });
     expect(span.map((tape) => tape.barcode)).toEqual([c!.barcode, b!.barcode, d!.barcode]);
-    expect(await storedSpan(app.db, job.id)).toEqual({ barcodes: [c!.barcode, b!.barcode, d!.barcode], positions: [1, 2, 3] });
+    expect(await storedSpan(app.db, job.id)).toEqual({
+      barcodes: [c!.barcode, b!.barcode, d!.barcode],
+      positions: [1, 2, 3],
+    });
 
     const detail = await writer.jobs.get({ id: job.id });
     expect(detail.tapes.map((tape) => [tape.id, tape.barcode, tape.status])).toEqual([
@@ -104,9 +117,16 @@ describe("span", () => {
   test("concurrent span changes of one job apply one after the other", async () => {
     const [a, b, c] = await tapes(3);
     const job = await writer.jobs.create(jobInput({ tapeIds: [a!.id, b!.id, c!.id] }));
-    const orders = [[c!, b!, a!], [b!, c!, a!], [a!, c!, b!], [c!, a!, b!]];
+    const orders = [
+      [c!, b!, a!],
+      [b!, c!, a!],
+      [a!, c!, b!],
+      [c!, a!, b!],
+    ];
 
-    await Promise.all(orders.map((order) => writer.jobs.setSpan({ jobId: job.id, tapeIds: order.map((tape) => tape.id) })));
+    await Promise.all(
+      orders.map((order) => writer.jobs.setSpan({ jobId: job.id, tapeIds: order.map((tape) => tape.id) })),
+    );
 
     const stored = await storedSpan(app.db, job.id);
     expect(stored.positions).toEqual([1, 2, 3]);
@@ -119,7 +139,10 @@ describe("span", () => {
     const job = await writer.jobs.create(jobInput({ tapeIds: [a!.id, b!.id] }));
     await writer.jobs.update({ ...jobInput(), id: job.id, name: "Renamed", tapeIds: [b!.id, c!.id, a!.id] });
 
-    expect(await storedSpan(app.db, job.id)).toEqual({ barcodes: [b!.barcode, c!.barcode, a!.barcode], positions: [1, 2, 3] });
+    expect(await storedSpan(app.db, job.id)).toEqual({
+      barcodes: [b!.barcode, c!.barcode, a!.barcode],
+      positions: [1, 2, 3],
+    });
     expect((await app.db.backupJob.findUniqueOrThrow({ where: { id: job.id } })).name).toBe("Renamed");
   });
 
@@ -163,7 +186,10 @@ describe("span", () => {
   test("a destroyed cartridge cannot be added, but one destroyed later may stay", async () => {
     const [a, b] = await tapes(2);
     const job = await writer.jobs.create(jobInput({ tapeIds: [a!.id] }));
-    await app.db.backupTapeCartridge.updateMany({ where: { id: { in: [a!.id, b!.id] } }, data: { status: "destroyed" } });
+    await app.db.backupTapeCartridge.updateMany({
+      where: { id: { in: [a!.id, b!.id] } },
+      data: { status: "destroyed" },
+    });
     const before = await jobState(app.db);
 
     const error = await clientError(writer.jobs.setSpan({ jobId: job.id, tapeIds: [a!.id, b!.id] }));
@@ -172,7 +198,12 @@ describe("span", () => {
     expect((await clientError(writer.jobs.create(jobInput({ tapeIds: [b!.id] })))).data.code).toBe("CONFLICT");
     expect(await jobState(app.db)).toEqual(before);
 
-    await writer.jobs.update({ ...jobInput(), id: job.id, notes: "Tape destroyed after the retention ended", tapeIds: [a!.id] });
+    await writer.jobs.update({
+      ...jobInput(),
+      id: job.id,
+      notes: "Tape destroyed after the retention ended",
+      tapeIds: [a!.id],
+    });
     expect((await storedSpan(app.db, job.id)).barcodes).toEqual([a!.barcode]);
   });
 
@@ -200,7 +231,11 @@ describe("delete", () => {
     const job = await writer.jobs.create(jobInput({ name: "Quarterly archive", tapeIds: [a!.id, b!.id] }));
     const other = await writer.jobs.create(jobInput({ tapeIds: [a!.id] }));
 
-    expect(await writer.jobs.deletePreview({ id: job.id })).toEqual({ id: job.id, name: "Quarterly archive", tapeCount: 2 });
+    expect(await writer.jobs.deletePreview({ id: job.id })).toEqual({
+      id: job.id,
+      name: "Quarterly archive",
+      tapeCount: 2,
+    });
     expect(await writer.jobs.delete({ id: job.id })).toEqual({ id: job.id, name: "Quarterly archive", tapeCount: 2 });
 
     expect(await app.db.backupJob.findUnique({ where: { id: job.id } })).toBeNull();
@@ -215,9 +250,22 @@ describe("audit", () => {
   test("every change writes one entry with its fields, and the entries outlive the job", async () => {
     const [a, b] = await tapes(2);
     const job = await writer.jobs.create(
-      jobInput({ name: "Payroll", jobDate: day("2026-01-05"), retentionDays: 30, totalBytes: 1_500_000_000_000n, tapeIds: [a!.id] }),
+      jobInput({
+        name: "Payroll",
+        jobDate: day("2026-01-05"),
+        retentionDays: 30,
+        totalBytes: 1_500_000_000_000n,
+        tapeIds: [a!.id],
+      }),
     );
-    const edit = { ...jobInput(), id: job.id, name: "Payroll", jobDate: day("2026-01-05"), totalBytes: 1_500_000_000_000n, tapeIds: [a!.id] };
+    const edit = {
+      ...jobInput(),
+      id: job.id,
+      name: "Payroll",
+      jobDate: day("2026-01-05"),
+      totalBytes: 1_500_000_000_000n,
+      tapeIds: [a!.id],
+    };
     await writer.jobs.update({ ...edit, retentionDays: 60, tapeIds: [a!.id, b!.id] });
     await writer.jobs.update({ ...edit, retentionDays: 60, tapeIds: [a!.id, b!.id] });
     await writer.jobs.setSpan({ jobId: job.id, tapeIds: [b!.id, a!.id] });
@@ -243,7 +291,10 @@ describe("audit", () => {
       tapes: { from: [a!.barcode], to: [a!.barcode, b!.barcode] },
     });
     expect(span).toEqual({ tapes: { from: [a!.barcode, b!.barcode], to: [b!.barcode, a!.barcode] } });
-    expect(deleted).toMatchObject({ name: { from: "Payroll", to: null }, tapes: { from: [b!.barcode, a!.barcode], to: null } });
+    expect(deleted).toMatchObject({
+      name: { from: "Payroll", to: null },
+      tapes: { from: [b!.barcode, a!.barcode], to: null },
+    });
   });
 });
 
@@ -301,7 +352,10 @@ describe("listing", () => {
     await seedJobs();
     for (const sort of JOB_SORTS) {
       for (const direction of ["asc", "desc"] as const) {
-        const expected = await app.db.backupJob.findMany({ orderBy: [{ [sort]: direction }, { id: direction }], select: { id: true } });
+        const expected = await app.db.backupJob.findMany({
+          orderBy: [{ [sort]: direction }, { id: direction }],
+          select: { id: true },
+        });
         const ids = await allPages({ sort, direction });
         expect(ids, `${sort} ${direction}`).toEqual(expected.map((job) => job.id));
         expect(new Set(ids).size).toBe(23);

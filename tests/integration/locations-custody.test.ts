@@ -23,7 +23,10 @@ const SIGNATURE =
   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 const locationsOf = (id: string) =>
-  app.db.backupTapeLocation.findMany({ where: { tapeId: id }, orderBy: [{ occurredAt: "asc" }, { recordedAt: "asc" }] });
+  app.db.backupTapeLocation.findMany({
+    where: { tapeId: id },
+    orderBy: [{ occurredAt: "asc" }, { recordedAt: "asc" }],
+  });
 const currentOf = async (id: string) => {
   const rows = await app.db.backupTapeLocation.findMany({ where: { tapeId: id, isCurrent: true } });
   expect(rows, "exactly one current location").toHaveLength(1);
@@ -41,7 +44,13 @@ async function eventState(db: Db) {
 
 describe("logging a location", () => {
   test("the new location becomes current and the previous one no longer is", async () => {
-    const first = await staff.caller.locations.log({ tapeId, kind: "on_site", site: "Server room", shelf: "3", occurredAt: hoursFromNow(-2) });
+    const first = await staff.caller.locations.log({
+      tapeId,
+      kind: "on_site",
+      site: "Server room",
+      shelf: "3",
+      occurredAt: hoursFromNow(-2),
+    });
     expect(first).toMatchObject({ isCurrent: true, recordedById: staff.user.id, recordedByName: "Cora Courier" });
 
     const second = await staff.caller.locations.log({
@@ -59,7 +68,13 @@ describe("logging a location", () => {
       [first.id, false],
       [second.id, true],
     ]);
-    expect(second).toMatchObject({ site: "Iron Vault", locker: "L-12", custodian: "Vera Vault", serviceProvider: "SafeStore", shelf: null });
+    expect(second).toMatchObject({
+      site: "Iron Vault",
+      locker: "L-12",
+      custodian: "Vera Vault",
+      serviceProvider: "SafeStore",
+      shelf: null,
+    });
   });
 
   test("without a time it happened now, and empty fields are stored as null", async () => {
@@ -71,13 +86,21 @@ describe("logging a location", () => {
   });
 
   test("an older event recorded later stays in the history but does not become current", async () => {
-    const newer = await staff.caller.locations.log({ tapeId, kind: "off_site", site: "Iron Vault", occurredAt: hoursFromNow(-1) });
+    const newer = await staff.caller.locations.log({
+      tapeId,
+      kind: "off_site",
+      site: "Iron Vault",
+      occurredAt: hoursFromNow(-1),
+    });
     const late = await staff.caller.locations.log({ tapeId, kind: "in_transit", occurredAt: hoursFromNow(-3) });
 
     expect(late.isCurrent).toBe(false);
     expect((await currentOf(tapeId)).id).toBe(newer.id);
     expect((await locationsOf(tapeId)).map((row) => row.id)).toEqual([late.id, newer.id]);
-    expect((await staff.caller.tapes.get({ id: tapeId })).currentLocation).toMatchObject({ id: newer.id, site: "Iron Vault" });
+    expect((await staff.caller.tapes.get({ id: tapeId })).currentLocation).toMatchObject({
+      id: newer.id,
+      site: "Iron Vault",
+    });
   });
 
   test("an event at the same moment as the current one becomes current", async () => {
@@ -93,7 +116,11 @@ describe("logging a location", () => {
   test("each cartridge has its own current location", async () => {
     const other = await staff.caller.tapes.register({ barcode: "000778L9" });
     const mine = await staff.caller.locations.log({ tapeId, kind: "on_site", occurredAt: hoursFromNow(-1) });
-    const theirs = await staff.caller.locations.log({ tapeId: other.id, kind: "off_site", occurredAt: hoursFromNow(-5) });
+    const theirs = await staff.caller.locations.log({
+      tapeId: other.id,
+      kind: "off_site",
+      occurredAt: hoursFromNow(-5),
+    });
 
     expect((await currentOf(tapeId)).id).toBe(mine.id);
     expect((await currentOf(other.id)).id).toBe(theirs.id);
@@ -107,11 +134,20 @@ describe("logging a location", () => {
     const offsets = Array.from({ length: 20 }, (_, n) => (n * 7) % 20);
     const logged = await Promise.all(
       offsets.map((offset) =>
-        staff.caller.locations.log({ tapeId, kind: offset % 2 ? "in_transit" : "off_site", site: `Stop ${offset}`, occurredAt: hoursFromNow(-offset) }),
+        staff.caller.locations.log({
+          tapeId,
+          kind: offset % 2 ? "in_transit" : "off_site",
+          site: `Stop ${offset}`,
+          occurredAt: hoursFromNow(-offset),
+        }),
       ),
     );
     // Another cartridge's events interleave with them and must not disturb them.
-    await Promise.all([1, 2, 3].map((hours) => staff.caller.locations.log({ tapeId: other.id, kind: "on_site", occurredAt: hoursFromNow(-hours) })));
+    await Promise.all(
+      [1, 2, 3].map((hours) =>
+        staff.caller.locations.log({ tapeId: other.id, kind: "on_site", occurredAt: hoursFromNow(-hours) }),
+      ),
+    );
 
     const rows = await locationsOf(tapeId);
     expect(rows).toHaveLength(20);
@@ -119,18 +155,24 @@ describe("logging a location", () => {
     const current = await currentOf(tapeId);
     expect(current.site).toBe("Stop 0");
     expect(current.occurredAt.getTime()).toBe(Math.max(...rows.map((row) => row.occurredAt.getTime())));
-    expect((await currentOf(other.id)).occurredAt.getTime()).toBe(Math.max(...(await locationsOf(other.id)).map((row) => row.occurredAt.getTime())));
+    expect((await currentOf(other.id)).occurredAt.getTime()).toBe(
+      Math.max(...(await locationsOf(other.id)).map((row) => row.occurredAt.getTime())),
+    );
   });
 
   test("a time more than a day ahead is a bad request; clock drift within a day is accepted", async () => {
     const before = await eventState(app.db);
-    const error = await clientError(staff.caller.locations.log({ tapeId, kind: "on_site", occurredAt: hoursFromNow(25) }));
+    const error = await clientError(
+      staff.caller.locations.log({ tapeId, kind: "on_site", occurredAt: hoursFromNow(25) }),
+    );
 
     expect(error.data.code).toBe("BAD_REQUEST");
     expect(error.data.fieldErrors?.occurredAt).toEqual(["The time cannot be in the future"]);
     expect(await eventState(app.db)).toEqual(before);
 
-    await expect(staff.caller.locations.log({ tapeId, kind: "on_site", occurredAt: hoursFromNow(23) })).resolves.toMatchObject({ isCurrent: true });
+    await expect(
+      staff.caller.locations.log({ tapeId, kind: "on_site", occurredAt: hoursFromNow(23) }),
+    ).resolves.toMatchObject({ isCurrent: true });
   });
 
   test("an unknown cartridge is not found and nothing is written", async () => {
@@ -143,7 +185,12 @@ describe("logging a location", () => {
   });
 
   test("writes an audit entry for the location with its fields and the cartridge's barcode", async () => {
-    const newer = await staff.caller.locations.log({ tapeId, kind: "off_site", site: "Iron Vault", occurredAt: hoursFromNow(-1) });
+    const newer = await staff.caller.locations.log({
+      tapeId,
+      kind: "off_site",
+      site: "Iron Vault",
+      occurredAt: hoursFromNow(-1),
+    });
     const late = await staff.caller.locations.log({ tapeId, kind: "on_site", occurredAt: hoursFromNow(-2) });
 
     const entries = await app.db.backupAuditLog.findMany({ where: { entityType: "location" }, orderBy: { id: "asc" } });
@@ -192,7 +239,9 @@ describe("recording a custody event", () => {
       recordedById: staff.user.id,
       recordedByName: "Cora Courier",
     });
-    expect((await staff.caller.tapes.get({ id: tapeId })).custodyEvents).toEqual([expect.objectContaining({ id: event.id, signature: SIGNATURE })]);
+    expect((await staff.caller.tapes.get({ id: tapeId })).custodyEvents).toEqual([
+      expect.objectContaining({ id: event.id, signature: SIGNATURE }),
+    ]);
   });
 
   test.each([
@@ -212,7 +261,14 @@ describe("recording a custody event", () => {
   test("an empty signer, sender or receiver is refused with a readable message", async () => {
     const before = await eventState(app.db);
     const error = await clientError(
-      staff.caller.custody.record({ tapeId, ...handOff, signerName: "   ", fromParty: "", toParty: " ", signature: SIGNATURE }),
+      staff.caller.custody.record({
+        tapeId,
+        ...handOff,
+        signerName: "   ",
+        fromParty: "",
+        toParty: " ",
+        signature: SIGNATURE,
+      }),
     );
 
     expect(error.data.code).toBe("BAD_REQUEST");
@@ -226,14 +282,21 @@ describe("recording a custody event", () => {
 
   test("an unknown cartridge is not found and nothing is written", async () => {
     const before = await eventState(app.db);
-    const error = await clientError(staff.caller.custody.record({ tapeId: MISSING_TAPE, ...handOff, signature: SIGNATURE }));
+    const error = await clientError(
+      staff.caller.custody.record({ tapeId: MISSING_TAPE, ...handOff, signature: SIGNATURE }),
+    );
     expect(error.data.code).toBe("NOT_FOUND");
     expect(await eventState(app.db)).toEqual(before);
   });
 
   test("the audit entry records the hand-off and that it was signed, but not the signature image", async () => {
     const signed = await staff.caller.custody.record({ tapeId, ...handOff, signature: SIGNATURE });
-    const unsigned = await staff.caller.custody.record({ tapeId, fromParty: "Vault", toParty: "Operations", signerName: "Olga" });
+    const unsigned = await staff.caller.custody.record({
+      tapeId,
+      fromParty: "Vault",
+      toParty: "Operations",
+      signerName: "Olga",
+    });
 
     const entries = await app.db.backupAuditLog.findMany({ where: { entityType: "custody" }, orderBy: { id: "asc" } });
     expect(entries).toHaveLength(2);

@@ -24,42 +24,60 @@ async function inPglite<T>(dataDir: string, use: (db: PGlite) => Promise<T>): Pr
 }
 
 describe.skipIf(serverUrl)("migrating the embedded database", () => {
-  test("a new database gets every migration, and a restart on it finds nothing to do", { timeout: 180_000 }, async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-migrate-"));
-    try {
-      await migrate(root, { kind: "pglite", dataDir });
-      const applied = await inPglite(dataDir, async (db) => (await db.query<{ name: string }>("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1")).rows);
-      expect(applied.map((row) => row.name)).toEqual(knownMigrations(root));
+  test(
+    "a new database gets every migration, and a restart on it finds nothing to do",
+    { timeout: 180_000 },
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-migrate-"));
+      try {
+        await migrate(root, { kind: "pglite", dataDir });
+        const applied = await inPglite(
+          dataDir,
+          async (db) =>
+            (
+              await db.query<{ name: string }>(
+                "SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1",
+              )
+            ).rows,
+        );
+        expect(applied.map((row) => row.name)).toEqual(knownMigrations(root));
 
-      const started = Date.now();
-      await migrate(root, { kind: "pglite", dataDir });
-      // Prisma's migrator would wait on the open database for ever here; nothing is pending, so it is not run.
-      expect(Date.now() - started).toBeLessThan(60_000);
-      expect(fs.existsSync(path.join(dataDir, "backup-monitor.lock"))).toBe(false);
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+        const started = Date.now();
+        await migrate(root, { kind: "pglite", dataDir });
+        // Prisma's migrator would wait on the open database for ever here; nothing is pending, so it is not run.
+        expect(Date.now() - started).toBeLessThan(60_000);
+        expect(fs.existsSync(path.join(dataDir, "backup-monitor.lock"))).toBe(false);
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe.runIf(serverUrl)("migrating a PostgreSQL database", () => {
-  test("every migration applies, function bodies included, and a second run changes nothing", { timeout: 180_000 }, async () => {
-    const database = await createScratchDatabase(serverUrl!, "bm_migrate");
-    try {
-      await migrate(root, { kind: "postgres", url: database.url });
-      await migrate(root, { kind: "postgres", url: database.url });
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
+  test(
+    "every migration applies, function bodies included, and a second run changes nothing",
+    { timeout: 180_000 },
+    async () => {
+      const database = await createScratchDatabase(serverUrl!, "bm_migrate");
       try {
-        const applied = await client.query<{ name: string }>("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1");
-        expect(applied.rows.map((row) => row.name)).toEqual(knownMigrations(root));
-        const seal = await client.query("SELECT backup_audit_seal() AS sealed");
-        expect(seal.rows[0].sealed).toBe(0);
+        await migrate(root, { kind: "postgres", url: database.url });
+        await migrate(root, { kind: "postgres", url: database.url });
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        try {
+          const applied = await client.query<{ name: string }>(
+            "SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1",
+          );
+          expect(applied.rows.map((row) => row.name)).toEqual(knownMigrations(root));
+          const seal = await client.query("SELECT backup_audit_seal() AS sealed");
+          expect(seal.rows[0].sealed).toBe(0);
+        } finally {
+          await client.end();
+        }
       } finally {
-        await client.end();
+        await database.drop();
       }
-    } finally {
-      await database.drop();
-    }
-  });
+    },
+  );
 });

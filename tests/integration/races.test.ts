@@ -58,7 +58,9 @@ async function race<T>(calls: (() => Promise<T>)[]): Promise<Outcome<T>[]> {
  */
 function expectNoServerErrors(outcomes: Outcome<unknown>[]) {
   const failures = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome]));
-  const internal = failures.filter((failure) => failure.code === "INTERNAL_SERVER_ERROR" || /deadlock/i.test(failure.message));
+  const internal = failures.filter(
+    (failure) => failure.code === "INTERNAL_SERVER_ERROR" || /deadlock/i.test(failure.message),
+  );
   expect.soft(internal.map((failure) => `${failure.code}: ${failure.message.trim().split("\n").at(-1)}`)).toEqual([]);
   return failures;
 }
@@ -81,14 +83,17 @@ describe("logging locations of one cartridge at once", () => {
       if (n % 5 < 3) {
         // The desk, spread over the three servers and two users.
         const caller = (n % 2 ? staff : other)[n % servers.length]!;
-        return () => caller.locations.log({ tapeId: tape.id, kind, site: site(offset), occurredAt }).then(() => undefined);
+        return () =>
+          caller.locations.log({ tapeId: tape.id, kind, site: site(offset), occurredAt }).then(() => undefined);
       }
       // A phone's event, pushed to whichever server the load balancer picks.
       const event = locationEvent(tape.barcode, { occurredAt, kind, site: site(offset) });
       return () =>
-        courier[n % servers.length]!.sync.push({ deviceId: `phone-${n % 4}`, events: [event] }).then((results: EventResult[]) => {
-          expect(results).toEqual([{ id: event.id, status: "applied" }]);
-        });
+        courier[n % servers.length]!.sync.push({ deviceId: `phone-${n % 4}`, events: [event] }).then(
+          (results: EventResult[]) => {
+            expect(results).toEqual([{ id: event.id, status: "applied" }]);
+          },
+        );
     });
 
     const outcomes = await race(calls);
@@ -112,7 +117,12 @@ describe("pushing the same events from several places at once", () => {
   test("overlapping batches in different orders on three servers apply each event once, answer every push, and deadlock nowhere", async () => {
     const tapes = await Promise.all(Array.from({ length: 6 }, () => createTape(app.db)));
     const now = Date.now();
-    const events = Array.from({ length: 400 }, (_, n) => locationEvent(tapes[n % tapes.length]!.barcode, { occurredAt: minutesAgo((n * 37) % 400, now), site: `Stop ${n}` }));
+    const events = Array.from({ length: 400 }, (_, n) =>
+      locationEvent(tapes[n % tapes.length]!.barcode, {
+        occurredAt: minutesAgo((n * 37) % 400, now),
+        site: `Stop ${n}`,
+      }),
+    );
     // A retry after a lost answer, another tab, a restored outbox: the same events in batches cut
     // differently and sent in another order, all at once. Four rounds, as the pushes of one round only
     // sometimes reach the database at the same moment.
@@ -127,7 +137,11 @@ describe("pushing the same events from several places at once", () => {
         mine.filter((_, n) => n % 2 === 0).reverse(),
         mine.slice(20, 90),
       ];
-      outcomes.push(...(await race(pushes.map((batch, n) => () => courier[n % 3]!.sync.push({ deviceId: `phone-${n % 2}`, events: batch })))));
+      outcomes.push(
+        ...(await race(
+          pushes.map((batch, n) => () => courier[n % 3]!.sync.push({ deviceId: `phone-${n % 2}`, events: batch })),
+        )),
+      );
     }
     expect.soft(expectNoServerErrors(outcomes).map((failure) => failure.message)).toEqual([]);
 
@@ -137,7 +151,11 @@ describe("pushing the same events from several places at once", () => {
       if (!outcome.ok) continue;
       for (const result of outcome.value) answers.set(result.id, [...(answers.get(result.id) ?? []), result.status]);
     }
-    for (const event of events) expect(answers.get(event.id)?.filter((status) => status === "applied"), event.id).toEqual(["applied"]);
+    for (const event of events)
+      expect(
+        answers.get(event.id)?.filter((status) => status === "applied"),
+        event.id,
+      ).toEqual(["applied"]);
     expect([...answers.values()].flat().filter((status) => status !== "applied" && status !== "duplicate")).toEqual([]);
 
     expect(await app.db.syncEvent.count()).toBe(events.length);
@@ -187,22 +205,36 @@ describe("registering one barcode twice at the same moment", () => {
     const outcomes = await race<{ desk: string } | { phone: EventResult }>(
       BARCODES.flatMap((barcode, n) => [
         () => staff[n % 3]!.tapes.register({ barcode }).then((tape) => ({ desk: tape.id })),
-        () => courier[(n + 1) % 3]!.sync.push({ deviceId: `phone-${n}`, events: [events[n]!] }).then(([result]) => ({ phone: result! })),
+        () =>
+          courier[(n + 1) % 3]!.sync.push({ deviceId: `phone-${n}`, events: [events[n]!] }).then(([result]) => ({
+            phone: result!,
+          })),
       ]),
     );
     expectNoServerErrors(outcomes);
 
     for (const [n, barcode] of BARCODES.entries()) {
-      const [desk, phone] = outcomes.slice(2 * n, 2 * n + 2) as [Outcome<{ desk: string }>, Outcome<{ phone: EventResult }>];
+      const [desk, phone] = outcomes.slice(2 * n, 2 * n + 2) as [
+        Outcome<{ desk: string }>,
+        Outcome<{ phone: EventResult }>,
+      ];
       // The phone's push always answers; its event is either the registration or refused because of the desk's.
       expect(phone.ok, phone.ok ? "" : phone.message).toBe(true);
       const result = phone.ok ? phone.value.phone : undefined;
       const stored = await app.db.backupTapeCartridge.findMany({ where: { barcode } });
       expect(stored).toHaveLength(1);
       if (result?.status === "applied") {
-        expect(desk).toMatchObject({ ok: false, code: "CONFLICT", message: `A cartridge with barcode ${barcode} is already registered` });
+        expect(desk).toMatchObject({
+          ok: false,
+          code: "CONFLICT",
+          message: `A cartridge with barcode ${barcode} is already registered`,
+        });
       } else {
-        expect(result).toEqual({ id: events[n]!.id, status: "rejected", reason: `A cartridge with barcode ${barcode} is already registered` });
+        expect(result).toEqual({
+          id: events[n]!.id,
+          status: "rejected",
+          reason: `A cartridge with barcode ${barcode} is already registered`,
+        });
         expect(desk).toMatchObject({ ok: true, value: { desk: stored[0]!.id } });
       }
       const audit = await app.db.backupAuditLog.findMany({ where: { entityType: "tape", entityId: stored[0]!.id } });
@@ -216,19 +248,30 @@ describe("registering one barcode twice at the same moment", () => {
 describe("editing one job's span from several callers at once", () => {
   async function registerTapes(count: number, prefix: string) {
     const tapes = [];
-    for (let n = 0; n < count; n++) tapes.push(await staff[0]!.tapes.register({ barcode: `${prefix}${String(n).padStart(2, "0")}L8` }));
+    for (let n = 0; n < count; n++)
+      tapes.push(await staff[0]!.tapes.register({ barcode: `${prefix}${String(n).padStart(2, "0")}L8` }));
     return tapes;
   }
 
   /** The job's links as stored, in position order. */
   async function storedSpan(jobId: string) {
-    const links = await app.db.backupJobTape.findMany({ where: { jobId }, orderBy: { position: "asc" }, include: { tape: true } });
+    const links = await app.db.backupJobTape.findMany({
+      where: { jobId },
+      orderBy: { position: "asc" },
+      include: { tape: true },
+    });
     return { positions: links.map((link) => link.position), barcodes: links.map((link) => link.tape.barcode) };
   }
 
   async function jobTrail(jobId: string) {
-    const entries = await app.db.backupAuditLog.findMany({ where: { entityType: "job", entityId: jobId }, orderBy: { id: "asc" } });
-    return entries.map((entry) => ({ action: entry.action, tapes: (entry.changes as AuditChanges).tapes as { from: string[] | null; to: string[] | null } | undefined }));
+    const entries = await app.db.backupAuditLog.findMany({
+      where: { entityType: "job", entityId: jobId },
+      orderBy: { id: "asc" },
+    });
+    return entries.map((entry) => ({
+      action: entry.action,
+      tapes: (entry.changes as AuditChanges).tapes as { from: string[] | null; to: string[] | null } | undefined,
+    }));
   }
 
   /**
@@ -239,7 +282,9 @@ describe("editing one job's span from several callers at once", () => {
     let span: string[] = [];
     for (const [index, entry] of trail.entries()) {
       if (!entry.tapes) continue;
-      expect(entry.tapes.from ?? [], `entry ${index} (${entry.action}) starts where the previous one ended`).toEqual(span);
+      expect(entry.tapes.from ?? [], `entry ${index} (${entry.action}) starts where the previous one ended`).toEqual(
+        span,
+      );
       span = entry.tapes.to ?? [];
       expect(new Set(span).size, `entry ${index} names no cartridge twice`).toBe(span.length);
     }
@@ -262,7 +307,8 @@ describe("editing one job's span from several callers at once", () => {
     const outcomes = await race<unknown>(
       spans.map((tapeIds, n) => {
         const caller = [staff, other, courier][n % 3]![(n + 1) % 3]!;
-        if (n % 4 === 3) return () => caller.jobs.update({ ...jobInput({ name: `Renamed ${n}` }), id: job.id, tapeIds });
+        if (n % 4 === 3)
+          return () => caller.jobs.update({ ...jobInput({ name: `Renamed ${n}` }), id: job.id, tapeIds });
         return () => caller.jobs.setSpan({ jobId: job.id, tapeIds });
       }),
     );
@@ -283,21 +329,29 @@ describe("editing one job's span from several callers at once", () => {
     // The window is between an edit reading its cartridges and writing the links: many edits over three
     // jobs and a dozen deletes make landing in it likely on every run.
     const tapes = await Promise.all(Array.from({ length: 24 }, () => createTape(app.db)));
-    const jobs = await Promise.all([0, 1, 2].map((n) => staff[n]!.jobs.create(jobInput({ tapeIds: tapes.slice(3 * n, 3 * n + 3).map((tape) => tape.id) }))));
+    const jobs = await Promise.all(
+      [0, 1, 2].map((n) =>
+        staff[n]!.jobs.create(jobInput({ tapeIds: tapes.slice(3 * n, 3 * n + 3).map((tape) => tape.id) })),
+      ),
+    );
     const doomed = tapes.filter((_, index) => index % 2 === 1);
     const edits = Array.from({ length: 36 }, (_, n) => ({
       jobId: jobs[n % 3]!.id,
       tapeIds: Array.from({ length: 4 + (n % 4) }, (_, k) => tapes[(n * 5 + k) % tapes.length]!.id),
     }));
     const calls = [
-      ...edits.map((edit, n) => () => [staff, other, courier][n % 3]![(n + 1) % 3]!.jobs.setSpan(edit).then(() => "edit")),
+      ...edits.map(
+        (edit, n) => () => [staff, other, courier][n % 3]![(n + 1) % 3]!.jobs.setSpan(edit).then(() => "edit"),
+      ),
       ...doomed.map((tape, n) => () => other[n % 3]!.tapes.delete({ id: tape.id }).then(() => "delete")),
       // Someone looking at a job page meanwhile sees whole cartridges, never a hole where one was deleted.
-      ...Array.from({ length: 12 }, (_, n) => () =>
-        courier[n % 3]!.jobs.get({ id: jobs[n % 3]!.id }).then((job) => {
-          expect(job.tapes.filter((tape) => !tape?.barcode)).toEqual([]);
-          return "read";
-        }),
+      ...Array.from(
+        { length: 12 },
+        (_, n) => () =>
+          courier[n % 3]!.jobs.get({ id: jobs[n % 3]!.id }).then((job) => {
+            expect(job.tapes.filter((tape) => !tape?.barcode)).toEqual([]);
+            return "read";
+          }),
       ),
     ];
     // Deletes in among the edits rather than after them all.
@@ -307,12 +361,20 @@ describe("editing one job's span from several callers at once", () => {
     for (const failure of failures) {
       expect(["BAD_REQUEST", "CONFLICT"]).toContain(failure.code);
       // An edit naming a cartridge deleted first, or a delete that an edit adding its cartridge overtook.
-      expect(failure.message).toMatch(/^(No cartridges? with ids? .* (is|are) registered|The cartridge was just added to a job; try deleting it again)$/);
+      expect(failure.message).toMatch(
+        /^(No cartridges? with ids? .* (is|are) registered|The cartridge was just added to a job; try deleting it again)$/,
+      );
     }
-    const remaining = new Set((await app.db.backupTapeCartridge.findMany({ where: { id: { in: doomed.map((tape) => tape.id) } } })).map((tape) => tape.barcode));
+    const remaining = new Set(
+      (await app.db.backupTapeCartridge.findMany({ where: { id: { in: doomed.map((tape) => tape.id) } } })).map(
+        (tape) => tape.barcode,
+      ),
+    );
     const refusedDeletes = failures.filter((failure) => failure.code === "CONFLICT").length;
     expect(remaining.size).toBe(refusedDeletes);
-    expect(outcomes.filter((outcome) => outcome.ok && outcome.value === "delete")).toHaveLength(doomed.length - refusedDeletes);
+    expect(outcomes.filter((outcome) => outcome.ok && outcome.value === "delete")).toHaveLength(
+      doomed.length - refusedDeletes,
+    );
 
     const deleted = new Set(doomed.map((tape) => tape.barcode).filter((barcode) => !remaining.has(barcode)));
     for (const job of jobs) {
@@ -328,13 +390,23 @@ describe("editing one job's span from several callers at once", () => {
   test("span edits racing the job's deletion land before it or are told the job is gone; nothing of the job is left but its trail", async () => {
     const tapes = await registerTapes(5, "JDEL");
     const job = await staff[0]!.jobs.create(jobInput({ tapeIds: [tapes[0]!.id] }));
-    const calls: (() => Promise<unknown>)[] = Array.from({ length: 12 }, (_, n) => () =>
-      [staff, other, courier][n % 3]![(n + 1) % 3]!.jobs.setSpan({ jobId: job.id, tapeIds: tapes.slice(0, 1 + (n % 5)).reverse().map((tape) => tape.id) }),
+    const calls: (() => Promise<unknown>)[] = Array.from(
+      { length: 12 },
+      (_, n) => () =>
+        [staff, other, courier][n % 3]![(n + 1) % 3]!.jobs.setSpan({
+          jobId: job.id,
+          tapeIds: tapes
+            .slice(0, 1 + (n % 5))
+            .reverse()
+            .map((tape) => tape.id),
+        }),
     );
     calls.splice(5, 0, () => other[2]!.jobs.delete({ id: job.id }));
     const outcomes = await race(calls);
     const failures = expectNoServerErrors(outcomes);
-    expect(failures.map(({ code, message }) => ({ code, message }))).toEqual(failures.map(() => ({ code: "NOT_FOUND", message: "Backup job was not found" })));
+    expect(failures.map(({ code, message }) => ({ code, message }))).toEqual(
+      failures.map(() => ({ code: "NOT_FOUND", message: "Backup job was not found" })),
+    );
     expect(outcomes[5]!.ok).toBe(true);
 
     expect(await app.db.backupJob.count()).toBe(0);
@@ -342,7 +414,9 @@ describe("editing one job's span from several callers at once", () => {
     const trail = await jobTrail(job.id);
     expect(trail.at(-1)!.action).toBe("delete");
     // An edit that leaves the span as it was writes no entry, so there are at most as many as edits that went through.
-    expect(trail.filter((entry) => entry.action === "span").length).toBeLessThanOrEqual(outcomes.filter((outcome, index) => index !== 5 && outcome.ok).length);
+    expect(trail.filter((entry) => entry.action === "span").length).toBeLessThanOrEqual(
+      outcomes.filter((outcome, index) => index !== 5 && outcome.ok).length,
+    );
     expect(trail.filter((entry) => entry.action === "delete")).toHaveLength(1);
     expectTrailReplaysTo(trail, []);
   });
@@ -352,7 +426,8 @@ describe("reading a cartridge's page while the jobs written to it are deleted", 
   test("every read shows a consistent page: each job it lists whole, its expiry from those jobs, never a server error", async () => {
     const tape = await createTape(app.db);
     const jobs = [];
-    for (let n = 0; n < 24; n++) jobs.push(await staff[n % 3]!.jobs.create(jobInput({ name: `Nightly ${n}`, tapeIds: [tape.id] })));
+    for (let n = 0; n < 24; n++)
+      jobs.push(await staff[n % 3]!.jobs.create(jobInput({ name: `Nightly ${n}`, tapeIds: [tape.id] })));
     // Deletes and reads interleaved, on all three servers.
     const calls = jobs.flatMap((job, n) => [
       () => other[n % 3]!.jobs.delete({ id: job.id }).then(() => null),
@@ -364,7 +439,10 @@ describe("reading a cartridge's page while the jobs written to it are deleted", 
       if (!outcome.ok || !outcome.value) continue;
       const page = outcome.value;
       expect(page.jobs.every((link) => link.job?.name.startsWith("Nightly"))).toBe(true);
-      const latest = page.jobs.reduce<Date | null>((max, link) => (!max || link.job.expiresAt > max ? link.job.expiresAt : max), null);
+      const latest = page.jobs.reduce<Date | null>(
+        (max, link) => (!max || link.job.expiresAt > max ? link.job.expiresAt : max),
+        null,
+      );
       expect(page.expiresAt).toEqual(latest);
     }
     expect(await app.db.backupJobTape.count({ where: { tapeId: tape.id } })).toBe(0);

@@ -50,7 +50,10 @@ describe("first-run setup", () => {
     const visitor = await visitorFrom(REMOTE_IP);
 
     // Typed by hand: lower case and without the dash is the same code.
-    const created = await visitor.setup.createFirstAdmin({ ...firstAdmin, setupCode: code.toLowerCase().replace("-", "") });
+    const created = await visitor.setup.createFirstAdmin({
+      ...firstAdmin,
+      setupCode: code.toLowerCase().replace("-", ""),
+    });
 
     expect(await app.db.user.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ role: "admin" });
     expect(await app.db.appSetting.count({ where: { key: { startsWith: "setup_code" } } })).toBe(0);

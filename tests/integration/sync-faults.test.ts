@@ -35,7 +35,7 @@ function seeded(seed: number) {
   };
 }
 const random = seeded(20261126);
-const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const knownBarcodes = Array.from({ length: KNOWN_TAPES }, (_, index) => `F${index.toString().padStart(5, "0")}L8`);
@@ -48,14 +48,33 @@ function workload(device: number): TimedDraft[] {
   const now = Date.now();
   // Any moment in the last ten days, so older events regularly arrive after newer ones.
   const at = () => new Date(now - Math.floor(random() * 10 * 86_400_000));
-  const own = Array.from({ length: REGISTERED_PER_DEVICE }, (_, index) => `D${device}R${index.toString().padStart(3, "0")}L9`);
-  const drafts: TimedDraft[] = own.map((barcode) => ({ type: "tape.registered", payload: { barcode }, occurredAt: at() }));
+  const own = Array.from(
+    { length: REGISTERED_PER_DEVICE },
+    (_, index) => `D${device}R${index.toString().padStart(3, "0")}L9`,
+  );
+  const drafts: TimedDraft[] = own.map((barcode) => ({
+    type: "tape.registered",
+    payload: { barcode },
+    occurredAt: at(),
+  }));
   while (drafts.length < EVENTS_PER_DEVICE) {
     const barcode = random() < 0.1 ? pick(own) : pick(knownBarcodes);
     drafts.push(
       random() < 0.05
-        ? { type: "custody.recorded", payload: { barcode, fromParty: "Vault", toParty: "Courier", signerName: "Carl Courier" }, occurredAt: at() }
-        : { type: "location.logged", payload: { barcode, kind: pick(["on_site", "in_transit", "off_site"] as const), site: `Site ${drafts.length}` }, occurredAt: at() },
+        ? {
+            type: "custody.recorded",
+            payload: { barcode, fromParty: "Vault", toParty: "Courier", signerName: "Carl Courier" },
+            occurredAt: at(),
+          }
+        : {
+            type: "location.logged",
+            payload: {
+              barcode,
+              kind: pick(["on_site", "in_transit", "off_site"] as const),
+              site: `Site ${drafts.length}`,
+            },
+            occurredAt: at(),
+          },
     );
   }
   return drafts;
@@ -72,7 +91,7 @@ const asTransportError = (error: unknown) =>
  */
 function lossyTransport(caller: Caller) {
   const link = { alive: true };
-  const call = async <T,>(request: () => Promise<T>): Promise<T> => {
+  const call = async <T>(request: () => Promise<T>): Promise<T> => {
     stats.calls += 1;
     if (random() < DROP_REQUEST) {
       stats.dropped += 1;
@@ -141,7 +160,10 @@ async function drive(device: Device, drafts: TimedDraft[]) {
   while (next < drafts.length) {
     if (random() < RESTART) restart(device);
     const chunk = drafts.slice(next, next + 20 + Math.floor(random() * 200));
-    const rows = await enqueueAll(device.db, chunk.map((draft) => ({ ...draft, userId: courier.user.id }) as RecordedEvent));
+    const rows = await enqueueAll(
+      device.db,
+      chunk.map((draft) => ({ ...draft, userId: courier.user.id }) as RecordedEvent),
+    );
     device.enqueued.push(...rows.map((row) => row.id));
     next += chunk.length;
     void device.engine.syncNow();
@@ -207,7 +229,11 @@ test("10,000 events from 5 phones over a lossy network with restarts: each appli
   expect(await app.db.backupTapeLocation.count()).toBe(expected.locations);
   expect(await app.db.backupTapeCustody.count()).toBe(expected.custody);
   expect(await app.db.backupTapeCartridge.count()).toBe(KNOWN_TAPES + expected.registrations);
-  const audit = await app.db.backupAuditLog.groupBy({ by: ["entityType", "action"], _count: { _all: true }, orderBy: { entityType: "asc" } });
+  const audit = await app.db.backupAuditLog.groupBy({
+    by: ["entityType", "action"],
+    _count: { _all: true },
+    orderBy: { entityType: "asc" },
+  });
   expect(audit.map((row) => [row.entityType, row.action, row._count._all])).toEqual([
     ["custody", "create", expected.custody],
     ["location", "create", expected.locations],
@@ -229,5 +255,7 @@ test("10,000 events from 5 phones over a lossy network with restarts: each appli
   expect(stats.lost / (stats.calls - stats.dropped)).toBeGreaterThan(DROP_RESPONSE / 2);
   expect(stats.duplicates).toBeGreaterThan(1_000);
   expect(stats.restarts).toBeGreaterThan(5);
-  console.log(`sync faults: ${JSON.stringify(stats)} in ${((Date.now() - started) / 1000).toFixed(1)} s on ${app.kind}`);
+  console.log(
+    `sync faults: ${JSON.stringify(stats)} in ${((Date.now() - started) / 1000).toFixed(1)} s on ${app.kind}`,
+  );
 }, 180_000);

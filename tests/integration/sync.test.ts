@@ -50,10 +50,23 @@ describe("pushing events", () => {
     ]);
 
     const row = await app.db.backupTapeLocation.findUniqueOrThrow({ where: { eventId: location.id } });
-    expect(row).toMatchObject({ tapeId: tape.id, kind: "off_site", site: "Iron Vault, bay 4", occurredAt, isCurrent: true, deviceId: "phone-1" });
+    expect(row).toMatchObject({
+      tapeId: tape.id,
+      kind: "off_site",
+      site: "Iron Vault, bay 4",
+      occurredAt,
+      isCurrent: true,
+      deviceId: "phone-1",
+    });
     expect(row.recordedById).toBe(courier.user.id);
     const received = await app.db.syncEvent.findUniqueOrThrow({ where: { id: location.id } });
-    expect(received).toMatchObject({ type: "location.logged", deviceId: "phone-1", userId: courier.user.id, occurredAt, status: "applied" });
+    expect(received).toMatchObject({
+      type: "location.logged",
+      deviceId: "phone-1",
+      userId: courier.user.id,
+      occurredAt,
+      status: "applied",
+    });
     expect(received.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
 
     const audit = await app.db.backupAuditLog.findMany({ where: { entityId: { in: [row.id] } } });
@@ -102,7 +115,10 @@ describe("pushing events", () => {
     await push([newer]);
     expect(statuses(await push([older]))).toEqual(["applied"]);
 
-    const rows = await app.db.backupTapeLocation.findMany({ where: { tapeId: tape.id }, orderBy: { occurredAt: "asc" } });
+    const rows = await app.db.backupTapeLocation.findMany({
+      where: { tapeId: tape.id },
+      orderBy: { occurredAt: "asc" },
+    });
     expect(rows.map((row) => [row.site, row.isCurrent])).toEqual([
       ["Vault A", false],
       ["Vault B", true],
@@ -132,7 +148,11 @@ describe("pushing events", () => {
   test("an event for an unknown cartridge is rejected, recorded, and never applied later", async () => {
     const event = locationEvent("ZZZ999L8");
     const [result] = await push([event]);
-    expect(result).toEqual({ id: event.id, status: "rejected", reason: "No cartridge with barcode ZZZ999L8 is registered" });
+    expect(result).toEqual({
+      id: event.id,
+      status: "rejected",
+      reason: "No cartridge with barcode ZZZ999L8 is registered",
+    });
 
     // Registering the cartridge afterwards does not revive the rejected id: the device sends a new event.
     await createTape(app.db, { barcode: "ZZZ999L8" });
@@ -149,7 +169,10 @@ describe("pushing events", () => {
 
     expect(statuses(results)).toEqual(["applied", "applied", "rejected"]);
     expect(results[2]).toMatchObject({ reason: "A cartridge with barcode NEW001L9 is already registered" });
-    const tape = await app.db.backupTapeCartridge.findUniqueOrThrow({ where: { barcode: "NEW001L9" }, include: { locations: true } });
+    const tape = await app.db.backupTapeCartridge.findUniqueOrThrow({
+      where: { barcode: "NEW001L9" },
+      include: { locations: true },
+    });
     expect(tape).toMatchObject({ generation: 9, tags: ["offline"], status: "empty" });
     expect(tape.locations).toMatchObject([{ site: "Courier van", isCurrent: true }]);
     expect(await app.db.backupAuditLog.count({ where: { entityType: "tape", entityId: tape.id } })).toBe(1);
@@ -198,15 +221,38 @@ describe("the batch path", () => {
       site: `Site ${index}`,
     }));
     for (const tapes of [oneByOne, batched]) {
-      await logLocation(app.db, actor, logLocationSchema.parse({ tapeId: tapes[0]!.id, kind: "on_site", site: "Start", occurredAt: new Date(base + 1_800_000) }));
+      await logLocation(
+        app.db,
+        actor,
+        logLocationSchema.parse({
+          tapeId: tapes[0]!.id,
+          kind: "on_site",
+          site: "Start",
+          occurredAt: new Date(base + 1_800_000),
+        }),
+      );
     }
 
     for (const step of steps) {
       const tapeId = oneByOne[step.tape]!.id;
       if (step.custody) {
-        await recordCustody(app.db, actor, recordCustodySchema.parse({ tapeId, fromParty: "Operations", toParty: step.site, signerName: "Carl Courier", occurredAt: step.occurredAt }));
+        await recordCustody(
+          app.db,
+          actor,
+          recordCustodySchema.parse({
+            tapeId,
+            fromParty: "Operations",
+            toParty: step.site,
+            signerName: "Carl Courier",
+            occurredAt: step.occurredAt,
+          }),
+        );
       } else {
-        await logLocation(app.db, actor, logLocationSchema.parse({ tapeId, kind: "off_site", site: step.site, occurredAt: step.occurredAt }));
+        await logLocation(
+          app.db,
+          actor,
+          logLocationSchema.parse({ tapeId, kind: "off_site", site: step.site, occurredAt: step.occurredAt }),
+        );
       }
     }
     const events = steps.map((step) =>
@@ -225,7 +271,9 @@ describe("the batch path", () => {
         orderBy: { id: "asc" },
       });
       const anonymous = <T extends object>(row: T) =>
-        Object.fromEntries(Object.entries(row).filter(([key]) => !["id", "tapeId", "recordedAt", "eventId", "deviceId"].includes(key)));
+        Object.fromEntries(
+          Object.entries(row).filter(([key]) => !["id", "tapeId", "recordedAt", "eventId", "deviceId"].includes(key)),
+        );
       const auditOf = (id: string) =>
         audit
           .filter((entry) => entry.entityId === id)
@@ -233,7 +281,9 @@ describe("the batch path", () => {
             entityType,
             action,
             actorId,
-            changes: Object.fromEntries(Object.entries(changes as object).filter(([field]) => field !== "tapeId" && field !== "barcode")),
+            changes: Object.fromEntries(
+              Object.entries(changes as object).filter(([field]) => field !== "tapeId" && field !== "barcode"),
+            ),
           }));
       return {
         locations: locations.map((row) => ({ ...anonymous(row), audit: auditOf(row.id) })),
@@ -253,7 +303,10 @@ describe("discarding a rejected event", () => {
     const event = locationEvent("ZZZ999L8");
     await push([event]);
 
-    expect(await courier.caller.sync.discard({ id: event.id, note: "Wrong cartridge scanned" })).toEqual({ id: event.id, status: "discarded" });
+    expect(await courier.caller.sync.discard({ id: event.id, note: "Wrong cartridge scanned" })).toEqual({
+      id: event.id,
+      status: "discarded",
+    });
     // A retry after a lost answer changes nothing.
     await courier.caller.sync.discard({ id: event.id });
 
@@ -352,7 +405,9 @@ describe("the catalogue pull", () => {
 
     const later = await pullCatalogue(app.db, { cursor: null, limit: 10 }, new Date(now.getTime() + 3_600_000));
     expect(later.cursor).not.toBeNull();
-    expect((await pullCatalogue(app.db, { cursor: later.cursor, limit: 10 }, new Date(now.getTime() + 3_600_000))).items).toEqual([]);
+    expect(
+      (await pullCatalogue(app.db, { cursor: later.cursor, limit: 10 }, new Date(now.getTime() + 3_600_000))).items,
+    ).toEqual([]);
   });
 
   test("a cursor that is not one is a bad request", async () => {

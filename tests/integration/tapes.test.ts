@@ -37,7 +37,11 @@ const auditOf = (entityId: string) =>
 
 describe("registering a cartridge", () => {
   test("fills generation, media and capacity from the label and audits the creation", async () => {
-    const tape = await staff.caller.tapes.register({ barcode: "000123L9", tags: ["Monthly", "finance", "monthly"], notes: " vault copy " });
+    const tape = await staff.caller.tapes.register({
+      barcode: "000123L9",
+      tags: ["Monthly", "finance", "monthly"],
+      notes: " vault copy ",
+    });
 
     expect(tape).toMatchObject({
       barcode: "000123L9",
@@ -69,7 +73,12 @@ describe("registering a cartridge", () => {
     const cleaning = await staff.caller.tapes.register({ barcode: "CLN001L1" });
 
     expect(worm).toMatchObject({ mediaId: "LZ", generation: 9, mediaType: "worm", nativeCapacityBytes: 18n * TB });
-    expect(cleaning).toMatchObject({ mediaId: "L1", generation: null, mediaType: "cleaning", nativeCapacityBytes: null });
+    expect(cleaning).toMatchObject({
+      mediaId: "L1",
+      generation: null,
+      mediaType: "cleaning",
+      nativeCapacityBytes: null,
+    });
   });
 
   test("a capacity given overrides the label's", async () => {
@@ -106,7 +115,9 @@ describe("registering a cartridge", () => {
     await staff.caller.tapes.register({ barcode: "000126L9" });
     const before = await catalogueState(app.db);
 
-    const error = await clientError(staff.caller.tapes.register({ barcode: " *000126l9*", status: "full", notes: "again" }));
+    const error = await clientError(
+      staff.caller.tapes.register({ barcode: " *000126l9*", status: "full", notes: "again" }),
+    );
 
     expect(error.data.code).toBe("CONFLICT");
     expect(error.data.field).toBe("barcode");
@@ -141,7 +152,10 @@ describe("updating a cartridge", () => {
   test("records a capacity change as decimal strings and a cleared note as null", async () => {
     const tape = await staff.caller.tapes.register({ barcode: "000201L8", notes: "temporary" });
 
-    await staff.caller.tapes.update({ id: tape.id, data: { status: "empty", nativeCapacityBytes: 9n * TB, notes: "  " } });
+    await staff.caller.tapes.update({
+      id: tape.id,
+      data: { status: "empty", nativeCapacityBytes: 9n * TB, notes: "  " },
+    });
 
     expect((await auditOf(tape.id))[1]!.changes).toEqual({
       nativeCapacityBytes: { from: (12n * TB).toString(), to: (9n * TB).toString() },
@@ -150,10 +164,18 @@ describe("updating a cartridge", () => {
   });
 
   test("an update that changes nothing writes no audit entry", async () => {
-    const tape = await staff.caller.tapes.register({ barcode: "000202L8", status: "full", tags: ["archive"], notes: "keep" });
+    const tape = await staff.caller.tapes.register({
+      barcode: "000202L8",
+      status: "full",
+      tags: ["archive"],
+      notes: "keep",
+    });
 
     await staff.caller.tapes.update({ id: tape.id, data: { status: "full", tags: ["Archive"], notes: " keep " } });
-    await staff.caller.tapes.update({ id: tape.id, data: { status: "full", tags: ["archive"], notes: "keep", nativeCapacityBytes: 12n * TB } });
+    await staff.caller.tapes.update({
+      id: tape.id,
+      data: { status: "full", tags: ["archive"], notes: "keep", nativeCapacityBytes: 12n * TB },
+    });
 
     expect((await auditOf(tape.id)).map((entry) => entry.action)).toEqual(["create"]);
   });
@@ -189,7 +211,8 @@ describe("listing cartridges", () => {
     return { a, b, c, d, e };
   }
 
-  const barcodes = async (input: TapeListInput) => (await staff.caller.tapes.list(input)).items.map((tape) => tape.barcode);
+  const barcodes = async (input: TapeListInput) =>
+    (await staff.caller.tapes.list(input)).items.map((tape) => tape.barcode);
 
   test("filters by status, generation, tag, search and current location kind", async () => {
     await catalogue();
@@ -230,9 +253,19 @@ describe("listing cartridges", () => {
     // Registered in this order; B changed last.
     await staff.caller.tapes.update({ id: b.id, data: { status: "full" } });
 
-    expect(await barcodes({ sort: "barcode", direction: "desc" })).toEqual(["WRM000LT", "CLN001L1", "000003L9", "000002L9", "000001L8"]);
-    expect(await barcodes({ sort: "createdAt", direction: "asc" })).toEqual([a, b, c, d, e].map((tape) => tape.barcode));
-    expect(await barcodes({ sort: "createdAt", direction: "desc" })).toEqual([e, d, c, b, a].map((tape) => tape.barcode));
+    expect(await barcodes({ sort: "barcode", direction: "desc" })).toEqual([
+      "WRM000LT",
+      "CLN001L1",
+      "000003L9",
+      "000002L9",
+      "000001L8",
+    ]);
+    expect(await barcodes({ sort: "createdAt", direction: "asc" })).toEqual(
+      [a, b, c, d, e].map((tape) => tape.barcode),
+    );
+    expect(await barcodes({ sort: "createdAt", direction: "desc" })).toEqual(
+      [e, d, c, b, a].map((tape) => tape.barcode),
+    );
     expect((await barcodes({ sort: "updatedAt", direction: "desc" }))[0]).toBe("000002L9");
     expect((await barcodes({ sort: "updatedAt", direction: "asc" })).at(-1)).toBe("000002L9");
   });
@@ -244,7 +277,9 @@ describe("listing cartridges", () => {
     async function manyTapes() {
       const ids: string[] = [];
       for (let n = 0; n < 23; n++) {
-        const tape = await staff.caller.tapes.register({ barcode: `P${String((n * 7) % 23).padStart(5, "0")}L${(n % 9) + 1}` });
+        const tape = await staff.caller.tapes.register({
+          barcode: `P${String((n * 7) % 23).padStart(5, "0")}L${(n % 9) + 1}`,
+        });
         ids.push(tape.id);
       }
       for (let group = 0; group < ids.length; group += 4) {
@@ -289,7 +324,9 @@ describe("listing cartridges", () => {
 
         expect(pages.map((page) => page.length)).toEqual([5, 5, 5, 5, 3]);
         expect(pages.flat()).toEqual(expected);
-        expect((await staff.caller.tapes.list({ sort, direction, limit: 200 })).items.map((tape) => tape.id)).toEqual(expected);
+        expect((await staff.caller.tapes.list({ sort, direction, limit: 200 })).items.map((tape) => tape.id)).toEqual(
+          expected,
+        );
       },
     );
 
@@ -328,7 +365,11 @@ describe("listing cartridges", () => {
 
   test("byBarcode finds a cartridge by its label however it was typed, and null for an unknown one", async () => {
     const { b } = await catalogue();
-    expect(await staff.caller.tapes.byBarcode({ barcode: " *000002l9*\n" })).toEqual({ id: b.id, barcode: "000002L9", status: "in_use" });
+    expect(await staff.caller.tapes.byBarcode({ barcode: " *000002l9*\n" })).toEqual({
+      id: b.id,
+      barcode: "000002L9",
+      status: "in_use",
+    });
     expect(await staff.caller.tapes.byBarcode({ barcode: "000009L9" })).toBeNull();
   });
 });
@@ -336,7 +377,9 @@ describe("listing cartridges", () => {
 describe("catalogue summary", () => {
   test("counts cartridges by status and by current location kind, and those with no location", async () => {
     const tapes = await Promise.all(
-      (["000010L8", "000011L8", "000012L8", "000013L8", "000014L8"] as const).map((barcode) => staff.caller.tapes.register({ barcode })),
+      (["000010L8", "000011L8", "000012L8", "000013L8", "000014L8"] as const).map((barcode) =>
+        staff.caller.tapes.register({ barcode }),
+      ),
     );
     const [t0, t1, t2, t3] = tapes as [(typeof tapes)[0], (typeof tapes)[0], (typeof tapes)[0], (typeof tapes)[0]];
     await staff.caller.tapes.update({ id: t0.id, data: { status: "full" } });
@@ -365,7 +408,8 @@ describe("catalogue summary", () => {
   test("expiring soon counts only cartridges whose latest job expiry is within the next 30 days", async () => {
     const tape = async (barcode: string, ...expiries: number[]) => {
       const created = await staff.caller.tapes.register({ barcode });
-      for (const days of expiries) await linkTape(app.db, (await createJobExpiring(app.db, daysFromNow(days))).id, created.id);
+      for (const days of expiries)
+        await linkTape(app.db, (await createJobExpiring(app.db, daysFromNow(days))).id, created.id);
       return created;
     };
     await tape("000020L9", 10); // counted
@@ -404,12 +448,12 @@ describe("a cartridge's page", () => {
     const page = await staff.caller.tapes.get({ id: tape.id });
 
     expect(page.expiresAt).toEqual(archive.expiresAt);
-    expect(page.jobs.map((link) => ({ name: link.job.name, position: link.position, tapes: link.job._count.tapes }))).toEqual(
-      [
-        { name: "Nightly", position: 1, tapes: 1 },
-        { name: "Yearly archive", position: 2, tapes: 2 },
-      ],
-    );
+    expect(
+      page.jobs.map((link) => ({ name: link.job.name, position: link.position, tapes: link.job._count.tapes })),
+    ).toEqual([
+      { name: "Nightly", position: 1, tapes: 1 },
+      { name: "Yearly archive", position: 2, tapes: 2 },
+    ]);
     expect(page.locations.map((location) => [location.kind, location.isCurrent])).toEqual([
       ["off_site", true],
       ["in_transit", false],
@@ -420,8 +464,14 @@ describe("a cartridge's page", () => {
 
   test("a cartridge without jobs has no expiry; an unknown one is not found", async () => {
     const tape = await staff.caller.tapes.register({ barcode: "000302L9" });
-    expect(await staff.caller.tapes.get({ id: tape.id })).toMatchObject({ expiresAt: null, currentLocation: null, jobs: [] });
-    await expect(staff.caller.tapes.get({ id: "0190a000-0000-7000-8000-000000000000" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await staff.caller.tapes.get({ id: tape.id })).toMatchObject({
+      expiresAt: null,
+      currentLocation: null,
+      jobs: [],
+    });
+    await expect(staff.caller.tapes.get({ id: "0190a000-0000-7000-8000-000000000000" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -468,9 +518,9 @@ describe("deleting a cartridge", () => {
     expect(await app.db.backupTapeLocation.count({ where: { tapeId: keep.id } })).toBe(1);
     expect(await app.db.backupTapeCustody.count({ where: { tapeId: keep.id } })).toBe(1);
     // The other cartridge of the first job moves up to position 1: a span never has a gap.
-    expect(await app.db.backupJobTape.findMany({ where: { jobId: jobs[0]!.id }, select: { tapeId: true, position: true } })).toEqual([
-      { tapeId: keep.id, position: 1 },
-    ]);
+    expect(
+      await app.db.backupJobTape.findMany({ where: { jobId: jobs[0]!.id }, select: { tapeId: true, position: true } }),
+    ).toEqual([{ tapeId: keep.id, position: 1 }]);
     expect(await app.db.backupJobTape.count({ where: { jobId: jobs[1]!.id } })).toBe(0);
 
     const auditAfter = await app.db.backupAuditLog.findMany({ orderBy: { id: "asc" } });
@@ -482,7 +532,13 @@ describe("deleting a cartridge", () => {
     // Each job's new span, in the order the jobs are locked (by id), then the cartridge's deletion.
     expect(auditAfter.slice(auditBefore.length)).toEqual([
       ...[...spanChanges.keys()].sort().map((jobId) =>
-        expect.objectContaining({ entityType: "job", entityId: jobId, action: "span", actorId: staff.user.id, changes: { tapes: spanChanges.get(jobId) } }),
+        expect.objectContaining({
+          entityType: "job",
+          entityId: jobId,
+          action: "span",
+          actorId: staff.user.id,
+          changes: { tapes: spanChanges.get(jobId) },
+        }),
       ),
       expect.objectContaining({
         entityType: "tape",
@@ -534,7 +590,10 @@ describe("access", () => {
     expect(await catalogueState(app.db)).toEqual(before);
 
     expect((await reader.caller.tapes.list({})).items.map((item) => item.barcode)).toEqual(["000500L9"]);
-    expect(await reader.caller.tapes.get({ id: tape.id })).toMatchObject({ barcode: "000500L9", custodyEvents: [expect.anything()] });
+    expect(await reader.caller.tapes.get({ id: tape.id })).toMatchObject({
+      barcode: "000500L9",
+      custodyEvents: [expect.anything()],
+    });
     expect(await reader.caller.tapes.byBarcode({ barcode: "000500l9" })).toMatchObject({ id: tape.id });
     expect(await reader.caller.tapes.search({ query: "0005" })).toHaveLength(1);
     expect(await reader.caller.tapes.summary()).toMatchObject({ tapes: 1 });

@@ -16,7 +16,10 @@ import { BASE_URL, signedInUser, useTestApp } from "../helpers/app";
 // test's own, so the real endpoint module runs unchanged.
 const deps = vi.hoisted(() => ({ db: undefined as Db | undefined, auth: undefined as Auth | undefined }));
 vi.mock(import("../../server/db"), async (importOriginal) => ({ ...(await importOriginal()), getDb: () => deps.db! }));
-vi.mock(import("../../server/auth/auth"), async (importOriginal) => ({ ...(await importOriginal()), getAuth: async () => deps.auth! }));
+vi.mock(import("../../server/auth/auth"), async (importOriginal) => ({
+  ...(await importOriginal()),
+  getAuth: async () => deps.auth!,
+}));
 
 const app = useTestApp();
 beforeAll(() => {
@@ -26,13 +29,23 @@ beforeAll(() => {
 afterEach(() => vi.useRealTimers());
 
 const query = (procedure: string, input: unknown, headers: Headers) =>
-  handleTrpcFetch(new Request(`${BASE_URL}/api/trpc/${procedure}?input=${encodeURIComponent(superjson.stringify(input))}`, { headers }));
+  handleTrpcFetch(
+    new Request(`${BASE_URL}/api/trpc/${procedure}?input=${encodeURIComponent(superjson.stringify(input))}`, {
+      headers,
+    }),
+  );
 
 function mutation(procedure: string, input: unknown, headers: Headers) {
   const withBody = new Headers(headers);
   withBody.set("content-type", "application/json");
   withBody.set("origin", BASE_URL);
-  return handleTrpcFetch(new Request(`${BASE_URL}/api/trpc/${procedure}`, { method: "POST", headers: withBody, body: superjson.stringify(input) }));
+  return handleTrpcFetch(
+    new Request(`${BASE_URL}/api/trpc/${procedure}`, {
+      method: "POST",
+      headers: withBody,
+      body: superjson.stringify(input),
+    }),
+  );
 }
 
 async function me(headers: Headers) {
@@ -46,10 +59,14 @@ describe("who is calling, on the tRPC endpoint", () => {
     const staff = await signedInUser(app, { role: "staff" });
     expect(await me(staff.headers)).toMatchObject({ role: "staff" });
 
-    expect((await mutation("access.setRole", { userId: staff.user.id, role: "courier" }, admin.headers)).status).toBe(200);
+    expect((await mutation("access.setRole", { userId: staff.user.id, role: "courier" }, admin.headers)).status).toBe(
+      200,
+    );
     expect(await me(staff.headers)).toMatchObject({ role: "courier" });
 
-    expect((await mutation("access.setActive", { userId: staff.user.id, active: false }, admin.headers)).status).toBe(200);
+    expect((await mutation("access.setActive", { userId: staff.user.id, active: false }, admin.headers)).status).toBe(
+      200,
+    );
     expect(await me(staff.headers)).toBe(401);
   });
 
@@ -91,12 +108,20 @@ describe("the endpoint on the app's own server", () => {
   test("answers a lookup with the security headers of an API", async () => {
     const courier = await signedInUser(app, { role: "courier" });
     const tape = await createTape(app.db);
-    const input = encodeURIComponent(JSON.stringify({ 0: superjson.serialize({ barcode: tape.barcode.toLowerCase() }) }));
-    const response = await fetch(`${base}/api/trpc/tapes.byBarcode?batch=1&input=${input}`, { headers: { cookie: courier.headers.get("cookie")! } });
+    const input = encodeURIComponent(
+      JSON.stringify({ 0: superjson.serialize({ barcode: tape.barcode.toLowerCase() }) }),
+    );
+    const response = await fetch(`${base}/api/trpc/tapes.byBarcode?batch=1&input=${input}`, {
+      headers: { cookie: courier.headers.get("cookie")! },
+    });
 
     expect(response.status).toBe(200);
     const [answer] = await response.json();
-    expect(superjson.deserialize(answer.result.data)).toEqual({ id: tape.id, barcode: tape.barcode, status: tape.status });
+    expect(superjson.deserialize(answer.result.data)).toEqual({
+      id: tape.id,
+      barcode: tape.barcode,
+      status: tape.status,
+    });
     expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(response.headers.get("x-frame-options")).toBe("DENY");
     expect(response.headers.get("referrer-policy")).toBe("same-origin");
@@ -124,7 +149,9 @@ describe("the endpoint on the app's own server", () => {
   test("a lookup of an unknown label answers null, a malformed one a readable 400", async () => {
     const courier = await signedInUser(app, { role: "courier" });
     const lookup = (barcode: string) =>
-      fetch(`${base}/api/trpc/tapes.byBarcode?input=${encodeURIComponent(superjson.stringify({ barcode }))}`, { headers: { cookie: courier.headers.get("cookie")! } });
+      fetch(`${base}/api/trpc/tapes.byBarcode?input=${encodeURIComponent(superjson.stringify({ barcode }))}`, {
+        headers: { cookie: courier.headers.get("cookie")! },
+      });
 
     const unknown = await lookup("ZZZ999L9");
     expect(unknown.status).toBe(200);
@@ -155,7 +182,9 @@ describe("the endpoint on the app's own server", () => {
     expect(accepted.status).toBe(200);
     expect(await app.db.backupTapeCustody.count({ where: { tapeId: tape.id } })).toBe(MAX_BATCH);
 
-    const tooBig = await post(superjson.stringify({ deviceId: "phone-huge", events: [], padding: "x".repeat(MAX_BODY_BYTES) }));
+    const tooBig = await post(
+      superjson.stringify({ deviceId: "phone-huge", events: [], padding: "x".repeat(MAX_BODY_BYTES) }),
+    );
     expect(tooBig.status).toBe(413);
     expect(await app.db.syncEvent.count({ where: { deviceId: "phone-huge" } })).toBe(0);
   });

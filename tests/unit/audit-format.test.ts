@@ -31,7 +31,10 @@ describe("describeEntry", () => {
   });
 
   test("an action that recorded no fields is named", () => {
-    expect(describeEntry("user", { action: "set_access", changes: {} })).toEqual({ summary: "set access", changes: [] });
+    expect(describeEntry("user", { action: "set_access", changes: {} })).toEqual({
+      summary: "set access",
+      changes: [],
+    });
   });
 });
 

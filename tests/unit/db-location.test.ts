@@ -16,11 +16,17 @@ describe("parseDatabaseUrl", () => {
     expect(() => parseDatabaseUrl("pglite:")).toThrow(/needs a directory/);
   });
 
-  test.each([["postgres://u:p@db:5432/bm"], ["postgresql://db/bm?sslmode=require"]])("%s is a PostgreSQL server", (url) => {
-    expect(parseDatabaseUrl(`  ${url}\n`)).toEqual({ kind: "postgres", url });
-  });
+  test.each([["postgres://u:p@db:5432/bm"], ["postgresql://db/bm?sslmode=require"]])(
+    "%s is a PostgreSQL server",
+    (url) => {
+      expect(parseDatabaseUrl(`  ${url}\n`)).toEqual({ kind: "postgres", url });
+    },
+  );
 
-  test.each([["mysql://db/bm"], ["file:./dev.db"], ["postgres:/db"], ["data/pglite"]])("%s is refused with the accepted forms", (raw) => {
-    expect(() => parseDatabaseUrl(raw)).toThrow(/postgres:\/\/.*pglite:<dir>/);
-  });
+  test.each([["mysql://db/bm"], ["file:./dev.db"], ["postgres:/db"], ["data/pglite"]])(
+    "%s is refused with the accepted forms",
+    (raw) => {
+      expect(() => parseDatabaseUrl(raw)).toThrow(/postgres:\/\/.*pglite:<dir>/);
+    },
+  );
 });

@@ -49,15 +49,19 @@ describe("parseEnv", () => {
     expect(envError({ PORT: port })).toMatch(/^\s*PORT: /m);
   });
 
-  test.each([["mysql://localhost/db"], ["pglite:"], ["/var/lib/data"]])("DATABASE_URL=%s is rejected by name", (url) => {
-    const message = envError({ DATABASE_URL: url });
-    expect(message).toMatch(/^\s*DATABASE_URL: /m);
-    expect(message).toContain("pglite:");
-  });
+  test.each([["mysql://localhost/db"], ["pglite:"], ["/var/lib/data"]])(
+    "DATABASE_URL=%s is rejected by name",
+    (url) => {
+      const message = envError({ DATABASE_URL: url });
+      expect(message).toMatch(/^\s*DATABASE_URL: /m);
+      expect(message).toContain("pglite:");
+    },
+  );
 
   test("every invalid variable is reported at once", () => {
     const message = envError({ PORT: "nope", AUTH_SECRET: "short", APP_URL: "tapes", TRUST_PROXY: "yes" });
-    for (const name of ["PORT", "AUTH_SECRET", "APP_URL", "TRUST_PROXY"]) expect(message).toMatch(new RegExp(`^\\s*${name}: `, "m"));
+    for (const name of ["PORT", "AUTH_SECRET", "APP_URL", "TRUST_PROXY"])
+      expect(message).toMatch(new RegExp(`^\\s*${name}: `, "m"));
     expect(message).toContain("at least 32 characters");
   });
 
@@ -79,7 +83,9 @@ describe("parseEnv", () => {
   });
 
   test.each([["0"], ["two"], ["1.5"]])("WEB_CONCURRENCY=%s is rejected by name", (value) => {
-    expect(envError({ DATABASE_URL: "postgres://app@db.internal/backup", WEB_CONCURRENCY: value })).toMatch(/^\s*WEB_CONCURRENCY: /m);
+    expect(envError({ DATABASE_URL: "postgres://app@db.internal/backup", WEB_CONCURRENCY: value })).toMatch(
+      /^\s*WEB_CONCURRENCY: /m,
+    );
   });
 
   test("several server processes on the embedded database are refused, saying why", () => {

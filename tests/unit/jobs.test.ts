@@ -11,8 +11,12 @@ describe("sizes with units", () => {
   });
 
   test("what is not a size, or less than a byte, is refused", () => {
-    for (const amount of ["", "abc", "1,5", "-1", "1e3", "1.2.3"]) expect(sizeToBytes(amount, "GB").ok, amount).toBe(false);
-    expect(sizeToBytes("0.0001", "KB")).toMatchObject({ ok: false, error: expect.stringMatching(/smaller than one byte/) });
+    for (const amount of ["", "abc", "1,5", "-1", "1e3", "1.2.3"])
+      expect(sizeToBytes(amount, "GB").ok, amount).toBe(false);
+    expect(sizeToBytes("0.0001", "KB")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/smaller than one byte/),
+    });
   });
 
   test("bytes are shown in the largest whole unit and read back unchanged", () => {

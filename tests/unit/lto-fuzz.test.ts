@@ -16,9 +16,26 @@ const SERIAL_CHARS = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"];
 const anyString = fc.oneof(
   { arbitrary: fc.string({ unit: "binary", maxLength: 40 }), weight: 4 },
   { arbitrary: fc.string({ unit: "grapheme", maxLength: 20 }), weight: 4 },
-  { arbitrary: fc.string({ unit: fc.constantFrom("\u0000", "\uD800", "\uDFFF", "\u202E", "\u00A0", "\uFEFF", "😀", "ß", "ı", "ﬁ"), maxLength: 12 }), weight: 4 },
-  { arbitrary: fc.string({ unit: fc.constantFrom(...SERIAL_CHARS, ..."lcnwxyz*  \t\n\r-_."), maxLength: 14 }), weight: 4 },
-  { arbitrary: fc.constantFrom("x".repeat(100_000), "*".repeat(100_000), " ".repeat(100_000), `*${"😀".repeat(50_000)}*`), weight: 1 },
+  {
+    arbitrary: fc.string({
+      unit: fc.constantFrom("\u0000", "\uD800", "\uDFFF", "\u202E", "\u00A0", "\uFEFF", "😀", "ß", "ı", "ﬁ"),
+      maxLength: 12,
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.string({ unit: fc.constantFrom(...SERIAL_CHARS, ..."lcnwxyz*  \t\n\r-_."), maxLength: 14 }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.constantFrom(
+      "x".repeat(100_000),
+      "*".repeat(100_000),
+      " ".repeat(100_000),
+      `*${"😀".repeat(50_000)}*`,
+    ),
+    weight: 1,
+  },
 );
 
 const serial = fc.string({ unit: fc.constantFrom(...SERIAL_CHARS), minLength: 6, maxLength: 6 });
@@ -70,15 +87,21 @@ describe("the label parser under any input", () => {
 
   test("an accepted label is the normalised input, 8 characters, and parses again to itself", () => {
     fc.assert(
-      fc.property(fc.oneof(anyString, decoratedLabel.map(({ input }) => input)), (input) => {
-        const result = parseLtoLabel(input);
-        if (!result.ok) return;
-        const { label } = result;
-        expect(label.barcode).toBe(normaliseLabel(input));
-        expect(label.barcode).toMatch(/^[A-Z0-9]{8}$/);
-        expect(label.volumeSerial + label.mediaId).toBe(label.barcode);
-        expect(parseLtoLabel(label.barcode)).toEqual(result);
-      }),
+      fc.property(
+        fc.oneof(
+          anyString,
+          decoratedLabel.map(({ input }) => input),
+        ),
+        (input) => {
+          const result = parseLtoLabel(input);
+          if (!result.ok) return;
+          const { label } = result;
+          expect(label.barcode).toBe(normaliseLabel(input));
+          expect(label.barcode).toMatch(/^[A-Z0-9]{8}$/);
+          expect(label.volumeSerial + label.mediaId).toBe(label.barcode);
+          expect(parseLtoLabel(label.barcode)).toEqual(result);
+        },
+      ),
       settings,
     );
   });
@@ -104,10 +127,16 @@ describe("the label parser under any input", () => {
 
   test("normalising twice changes nothing more than normalising once", () => {
     fc.assert(
-      fc.property(fc.oneof(anyString, decoratedLabel.map(({ input }) => input)), (input) => {
-        const once = normaliseLabel(input);
-        expect(normaliseLabel(once)).toBe(once);
-      }),
+      fc.property(
+        fc.oneof(
+          anyString,
+          decoratedLabel.map(({ input }) => input),
+        ),
+        (input) => {
+          const once = normaliseLabel(input);
+          expect(normaliseLabel(once)).toBe(once);
+        },
+      ),
       settings,
     );
   });
@@ -118,7 +147,13 @@ describe("the label parser under any input", () => {
 const GB = 1_000_000_000n;
 const TB = 1000n * GB;
 
-type Expected = { label: string; generation: number | null; mediaType: MediaType; worm: boolean; capacity: bigint | null };
+type Expected = {
+  label: string;
+  generation: number | null;
+  mediaType: MediaType;
+  worm: boolean;
+  capacity: bigint | null;
+};
 
 /** Labels as printed on real cartridges of every kind, with what ARCHITECTURE.md §3 says each one is. */
 const REAL_LABELS: Expected[] = [

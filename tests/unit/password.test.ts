@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { MIN_PASSWORD_LENGTH, newPasswordSchema } from "../../lib/password";
 
-const problems = (password: string) => newPasswordSchema.safeParse(password).error?.issues.map((issue) => issue.message) ?? [];
+const problems = (password: string) =>
+  newPasswordSchema.safeParse(password).error?.issues.map((issue) => issue.message) ?? [];
 
 describe("the password rule", () => {
   test.each([["tape-vault-2024"], ["Correct horse 9"], ["abcdef123456"]])("%s is accepted", (password) => {

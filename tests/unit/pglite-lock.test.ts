@@ -90,21 +90,27 @@ describe("PGlite data directory lock", () => {
     expect(startTimeOf(process.pid)).toMatch(/^\d+$/);
   });
 
-  test.runIf(process.platform === "linux")("the live process the lock names, started when it says, holds the directory", () => {
-    const pid = liveProcess();
-    writeLockFor(pid, startTimeOf(pid));
-    expect(() => acquirePgliteLock(dataDir)).toThrow(DatabaseInUseError);
-    expect(() => assertDatabaseFree(dataDir)).toThrow(DatabaseInUseError);
-  });
+  test.runIf(process.platform === "linux")(
+    "the live process the lock names, started when it says, holds the directory",
+    () => {
+      const pid = liveProcess();
+      writeLockFor(pid, startTimeOf(pid));
+      expect(() => acquirePgliteLock(dataDir)).toThrow(DatabaseInUseError);
+      expect(() => assertDatabaseFree(dataDir)).toThrow(DatabaseInUseError);
+    },
+  );
 
-  test.runIf(process.platform === "linux")("a lock whose PID now belongs to a newer process, as after a container restart, is taken over", () => {
-    const pid = liveProcess();
-    writeLockFor(pid, String(Number(startTimeOf(pid)) - 1));
+  test.runIf(process.platform === "linux")(
+    "a lock whose PID now belongs to a newer process, as after a container restart, is taken over",
+    () => {
+      const pid = liveProcess();
+      writeLockFor(pid, String(Number(startTimeOf(pid)) - 1));
 
-    expect(() => assertDatabaseFree(dataDir)).not.toThrow();
-    acquirePgliteLock(dataDir);
-    expect(lockOwner()).toBe(String(process.pid));
-  });
+      expect(() => assertDatabaseFree(dataDir)).not.toThrow();
+      acquirePgliteLock(dataDir);
+      expect(lockOwner()).toBe(String(process.pid));
+    },
+  );
 
   test("a lock left by a process that died is taken over", () => {
     const pid = deadPid();

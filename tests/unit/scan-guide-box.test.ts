@@ -67,7 +67,11 @@ describe("guide box crop", () => {
   });
 
   test("the crop never leaves the frame", () => {
-    for (const element of [{ width: 390, height: 800 }, { width: 1920, height: 300 }, { width: 333, height: 777 }]) {
+    for (const element of [
+      { width: 390, height: 800 },
+      { width: 1920, height: 300 },
+      { width: 333, height: 777 },
+    ]) {
       for (const fit of ["cover", "contain", "fill"] as const) {
         const crop = guideBoxCrop(HD, element, fit)!;
         expect(crop.sx).toBeGreaterThanOrEqual(0);

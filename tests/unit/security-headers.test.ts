@@ -38,7 +38,8 @@ describe("which writes are refused as cross-site", () => {
 });
 
 describe("the content security policy", () => {
-  const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
+  const directives = (policy: string) =>
+    new Map(policy.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
 
   test("scripts only with the nonce (and what they load), WebAssembly but no eval, no framing, no plugins", () => {
     const policy = directives(contentSecurityPolicy({ nonce: "abc123", dev: false, https: false }));

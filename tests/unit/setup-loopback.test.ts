@@ -3,9 +3,12 @@ import { isLoopback } from "../../server/setup/service";
 
 // Only a browser on the server's own machine may create the first administrator without the setup code.
 describe("isLoopback", () => {
-  test.each([["127.0.0.1"], ["127.8.9.10"], ["::1"], ["::ffff:127.0.0.1"], ["::FFFF:127.0.0.1"]])("%s is this machine", (ip) => {
-    expect(isLoopback(ip)).toBe(true);
-  });
+  test.each([["127.0.0.1"], ["127.8.9.10"], ["::1"], ["::ffff:127.0.0.1"], ["::FFFF:127.0.0.1"]])(
+    "%s is this machine",
+    (ip) => {
+      expect(isLoopback(ip)).toBe(true);
+    },
+  );
 
   test.each([
     [null],

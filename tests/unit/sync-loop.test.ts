@@ -2,7 +2,14 @@ import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { InvalidEventError } from "../../app/_client/invalid-event-error";
 import { cachedTape, rejectedEvents, searchCachedTapes, SyncDb, type CachedTape } from "../../app/_client/outbox";
-import { SyncEngine, SyncTransportError, type Locks, type Network, type SyncEngineOptions, type SyncTransport } from "../../app/_client/sync-loop";
+import {
+  SyncEngine,
+  SyncTransportError,
+  type Locks,
+  type Network,
+  type SyncEngineOptions,
+  type SyncTransport,
+} from "../../app/_client/sync-loop";
 import { normaliseLabel } from "../../lib/lto";
 import type { CatalogueEntry } from "../../lib/sync/catalogue";
 import type { EventResult, SyncEvent, SyncEventDraft } from "../../lib/sync/events";
@@ -72,7 +79,8 @@ function faultyTransport(server: FakeServer, faults: Fault[] = [], pause?: () =>
       return server.pullCatalogue(cursor);
     },
     async discard({ id, note }) {
-      if (!server.rejected.has(id)) throw new SyncTransportError("refused", "This event was applied; there is nothing to discard");
+      if (!server.rejected.has(id))
+        throw new SyncTransportError("refused", "This event was applied; there is nothing to discard");
       server.discarded.set(id, note);
     },
   };
@@ -119,7 +127,10 @@ function sharedLocks(): Locks & { held: number; maxHeld: number } {
   return locks;
 }
 
-const location = (barcode: string, site = "Vault"): SyncEventDraft => ({ type: "location.logged", payload: { barcode, kind: "off_site", site } });
+const location = (barcode: string, site = "Vault"): SyncEventDraft => ({
+  type: "location.logged",
+  payload: { barcode, kind: "off_site", site },
+});
 
 let dbCount = 0;
 const openDbs: SyncDb[] = [];
@@ -192,7 +203,12 @@ describe("pushing the outbox", () => {
     expect(server.pushes.flat()).toEqual(recorded);
     expect(server.applications).toBe(250);
     expect(await db.outbox.count()).toBe(0);
-    expect(engine.getStatus()).toMatchObject({ syncing: false, offline: false, lastError: null, lastSyncedAt: new Date() });
+    expect(engine.getStatus()).toMatchObject({
+      syncing: false,
+      offline: false,
+      lastError: null,
+      lastSyncedAt: new Date(),
+    });
   });
 
   test("a dropped request is retried after the backoff delay", async () => {
@@ -265,7 +281,10 @@ describe("pushing the outbox", () => {
     const engine = newEngine({ db, transport: faultyTransport(server), maxBatchBytes: 700_000 });
     const signature = `data:image/png;base64,${"A".repeat(290_000)}`;
     for (let index = 0; index < 5; index += 1) {
-      await engine.enqueue({ type: "custody.recorded", payload: { barcode: KNOWN[0]!, fromParty: "Vault", toParty: "Courier", signerName: "Carl", signature } });
+      await engine.enqueue({
+        type: "custody.recorded",
+        payload: { barcode: KNOWN[0]!, fromParty: "Vault", toParty: "Courier", signerName: "Carl", signature },
+      });
     }
     await engine.start();
     expect(server.pushes.map((batch) => batch.length)).toEqual([2, 2, 1]);
@@ -292,7 +311,11 @@ describe("pushing the outbox", () => {
 
     expect(server.applications).toBe(2);
     expect(await db.outbox.toArray()).toEqual([
-      expect.objectContaining({ id: unknown.id, status: "rejected", reason: "No cartridge with barcode ZZZ999L8 is registered" }),
+      expect.objectContaining({
+        id: unknown.id,
+        status: "rejected",
+        reason: "No cartridge with barcode ZZZ999L8 is registered",
+      }),
     ]);
     await flush();
     expect(engine.getStatus()).toMatchObject({ waiting: 0, rejected: 1 });
@@ -322,7 +345,10 @@ describe("pushing the outbox", () => {
     const corrected = await engine.resubmit(second.id, location(KNOWN[0]!, "Van"));
     await engine.idle();
     expect(server.discarded.has(second.id)).toBe(true);
-    expect(server.applied.get(corrected.id)).toMatchObject({ occurredAt: second.occurredAt, payload: { barcode: KNOWN[0], site: "Van" } });
+    expect(server.applied.get(corrected.id)).toMatchObject({
+      occurredAt: second.occurredAt,
+      payload: { barcode: KNOWN[0], site: "Van" },
+    });
     expect(await db.outbox.count()).toBe(0);
 
     await expect(engine.discard(corrected.id)).rejects.toThrow(/Only an event the server rejected/);
@@ -432,7 +458,10 @@ describe("several tabs", () => {
 });
 
 describe("the offline catalogue", () => {
-  const tape = (barcode: string, fields: Partial<Extract<CatalogueEntry, { deleted: false }>> = {}): CatalogueEntry => ({
+  const tape = (
+    barcode: string,
+    fields: Partial<Extract<CatalogueEntry, { deleted: false }>> = {},
+  ): CatalogueEntry => ({
     deleted: false,
     id: `id-${barcode}`,
     barcode,
@@ -444,7 +473,12 @@ describe("the offline catalogue", () => {
 
   test("is pulled page by page after pushing, with tombstones removing deleted cartridges", async () => {
     const server = new FakeServer();
-    server.catalogue = [tape("AAA001L8"), tape("AAA002L8"), tape("AAA003L8"), { deleted: true, id: "id-AAA002L8", barcode: "AAA002L8", changedAt: new Date() }];
+    server.catalogue = [
+      tape("AAA001L8"),
+      tape("AAA002L8"),
+      tape("AAA003L8"),
+      { deleted: true, id: "id-AAA002L8", barcode: "AAA002L8", changedAt: new Date() },
+    ];
     const db = newDb();
     const engine = newEngine({ db, transport: faultyTransport(server) });
     await engine.start();
@@ -455,12 +489,19 @@ describe("the offline catalogue", () => {
     server.catalogue.push(tape("AAA004L8", { status: "empty" }));
     await engine.syncNow();
     expect(await cachedTape(db, " *aaa004l8* ")).toMatchObject({ id: "id-AAA004L8", status: "empty" });
-    expect((await searchCachedTapes(db, "aaa00")).map((row) => row.barcode)).toEqual(["AAA001L8", "AAA003L8", "AAA004L8"]);
+    expect((await searchCachedTapes(db, "aaa00")).map((row) => row.barcode)).toEqual([
+      "AAA001L8",
+      "AAA003L8",
+      "AAA004L8",
+    ]);
   });
 
   test("a tombstone for an older cartridge with the same barcode leaves the newer one", async () => {
     const server = new FakeServer();
-    server.catalogue = [tape("AAA001L8", { id: "new-id" }), { deleted: true, id: "old-id", barcode: "AAA001L8", changedAt: new Date() }];
+    server.catalogue = [
+      tape("AAA001L8", { id: "new-id" }),
+      { deleted: true, id: "old-id", barcode: "AAA001L8", changedAt: new Date() },
+    ];
     const db = newDb();
     await newEngine({ db, transport: faultyTransport(server) }).start();
     expect(await cachedTape(db, "AAA001L8")).toMatchObject({ id: "new-id" });
@@ -472,7 +513,9 @@ describe("the offline catalogue", () => {
     server.catalogue = [tape("AAA001L8", { location: before })];
     const db = newDb();
     // Bob moved the cartridge on this phone but has not signed in since: his event waits, unsynced.
-    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(location("AAA001L8", "Courier van"));
+    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(
+      location("AAA001L8", "Courier van"),
+    );
     const moved: Partial<CachedTape> = { location: { kind: "off_site", site: "Courier van", occurredAt: new Date() } };
     expect(await db.outbox.count()).toBe(1);
 
@@ -484,7 +527,10 @@ describe("the offline catalogue", () => {
 
   test("an older event does not move a cached cartridge; a cartridge registered here is cached without an id", async () => {
     const db = newDb();
-    const engine = newEngine({ db, transport: faultyTransport(new FakeServer(), Array<Fault>(3).fill("drop-request")) });
+    const engine = newEngine({
+      db,
+      transport: faultyTransport(new FakeServer(), Array<Fault>(3).fill("drop-request")),
+    });
     await engine.enqueue({ type: "tape.registered", payload: { barcode: "new001l9" } });
     await engine.enqueue({ ...location("NEW001L9", "Vault"), occurredAt: new Date(Date.now() - 60_000) });
     await engine.enqueue({ ...location("NEW001L9", "Earlier"), occurredAt: new Date(Date.now() - 120_000) });

@@ -8,7 +8,11 @@ const viewer = (id: string, role: "courier" | "admin" = "courier") => ({
   role,
   backupAccess: "write" as const,
 });
-const session = (id: string, token = `token-${id}`, expiresAt = new Date(10_000_000)): CheckedSession => ({ viewer: viewer(id), token, expiresAt });
+const session = (id: string, token = `token-${id}`, expiresAt = new Date(10_000_000)): CheckedSession => ({
+  viewer: viewer(id),
+  token,
+  expiresAt,
+});
 
 function clock(start = 1_000) {
   let now = start;

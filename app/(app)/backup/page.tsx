@@ -9,7 +9,13 @@ import { TapesTable } from "./_components/tapes-table";
 
 export const metadata: Metadata = { title: "Backup Monitor" };
 
-const STATUS_COLOR = { empty: "#94a3b8", in_use: "#1f5fbf", full: "#0f766e", pending_destruction: "#d97706", destroyed: "#b91c1c" };
+const STATUS_COLOR = {
+  empty: "#94a3b8",
+  in_use: "#1f5fbf",
+  full: "#0f766e",
+  pending_destruction: "#d97706",
+  destroyed: "#b91c1c",
+};
 const LOCATION_COLOR = { on_site: "#1f5fbf", in_transit: "#d97706", off_site: "#0f766e", none: "#cbd5e1" };
 
 function Metric({ label, value, testId, note }: { label: string; value: number; testId: string; note?: string }) {
@@ -39,7 +45,9 @@ export default async function BackupOverviewPage({
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">Backup Monitor</h1>
-          <p className="mt-1 text-sm text-slate-600">Tape cartridges, the jobs on them, where they are and who holds them.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Tape cartridges, the jobs on them, where they are and who holds them.
+          </p>
         </div>
         <FindTape />
       </div>

@@ -66,10 +66,24 @@ export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
         <input id="email" name="email" type="email" autoComplete="username" className="input" {...invalid("email")} />
       </Field>
       <Field id="password" label="Password" hint={PASSWORD_RULE_TEXT} error={errors.password}>
-        <input id="password" name="password" type="password" autoComplete="new-password" className="input" {...invalid("password")} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          className="input"
+          {...invalid("password")}
+        />
       </Field>
       <Field id="confirm" label="Repeat password" error={errors.confirm}>
-        <input id="confirm" name="confirm" type="password" autoComplete="new-password" className="input" {...invalid("confirm")} />
+        <input
+          id="confirm"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          className="input"
+          {...invalid("confirm")}
+        />
       </Field>
       {codeRequired && (
         <Field
@@ -78,7 +92,14 @@ export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
           hint="You are not on the server's own machine, so prove you run it: the one-time code is printed in the log of the terminal where the server was started (npm start), after 'setup code'."
           error={errors.setupCode}
         >
-          <input id="setupCode" name="setupCode" autoComplete="off" className="input font-mono uppercase" placeholder="ABCD-EFGH" {...invalid("setupCode")} />
+          <input
+            id="setupCode"
+            name="setupCode"
+            autoComplete="off"
+            className="input font-mono uppercase"
+            placeholder="ABCD-EFGH"
+            {...invalid("setupCode")}
+          />
         </Field>
       )}
       <button type="submit" className="btn-primary w-full" disabled={create.isPending}>

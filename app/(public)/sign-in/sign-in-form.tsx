@@ -47,7 +47,14 @@ export function SignInForm() {
         <input id="email" name="email" type="email" autoComplete="username" required className="input" autoFocus />
       </Field>
       <Field id="password" label="Password">
-        <input id="password" name="password" type="password" autoComplete="current-password" required className="input" />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="input"
+        />
       </Field>
       <button type="submit" className="btn-primary w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}

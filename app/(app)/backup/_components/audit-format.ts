@@ -42,7 +42,11 @@ const FIELDS: Record<string, FieldFormat> = {
 };
 
 /** nativeCapacityBytes → "native capacity bytes", for fields without a label of their own. */
-const humanise = (field: string) => field.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replaceAll("_", " ").toLowerCase();
+const humanise = (field: string) =>
+  field
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replaceAll("_", " ")
+    .toLowerCase();
 
 const fieldLabel = (field: string) => FIELDS[field]?.label ?? humanise(field);
 
@@ -73,7 +77,12 @@ type ChangeLine = { field: string; label: string; from: string; to: string };
 export type EntryDescription = { summary: string | null; changes: ChangeLine[] };
 
 /** Cartridges and jobs are registered; events are recorded; accounts are created. */
-const CREATED: Partial<Record<AuditEntityType, string>> = { location: "recorded", custody: "recorded", sync_event: "recorded", user: "created" };
+const CREATED: Partial<Record<AuditEntityType, string>> = {
+  location: "recorded",
+  custody: "recorded",
+  sync_event: "recorded",
+  user: "created",
+};
 const SUMMARIES: Record<string, string> = { delete: "deleted", discard: "discarded" };
 
 /**

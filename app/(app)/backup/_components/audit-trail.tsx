@@ -45,7 +45,10 @@ export function AuditTrail({ entityType, entityId }: { entityType: AuditEntityTy
       )}
 
       {history.isError && !history.data && (
-        <div role="alert" className="mt-3 flex flex-wrap items-center gap-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+        <div
+          role="alert"
+          className="mt-3 flex flex-wrap items-center gap-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
           <span>The history could not be loaded: {errorMessage(history.error)}</span>
           <button type="button" className="btn-secondary" onClick={() => void history.refetch()}>
             Try again
@@ -53,14 +56,19 @@ export function AuditTrail({ entityType, entityId }: { entityType: AuditEntityTy
         </div>
       )}
 
-      {history.isSuccess && entries.length === 0 && <p className="mt-3 text-sm text-slate-600">No changes recorded yet</p>}
+      {history.isSuccess && entries.length === 0 && (
+        <p className="mt-3 text-sm text-slate-600">No changes recorded yet</p>
+      )}
 
       {entries.length > 0 && (
         <ol className="mt-3 divide-y divide-slate-200 text-sm">
           {entries.map((entry) => {
             const { summary, changes } = describeEntry(entityType, entry);
             return (
-              <li key={entry.id} className="gap-4 py-2.5 [overflow-wrap:anywhere] sm:flex sm:items-baseline sm:justify-between">
+              <li
+                key={entry.id}
+                className="gap-4 py-2.5 [overflow-wrap:anywhere] sm:flex sm:items-baseline sm:justify-between"
+              >
                 <div className="min-w-0">
                   {summary && <p className="font-medium text-slate-900">{summary}</p>}
                   {changes.length > 0 && (

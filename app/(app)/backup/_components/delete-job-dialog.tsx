@@ -10,7 +10,11 @@ export function DeleteJobDialog({ jobId, onClose }: { jobId: string | null; onCl
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const preview = useQuery({ ...trpc.jobs.deletePreview.queryOptions({ id: jobId ?? "" }), enabled: jobId !== null, staleTime: 0 });
+  const preview = useQuery({
+    ...trpc.jobs.deletePreview.queryOptions({ id: jobId ?? "" }),
+    enabled: jobId !== null,
+    staleTime: 0,
+  });
   const remove = useMutation(trpc.jobs.delete.mutationOptions());
 
   function confirm() {
@@ -46,8 +50,8 @@ export function DeleteJobDialog({ jobId, onClose }: { jobId: string | null; onCl
       {data ? (
         <p data-testid="delete-summary">
           This removes the job “{data.name}” and its{" "}
-          {data.tapeCount === 1 ? "1 tape binding" : `${data.tapeCount.toLocaleString("en")} tape bindings`}. The cartridges
-          themselves remain, and so does the audit trail. This cannot be undone.
+          {data.tapeCount === 1 ? "1 tape binding" : `${data.tapeCount.toLocaleString("en")} tape bindings`}. The
+          cartridges themselves remain, and so does the audit trail. This cannot be undone.
         </p>
       ) : (
         <p>Counting what goes with it…</p>

@@ -5,14 +5,19 @@ import { useRouter } from "next/navigation";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 
-const plural = (count: number, one: string, many: string) => `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
+const plural = (count: number, one: string, many: string) =>
+  `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
 
 /** Confirms a cartridge delete, naming what goes with it, then lands on the overview with a message. */
 export function DeleteTapeDialog({ tapeId, onClose }: { tapeId: string | null; onClose: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const preview = useQuery({ ...trpc.tapes.deletePreview.queryOptions({ id: tapeId ?? "" }), enabled: tapeId !== null, staleTime: 0 });
+  const preview = useQuery({
+    ...trpc.tapes.deletePreview.queryOptions({ id: tapeId ?? "" }),
+    enabled: tapeId !== null,
+    staleTime: 0,
+  });
   const remove = useMutation(trpc.tapes.delete.mutationOptions());
 
   function confirm() {
@@ -49,8 +54,9 @@ export function DeleteTapeDialog({ tapeId, onClose }: { tapeId: string | null; o
       {data ? (
         <p data-testid="delete-summary">
           This removes the cartridge with its {plural(data.locations, "location entry", "location entries")},{" "}
-          {plural(data.custodyEvents, "custody event", "custody events")} and {plural(data.jobLinks, "job link", "job links")}.
-          The jobs themselves and the audit trail stay. This cannot be undone.
+          {plural(data.custodyEvents, "custody event", "custody events")} and{" "}
+          {plural(data.jobLinks, "job link", "job links")}. The jobs themselves and the audit trail stay. This cannot be
+          undone.
         </p>
       ) : (
         <p>Counting what goes with it…</p>

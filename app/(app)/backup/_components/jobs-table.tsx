@@ -22,14 +22,23 @@ export function JobsTable({ canWrite }: { canWrite: boolean }) {
   const [sort, setSort] = useState<JobSort>("jobDate");
   const [direction, setDirection] = useState<"asc" | "desc">("desc");
   // Cursors of the pages up to the current one, so "Previous" works with keyset pagination.
-  const [pages, setPages] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: "", cursors: [undefined] });
+  const [pages, setPages] = useState<{ key: string; cursors: (string | undefined)[] }>({
+    key: "",
+    cursors: [undefined],
+  });
   const [deleting, setDeleting] = useState<string | null>(null);
 
   // A new search or order starts again from its first page.
   const listKey = `${search}|${sort}|${direction}`;
   const cursors = pages.key === listKey ? pages.cursors : [undefined];
   const query = useQuery({
-    ...trpc.jobs.list.queryOptions({ search: search || undefined, sort, direction, cursor: cursors.at(-1), limit: PAGE_SIZE }),
+    ...trpc.jobs.list.queryOptions({
+      search: search || undefined,
+      sort,
+      direction,
+      cursor: cursors.at(-1),
+      limit: PAGE_SIZE,
+    }),
     placeholderData: keepPreviousData,
   });
 
@@ -41,7 +50,8 @@ export function JobsTable({ canWrite }: { canWrite: boolean }) {
     }
   }
   const sortMark = (column: JobSort) => (sort === column ? (direction === "asc" ? " ▲" : " ▼") : "");
-  const ariaSort = (column: JobSort) => (sort === column ? (direction === "asc" ? "ascending" : "descending") : undefined);
+  const ariaSort = (column: JobSort) =>
+    sort === column ? (direction === "asc" ? "ascending" : "descending") : undefined;
   const sortHeader = (column: JobSort, label: string) => (
     <th className="px-4 py-2" aria-sort={ariaSort(column)}>
       <button type="button" className="uppercase tracking-wide hover:text-slate-800" onClick={() => sortBy(column)}>
@@ -108,7 +118,10 @@ export function JobsTable({ canWrite }: { canWrite: boolean }) {
       )}
 
       {items.length > 0 && (
-        <div className={`card mt-3 overflow-hidden ${query.isFetching ? "opacity-70" : ""}`} aria-busy={query.isFetching}>
+        <div
+          className={`card mt-3 overflow-hidden ${query.isFetching ? "opacity-70" : ""}`}
+          aria-busy={query.isFetching}
+        >
           <table className="hidden w-full text-left text-sm md:table" data-testid="jobs-table">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>

@@ -13,12 +13,19 @@ export function DistributionChart({ title, slices }: { title: string; slices: Sl
       {total === 0 ? (
         <p className="mt-3 text-sm text-slate-500">Nothing to show yet.</p>
       ) : (
-        <div className="mt-2 h-36" role="img" aria-label={`${title}: ${slices.map((s) => `${s.label} ${s.value}`).join(", ")}`}>
+        <div
+          className="mt-2 h-36"
+          role="img"
+          aria-label={`${title}: ${slices.map((s) => `${s.label} ${s.value}`).join(", ")}`}
+        >
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={slices} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 0 }}>
               <XAxis type="number" hide allowDecimals={false} />
               <YAxis type="category" dataKey="label" width={130} tickLine={false} axisLine={false} fontSize={12} />
-              <Tooltip cursor={{ fill: "#f1f5f9" }} formatter={(value) => [Number(value).toLocaleString("en"), "Cartridges"]} />
+              <Tooltip
+                cursor={{ fill: "#f1f5f9" }}
+                formatter={(value) => [Number(value).toLocaleString("en"), "Cartridges"]}
+              />
               <Bar dataKey="value" radius={[0, 4, 4, 0]} isAnimationActive={false}>
                 {slices.map((slice) => (
                   <Cell key={slice.key} fill={slice.color} />

@@ -15,10 +15,10 @@ type Sort = NonNullable<TapeListInput["sort"]>;
 const PAGE_SIZE = 25;
 const STATUSES = Object.keys(TAPE_STATUS_LABEL) as (keyof typeof TAPE_STATUS_LABEL)[];
 
-
 function exportHref(filters: Filters, sort: Sort, direction: "asc" | "desc") {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filters, sort, direction })) if (value !== undefined && value !== "") params.set(key, String(value));
+  for (const [key, value] of Object.entries({ ...filters, sort, direction }))
+    if (value !== undefined && value !== "") params.set(key, String(value));
   return `/backup/export/tapes?${params}`;
 }
 
@@ -72,7 +72,12 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
           value={filters.search ?? ""}
           onChange={(event) => update({ search: event.target.value || undefined })}
         />
-        <select aria-label="Status" className="input" value={filters.status ?? ""} onChange={(e) => update({ status: (e.target.value || undefined) as Filters["status"] })}>
+        <select
+          aria-label="Status"
+          className="input"
+          value={filters.status ?? ""}
+          onChange={(e) => update({ status: (e.target.value || undefined) as Filters["status"] })}
+        >
           <option value="">Any status</option>
           {STATUSES.map((status) => (
             <option key={status} value={status}>
@@ -80,7 +85,12 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
             </option>
           ))}
         </select>
-        <select aria-label="Location" className="input" value={filters.locationKind ?? ""} onChange={(e) => update({ locationKind: (e.target.value || undefined) as Filters["locationKind"] })}>
+        <select
+          aria-label="Location"
+          className="input"
+          value={filters.locationKind ?? ""}
+          onChange={(e) => update({ locationKind: (e.target.value || undefined) as Filters["locationKind"] })}
+        >
           <option value="">Any location</option>
           {LOCATION_KINDS.map((kind) => (
             <option key={kind} value={kind}>
@@ -89,7 +99,12 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
           ))}
           <option value="none">No location logged</option>
         </select>
-        <select aria-label="Generation" className="input" value={filters.generation ?? ""} onChange={(e) => update({ generation: e.target.value ? Number(e.target.value) : undefined })}>
+        <select
+          aria-label="Generation"
+          className="input"
+          value={filters.generation ?? ""}
+          onChange={(e) => update({ generation: e.target.value ? Number(e.target.value) : undefined })}
+        >
           <option value="">Any generation</option>
           {Array.from({ length: 10 }, (_, i) => i + 1).map((generation) => (
             <option key={generation} value={generation}>
@@ -97,7 +112,13 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
             </option>
           ))}
         </select>
-        <input aria-label="Tag" placeholder="Tag" className="input" value={filters.tag ?? ""} onChange={(event) => update({ tag: event.target.value || undefined })} />
+        <input
+          aria-label="Tag"
+          placeholder="Tag"
+          className="input"
+          value={filters.tag ?? ""}
+          onChange={(event) => update({ tag: event.target.value || undefined })}
+        />
       </div>
 
       {query.isError && (
@@ -118,21 +139,32 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
       )}
 
       {items.length > 0 && (
-        <div className={`card mt-3 overflow-hidden ${query.isFetching ? "opacity-70" : ""}`} aria-busy={query.isFetching}>
+        <div
+          className={`card mt-3 overflow-hidden ${query.isFetching ? "opacity-70" : ""}`}
+          aria-busy={query.isFetching}
+        >
           <table className="hidden w-full text-left text-sm md:table" data-testid="tapes-table">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
                 <th className="px-4 py-2" aria-sort={ariaSort("barcode")}>
-                  <button type="button" onClick={() => sortBy("barcode")}>Barcode{sortMark("barcode")}</button>
+                  <button type="button" onClick={() => sortBy("barcode")}>
+                    Barcode{sortMark("barcode")}
+                  </button>
                 </th>
                 <th className="px-4 py-2">Media</th>
                 <th className="px-4 py-2">Status</th>
                 <th className="px-4 py-2">Location</th>
                 <th className="px-4 py-2">Expires</th>
                 <th className="px-4 py-2" aria-sort={ariaSort("createdAt")}>
-                  <button type="button" onClick={() => sortBy("createdAt")}>Registered{sortMark("createdAt")}</button>
+                  <button type="button" onClick={() => sortBy("createdAt")}>
+                    Registered{sortMark("createdAt")}
+                  </button>
                 </th>
-                {canWrite && <th className="px-4 py-2"><span className="sr-only">Actions</span></th>}
+                {canWrite && (
+                  <th className="px-4 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -148,13 +180,20 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
                   </td>
                   <td className="px-4 py-2">{TAPE_STATUS_LABEL[tape.status]}</td>
                   <td className="px-4 py-2">
-                    {tape.currentLocation ? `${LOCATION_KIND_LABEL[tape.currentLocation.kind]}${tape.currentLocation.site ? ` · ${tape.currentLocation.site}` : ""}` : "—"}
+                    {tape.currentLocation
+                      ? `${LOCATION_KIND_LABEL[tape.currentLocation.kind]}${tape.currentLocation.site ? ` · ${tape.currentLocation.site}` : ""}`
+                      : "—"}
                   </td>
                   <td className="px-4 py-2">{formatDate(tape.expiresAt)}</td>
                   <td className="px-4 py-2">{formatDate(tape.createdAt)}</td>
                   {canWrite && (
                     <td className="px-4 py-2 text-right">
-                      <button type="button" className="rounded p-1 text-slate-500 hover:bg-red-50 hover:text-red-700" aria-label={`Delete ${tape.barcode}`} onClick={() => setDeleting(tape.id)}>
+                      <button
+                        type="button"
+                        className="rounded p-1 text-slate-500 hover:bg-red-50 hover:text-red-700"
+                        aria-label={`Delete ${tape.barcode}`}
+                        onClick={() => setDeleting(tape.id)}
+                      >
                         <TrashIcon />
                       </button>
                     </td>
@@ -170,14 +209,21 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
                 <Link href={`/backup/tapes/${tape.id}`} className="min-w-0 flex-1">
                   <p className="font-mono font-medium text-brand-700">{tape.barcode}</p>
                   <p className="text-sm text-slate-600">
-                    {TAPE_STATUS_LABEL[tape.status]} · {tape.generation ? `LTO-${tape.generation}` : "Cleaning"} · {formatBytes(tape.nativeCapacityBytes)}
+                    {TAPE_STATUS_LABEL[tape.status]} · {tape.generation ? `LTO-${tape.generation}` : "Cleaning"} ·{" "}
+                    {formatBytes(tape.nativeCapacityBytes)}
                   </p>
                   <p className="text-xs text-slate-500">
-                    {tape.currentLocation ? LOCATION_KIND_LABEL[tape.currentLocation.kind] : "No location"} · expires {formatDate(tape.expiresAt)}
+                    {tape.currentLocation ? LOCATION_KIND_LABEL[tape.currentLocation.kind] : "No location"} · expires{" "}
+                    {formatDate(tape.expiresAt)}
                   </p>
                 </Link>
                 {canWrite && (
-                  <button type="button" className="rounded p-2 text-slate-500 hover:bg-red-50 hover:text-red-700" aria-label={`Delete ${tape.barcode}`} onClick={() => setDeleting(tape.id)}>
+                  <button
+                    type="button"
+                    className="rounded p-2 text-slate-500 hover:bg-red-50 hover:text-red-700"
+                    aria-label={`Delete ${tape.barcode}`}
+                    onClick={() => setDeleting(tape.id)}
+                  >
                     <TrashIcon />
                   </button>
                 )}
@@ -189,11 +235,21 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
 
       {(cursors.length > 1 || query.data?.nextCursor) && (
         <nav aria-label="Cartridge pages" className="mt-3 flex items-center justify-between text-sm">
-          <button type="button" className="btn-secondary" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          <button
+            type="button"
+            className="btn-secondary"
+            disabled={cursors.length <= 1}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
             Previous
           </button>
           <span className="text-slate-500">Page {cursors.length}</span>
-          <button type="button" className="btn-secondary" disabled={!query.data?.nextCursor} onClick={() => setCursors((c) => [...c, query.data?.nextCursor ?? undefined])}>
+          <button
+            type="button"
+            className="btn-secondary"
+            disabled={!query.data?.nextCursor}
+            onClick={() => setCursors((c) => [...c, query.data?.nextCursor ?? undefined])}
+          >
             Next
           </button>
         </nav>

@@ -71,7 +71,12 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
       <div className="flex flex-wrap items-end gap-2">
         <label className="text-xs">
           <span className="mb-1 block text-slate-500">Barcode</span>
-          <input value={barcode} onChange={(event) => setBarcode(event.target.value)} className="input w-36 font-mono uppercase" aria-label={`Corrected barcode for ${row.barcode}`} />
+          <input
+            value={barcode}
+            onChange={(event) => setBarcode(event.target.value)}
+            className="input w-36 font-mono uppercase"
+            aria-label={`Corrected barcode for ${row.barcode}`}
+          />
         </label>
         <button type="button" className="btn-primary" disabled={pending || !sync} onClick={resend}>
           Send again
@@ -81,7 +86,12 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
             Register cartridge and send again
           </button>
         )}
-        <button type="button" className="btn-secondary text-red-700" disabled={pending || !sync} onClick={() => setDiscarding(true)}>
+        <button
+          type="button"
+          className="btn-secondary text-red-700"
+          disabled={pending || !sync}
+          onClick={() => setDiscarding(true)}
+        >
           Discard
         </button>
       </div>
@@ -93,7 +103,9 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
         pending={pending}
         error={error}
         onCancel={() => setDiscarding(false)}
-        onConfirm={() => void run(() => sync!.engine.discard(row.id, "Discarded from the outbox")).then(() => setDiscarding(false))}
+        onConfirm={() =>
+          void run(() => sync!.engine.discard(row.id, "Discarded from the outbox")).then(() => setDiscarding(false))
+        }
       >
         It will never be applied. The discard is recorded in the audit trail with what the event said.
       </ConfirmDialog>
@@ -115,10 +127,17 @@ export function OutboxList({ userId }: { userId: string }) {
       {status && (
         <div className="flex flex-wrap items-center gap-3 text-sm">
           <span data-testid="outbox-waiting">{pending.length} waiting to sync</span>
-          <button type="button" className="btn-secondary" disabled={status.syncing || status.offline} onClick={() => void sync?.engine.syncNow()}>
+          <button
+            type="button"
+            className="btn-secondary"
+            disabled={status.syncing || status.offline}
+            onClick={() => void sync?.engine.syncNow()}
+          >
             {status.syncing ? "Syncing…" : "Sync now"}
           </button>
-          {status.lastError && !status.syncing && <span className="text-xs text-slate-500">Last attempt: {status.lastError}</span>}
+          {status.lastError && !status.syncing && (
+            <span className="text-xs text-slate-500">Last attempt: {status.lastError}</span>
+          )}
           {status.waitingOtherUsers > 0 && (
             <span className="text-xs text-slate-500">
               {status.waitingOtherUsers} recorded here by another user wait until they sign in on this device.
@@ -147,7 +166,9 @@ export function OutboxList({ userId }: { userId: string }) {
           Waiting ({pending.length})
         </h2>
         {pending.length === 0 ? (
-          <p className="card mt-2 p-4 text-sm text-slate-500">Everything recorded on this device has reached the server.</p>
+          <p className="card mt-2 p-4 text-sm text-slate-500">
+            Everything recorded on this device has reached the server.
+          </p>
         ) : (
           <ul className="card mt-2 divide-y divide-slate-100 text-sm">
             {pending.map((row) => (

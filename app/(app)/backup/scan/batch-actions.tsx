@@ -63,9 +63,13 @@ export function LogLocationAction({ barcodes, onRecorded }: Props) {
         await sync.engine.enqueue({ type: "location.logged", occurredAt, payload: { barcode, kind, ...place } });
       }
       rememberUse(kind, place);
-      onRecorded(`${LOCATION_KIND_LABEL[kind]} logged for ${barcodes.length} cartridge${barcodes.length === 1 ? "" : "s"}.`);
+      onRecorded(
+        `${LOCATION_KIND_LABEL[kind]} logged for ${barcodes.length} cartridge${barcodes.length === 1 ? "" : "s"}.`,
+      );
     } catch (caught) {
-      setError(caught instanceof InvalidEventError ? caught.message : "The location could not be saved on this device.");
+      setError(
+        caught instanceof InvalidEventError ? caught.message : "The location could not be saved on this device.",
+      );
     }
     setPending(false);
   }
@@ -149,7 +153,9 @@ export function HandOffAction({ barcodes, onRecorded }: Props) {
       }
       onRecorded(`Hand-off recorded for ${barcodes.length} cartridge${barcodes.length === 1 ? "" : "s"}.`);
     } catch (caught) {
-      setError(caught instanceof InvalidEventError ? caught.message : "The hand-off could not be saved on this device.");
+      setError(
+        caught instanceof InvalidEventError ? caught.message : "The hand-off could not be saved on this device.",
+      );
     }
     setPending(false);
   }
@@ -177,7 +183,12 @@ export function HandOffAction({ barcodes, onRecorded }: Props) {
           <input id="handoff-notes" name="notes" className="input" />
         </Field>
       </div>
-      <SignatureField id="handoff-signature" label="Signature (one for the whole batch)" onChange={setSignature} error={errors.signature} />
+      <SignatureField
+        id="handoff-signature"
+        label="Signature (one for the whole batch)"
+        onChange={setSignature}
+        error={errors.signature}
+      />
       <button type="submit" className="btn-primary w-full" disabled={pending || !sync || barcodes.length === 0}>
         Record hand-off for {barcodes.length} cartridge{barcodes.length === 1 ? "" : "s"}
       </button>

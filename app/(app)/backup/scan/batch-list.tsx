@@ -26,7 +26,10 @@ export function BatchList({
         const tape = cached?.[index];
         return (
           <li key={barcode} className="flex items-center gap-3 px-4 py-3 text-sm" data-testid="batch-item">
-            <span aria-hidden className="flex size-6 items-center justify-center rounded-full bg-emerald-100 text-emerald-700">
+            <span
+              aria-hidden
+              className="flex size-6 items-center justify-center rounded-full bg-emerald-100 text-emerald-700"
+            >
               ✓
             </span>
             <div className="min-w-0 flex-1">
@@ -36,7 +39,9 @@ export function BatchList({
                   {TAPE_STATUS_LABEL[tape.status]}
                   {tape.id === null && " · registered on this device"}
                   {" · "}
-                  {tape.location ? `${LOCATION_KIND_LABEL[tape.location.kind]}${tape.location.site ? `, ${tape.location.site}` : ""}` : "no location yet"}
+                  {tape.location
+                    ? `${LOCATION_KIND_LABEL[tape.location.kind]}${tape.location.site ? `, ${tape.location.site}` : ""}`
+                    : "no location yet"}
                 </p>
               ) : cached ? (
                 <p className="text-xs text-amber-700">
@@ -52,7 +57,12 @@ export function BatchList({
                 </p>
               ) : null}
             </div>
-            <button type="button" className="rounded p-1 text-slate-500 hover:bg-slate-100" aria-label={`Remove ${barcode} from the batch`} onClick={() => onRemove(barcode)}>
+            <button
+              type="button"
+              className="rounded p-1 text-slate-500 hover:bg-slate-100"
+              aria-label={`Remove ${barcode} from the batch`}
+              onClick={() => onRemove(barcode)}
+            >
               ✕
             </button>
           </li>

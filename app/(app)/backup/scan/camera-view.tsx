@@ -12,7 +12,9 @@ export function CameraView({ onDetect, resetKey }: { onDetect: (label: LtoLabel)
   const videoRef = useRef<HTMLVideoElement>(null);
   const sessionRef = useRef<ScannerSession | null>(null);
   const onDetectRef = useRef(onDetect);
-  const [state, setState] = useState<{ kind: "starting" } | { kind: "running" } | { kind: "error"; message: string }>({ kind: "starting" });
+  const [state, setState] = useState<{ kind: "starting" } | { kind: "running" } | { kind: "error"; message: string }>({
+    kind: "starting",
+  });
 
   useEffect(() => {
     onDetectRef.current = onDetect;
@@ -36,7 +38,11 @@ export function CameraView({ onDetect, resetKey }: { onDetect: (label: LtoLabel)
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ kind: "error", message: error instanceof ScannerError ? error.message : "The camera could not be started. Type the label instead." });
+        setState({
+          kind: "error",
+          message:
+            error instanceof ScannerError ? error.message : "The camera could not be started. Type the label instead.",
+        });
       },
     );
     return () => controller.abort();
@@ -47,7 +53,11 @@ export function CameraView({ onDetect, resetKey }: { onDetect: (label: LtoLabel)
   }, [resetKey]);
 
   return (
-    <div className="relative overflow-hidden rounded-lg bg-slate-900" style={{ aspectRatio: "4 / 3" }} data-camera={state.kind}>
+    <div
+      className="relative overflow-hidden rounded-lg bg-slate-900"
+      style={{ aspectRatio: "4 / 3" }}
+      data-camera={state.kind}
+    >
       <video ref={videoRef} className="size-full object-cover" muted playsInline aria-label="Camera" />
       {state.kind !== "error" && (
         <div
@@ -63,7 +73,10 @@ export function CameraView({ onDetect, resetKey }: { onDetect: (label: LtoLabel)
           }}
         />
       )}
-      <p className="absolute inset-x-0 bottom-0 bg-slate-900/70 px-3 py-2 text-center text-xs text-white" role={state.kind === "error" ? "alert" : undefined}>
+      <p
+        className="absolute inset-x-0 bottom-0 bg-slate-900/70 px-3 py-2 text-center text-xs text-white"
+        role={state.kind === "error" ? "alert" : undefined}
+      >
         {state.kind === "starting" && "Starting the camera…"}
         {state.kind === "running" && "Hold the label level inside the frame."}
         {state.kind === "error" && state.message}

@@ -50,7 +50,9 @@ export function ScanScreen({ canWrite }: { canWrite: boolean }) {
     try {
       await sync.engine.enqueue({ type: "tape.registered", payload: { barcode } });
     } catch (error) {
-      setNotice(error instanceof InvalidEventError ? error.message : "The registration could not be saved on this device.");
+      setNotice(
+        error instanceof InvalidEventError ? error.message : "The registration could not be saved on this device.",
+      );
     }
   }
 
@@ -112,7 +114,12 @@ export function ScanScreen({ canWrite }: { canWrite: boolean }) {
             {notice}
           </p>
         )}
-        <BatchList barcodes={batch} canWrite={canWrite} onRemove={(barcode) => setBatch((b) => b.filter((x) => x !== barcode))} onRegister={register} />
+        <BatchList
+          barcodes={batch}
+          canWrite={canWrite}
+          onRemove={(barcode) => setBatch((b) => b.filter((x) => x !== barcode))}
+          onRegister={register}
+        />
 
         {canWrite ? (
           batch.length > 0 && (
@@ -139,7 +146,9 @@ export function ScanScreen({ canWrite }: { canWrite: boolean }) {
             </div>
           )
         ) : (
-          <p className="text-sm text-slate-500">You have read-only access: you can scan to look cartridges up, not record moves.</p>
+          <p className="text-sm text-slate-500">
+            You have read-only access: you can scan to look cartridges up, not record moves.
+          </p>
         )}
       </div>
     </div>

@@ -18,7 +18,11 @@ export function AccessManager({ currentUserId }: { currentUserId: string }) {
   const [toggling, setToggling] = useState<{ id: string; name: string; active: boolean } | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.access.listUsers.queryKey() });
-  const report = (text: string) => ({ onSuccess: () => setNotice({ kind: "ok", text }), onError: (e: unknown) => setNotice({ kind: "error", text: errorMessage(e) }), onSettled: refresh });
+  const report = (text: string) => ({
+    onSuccess: () => setNotice({ kind: "ok", text }),
+    onError: (e: unknown) => setNotice({ kind: "error", text: errorMessage(e) }),
+    onSettled: refresh,
+  });
 
   const setRole = useMutation(trpc.access.setRole.mutationOptions());
   const setAccess = useMutation(trpc.access.setBackupAccess.mutationOptions());
@@ -52,7 +56,12 @@ export function AccessManager({ currentUserId }: { currentUserId: string }) {
     <section className="mt-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 className="text-lg font-semibold">Users</h2>
-        <button type="button" className="btn-primary" onClick={() => setAdding((value) => !value)} aria-expanded={adding}>
+        <button
+          type="button"
+          className="btn-primary"
+          onClick={() => setAdding((value) => !value)}
+          aria-expanded={adding}
+        >
           {adding ? "Close" : "Add user"}
         </button>
       </div>
@@ -90,14 +99,20 @@ export function AccessManager({ currentUserId }: { currentUserId: string }) {
           {users.data.map((user) => {
             const isSelf = user.id === currentUserId;
             return (
-              <li key={user.id} data-testid={`user-${user.email}`} className="grid gap-3 p-4 md:grid-cols-[1fr_10rem_10rem_9rem] md:items-center">
+              <li
+                key={user.id}
+                data-testid={`user-${user.email}`}
+                className="grid gap-3 p-4 md:grid-cols-[1fr_10rem_10rem_9rem] md:items-center"
+              >
                 <div className="min-w-0">
                   <p className="truncate font-medium">
                     {user.name} {isSelf && <span className="text-xs font-normal text-slate-500">(you)</span>}
                   </p>
                   <p className="truncate text-sm text-slate-500">{user.email}</p>
                   {!user.active && (
-                    <span className="mt-1 inline-block rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Deactivated</span>
+                    <span className="mt-1 inline-block rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">
+                      Deactivated
+                    </span>
                   )}
                 </div>
                 <label className="text-sm">

@@ -62,8 +62,20 @@ export function NewUserForm({ onDone }: { onDone: (message: string) => void }) {
             ))}
           </select>
         </Field>
-        <Field id="new-password" label="Initial password" hint={`${PASSWORD_RULE_TEXT} Give it to the user in person.`} error={errors.password}>
-          <input id="new-password" name="password" type="password" autoComplete="new-password" className="input" aria-invalid={!!errors.password} />
+        <Field
+          id="new-password"
+          label="Initial password"
+          hint={`${PASSWORD_RULE_TEXT} Give it to the user in person.`}
+          error={errors.password}
+        >
+          <input
+            id="new-password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            className="input"
+            aria-invalid={!!errors.password}
+          />
         </Field>
       </div>
       <div className="flex justify-end">

@@ -14,8 +14,8 @@ export default async function AccessPage() {
     <div className="mx-auto max-w-5xl">
       <h1 className="text-2xl font-semibold">Access</h1>
       <p className="mt-1 text-sm text-slate-600">
-        Who can sign in, their role, and whether they can change data in Backup Monitor. Administrators always have write
-        access; everyone else has write access until you set them to read-only.
+        Who can sign in, their role, and whether they can change data in Backup Monitor. Administrators always have
+        write access; everyone else has write access until you set them to read-only.
       </p>
       <AccessManager currentUserId={viewer.id} />
     </div>

@@ -32,8 +32,8 @@ export function ChainCheck() {
         <div>
           <p className="text-lg font-semibold text-emerald-800">Intact</p>
           <p className="mt-1 text-sm text-slate-700">
-            {report.entries.toLocaleString("en-GB")} {report.entries === 1 ? "entry" : "entries"} checked; none was changed,
-            deleted or added outside the app.
+            {report.entries.toLocaleString("en-GB")} {report.entries === 1 ? "entry" : "entries"} checked; none was
+            changed, deleted or added outside the app.
           </p>
           {report.entries > 0 && (
             <p className="mt-3 text-xs text-slate-600">
@@ -44,15 +44,22 @@ export function ChainCheck() {
         </div>
       ) : report ? (
         <div role="alert">
-          <p className="text-lg font-semibold text-red-800">Not intact: {PROBLEM_TITLE[report.problem.kind].toLowerCase()}</p>
+          <p className="text-lg font-semibold text-red-800">
+            Not intact: {PROBLEM_TITLE[report.problem.kind].toLowerCase()}
+          </p>
           <p className="mt-1 text-sm text-slate-700">{report.problem.message}</p>
           <p className="mt-1 text-sm text-slate-600">
-            The {report.entries.toLocaleString("en-GB")} entries before it are intact. Restore the database from a backup
-            taken before the change, or keep this one as evidence.
+            The {report.entries.toLocaleString("en-GB")} entries before it are intact. Restore the database from a
+            backup taken before the change, or keep this one as evidence.
           </p>
         </div>
       ) : null}
-      <button type="button" className="btn-secondary mt-4" onClick={() => void check.refetch()} disabled={check.isFetching}>
+      <button
+        type="button"
+        className="btn-secondary mt-4"
+        onClick={() => void check.refetch()}
+        disabled={check.isFetching}
+      >
         Check again
       </button>
     </section>

@@ -9,10 +9,33 @@ export const dynamic = "force-dynamic";
 
 /** Each export's columns in order; the header names them even when nothing matches. */
 const COLUMNS = {
-  tapes: ["barcode", "media_id", "generation", "media_type", "native_capacity_bytes", "status", "tags", "location", "site",
-    "data_expires_at", "notes", "registered_at"],
-  jobs: ["name", "job_date", "retention_days", "expires_at", "total_files", "total_bytes", "verification", "source_system",
-    "technician", "tapes", "notes"],
+  tapes: [
+    "barcode",
+    "media_id",
+    "generation",
+    "media_type",
+    "native_capacity_bytes",
+    "status",
+    "tags",
+    "location",
+    "site",
+    "data_expires_at",
+    "notes",
+    "registered_at",
+  ],
+  jobs: [
+    "name",
+    "job_date",
+    "retention_days",
+    "expires_at",
+    "total_files",
+    "total_bytes",
+    "verification",
+    "source_system",
+    "technician",
+    "tapes",
+    "notes",
+  ],
 } as const;
 
 type Row = Record<string, string | number>;
@@ -78,7 +101,8 @@ function errorResponse(error: unknown) {
 
 export async function GET(request: Request, { params }: { params: Promise<{ kind: string }> }) {
   const { kind } = await params;
-  if (kind !== "tapes" && kind !== "jobs") return Response.json({ error: `Nothing to export called "${kind}"` }, { status: 404 });
+  if (kind !== "tapes" && kind !== "jobs")
+    return Response.json({ error: `Nothing to export called "${kind}"` }, { status: 404 });
   const pages = EXPORTS[kind](await callerForRequest(request), new URL(request.url).searchParams);
 
   // The first page is read before answering, so a bad filter or missing access is a proper error status.
@@ -94,7 +118,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ kind
   const chunk = (rows: Row[]) => {
     // Papa writes no header without rows, but an empty export should still name its columns.
     const text =
-      rows.length > 0 ? Papa.unparse({ fields, data: rows }, { header, newline: "\r\n" }) : Papa.unparse([fields], { newline: "\r\n" });
+      rows.length > 0
+        ? Papa.unparse({ fields, data: rows }, { header, newline: "\r\n" })
+        : Papa.unparse([fields], { newline: "\r\n" });
     header = false;
     return encoder.encode(text + "\r\n");
   };

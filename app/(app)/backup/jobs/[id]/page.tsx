@@ -67,7 +67,9 @@ export default async function JobPage({ params, searchParams }: Props) {
         <Detail label="Retention">{job.retentionDays.toLocaleString("en")} days</Detail>
         <Detail label="Expires">
           <span data-testid="job-expiry">{formatJobDate(job.expiresAt)}</span>
-          {expired && <span className="ml-2 rounded bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800">Expired</span>}
+          {expired && (
+            <span className="ml-2 rounded bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800">Expired</span>
+          )}
         </Detail>
         <Detail label="Total size">
           <span title={`${job.totalBytes.toLocaleString("en")} bytes`}>{formatBytes(job.totalBytes)}</span>
@@ -87,7 +89,9 @@ export default async function JobPage({ params, searchParams }: Props) {
         <h2 id="span-title" className="text-lg font-semibold">
           Cartridges
         </h2>
-        <p className="mb-3 text-sm text-slate-600">In spanning order: the job starts on the first and continues on the next.</p>
+        <p className="mb-3 text-sm text-slate-600">
+          In spanning order: the job starts on the first and continues on the next.
+        </p>
         {canWrite ? <SpanEditor jobId={job.id} initial={job.tapes} /> : <SpanList tapes={job.tapes} linkTapes />}
       </section>
 

@@ -108,8 +108,21 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
   return (
     <form onSubmit={onSubmit} noValidate className="card mt-6 space-y-5 p-5 sm:p-6">
       <FormError message={formError} />
-      <Field id="name" label="Job name" hint="As the backup software calls it, e.g. Nightly full – file servers." error={errors.name}>
-        <input id="name" name="name" defaultValue={job?.name} className="input" maxLength={200} autoFocus={!job} aria-invalid={!!errors.name} />
+      <Field
+        id="name"
+        label="Job name"
+        hint="As the backup software calls it, e.g. Nightly full – file servers."
+        error={errors.name}
+      >
+        <input
+          id="name"
+          name="name"
+          defaultValue={job?.name}
+          className="input"
+          maxLength={200}
+          autoFocus={!job}
+          aria-invalid={!!errors.name}
+        />
       </Field>
 
       <div className="grid gap-4 sm:grid-cols-2">
@@ -169,7 +182,12 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
               aria-invalid={!!errors.totalBytes}
               aria-describedby="totalSize-hint"
             />
-            <select aria-label="Size unit" value={sizeUnit} onChange={(event) => setSizeUnit(event.target.value as SizeUnit)} className="input w-24">
+            <select
+              aria-label="Size unit"
+              value={sizeUnit}
+              onChange={(event) => setSizeUnit(event.target.value as SizeUnit)}
+              className="input w-24"
+            >
               {SIZE_UNITS.map((unit) => (
                 <option key={unit} value={unit}>
                   {unit}
@@ -179,14 +197,21 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
           </div>
           <p id="totalSize-hint" className={`mt-1 text-xs ${errors.totalBytes ? "text-red-700" : "text-slate-500"}`}>
             {errors.totalBytes ??
-              (size?.ok ? `${formatBytes(size.bytes)} (${size.bytes.toLocaleString("en")} bytes)` : "Decimal units: 1 TB = 1,000 GB.")}
+              (size?.ok
+                ? `${formatBytes(size.bytes)} (${size.bytes.toLocaleString("en")} bytes)`
+                : "Decimal units: 1 TB = 1,000 GB.")}
           </p>
         </div>
       </div>
 
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="verification" label="Verification" error={errors.verification}>
-          <select id="verification" name="verification" defaultValue={job?.verification ?? "not_verified"} className="input">
+          <select
+            id="verification"
+            name="verification"
+            defaultValue={job?.verification ?? "not_verified"}
+            className="input"
+          >
             {VERIFICATIONS.map((result) => (
               <option key={result} value={result}>
                 {VERIFICATION_LABEL[result]}
@@ -195,11 +220,23 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
           </select>
         </Field>
         <Field id="sourceSystem" label="Source system" error={errors.sourceSystem}>
-          <input id="sourceSystem" name="sourceSystem" defaultValue={job?.sourceSystem ?? ""} className="input" maxLength={200} />
+          <input
+            id="sourceSystem"
+            name="sourceSystem"
+            defaultValue={job?.sourceSystem ?? ""}
+            className="input"
+            maxLength={200}
+          />
         </Field>
       </div>
       <Field id="technician" label="Responsible technician" error={errors.technician}>
-        <input id="technician" name="technician" defaultValue={job ? (job.technician ?? "") : defaultTechnician} className="input" maxLength={120} />
+        <input
+          id="technician"
+          name="technician"
+          defaultValue={job ? (job.technician ?? "") : defaultTechnician}
+          className="input"
+          maxLength={120}
+        />
       </Field>
 
       <div>
@@ -216,7 +253,11 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
       </Field>
 
       <div className="flex justify-end gap-2">
-        <button type="button" className="btn-secondary" onClick={() => router.push(job ? `/backup/jobs/${job.id}` : "/backup")}>
+        <button
+          type="button"
+          className="btn-secondary"
+          onClick={() => router.push(job ? `/backup/jobs/${job.id}` : "/backup")}
+        >
           Cancel
         </button>
         <button type="submit" className="btn-primary" disabled={pending}>

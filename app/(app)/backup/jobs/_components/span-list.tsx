@@ -44,7 +44,10 @@ export function SpanList({
     focusAfterMove.current = null;
     const same = buttons.current.get(`${pending.id}:${pending.direction}`);
     // At the top or bottom the same button is disabled; the opposite one keeps focus on the cartridge.
-    const target = same && !same.disabled ? same : buttons.current.get(`${pending.id}:${pending.direction === "up" ? "down" : "up"}`);
+    const target =
+      same && !same.disabled
+        ? same
+        : buttons.current.get(`${pending.id}:${pending.direction === "up" ? "down" : "up"}`);
     target?.focus();
   }, [tapes]);
 
@@ -79,14 +82,25 @@ export function SpanList({
           No cartridges in this job&apos;s span yet.
         </p>
       ) : (
-        <ol className="divide-y divide-slate-200 rounded-md border border-slate-200" aria-label="Cartridges in spanning order" data-testid="span-list">
+        <ol
+          className="divide-y divide-slate-200 rounded-md border border-slate-200"
+          aria-label="Cartridges in spanning order"
+          data-testid="span-list"
+        >
           {tapes.map((tape, index) => (
-            <li key={tape.id} className="flex flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2 text-sm" data-testid="span-item">
+            <li
+              key={tape.id}
+              className="flex flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2 text-sm"
+              data-testid="span-item"
+            >
               <span className="w-6 text-right tabular-nums text-slate-500" aria-hidden>
                 {index + 1}.
               </span>
               {linkTapes ? (
-                <Link href={`/backup/tapes/${tape.id}`} className="font-mono font-medium text-brand-700 hover:underline">
+                <Link
+                  href={`/backup/tapes/${tape.id}`}
+                  className="font-mono font-medium text-brand-700 hover:underline"
+                >
                   {tape.barcode}
                 </Link>
               ) : (

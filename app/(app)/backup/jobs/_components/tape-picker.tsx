@@ -123,7 +123,11 @@ export function TapePicker({
         spellCheck={false}
       />
       {expanded && (
-        <ul id={listId} role="listbox" className="absolute z-10 mt-1 max-h-64 w-full overflow-auto rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+        <ul
+          id={listId}
+          role="listbox"
+          className="absolute z-10 mt-1 max-h-64 w-full overflow-auto rounded-md border border-slate-200 bg-white py-1 shadow-lg"
+        >
           {options.map((tape, index) => {
             const refused = refusal(tape);
             return (

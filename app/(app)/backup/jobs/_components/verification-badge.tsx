@@ -8,5 +8,9 @@ const TONE: Record<Verification, string> = {
 };
 
 export function VerificationBadge({ result }: { result: Verification }) {
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${TONE[result]}`}>{VERIFICATION_LABEL[result]}</span>;
+  return (
+    <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${TONE[result]}`}>
+      {VERIFICATION_LABEL[result]}
+    </span>
+  );
 }

@@ -11,8 +11,18 @@ import { TapeActions } from "./tape-actions";
 
 export const metadata: Metadata = { title: "Cartridge" };
 
-function describePlace(location: { site: string | null; shelf: string | null; locker: string | null; slot: string | null }) {
-  const parts = [location.site, location.shelf && `shelf ${location.shelf}`, location.locker && `locker ${location.locker}`, location.slot && `slot ${location.slot}`];
+function describePlace(location: {
+  site: string | null;
+  shelf: string | null;
+  locker: string | null;
+  slot: string | null;
+}) {
+  const parts = [
+    location.site,
+    location.shelf && `shelf ${location.shelf}`,
+    location.locker && `locker ${location.locker}`,
+    location.slot && `slot ${location.slot}`,
+  ];
   return parts.filter(Boolean).join(" · ");
 }
 
@@ -45,7 +55,9 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
       {canWrite && <TapeActions tapeId={tape.id} />}
 
       <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
-        <Item label="Generation">{tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} · {tape.mediaId}</Item>
+        <Item label="Generation">
+          {tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} · {tape.mediaId}
+        </Item>
         <Item label="Media type">{MEDIA_TYPE_LABEL[tape.mediaType]}</Item>
         <Item label="Native capacity">{formatBytes(tape.nativeCapacityBytes)}</Item>
         <Item label="Data expires">
@@ -70,7 +82,9 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
                 <p className="font-medium">{LOCATION_KIND_LABEL[current.kind]}</p>
                 <p className="text-sm text-slate-600">{describePlace(current) || "No place details"}</p>
                 <p className="text-xs text-slate-500">
-                  {[current.custodian && `Custodian ${current.custodian}`, current.serviceProvider].filter(Boolean).join(" · ")}
+                  {[current.custodian && `Custodian ${current.custodian}`, current.serviceProvider]
+                    .filter(Boolean)
+                    .join(" · ")}
                 </p>
                 <p className="mt-1 text-xs text-slate-500">Since {formatDateTime(current.occurredAt)}</p>
               </>
@@ -83,7 +97,9 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
               {tape.locations.map((location) => (
                 <li key={location.id} className="border-l-2 border-slate-200 pl-3">
                   <span className="font-medium">{LOCATION_KIND_LABEL[location.kind]}</span>
-                  {location.isCurrent && <span className="ml-2 rounded bg-brand-50 px-1.5 text-xs text-brand-700">current</span>}
+                  {location.isCurrent && (
+                    <span className="ml-2 rounded bg-brand-50 px-1.5 text-xs text-brand-700">current</span>
+                  )}
                   <span className="block text-slate-600">{describePlace(location)}</span>
                   <span className="block text-xs text-slate-500">
                     {formatDateTime(location.occurredAt)} · recorded by {location.recordedByName}
@@ -115,7 +131,11 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
                   {event.notes && <p className="mt-1 text-slate-700">{event.notes}</p>}
                   {event.signature && (
                     // eslint-disable-next-line @next/next/no-img-element -- a data URL, nothing for the image optimiser to do
-                    <img src={event.signature} alt={`Signature of ${event.signerName}`} className="mt-2 h-16 rounded border border-slate-200 bg-white" />
+                    <img
+                      src={event.signature}
+                      alt={`Signature of ${event.signerName}`}
+                      className="mt-2 h-16 rounded border border-slate-200 bg-white"
+                    />
                   )}
                 </li>
               ))}
@@ -138,7 +158,8 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
                   {link.job.name}
                 </Link>
                 <span className="text-slate-600">
-                  tape {link.position} of {link.job._count.tapes} · {formatDate(link.job.jobDate)} · expires {formatDate(link.job.expiresAt)}
+                  tape {link.position} of {link.job._count.tapes} · {formatDate(link.job.jobDate)} · expires{" "}
+                  {formatDate(link.job.expiresAt)}
                 </span>
               </li>
             ))}

@@ -17,10 +17,20 @@ export function TapeActions({ tapeId }: { tapeId: string }) {
   return (
     <div className="mt-4">
       <div className="flex flex-wrap gap-2">
-        <button type="button" className="btn-primary" aria-expanded={panel === "location"} onClick={() => toggle("location")}>
+        <button
+          type="button"
+          className="btn-primary"
+          aria-expanded={panel === "location"}
+          onClick={() => toggle("location")}
+        >
           Log Location
         </button>
-        <button type="button" className="btn-primary" aria-expanded={panel === "custody"} onClick={() => toggle("custody")}>
+        <button
+          type="button"
+          className="btn-primary"
+          aria-expanded={panel === "custody"}
+          onClick={() => toggle("custody")}
+        >
           Record Custody Event
         </button>
         <Link href={`/backup/tapes/${tapeId}/edit`} className="btn-secondary">
@@ -32,7 +42,9 @@ export function TapeActions({ tapeId }: { tapeId: string }) {
       </div>
       {panel && (
         <div className="card mt-3 p-5">
-          <h2 className="mb-4 text-base font-semibold">{panel === "location" ? "Log location" : "Record custody event"}</h2>
+          <h2 className="mb-4 text-base font-semibold">
+            {panel === "location" ? "Log location" : "Record custody event"}
+          </h2>
           {panel === "location" ? (
             <LogLocationForm tapeId={tapeId} onDone={() => setPanel(null)} />
           ) : (

@@ -33,7 +33,9 @@ export function RegisterTapeForm() {
     setErrors((current) => ({ ...current, barcode: undefined }));
     const result = parseLtoLabel(value);
     if (!capacityEdited) {
-      setCapacityGb(result.ok && result.label.nativeCapacityBytes ? String(Number(result.label.nativeCapacityBytes) / GB) : "");
+      setCapacityGb(
+        result.ok && result.label.nativeCapacityBytes ? String(Number(result.label.nativeCapacityBytes) / GB) : "",
+      );
     }
   }
 
@@ -56,12 +58,17 @@ export function RegisterTapeForm() {
     const gb = capacityGb.trim();
     const capacity = gb === "" ? undefined : Number(gb);
     const next: Errors = {};
-    if (capacity !== undefined && (!Number.isFinite(capacity) || capacity <= 0)) next.nativeCapacityBytes = "Capacity must be a positive number of GB";
+    if (capacity !== undefined && (!Number.isFinite(capacity) || capacity <= 0))
+      next.nativeCapacityBytes = "Capacity must be a positive number of GB";
     const input = {
       barcode,
-      nativeCapacityBytes: capacity !== undefined && !next.nativeCapacityBytes ? BigInt(Math.round(capacity * GB)) : undefined,
+      nativeCapacityBytes:
+        capacity !== undefined && !next.nativeCapacityBytes ? BigInt(Math.round(capacity * GB)) : undefined,
       status: String(form.get("status")),
-      tags: String(form.get("tags") ?? "").split(",").map((tag) => tag.trim()).filter(Boolean),
+      tags: String(form.get("tags") ?? "")
+        .split(",")
+        .map((tag) => tag.trim())
+        .filter(Boolean),
       notes: String(form.get("notes") ?? ""),
     };
     const result = registerTapeSchema.safeParse(input);
@@ -83,7 +90,12 @@ export function RegisterTapeForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="card mt-6 space-y-5 p-5 sm:p-6">
       <FormError message={formError} />
-      <Field id="barcode" label="Barcode label" hint="Type the label or scan it with a USB scanner, e.g. 000123L9." error={errors.barcode}>
+      <Field
+        id="barcode"
+        label="Barcode label"
+        hint="Type the label or scan it with a USB scanner, e.g. 000123L9."
+        error={errors.barcode}
+      >
         <input
           id="barcode"
           name="barcode"
@@ -101,7 +113,9 @@ export function RegisterTapeForm() {
       </Field>
 
       <div aria-live="polite" className="rounded-md bg-slate-50 px-3 py-2 text-sm" data-testid="label-preview">
-        {!parsed && <span className="text-slate-500">The generation, media type and capacity come from the label.</span>}
+        {!parsed && (
+          <span className="text-slate-500">The generation, media type and capacity come from the label.</span>
+        )}
         {parsed && !parsed.ok && <span className="text-red-700">{parsed.error}</span>}
         {label && (
           <dl className="grid grid-cols-3 gap-2">
@@ -122,7 +136,12 @@ export function RegisterTapeForm() {
       </div>
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="capacity" label="Native capacity (GB)" hint="Filled from the label; change it for unusual media." error={errors.nativeCapacityBytes}>
+        <Field
+          id="capacity"
+          label="Native capacity (GB)"
+          hint="Filled from the label; change it for unusual media."
+          error={errors.nativeCapacityBytes}
+        >
           <input
             id="capacity"
             inputMode="decimal"

@@ -33,7 +33,9 @@ export async function auditTrailResponse(
   { db, auth }: { db: Db; auth: Auth },
 ): Promise<Response> {
   if (!isBackupEntityType(entityType)) {
-    return json(404, { message: `There is no audit trail for "${entityType}"; use one of ${BACKUP_ENTITY_TYPES.join(", ")}` });
+    return json(404, {
+      message: `There is no audit trail for "${entityType}"; use one of ${BACKUP_ENTITY_TYPES.join(", ")}`,
+    });
   }
   const query = new URL(request.url).searchParams;
   const limit = query.get("limit");

@@ -14,7 +14,14 @@ type Status = keyof typeof TAPE_STATUS_LABEL;
 export function EditTapeForm({
   tape,
 }: {
-  tape: { id: string; barcode: string; status: Status; nativeCapacityBytes: bigint | null; tags: string[]; notes: string | null };
+  tape: {
+    id: string;
+    barcode: string;
+    status: Status;
+    nativeCapacityBytes: bigint | null;
+    tags: string[];
+    notes: string | null;
+  };
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -28,11 +35,16 @@ export function EditTapeForm({
     const gb = String(form.get("capacity") ?? "").trim();
     const next: Record<string, string> = {};
     const capacity = gb === "" ? undefined : Number(gb);
-    if (capacity !== undefined && (!Number.isFinite(capacity) || capacity <= 0)) next.nativeCapacityBytes = "Capacity must be a positive number of GB";
+    if (capacity !== undefined && (!Number.isFinite(capacity) || capacity <= 0))
+      next.nativeCapacityBytes = "Capacity must be a positive number of GB";
     const data = {
       status: String(form.get("status")) as Status,
-      nativeCapacityBytes: capacity !== undefined && !next.nativeCapacityBytes ? BigInt(Math.round(capacity * GB)) : undefined,
-      tags: String(form.get("tags") ?? "").split(",").map((tag) => tag.trim()).filter(Boolean),
+      nativeCapacityBytes:
+        capacity !== undefined && !next.nativeCapacityBytes ? BigInt(Math.round(capacity * GB)) : undefined,
+      tags: String(form.get("tags") ?? "")
+        .split(",")
+        .map((tag) => tag.trim())
+        .filter(Boolean),
       notes: String(form.get("notes") ?? ""),
     };
     const parsed = updateTapeSchema.safeParse(data);
