@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { TimeZoneProvider } from "./_components/time-zone";
 import { UpdatePrompt } from "./_components/update-prompt";
+import { viewerTimeZone } from "./_components/viewer-time-zone";
 import { TrpcProviders } from "./_trpc/client";
 import "./globals.css";
 
@@ -17,10 +19,13 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page is rendered per request, so each gets the script nonce of its own security policy.
   await connection();
+  const timeZone = await viewerTimeZone();
   return (
     <html lang="en">
       <body className="min-h-dvh">
-        <TrpcProviders>{children}</TrpcProviders>
+        <TimeZoneProvider initial={timeZone}>
+          <TrpcProviders>{children}</TrpcProviders>
+        </TimeZoneProvider>
         <UpdatePrompt />
       </body>
     </html>

@@ -22,30 +22,6 @@ export function expiryFor(jobDate: Date, retentionDays: number): Date {
   return new Date(jobDate.getTime() + retentionDays * DAY_MS);
 }
 
-// Job dates are calendar dates stored at UTC midnight; formatting in UTC keeps server and browser in agreement.
-const dateFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  timeZone: "UTC",
-});
-
-export function formatJobDate(date: Date): string {
-  return dateFormat.format(date);
-}
-
-/** The value of an `<input type="date">` for a stored job date. */
-export function toDateInput(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-/** A `<input type="date">` value as the UTC midnight it stands for, or null when it is not a date. */
-export function fromDateInput(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const date = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 export const SIZE_UNITS = ["KB", "MB", "GB", "TB", "PB"] as const;
 export type SizeUnit = (typeof SIZE_UNITS)[number];
 const UNIT_DIGITS: Record<SizeUnit, number> = { KB: 3, MB: 6, GB: 9, TB: 12, PB: 15 };

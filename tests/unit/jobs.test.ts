@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { bytesToSize, expiryFor, fromDateInput, sizeToBytes, SIZE_UNITS } from "../../lib/jobs";
+import { fromDateInput } from "../../lib/dates";
+import { bytesToSize, expiryFor, sizeToBytes, SIZE_UNITS } from "../../lib/jobs";
 
 describe("sizes with units", () => {
   test("decimal amounts become exact bytes", () => {

@@ -6,7 +6,8 @@ import { useState } from "react";
 import { useDebouncedValue } from "@/app/_client/use-debounced-value";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
-import { formatJobDate, type JobSort } from "@/lib/jobs";
+import { formatCalendarDate } from "@/lib/dates";
+import { type JobSort } from "@/lib/jobs";
 import { VerificationBadge } from "../jobs/_components/verification-badge";
 import { DeleteJobDialog } from "./delete-job-dialog";
 import { TrashIcon } from "./tapes-table";
@@ -146,8 +147,8 @@ export function JobsTable({ canWrite }: { canWrite: boolean }) {
                       {job.name}
                     </Link>
                   </td>
-                  <td className="whitespace-nowrap px-4 py-2">{formatJobDate(job.jobDate)}</td>
-                  <td className="whitespace-nowrap px-4 py-2">{formatJobDate(job.expiresAt)}</td>
+                  <td className="whitespace-nowrap px-4 py-2">{formatCalendarDate(job.jobDate)}</td>
+                  <td className="whitespace-nowrap px-4 py-2">{formatCalendarDate(job.expiresAt)}</td>
                   <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">{formatBytes(job.totalBytes)}</td>
                   <td className="px-4 py-2">
                     <VerificationBadge result={job.verification} />
@@ -176,11 +177,11 @@ export function JobsTable({ canWrite }: { canWrite: boolean }) {
                 <Link href={`/backup/jobs/${job.id}`} className="min-w-0 flex-1">
                   <p className="truncate font-medium text-brand-700">{job.name}</p>
                   <p className="text-sm text-slate-600">
-                    {formatJobDate(job.jobDate)} · {formatBytes(job.totalBytes)} · {tapeCount(job.tapeCount)}
+                    {formatCalendarDate(job.jobDate)} · {formatBytes(job.totalBytes)} · {tapeCount(job.tapeCount)}
                   </p>
                   <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
                     <VerificationBadge result={job.verification} />
-                    Expires {formatJobDate(job.expiresAt)}
+                    Expires {formatCalendarDate(job.expiresAt)}
                   </p>
                 </Link>
                 {canWrite && (

@@ -3,7 +3,8 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { formatDate } from "@/app/_components/datetime";
+import { Moment } from "@/app/_components/time-zone";
+import { formatCalendarDate } from "@/lib/dates";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
 import { type TapeListInput } from "@/lib/tapes";
@@ -184,8 +185,10 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
                       ? `${LOCATION_KIND_LABEL[tape.currentLocation.kind]}${tape.currentLocation.site ? ` · ${tape.currentLocation.site}` : ""}`
                       : "—"}
                   </td>
-                  <td className="px-4 py-2">{formatDate(tape.expiresAt)}</td>
-                  <td className="px-4 py-2">{formatDate(tape.createdAt)}</td>
+                  <td className="px-4 py-2">{formatCalendarDate(tape.expiresAt)}</td>
+                  <td className="px-4 py-2">
+                    <Moment value={tape.createdAt} dayOnly />
+                  </td>
                   {canWrite && (
                     <td className="px-4 py-2 text-right">
                       <button
@@ -214,7 +217,7 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
                   </p>
                   <p className="text-xs text-slate-500">
                     {tape.currentLocation ? LOCATION_KIND_LABEL[tape.currentLocation.kind] : "No location"} · expires{" "}
-                    {formatDate(tape.expiresAt)}
+                    {formatCalendarDate(tape.expiresAt)}
                   </p>
                 </Link>
                 {canWrite && (

@@ -5,7 +5,7 @@ import { useFieldSync, useSyncStatus } from "@/app/_client/field-sync";
 import type { OutboxRow } from "@/app/_client/outbox";
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
-import { formatDateTime } from "@/app/_components/datetime";
+import { Moment } from "@/app/_components/time-zone";
 import { parseLtoLabel } from "@/lib/lto";
 import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
 import type { SyncEventDraft } from "@/lib/sync/events";
@@ -61,7 +61,9 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
       <p>
         <span className="font-mono font-medium">{row.barcode}</span> · {describe(row)}
       </p>
-      <p className="text-xs text-slate-500">{formatDateTime(row.occurredAt)}</p>
+      <p className="text-xs text-slate-500">
+        <Moment value={row.occurredAt} />
+      </p>
       <p className="rounded bg-amber-50 px-2 py-1 text-amber-900">Refused: {row.reason}</p>
       {error && (
         <p role="alert" className="text-xs text-red-700">
@@ -175,7 +177,7 @@ export function OutboxList({ userId }: { userId: string }) {
               <li key={row.id} className="p-4" data-testid="pending-event">
                 <span className="font-mono font-medium">{row.barcode}</span> · {describe(row)}
                 <span className="block text-xs text-slate-500">
-                  {formatDateTime(row.occurredAt)}
+                  <Moment value={row.occurredAt} />
                   {row.attempts > 0 && ` · ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}`}
                 </span>
               </li>

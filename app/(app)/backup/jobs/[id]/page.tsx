@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { AuditTrail } from "@/app/(app)/backup/_components/audit-trail";
 import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
-import { formatJobDate } from "@/lib/jobs";
+import { formatCalendarDate } from "@/lib/dates";
 import { DeleteJobButton } from "../_components/delete-job-button";
 import { SpanEditor } from "../_components/span-editor";
 import { SpanList } from "../_components/span-list";
@@ -63,10 +63,10 @@ export default async function JobPage({ params, searchParams }: Props) {
       )}
 
       <dl className="card grid gap-4 p-5 sm:grid-cols-2 lg:grid-cols-3">
-        <Detail label="Job date">{formatJobDate(job.jobDate)}</Detail>
+        <Detail label="Job date">{formatCalendarDate(job.jobDate)}</Detail>
         <Detail label="Retention">{job.retentionDays.toLocaleString("en")} days</Detail>
         <Detail label="Expires">
-          <span data-testid="job-expiry">{formatJobDate(job.expiresAt)}</span>
+          <span data-testid="job-expiry">{formatCalendarDate(job.expiresAt)}</span>
           {expired && (
             <span className="ml-2 rounded bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800">Expired</span>
           )}

@@ -6,17 +6,15 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Field, FormError } from "@/app/_components/field";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
+import { formatCalendarDate, fromDateInput, toDateInput } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import {
   bytesToSize,
   createJobSchema,
   expiryFor,
-  formatJobDate,
-  fromDateInput,
   jobFieldsSchema,
   SIZE_UNITS,
   sizeToBytes,
-  toDateInput,
   VERIFICATION_LABEL,
   VERIFICATIONS,
   type SizeUnit,
@@ -150,7 +148,7 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
       <p aria-live="polite" className="rounded-md bg-slate-50 px-3 py-2 text-sm" data-testid="expiry-preview">
         {expiry ? (
           <>
-            Expires on <strong>{formatJobDate(expiry)}</strong>
+            Expires on <strong>{formatCalendarDate(expiry)}</strong>
           </>
         ) : (
           <span className="text-slate-500">The expiry is the job date plus the retention days.</span>

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { toDateTimeLocal } from "@/app/_components/datetime";
+import { toDateTimeLocal } from "@/lib/dates";
 import { Field, FormError } from "@/app/_components/field";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { logLocationSchema } from "@/lib/tapes";

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatDate, formatDateTime } from "@/app/_components/datetime";
+import { Moment } from "@/app/_components/time-zone";
+import { formatCalendarDate } from "@/lib/dates";
 import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
@@ -61,10 +62,12 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
         <Item label="Media type">{MEDIA_TYPE_LABEL[tape.mediaType]}</Item>
         <Item label="Native capacity">{formatBytes(tape.nativeCapacityBytes)}</Item>
         <Item label="Data expires">
-          <span data-testid="tape-expiry">{tape.expiresAt ? formatDate(tape.expiresAt) : "No jobs"}</span>
+          <span data-testid="tape-expiry">{tape.expiresAt ? formatCalendarDate(tape.expiresAt) : "No jobs"}</span>
         </Item>
         <Item label="Tags">{tape.tags.length ? tape.tags.join(", ") : "—"}</Item>
-        <Item label="Registered">{formatDate(tape.createdAt)}</Item>
+        <Item label="Registered">
+          <Moment value={tape.createdAt} dayOnly />
+        </Item>
         <div className="col-span-2">
           <dt className="text-xs text-slate-500">Notes</dt>
           <dd className="whitespace-pre-wrap">{tape.notes || "—"}</dd>
@@ -86,7 +89,9 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
                     .filter(Boolean)
                     .join(" · ")}
                 </p>
-                <p className="mt-1 text-xs text-slate-500">Since {formatDateTime(current.occurredAt)}</p>
+                <p className="mt-1 text-xs text-slate-500">
+                  Since <Moment value={current.occurredAt} />
+                </p>
               </>
             ) : (
               <p className="text-sm text-slate-500">No location logged yet.</p>
@@ -102,7 +107,7 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
                   )}
                   <span className="block text-slate-600">{describePlace(location)}</span>
                   <span className="block text-xs text-slate-500">
-                    {formatDateTime(location.occurredAt)} · recorded by {location.recordedByName}
+                    <Moment value={location.occurredAt} /> · recorded by {location.recordedByName}
                   </span>
                 </li>
               ))}
@@ -124,7 +129,7 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
                     {event.fromParty} → {event.toParty}
                   </p>
                   <p className="text-xs text-slate-500">
-                    {formatDateTime(event.occurredAt)} · signed by {event.signerName}
+                    <Moment value={event.occurredAt} /> · signed by {event.signerName}
                     {event.containerId && ` · container ${event.containerId}`}
                     {event.sealNumber && ` · seal ${event.sealNumber}`}
                   </p>
@@ -158,8 +163,8 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
                   {link.job.name}
                 </Link>
                 <span className="text-slate-600">
-                  tape {link.position} of {link.job._count.tapes} · {formatDate(link.job.jobDate)} · expires{" "}
-                  {formatDate(link.job.expiresAt)}
+                  tape {link.position} of {link.job._count.tapes} · {formatCalendarDate(link.job.jobDate)} · expires{" "}
+                  {formatCalendarDate(link.job.expiresAt)}
                 </span>
               </li>
             ))}
