@@ -59,6 +59,12 @@ export const MAX_BATCH = 100;
  */
 export const pushSchema = z.object({
   deviceId: text().trim().min(1, "The device id is missing").max(100, "The device id must be at most 100 characters"),
+  /** The user who recorded the events on the device: only their own session may push them. */
+  author: text()
+    .trim()
+    .min(1, "The author is missing")
+    .max(100, "The author must be at most 100 characters")
+    .optional(),
   events: z
     .array(
       z.looseObject({

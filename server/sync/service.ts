@@ -150,6 +150,14 @@ async function pushInTx(tx: Tx, actor: SyncActor, deviceId: string, pushed: Push
  * as before, without being applied again.
  */
 export async function pushEvents(db: Db, actor: SyncActor, input: PushInput): Promise<EventResult[]> {
+  // A phone shared by several users keeps each one's events until that user signs in again: sent under
+  // someone else's session they would be recorded as that person's.
+  if (input.author !== undefined && input.author !== actor.id) {
+    throw new DomainError(
+      "UNAUTHORIZED",
+      "These events were recorded by another user: they sync when that user signs in",
+    );
+  }
   const receivedAt = new Date();
   const pushed = new Map<string, Pushed>();
   for (const item of input.events) {
