@@ -63,7 +63,8 @@ const optionalText = (max: number, what: string) =>
   text()
     .trim()
     .max(max, `${what} must be at most ${max} characters`)
-    .optional()
+    // A parsed value (null) is valid input again, so a form can send what the schema gave it.
+    .nullish()
     .transform((value) => value || null);
 
 /** A moment an event happened: not more than a day in the future (device clocks drift), not before 1990. */
