@@ -176,3 +176,11 @@ export async function setUpFirstAdmin(
   await page.getByRole("button", { name: "Create administrator and sign in" }).click();
   await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe("/backup");
 }
+
+/** The notices (toasts) the page shows after an action. */
+export function toastText(page: Page): Promise<string> {
+  return page
+    .locator("[data-sonner-toast]")
+    .allTextContents()
+    .then((texts) => texts.join("\n"));
+}
