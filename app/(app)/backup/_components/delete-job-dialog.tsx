@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 
@@ -25,7 +26,8 @@ export function DeleteJobDialog({ jobId, onClose }: { jobId: string | null; onCl
         onSuccess: (job) => {
           onClose();
           void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey() });
-          router.push(`/backup?deleted=${encodeURIComponent(`Job ${job.name}`)}`);
+          toast.success(`Job ${job.name} deleted.`);
+          router.push("/backup");
           router.refresh();
         },
       },

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 
@@ -29,7 +30,8 @@ export function DeleteTapeDialog({ tapeId, onClose }: { tapeId: string | null; o
           // The overview's table keeps its list for a while; it would still show the deleted cartridge.
           void queryClient.invalidateQueries({ queryKey: trpc.tapes.list.pathKey() });
           onClose();
-          router.push(`/backup?deleted=${encodeURIComponent(`Cartridge ${result.barcode}`)}`);
+          toast.success(`Cartridge ${result.barcode} deleted.`);
+          router.push("/backup");
           router.refresh();
         },
       },
