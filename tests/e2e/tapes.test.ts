@@ -127,6 +127,8 @@ describe("tape cartridges in the browser", () => {
     await poll(path).toBe(`/backup/tapes/${id}`);
     await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(BARCODE);
     expect(await page.getByTestId("current-location").textContent()).toContain("No location logged yet");
+    await poll(() => page.getByTestId("audit-trail").isVisible()).toBe(true);
+    expect(await page.getByRole("heading", { name: "History" }).count()).toBe(1);
   });
 
   test("Log Location makes the new place the current location", async () => {

@@ -53,7 +53,7 @@ class FakeServer {
     const start = cursor ? Number(cursor) : 0;
     const items = this.catalogue.slice(start, start + 2);
     const end = start + items.length;
-    return { items, cursor: String(end), more: end < this.catalogue.length };
+    return { items, cursor: String(end), more: end < this.catalogue.length, serverTime: new Date() };
   }
 }
 
@@ -393,6 +393,50 @@ describe("pushing the outbox", () => {
     await flush();
     expect(server.applications).toBe(2);
     expect(engine.getStatus()).toMatchObject({ waiting: 0, waitingOtherUsers: 0 });
+  });
+
+  test("each push names the user who recorded its events, so the server can refuse them under another session", async () => {
+    const server = new FakeServer();
+    const db = newDb();
+    const transport = faultyTransport(server);
+    const authors: string[] = [];
+    const push = transport.push;
+    transport.push = (batch) => {
+      authors.push(batch.author);
+      return push(batch);
+    };
+    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(location(KNOWN[0]!));
+    const engine = newEngine({ db, transport });
+    await engine.enqueue(location(KNOWN[1]!));
+    await engine.start();
+    await engine.resume(BOB);
+
+    expect(authors).toEqual([ALICE, BOB]);
+    expect(server.applications).toBe(2);
+  });
+
+  test("events of other users are counted by author, with the name they signed in with", async () => {
+    const server = new FakeServer();
+    const db = newDb();
+    const bob = newEngine({ db, transport: faultyTransport(server), userId: BOB, userName: "Bob Courier" });
+    await bob.enqueue(location(KNOWN[0]!));
+    await bob.enqueue(location(KNOWN[1]!));
+    const engine = newEngine({ db, transport: faultyTransport(server, ["drop-request"]), userName: "Alice Admin" });
+    await engine.enqueue(location(KNOWN[2]!));
+    await engine.start();
+    await flush();
+
+    expect(engine.getStatus()).toMatchObject({
+      waiting: 1,
+      waitingOtherUsers: 2,
+      waitingFor: [{ userId: BOB, name: "Bob Courier", count: 2 }],
+    });
+    expect((await db.outbox.toArray()).map((row) => [row.userId, row.userName])).toEqual(
+      expect.arrayContaining([
+        [BOB, "Bob Courier"],
+        [ALICE, "Alice Admin"],
+      ]),
+    );
   });
 
   test("going offline pauses attempts; coming back online syncs at once", async () => {

@@ -172,10 +172,9 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
         )}
       </section>
 
-      <section aria-label="History" className="mt-6">
-        <h2 className="text-lg font-semibold">History</h2>
+      <div className="mt-6">
         <AuditTrail entityType="tape" entityId={tape.id} />
-      </section>
+      </div>
     </div>
   );
 }
