@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { AuditTrail } from "@/app/(app)/backup/_components/audit-trail";
+import { Timeline } from "@/app/(app)/backup/_components/timeline";
 import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
@@ -89,9 +89,7 @@ export default async function JobPage({ params }: Props) {
         {canWrite ? <SpanEditor jobId={job.id} initial={job.tapes} /> : <SpanList tapes={job.tapes} linkTapes />}
       </section>
 
-      <section aria-label="History">
-        <AuditTrail entityType="job" entityId={job.id} />
-      </section>
+      <Timeline entityType="job" entityId={job.id} />
     </div>
   );
 }
