@@ -4,6 +4,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/app/_client/auth-client";
 import { Field, FormError } from "@/app/_components/field";
+import { pathAfterSignIn } from "./next-path";
 
 function signInError(error: { status?: number; message?: string }) {
   if (error.status === 429) return "Too many sign-in attempts. Wait a minute, then try again.";
@@ -11,14 +12,9 @@ function signInError(error: { status?: number; message?: string }) {
   return error.message || "Sign-in failed. Try again.";
 }
 
-/** Only paths inside the app, so a crafted link cannot send the user elsewhere after sign-in. */
-function safeNext(value: string | null) {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/backup";
-}
-
 export function SignInForm() {
   const router = useRouter();
-  const next = safeNext(useSearchParams().get("next"));
+  const next = pathAfterSignIn(useSearchParams().get("next"));
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
