@@ -220,6 +220,11 @@ const MATRIX: Matrix = {
   },
   access: {
     me: { input: () => undefined, allowed: SIGNED_IN },
+    // Their own password, read-only users too: it changes nothing of the backup module.
+    changePassword: {
+      input: () => ({ currentPassword: TEST_PASSWORD, newPassword: "fresh-vault-key-77" }),
+      allowed: SIGNED_IN,
+    },
     listUsers: { input: () => undefined, allowed: ADMINS },
     createUser: {
       input: () => ({ name: "Neil New", email: "neil@example.test", password: TEST_PASSWORD, role: "admin" }),

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { authClient } from "@/app/_client/auth-client";
 import { Form, formFields, useZodForm } from "@/app/_components/field";
 import { signInSchema } from "@/lib/users";
+import { pathAfterSignIn } from "./next-path";
 
 const { TextField } = formFields<z.input<typeof signInSchema>>();
 
@@ -14,14 +15,9 @@ function signInError(error: { status?: number; message?: string }) {
   return error.message || "Sign-in failed. Try again.";
 }
 
-/** Only paths inside the app, so a crafted link cannot send the user elsewhere after sign-in. */
-function safeNext(value: string | null) {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/backup";
-}
-
 export function SignInForm() {
   const router = useRouter();
-  const next = safeNext(useSearchParams().get("next"));
+  const next = pathAfterSignIn(useSearchParams().get("next"));
   const form = useZodForm(signInSchema, { defaultValues: { email: "", password: "" } });
 
   async function onSubmit(credentials: z.output<typeof signInSchema>) {
