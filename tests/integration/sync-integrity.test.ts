@@ -1,7 +1,7 @@
-import { PNG } from "pngjs";
 import { beforeEach, describe, expect, test } from "vitest";
 import type { EventResult, SyncEvent } from "../../lib/sync/events";
 import { createTape } from "../factories/backup";
+import { signatureImage } from "../factories/signature";
 import { custodyEvent, locationEvent } from "../factories/sync-events";
 import type { TestUser } from "../factories/users";
 import { clientError, signedInUser, useTestApp, type Caller } from "../helpers/app";
@@ -140,12 +140,10 @@ describe("replayed event ids", () => {
   });
 });
 
-const pngOf = (width: number, height: number) =>
-  `data:image/png;base64,${PNG.sync.write(new PNG({ width, height })).toString("base64")}`;
 const bytesOf = (dataUrl: string) => Buffer.from(dataUrl.split(",")[1]!, "base64");
 const asDataUrl = (bytes: Buffer) => `data:image/png;base64,${bytes.toString("base64")}`;
 
-const SOUND = pngOf(300, 120);
+const SOUND = signatureImage();
 const TRUNCATED = asDataUrl(bytesOf(SOUND).subarray(0, bytesOf(SOUND).length - 20));
 // A byte of the image data changed: the header still reads as a PNG, the checksum no longer matches.
 const FORGED = (() => {
@@ -155,7 +153,7 @@ const FORGED = (() => {
   return asDataUrl(bytes);
 })();
 const HEADER_ONLY = asDataUrl(bytesOf(SOUND).subarray(0, 33));
-const OVERSIZED = pngOf(5000, 200);
+const OVERSIZED = signatureImage({ width: 5000, height: 200 });
 
 describe("signatures", () => {
   test.each([

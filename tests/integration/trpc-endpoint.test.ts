@@ -10,6 +10,7 @@ import { MAX_SIGNATURE_CHARS } from "../../lib/tapes";
 import { handleTrpcFetch, handleTrpcNode, MAX_BODY_BYTES } from "../../server/http/trpc-endpoint";
 import { createTape } from "../factories/backup";
 import { custodyEvent } from "../factories/sync-events";
+import { signatureImage } from "../factories/signature";
 import { BASE_URL, signedInUser, useTestApp } from "../helpers/app";
 
 // The endpoint reaches the app's database and auth through these two getters; here they answer with the
@@ -171,7 +172,7 @@ describe("the endpoint on the app's own server", () => {
         body,
       });
     // A full batch of hand-offs, each signed with an image of the largest size accepted.
-    const signature = `data:image/png;base64,iVBORw0KGgo${"A".repeat(MAX_SIGNATURE_CHARS - 33)}`;
+    const signature = signatureImage({ length: MAX_SIGNATURE_CHARS });
     const events = Array.from({ length: MAX_BATCH }, () => {
       const event = custodyEvent(tape.barcode);
       return { ...event, payload: { ...event.payload, signature } };
