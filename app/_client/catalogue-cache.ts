@@ -59,3 +59,9 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
     await setMeta(db, "catalogueCursor", page.cursor);
   });
 }
+
+/** Drops the offline catalogue and where its pull had got to, so the next pull starts over. */
+export async function forgetCatalogue(db: SyncDb) {
+  await db.catalogue.clear();
+  await db.meta.bulkDelete(["catalogueCursor", "lastSyncedAt"]);
+}

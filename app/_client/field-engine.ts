@@ -1,4 +1,5 @@
 import { liveQuery } from "dexie";
+import { claimDevice, type DeviceUser } from "./device-user";
 import { SyncDb } from "./outbox";
 import { SyncEngine } from "./sync-loop";
 import { createTrpcSyncTransport } from "./sync-transport";
@@ -8,15 +9,20 @@ import { createTrpcSyncTransport } from "./sync-transport";
  * the page is interactive, so the first load of a screen does not wait for the database library and the
  * event schemas.
  */
-export function startFieldSync(userId: string) {
+export function startFieldSync(user: DeviceUser) {
   const db = new SyncDb();
-  const engine = new SyncEngine({ db, transport: createTrpcSyncTransport(), userId });
-  void engine.start();
+  const engine = new SyncEngine({ db, transport: createTrpcSyncTransport(), userId: user.id, userName: user.name });
+  let stopped = false;
+  // The device is made the user's before anything is pulled for them.
+  void claimDevice(db, user).then(() => {
+    if (!stopped) void engine.start();
+  });
   return {
     db,
     engine,
     liveQuery,
     stop() {
+      stopped = true;
       engine.stop();
       db.close();
     },

@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import type { DeviceUser } from "./device-user";
 import type { FieldSync } from "./field-engine";
 import type { SyncStatus } from "./sync-loop";
 
@@ -10,8 +11,9 @@ const FieldSyncContext = createContext<FieldSync | null>(null);
  * One outbox and one sync engine per signed-in page, started on mount: events recorded on any screen go
  * to the device first and reach the server when it can be reached.
  */
-export function FieldSyncProvider({ userId, children }: { userId: string; children: ReactNode }) {
+export function FieldSyncProvider({ user, children }: { user: DeviceUser; children: ReactNode }) {
   const [sync, setSync] = useState<FieldSync | null>(null);
+  const { id, name, role, backupAccess } = user;
   useEffect(() => {
     // IndexedDB exists only in the browser: the engine is made after mount, so the server render and the
     // first client render agree (both without it).
@@ -19,7 +21,7 @@ export function FieldSyncProvider({ userId, children }: { userId: string; childr
     let cancelled = false;
     void import("./field-engine").then(({ startFieldSync }) => {
       if (cancelled) return;
-      started = startFieldSync(userId);
+      started = startFieldSync({ id, name, role, backupAccess });
       setSync(started);
     });
     return () => {
@@ -27,7 +29,7 @@ export function FieldSyncProvider({ userId, children }: { userId: string; childr
       started?.stop();
       setSync(null);
     };
-  }, [userId]);
+  }, [id, name, role, backupAccess]);
   return <FieldSyncContext.Provider value={sync}>{children}</FieldSyncContext.Provider>;
 }
 

@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from "dexie";
 import { v7 as uuidv7 } from "uuid";
 import { normaliseLabel } from "@/lib/lto";
 import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
+import type { DeviceUser } from "./device-user";
 import { supersedes } from "@/lib/sync/current-location";
 import { InvalidEventError } from "./invalid-event-error";
 import { describeIssues, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
@@ -18,6 +19,8 @@ export type OutboxRow = SyncEvent & {
   barcode: string;
   /** The signed-in user who recorded it; only that user's session pushes it. */
   userId: string;
+  /** Their name, to tell whoever holds the phone whose sign-in the event waits for. */
+  userName?: string;
   deviceId: string;
   /** Push order on this device: a counter, not the clock, so a clock set back cannot reorder events. */
   seq: number;
@@ -38,7 +41,13 @@ export type CachedTape = {
   changedAt: Date | null;
 };
 
-type MetaValues = { deviceId: string; nextSeq: number; catalogueCursor: string | null; lastSyncedAt: Date };
+type MetaValues = {
+  deviceId: string;
+  nextSeq: number;
+  catalogueCursor: string | null;
+  lastSyncedAt: Date;
+  deviceUser: DeviceUser;
+};
 export type MetaKey = keyof MetaValues;
 type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
 
@@ -111,7 +120,7 @@ export function cacheChangeFor(event: SyncEvent): CacheUpdate {
 }
 
 /** An event as a screen records it, by the signed-in user; the time defaults to now. */
-export type RecordedEvent = SyncEventDraft & { userId: string; occurredAt?: Date };
+export type RecordedEvent = SyncEventDraft & { userId: string; userName?: string; occurredAt?: Date };
 
 export type EnqueueOptions = {
   /** Overrides the cache change the event implies. */
@@ -120,18 +129,18 @@ export type EnqueueOptions = {
   replaces?: string;
 };
 
-type Checked = { event: SyncEvent; userId: string; barcode: string };
+type Checked = { event: SyncEvent; userId: string; userName?: string; barcode: string };
 
 /**
  * Gives the event its id and time and checks it with the server's own schema: an event the server would
  * refuse outright is refused here, where it can still be fixed.
  */
 function check(recorded: RecordedEvent): Checked {
-  const { userId, occurredAt = new Date(), ...draft } = recorded;
+  const { userId, userName, occurredAt = new Date(), ...draft } = recorded;
   const event = { ...draft, id: uuidv7(), occurredAt } as SyncEvent;
   const checked = syncEventSchema.safeParse(event);
   if (!checked.success) throw new InvalidEventError(describeIssues(checked.error));
-  return { event, userId, barcode: checked.data.payload.barcode.barcode };
+  return { event, userId, userName, barcode: checked.data.payload.barcode.barcode };
 }
 
 /** Writes outbox rows and their cache changes in one transaction: the screen never shows a change that will not be pushed. */
@@ -144,10 +153,11 @@ function store(
     const deviceId = await deviceIdOf(db);
     const firstSeq = (await getMeta(db, "nextSeq")) ?? 1;
     await setMeta(db, "nextSeq", firstSeq + events.length);
-    const rows = events.map(({ event, userId, barcode }, index): OutboxRow => ({
+    const rows = events.map(({ event, userId, userName, barcode }, index): OutboxRow => ({
       ...event,
       barcode,
       userId,
+      userName,
       deviceId,
       seq: firstSeq + index,
       attempts: 0,
@@ -214,6 +224,9 @@ export function rejectedEvents(db: SyncDb, userId: string): Promise<OutboxRow[]>
     .toArray();
 }
 
+/** Events another user recorded on this device, by author: they wait until that user signs in here. */
+export type WaitingAuthor = { userId: string; name: string | null; count: number };
+
 /** How many events wait on this device: the user's own, others' (held until they sign in), the user's rejected. */
 export async function outboxCounts(db: SyncDb, userId: string) {
   const own = (status: OutboxStatus) =>
@@ -223,8 +236,22 @@ export async function outboxCounts(db: SyncDb, userId: string) {
       .count();
   const waiting = await own("pending");
   const rejected = await own("rejected");
-  const allWaiting = await db.outbox.where("status").equals("pending").count();
-  return { waiting, rejected, waitingOtherUsers: allWaiting - waiting };
+  const others = new Map<string, WaitingAuthor>();
+  await db.outbox
+    .where("status")
+    .equals("pending")
+    .each((row) => {
+      if (row.userId === userId) return;
+      const author = others.get(row.userId) ?? { userId: row.userId, name: null, count: 0 };
+      others.set(row.userId, { ...author, name: row.userName ?? author.name, count: author.count + 1 });
+    });
+  const waitingFor = [...others.values()];
+  return {
+    waiting,
+    rejected,
+    waitingOtherUsers: waitingFor.reduce((sum, author) => sum + author.count, 0),
+    waitingFor,
+  };
 }
 
 export function cachedTape(db: SyncDb, barcode: string): Promise<CachedTape | undefined> {

@@ -13,12 +13,14 @@ import {
   type EnqueueOptions,
   type OutboxRow,
   type RecordedEvent,
+  type WaitingAuthor,
   type SyncDb,
 } from "./outbox";
 
 /** How the engine reaches the server; the tRPC implementation is in sync-transport.ts. */
 export type SyncTransport = {
-  push(batch: { deviceId: string; deviceTime: Date; events: SyncEvent[] }): Promise<EventResult[]>;
+  /** `author` is the user who recorded the events: the server refuses them under anyone else's session. */
+  push(batch: { deviceId: string; author: string; deviceTime: Date; events: SyncEvent[] }): Promise<EventResult[]>;
   pullCatalogue(query: { cursor: string | null }): Promise<CataloguePage>;
   discard(input: { id: string; note?: string }): Promise<void>;
 };
@@ -47,6 +49,8 @@ export type SyncStatus = {
   waiting: number;
   /** Events other users recorded on this device: they wait until that user signs in here. */
   waitingOtherUsers: number;
+  /** The same, by author. */
+  waitingFor: WaitingAuthor[];
   /** The signed-in user's events the server refused, to fix or discard. */
   rejected: number;
   syncing: boolean;
@@ -76,6 +80,8 @@ export type SyncEngineOptions = {
   transport: SyncTransport;
   /** The signed-in user: only their events are pushed. */
   userId: string;
+  /** Their name, kept with each event they record. */
+  userName?: string;
   clock?: Clock;
   timers?: Timers;
   /** navigator.locks by default; without it (tests, plain-HTTP origins) tabs may sync at once, which the server's idempotency makes safe. */
@@ -142,10 +148,12 @@ export class SyncEngine {
   private readonly random: () => number;
 
   private userId: string;
+  private userName: string | undefined;
   private status: SyncStatus = {
     counted: false,
     waiting: 0,
     waitingOtherUsers: 0,
+    waitingFor: [],
     rejected: 0,
     syncing: false,
     offline: false,
@@ -168,6 +176,7 @@ export class SyncEngine {
     this.db = options.db;
     this.transport = options.transport;
     this.userId = options.userId;
+    this.userName = options.userName;
     this.clock = options.clock ?? Date;
     this.timers = options.timers ?? {
       setTimeout: (run, ms) => globalThis.setTimeout(run, ms),
@@ -223,9 +232,10 @@ export class SyncEngine {
   }
 
   /** After signing in again (possibly as someone else): that user's events are pushed from now on. */
-  resume(userId: string = this.userId): Promise<void> {
+  resume(userId: string = this.userId, userName?: string): Promise<void> {
     if (userId !== this.userId) {
       this.userId = userId;
+      this.userName = userName;
       if (this.started) this.watchCounts();
     }
     this.failures = 0;
@@ -238,6 +248,7 @@ export class SyncEngine {
     const recorded = {
       ...draft,
       userId: this.userId,
+      userName: this.userName,
       occurredAt: draft.occurredAt ?? new Date(this.clock.now()),
     } as RecordedEvent;
     const row = await enqueue(this.db, recorded, options);
@@ -250,7 +261,15 @@ export class SyncEngine {
     const now = new Date(this.clock.now());
     const rows = await enqueueAll(
       this.db,
-      drafts.map((draft) => ({ ...draft, userId: this.userId, occurredAt: draft.occurredAt ?? now }) as RecordedEvent),
+      drafts.map(
+        (draft) =>
+          ({
+            ...draft,
+            userId: this.userId,
+            userName: this.userName,
+            occurredAt: draft.occurredAt ?? now,
+          }) as RecordedEvent,
+      ),
     );
     void this.syncNow();
     return rows;
@@ -269,7 +288,12 @@ export class SyncEngine {
     await this.transport.discard({ id, note });
     const row = await enqueue(
       this.db,
-      { ...corrected, userId: rejected.userId, occurredAt: rejected.occurredAt } as RecordedEvent,
+      {
+        ...corrected,
+        userId: rejected.userId,
+        userName: rejected.userName,
+        occurredAt: rejected.occurredAt,
+      } as RecordedEvent,
       {
         replaces: id,
       },
@@ -348,15 +372,17 @@ export class SyncEngine {
 
   private async pushAndPull() {
     const deviceId = await deviceIdOf(this.db);
+    const author = this.userId;
     for (;;) {
       if (!this.started) return;
-      const batch = await nextBatch(this.db, this.userId, { limit: this.batchSize, maxBytes: this.maxBatchBytes });
+      const batch = await nextBatch(this.db, author, { limit: this.batchSize, maxBytes: this.maxBatchBytes });
       if (batch.length === 0) break;
       const ids = batch.map((row) => row.id);
       let results: EventResult[];
       try {
         results = await this.transport.push({
           deviceId,
+          author,
           deviceTime: new Date(this.clock.now()),
           events: batch.map(toWire),
         });

@@ -1,12 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname, useRouter } from "next/navigation";
-import type { ReactNode } from "react";
+import { usePathname } from "next/navigation";
+import { useEffect, type ReactNode } from "react";
+import type { DeviceUser } from "@/app/_client/device-user";
 import { FieldSyncProvider } from "@/app/_client/field-sync";
+import { onSignOutElsewhere } from "@/app/_client/sign-out";
+import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SyncIndicator } from "@/app/_components/sync-indicator";
 import { ROLE_LABEL } from "@/lib/vocabulary";
-import type { Viewer } from "@/server/trpc";
 
 type NavItem = { href: string; label: string; short: string; icon: ReactNode; adminOnly?: boolean };
 
@@ -49,9 +51,8 @@ const NAV: NavItem[] = [
   { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, adminOnly: true },
 ];
 
-export function AppShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
+export function AppShell({ viewer, children }: { viewer: DeviceUser; children: ReactNode }) {
   const pathname = usePathname();
-  const router = useRouter();
   const items = NAV.filter((item) => !item.adminOnly || viewer.role === "admin");
   // The most specific item wins: on /backup/scan, "Scan" is current, not "Backup Monitor".
   const activeHref = items
@@ -60,16 +61,11 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
     .sort((a, b) => b.length - a.length)[0];
   const isActive = (href: string) => href === activeHref;
 
-  async function signOut() {
-    // A plain request: every signed-in page carries this button, and the auth client library would add to
-    // each page's first load only for it.
-    await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    router.replace("/sign-in");
-    router.refresh();
-  }
+  // Signed out in another tab: this one shows nothing more of the user.
+  useEffect(() => onSignOutElsewhere(() => window.location.replace("/sign-in")), []);
 
   return (
-    <FieldSyncProvider userId={viewer.id}>
+    <FieldSyncProvider user={viewer}>
       <div className="min-h-dvh md:flex">
         <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
           <div className="px-5 py-5 text-base font-semibold text-brand-900">Backup Monitor</div>
@@ -101,9 +97,7 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
               {ROLE_LABEL[viewer.role]}
               {viewer.backupAccess === "read" && " · read-only"}
             </p>
-            <button type="button" onClick={signOut} className="btn-secondary mt-3 w-full">
-              Sign out
-            </button>
+            <SignOutButton className="btn-secondary mt-3 w-full" />
           </div>
         </aside>
 
@@ -117,9 +111,7 @@ export function AppShell({ viewer, children }: { viewer: Viewer; children: React
               <span className="block font-medium">{viewer.name}</span>
               <span className="text-slate-500">{ROLE_LABEL[viewer.role]}</span>
             </span>
-            <button type="button" onClick={signOut} className="btn-secondary px-2 py-1 text-xs">
-              Sign out
-            </button>
+            <SignOutButton className="btn-secondary px-2 py-1 text-xs" />
           </div>
         </header>
 

@@ -67,6 +67,12 @@ export const pushSchema = z.object({
       "The device time is not a valid time",
     )
     .optional(),
+  /** The user who recorded the events on the device: only their own session may push them. */
+  author: text()
+    .trim()
+    .min(1, "The author is missing")
+    .max(100, "The author must be at most 100 characters")
+    .optional(),
   events: z
     .array(
       z.looseObject({

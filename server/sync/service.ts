@@ -222,6 +222,14 @@ function parsePushed(item: PushedItem, skewMs: number, receivedAt: Date): Pushed
  * as before, without being applied again.
  */
 export async function pushEvents(db: Db, actor: SyncActor, input: PushInput): Promise<EventResult[]> {
+  // A phone shared by several users keeps each one's events until that user signs in again: sent under
+  // someone else's session they would be recorded as that person's.
+  if (input.author !== undefined && input.author !== actor.id) {
+    throw new DomainError(
+      "UNAUTHORIZED",
+      "These events were recorded by another user: they sync when that user signs in",
+    );
+  }
   const receivedAt = new Date();
   const push: Push = { actor, deviceId: input.deviceId, deviceTime: input.deviceTime ?? null, receivedAt };
   const skewMs = clockSkew(input.deviceTime, receivedAt);

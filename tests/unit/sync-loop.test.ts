@@ -398,6 +398,50 @@ describe("pushing the outbox", () => {
     expect(engine.getStatus()).toMatchObject({ waiting: 0, waitingOtherUsers: 0 });
   });
 
+  test("each push names the user who recorded its events, so the server can refuse them under another session", async () => {
+    const server = new FakeServer();
+    const db = newDb();
+    const transport = faultyTransport(server);
+    const authors: string[] = [];
+    const push = transport.push;
+    transport.push = (batch) => {
+      authors.push(batch.author);
+      return push(batch);
+    };
+    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(location(KNOWN[0]!));
+    const engine = newEngine({ db, transport });
+    await engine.enqueue(location(KNOWN[1]!));
+    await engine.start();
+    await engine.resume(BOB);
+
+    expect(authors).toEqual([ALICE, BOB]);
+    expect(server.applications).toBe(2);
+  });
+
+  test("events of other users are counted by author, with the name they signed in with", async () => {
+    const server = new FakeServer();
+    const db = newDb();
+    const bob = newEngine({ db, transport: faultyTransport(server), userId: BOB, userName: "Bob Courier" });
+    await bob.enqueue(location(KNOWN[0]!));
+    await bob.enqueue(location(KNOWN[1]!));
+    const engine = newEngine({ db, transport: faultyTransport(server, ["drop-request"]), userName: "Alice Admin" });
+    await engine.enqueue(location(KNOWN[2]!));
+    await engine.start();
+    await flush();
+
+    expect(engine.getStatus()).toMatchObject({
+      waiting: 1,
+      waitingOtherUsers: 2,
+      waitingFor: [{ userId: BOB, name: "Bob Courier", count: 2 }],
+    });
+    expect((await db.outbox.toArray()).map((row) => [row.userId, row.userName])).toEqual(
+      expect.arrayContaining([
+        [BOB, "Bob Courier"],
+        [ALICE, "Alice Admin"],
+      ]),
+    );
+  });
+
   test("going offline pauses attempts; coming back online syncs at once", async () => {
     const server = new FakeServer();
     const db = newDb();

@@ -141,9 +141,16 @@ export function OutboxList({ userId }: { userId: string }) {
             <span className="text-xs text-slate-500">Last attempt: {status.lastError}</span>
           )}
           {status.waitingOtherUsers > 0 && (
-            <span className="text-xs text-slate-500">
-              {status.waitingOtherUsers} recorded here by another user wait until they sign in on this device.
-            </span>
+            <div className="text-xs text-slate-500">
+              <p>{status.waitingOtherUsers} recorded here by another user wait until they sign in on this device.</p>
+              <ul>
+                {status.waitingFor.map((author) => (
+                  <li key={author.userId} data-testid="waiting-for">
+                    {author.count} waiting for {author.name ?? "another user"} to sign in
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
         </div>
       )}

@@ -1,0 +1,36 @@
+import type { Viewer } from "@/server/trpc";
+import { forgetCatalogue } from "./catalogue-cache";
+import { getMeta, setMeta, SyncDb } from "./outbox";
+
+/** Who the device's data belongs to: the user signed in on it, as the app shell shows them offline. */
+export type DeviceUser = Pick<Viewer, "id" | "name" | "role" | "backupAccess">;
+
+/**
+ * Makes the device the signed-in user's. Another user's offline catalogue and sync time are dropped; the
+ * events they queued stay theirs and wait for them.
+ */
+export function claimDevice(db: SyncDb, user: DeviceUser): Promise<void> {
+  return db.transaction("rw", db.catalogue, db.meta, async () => {
+    const previous = await getMeta(db, "deviceUser");
+    if (previous?.id !== user.id) await forgetCatalogue(db);
+    await setMeta(db, "deviceUser", { id: user.id, name: user.name, role: user.role, backupAccess: user.backupAccess });
+  });
+}
+
+/** After sign-out: the device belongs to nobody, and keeps only the events still waiting for their authors. */
+export function releaseDevice(db: SyncDb): Promise<void> {
+  return db.transaction("rw", db.catalogue, db.meta, async () => {
+    await forgetCatalogue(db);
+    await db.meta.delete("deviceUser");
+  });
+}
+
+/** The user the device belongs to, if any; read by the app shell, which runs without a server. */
+export async function deviceUser(): Promise<DeviceUser | null> {
+  const db = new SyncDb();
+  try {
+    return (await getMeta(db, "deviceUser")) ?? null;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,57 @@
+import "fake-indexeddb/auto";
+import { afterEach, expect, test } from "vitest";
+import { claimDevice, deviceUser, releaseDevice, type DeviceUser } from "../../app/_client/device-user";
+import { enqueue, getMeta, setMeta, SyncDb, SYNC_DB_NAME } from "../../app/_client/outbox";
+
+const ALICE: DeviceUser = { id: "user-alice", name: "Alice Courier", role: "courier", backupAccess: "write" };
+const BOB: DeviceUser = { id: "user-bob", name: "Bob Courier", role: "courier", backupAccess: "write" };
+
+const db = new SyncDb(SYNC_DB_NAME);
+
+afterEach(async () => {
+  await Promise.all([db.outbox.clear(), db.catalogue.clear(), db.meta.clear()]);
+});
+
+async function aliceUsedThePhone() {
+  await claimDevice(db, ALICE);
+  await db.catalogue.put({ barcode: "AAA001L8", id: "tape-1", status: "full", location: null, changedAt: new Date() });
+  await setMeta(db, "catalogueCursor", "42");
+  await setMeta(db, "lastSyncedAt", new Date());
+  await enqueue(db, {
+    type: "location.logged",
+    payload: { barcode: "AAA001L8", kind: "in_transit" },
+    userId: ALICE.id,
+    userName: ALICE.name,
+  });
+}
+
+test("signing out leaves the device to nobody: the offline catalogue goes, the user's waiting events stay theirs", async () => {
+  await aliceUsedThePhone();
+  expect(await deviceUser()).toEqual(ALICE);
+
+  await releaseDevice(db);
+
+  expect(await deviceUser()).toBeNull();
+  expect(await db.catalogue.count()).toBe(0);
+  expect(await getMeta(db, "catalogueCursor")).toBeUndefined();
+  expect(await getMeta(db, "lastSyncedAt")).toBeUndefined();
+  expect(await db.outbox.toArray()).toEqual([expect.objectContaining({ userId: ALICE.id, userName: ALICE.name })]);
+});
+
+test("another user signing in (the session having ended without a sign-out) does not inherit the catalogue", async () => {
+  await aliceUsedThePhone();
+
+  await claimDevice(db, BOB);
+
+  expect(await deviceUser()).toEqual(BOB);
+  expect(await db.catalogue.count()).toBe(0);
+  expect(await getMeta(db, "catalogueCursor")).toBeUndefined();
+  expect(await db.outbox.count()).toBe(1);
+});
+
+test("the same user signing in again keeps the catalogue", async () => {
+  await aliceUsedThePhone();
+  await claimDevice(db, { ...ALICE, name: "Alice C." });
+  expect(await db.catalogue.count()).toBe(1);
+  expect(await deviceUser()).toMatchObject({ name: "Alice C." });
+});
