@@ -15,6 +15,7 @@ import { issueSetupCode } from "../../server/setup/service";
 import { createTape } from "../factories/backup";
 import { custodyEvent } from "../factories/sync-events";
 import { createTestUser, TEST_PASSWORD } from "../factories/users";
+import { signatureImage } from "../factories/signature";
 import { BASE_URL, signedInUser, useTestApp } from "../helpers/app";
 import { truncateAll } from "../helpers/test-db";
 
@@ -197,7 +198,7 @@ describe("the endpoint on the app's own server", () => {
         body,
       });
     // A full batch of hand-offs, each signed with an image of the largest size accepted.
-    const signature = `data:image/png;base64,iVBORw0KGgo${"A".repeat(MAX_SIGNATURE_CHARS - 33)}`;
+    const signature = signatureImage({ length: MAX_SIGNATURE_CHARS });
     const events = Array.from({ length: MAX_BATCH }, () => {
       const event = custodyEvent(tape.barcode);
       return { ...event, payload: { ...event.payload, signature } };

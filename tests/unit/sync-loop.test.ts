@@ -666,7 +666,7 @@ describe("a device whose clock is off", () => {
     const transport = faultyTransport(server);
     const ahead = 20 * 60_000;
     const engine = newEngine({ db: newDb(), transport, clock: { now: () => Date.now() + ahead } });
-    await engine.enqueue(location(KNOWN[0]!));
+    await engine.enqueue({ ...location(KNOWN[0]!), occurredAt: new Date() });
 
     await engine.start();
 
