@@ -415,7 +415,7 @@ export class SyncEngine {
     let cursor = (await getMeta(this.db, "catalogueCursor")) ?? null;
     for (;;) {
       const page = await this.transport.pullCatalogue({ cursor });
-      await mergeCataloguePage(this.db, page);
+      await mergeCataloguePage(this.db, page, this.userId);
       if (!page.more || !this.started) return;
       cursor = page.cursor;
     }

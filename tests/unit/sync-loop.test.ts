@@ -1,5 +1,6 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { mergeCataloguePage } from "../../app/_client/catalogue-cache";
 import { InvalidEventError } from "../../app/_client/invalid-event-error";
 import { cachedTape, rejectedEvents, searchCachedTapes, SyncDb, type CachedTape } from "../../app/_client/outbox";
 import {
@@ -556,17 +557,29 @@ describe("the offline catalogue", () => {
     const before = { kind: "on_site" as const, site: "Server room", occurredAt: new Date("2026-11-26T07:00:00Z") };
     server.catalogue = [tape("AAA001L8", { location: before })];
     const db = newDb();
-    // Bob moved the cartridge on this phone but has not signed in since: his event waits, unsynced.
-    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(
-      location("AAA001L8", "Courier van"),
-    );
+    // Alice moved the cartridge; her event has not reached the server yet.
+    await newEngine({ db, transport: faultyTransport(server) }).enqueue(location("AAA001L8", "Courier van"));
     const moved: Partial<CachedTape> = { location: { kind: "off_site", site: "Courier van", occurredAt: new Date() } };
     expect(await db.outbox.count()).toBe(1);
 
-    await newEngine({ db, transport: faultyTransport(server) }).start();
+    await mergeCataloguePage(db, server.pullCatalogue(null), ALICE);
 
     // The server does not know the move yet: its older location must not undo what the courier saw.
     expect(await cachedTape(db, "AAA001L8")).toMatchObject({ ...moved, id: "id-AAA001L8", status: "full" });
+  });
+
+  test("another user's unsent event shows nowhere in the catalogue of whoever signs in next", async () => {
+    const server = new FakeServer();
+    const before = { kind: "on_site" as const, site: "Server room", occurredAt: new Date("2026-11-26T07:00:00Z") };
+    server.catalogue = [tape("AAA001L8", { location: before })];
+    const db = newDb();
+    // Bob moved the cartridge on this phone and signed out before his event was sent.
+    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(location("AAA001L8", "Bob's van"));
+
+    await newEngine({ db, transport: faultyTransport(server) }).start();
+
+    expect(await cachedTape(db, "AAA001L8")).toMatchObject({ location: before });
+    expect(await db.outbox.count()).toBe(1);
   });
 
   test("an older event does not move a cached cartridge; a cartridge registered here is cached without an id", async () => {
