@@ -57,7 +57,8 @@ const optionalText = (max: number, what: string) =>
   text()
     .trim()
     .max(max, `${what} must be at most ${max.toLocaleString("en")} characters`)
-    .optional()
+    // A parsed value (null) is valid input again, so a form can send what the schema gave it.
+    .nullish()
     .transform((value) => value || null);
 
 const count = (what: string) =>

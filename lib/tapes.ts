@@ -39,6 +39,37 @@ export const registerTapeSchema = z.object({
 });
 export type RegisterTapeInput = z.input<typeof registerTapeSchema>;
 
+const GB = 1_000_000_000;
+
+/** A capacity as typed in a form, in GB ("12000", "2.5"); empty means none given. */
+export const capacityGbTextSchema = z
+  .string()
+  .transform((typed, ctx) => {
+    const text = typed.trim();
+    if (text === "") return undefined;
+    const gb = Number(text);
+    if (Number.isFinite(gb) && gb > 0) return BigInt(Math.round(gb * GB));
+    ctx.addIssue({ code: "custom", message: "Capacity must be a positive number of GB" });
+    return z.NEVER;
+  })
+  .pipe(registerTapeSchema.shape.nativeCapacityBytes);
+
+/** A capacity in bytes as a form shows it, in GB. */
+export function capacityGbText(bytes: bigint | null): string {
+  return bytes ? String(Number(bytes) / GB) : "";
+}
+
+/** Tags as typed in a form: one text, separated by commas. */
+export const tagsTextSchema = z
+  .string()
+  .transform((typed) =>
+    typed
+      .split(",")
+      .map((tag) => tag.trim())
+      .filter(Boolean),
+  )
+  .pipe(tapeTagsSchema);
+
 export const updateTapeSchema = registerTapeSchema.omit({ barcode: true }).extend({
   status: z.enum([...TAPE_STATUSES, "destroyed"], { message: "Choose a valid status" }),
 });
@@ -63,7 +94,8 @@ const optionalText = (max: number, what: string) =>
   text()
     .trim()
     .max(max, `${what} must be at most ${max} characters`)
-    .optional()
+    // A parsed value (null) is valid input again, so a form can send what the schema gave it.
+    .nullish()
     .transform((value) => value || null);
 
 /** A moment an event happened: not more than a day in the future (device clocks drift), not before 1990. */

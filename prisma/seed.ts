@@ -1,3 +1,4 @@
+import path from "node:path";
 import { registerTapeSchema } from "../lib/tapes";
 import type { Role } from "../lib/vocabulary";
 import { createUser } from "../server/access/service";
@@ -5,6 +6,7 @@ import type { Actor } from "../server/audit/service";
 import { createDb } from "../server/db";
 import { env } from "../server/env";
 import { registerTape } from "../server/tapes/service";
+import { migrate } from "../scripts/migrate";
 
 /** Demo data for trying the app. Idempotent: what already exists (same email, same barcode) is left as it is. */
 export const DEMO_PASSWORD = "Demo-password-2026";
@@ -29,6 +31,8 @@ const TAPES = [
 ] as const;
 
 async function main() {
+  // A brand-new data directory has no tables yet: bring the schema up to date first, as `npm start` does.
+  await migrate(path.resolve(__dirname, ".."));
   const db = createDb(env().DATABASE_URL);
   const actor: Actor = { id: null, name: "Demo data" };
   try {

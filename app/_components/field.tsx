@@ -1,4 +1,80 @@
-import type { ReactNode } from "react";
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { TRPCClientError } from "@trpc/client";
+import type { ComponentProps, ReactNode } from "react";
+import {
+  FormProvider,
+  get,
+  useForm,
+  useFormContext,
+  type FieldPath,
+  type FieldValues,
+  type UseFormProps,
+  type UseFormReturn,
+} from "react-hook-form";
+import type { z } from "zod";
+import { errorMessage } from "@/app/_trpc/client";
+
+/**
+ * The one way a form is built: react-hook-form, validated by a zod schema from lib/ (the same one the server
+ * checks), so a rule and its message are written once. The form's values are the schema's input; submitting
+ * hands over its parsed output.
+ */
+export function useZodForm<Schema extends z.ZodType<unknown, FieldValues>>(
+  schema: Schema,
+  options: Omit<UseFormProps<z.input<Schema>, unknown, z.output<Schema>>, "resolver"> = {},
+): UseFormReturn<z.input<Schema>, unknown, z.output<Schema>> {
+  return useForm<z.input<Schema>, unknown, z.output<Schema>>({ ...options, resolver: zodResolver(schema) });
+}
+
+/**
+ * A server's refusal, shown where it belongs: at the field it names (a rule about one input, such as a
+ * cartridge that is no longer there), otherwise above the form.
+ */
+export function showServerError<Values extends FieldValues>(
+  form: UseFormReturn<Values, unknown, unknown>,
+  error: unknown,
+) {
+  const field = error instanceof TRPCClientError ? (error.data?.field as string | undefined) : undefined;
+  const message = errorMessage(error);
+  if (field && field in form.getValues()) form.setError(field as FieldPath<Values>, { message }, { shouldFocus: true });
+  else form.setError("root.server", { message });
+}
+
+/**
+ * A `<form>` bound to `form`: Enter submits, the browser's own validation stays out of the way of the
+ * schema's messages, and an error thrown by `onSubmit` (the server's refusal) is shown by `showServerError`.
+ */
+export function Form<Values extends FieldValues, Output>({
+  form,
+  onSubmit,
+  header,
+  children,
+  ...props
+}: {
+  form: UseFormReturn<Values, unknown, Output>;
+  onSubmit: (values: Output) => unknown;
+  /** Shown above the server's error, e.g. the form's heading. */
+  header?: ReactNode;
+} & Omit<ComponentProps<"form">, "onSubmit">) {
+  const submit = form.handleSubmit(async (values) => {
+    try {
+      await onSubmit(values);
+    } catch (error) {
+      showServerError(form as UseFormReturn<Values, unknown, unknown>, error);
+    }
+  });
+  return (
+    <FormProvider {...form}>
+      <form noValidate {...props} onSubmit={submit}>
+        {header}
+        <FormError message={form.formState.errors.root?.server?.message} />
+        {children}
+      </form>
+    </FormProvider>
+  );
+}
 
 /** A labelled form control with its hint and error, wired for screen readers. */
 export function Field({
@@ -32,6 +108,95 @@ export function Field({
       )}
     </div>
   );
+}
+
+/** The message the schema or the server gave for `name`, and the attributes that bind and announce a control. */
+function useBoundControl(name: string, id: string, hint?: string, className?: string) {
+  const { register, formState } = useFormContext();
+  const error = (get(formState.errors, name) as { message?: string } | undefined)?.message;
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return {
+    error,
+    control: {
+      id,
+      className: className ? `input ${className}` : "input",
+      ...register(name),
+      "aria-invalid": !!error,
+      "aria-describedby": describedBy,
+    },
+  };
+}
+
+type BoundProps<Values extends FieldValues> = {
+  name: FieldPath<Values>;
+  label: string;
+  /** The element id, when `name` alone would clash with another form on the page. */
+  id?: string;
+};
+
+function TextField<Values extends FieldValues>({
+  name,
+  label,
+  hint,
+  id = name,
+  className,
+  ...input
+}: BoundProps<Values> & { hint?: string } & Omit<ComponentProps<"input">, "name" | "id">) {
+  const { error, control } = useBoundControl(name, id, hint, className);
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      <input {...input} {...control} />
+    </Field>
+  );
+}
+
+function TextAreaField<Values extends FieldValues>({
+  name,
+  label,
+  id = name,
+  ...textarea
+}: BoundProps<Values> & Omit<ComponentProps<"textarea">, "name" | "id">) {
+  const { error, control } = useBoundControl(name, id);
+  return (
+    <Field id={id} label={label} error={error}>
+      <textarea {...textarea} {...control} />
+    </Field>
+  );
+}
+
+function SelectField<Values extends FieldValues>({
+  name,
+  label,
+  id = name,
+  options,
+  ...select
+}: BoundProps<Values> & {
+  options: Readonly<Record<string, string>>;
+} & Omit<ComponentProps<"select">, "name" | "id" | "children">) {
+  const { error, control } = useBoundControl(name, id);
+  return (
+    <Field id={id} label={label} error={error}>
+      <select {...select} {...control}>
+        {Object.entries(options).map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/**
+ * The field components typed for one form's values, so a misspelt field name fails the type check:
+ * `const { TextField } = formFields<z.input<typeof schema>>();` next to the form.
+ */
+export function formFields<Values extends FieldValues>() {
+  return {
+    TextField: TextField<Values>,
+    TextAreaField: TextAreaField<Values>,
+    SelectField: SelectField<Values>,
+  };
 }
 
 export function FormError({ message }: { message?: string | null }) {

@@ -27,6 +27,8 @@ export type CataloguePage = {
   cursor: string | null;
   /** More changes are waiting: pull again now. */
   more: boolean;
+  /** The server's clock when it answered, for the device to tell whether its own clock is off. */
+  serverTime: Date;
 };
 
 export const CATALOGUE_PAGE_MAX = 2000;

@@ -1,30 +1,18 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AUDIT_ENTITY_TYPES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../../lib/audit";
+import { auditEntityTypeSchema, auditLogSchema, auditPageSchema, eventLogSchema } from "../../lib/audit-log";
 import { text } from "../../lib/text";
 import { adminProcedure, backupReadProcedure, router } from "../trpc";
 import { verifyAuditChain } from "./chain";
+import { listAuditLog, listCustodyLog, listLocationLog } from "./log";
 import { listAudit } from "./service";
 
-const limitMessage = `The limit must be a whole number from 1 to ${AUDIT_PAGE_MAX}`;
-
-const auditListSchema = z.object({
-  entityType: z.enum(AUDIT_ENTITY_TYPES, {
-    message: `The entity type must be one of ${AUDIT_ENTITY_TYPES.join(", ")}`,
-  }),
-  entityId: text().min(1, "The entity id is missing").max(100, "The entity id must be at most 100 characters"),
-  // At most 18 digits, so any cursor that passes fits PostgreSQL's bigint.
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,17}$/, "The cursor must be a nextCursor value from a previous page")
-    .nullish(),
-  limit: z
-    .number({ message: limitMessage })
-    .int(limitMessage)
-    .min(1, limitMessage)
-    .max(AUDIT_PAGE_MAX, limitMessage)
-    .default(AUDIT_PAGE_DEFAULT),
-});
+const auditListSchema = z
+  .object({
+    entityType: auditEntityTypeSchema,
+    entityId: text().min(1, "The entity id is missing").max(100, "The entity id must be at most 100 characters"),
+  })
+  .extend(auditPageSchema.shape);
 
 export const auditRouter = router({
   list: backupReadProcedure.input(auditListSchema).query(({ ctx, input }) => {
@@ -33,5 +21,8 @@ export const auditRouter = router({
     }
     return listAudit(ctx.db, input);
   }),
+  log: adminProcedure.input(auditLogSchema).query(({ ctx, input }) => listAuditLog(ctx.db, input)),
+  locations: backupReadProcedure.input(eventLogSchema).query(({ ctx, input }) => listLocationLog(ctx.db, input)),
+  custody: backupReadProcedure.input(eventLogSchema).query(({ ctx, input }) => listCustodyLog(ctx.db, input)),
   verifyChain: adminProcedure.query(({ ctx }) => verifyAuditChain(ctx.db)),
 });

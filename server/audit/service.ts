@@ -1,4 +1,4 @@
-import type { Prisma } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import type { AuditChanges, AuditEntityType } from "../../lib/audit";
 import type { Db, Tx } from "../db";
 
@@ -38,18 +38,23 @@ export type AuditEntry = {
   actor: Actor;
 };
 
-/** Must be called with the transaction that makes the change, so the change and its entry commit together. */
-export async function recordAudit(tx: Tx, entry: AuditEntry) {
-  await tx.backupAuditLog.create({
-    data: {
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      action: entry.action,
-      changes: entry.changes,
-      actorId: entry.actor.id,
-      actorName: entry.actor.name,
-    },
-  });
+/**
+ * The one writer of audit rows: every entry, one change's or a whole synced batch's, in one statement.
+ * Must be called with the transaction that makes the change, so the change and its entries commit together.
+ * The entries are written in the order given, which is the order the chain seals them in.
+ */
+export async function recordAudit(tx: Tx, ...entries: AuditEntry[]) {
+  if (entries.length === 0) return;
+  const at = new Date();
+  await tx.$executeRaw`
+    INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_id, actor_name, created_at)
+    VALUES ${Prisma.join(
+      entries.map(
+        (entry) =>
+          Prisma.sql`(${entry.entityType}, ${entry.entityId}, ${entry.action}, ${JSON.stringify(entry.changes)}::jsonb,
+            ${entry.actor.id}, ${entry.actor.name}, ${at})`,
+      ),
+    )}`;
 }
 
 export type AuditItem = { id: string; action: string; changes: AuditChanges; actor: Actor; at: Date };

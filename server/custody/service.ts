@@ -1,9 +1,13 @@
+import { v7 as uuidv7 } from "uuid";
+import { Prisma, type BackupTapeCustody } from "../../generated/prisma/client";
 import type { RecordCustodyInput } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
+import { DomainError } from "../errors";
 import type { EventOrigin } from "../locations/service";
 import { lockTape } from "../tapes/lock";
 import { transaction } from "../db/transaction";
+import { signatureProblem } from "./signature";
 
 // The signature image is stored with the event but kept out of the audit entry (it says only that one exists).
 export const AUDITED_CUSTODY_FIELDS = [
@@ -17,39 +21,74 @@ export const AUDITED_CUSTODY_FIELDS = [
   "occurredAt",
 ] as const;
 
-export async function recordCustodyInTx(tx: Tx, actor: Actor, input: RecordCustodyInput, origin: EventOrigin = {}) {
-  const tape = await lockTape(tx, input.tapeId);
-  const event = await tx.backupTapeCustody.create({
-    data: {
-      tapeId: input.tapeId,
-      fromParty: input.fromParty,
-      toParty: input.toParty,
-      signerName: input.signerName,
-      signature: input.signature ?? null,
-      containerId: input.containerId,
-      sealNumber: input.sealNumber,
-      notes: input.notes,
-      occurredAt: input.occurredAt ?? new Date(),
-      recordedById: actor.id,
-      recordedByName: actor.name,
-      eventId: origin.eventId,
-      deviceId: origin.deviceId,
-    },
-  });
-  await recordAudit(tx, {
-    entityType: "custody",
-    entityId: event.id,
-    action: "create",
-    changes: {
-      ...diffFields(null, event, AUDITED_CUSTODY_FIELDS),
-      barcode: { from: null, to: tape.barcode },
-      signed: { from: null, to: event.signature !== null },
-    },
-    actor,
-  });
-  return event;
+/** A hand-off to write, for a cartridge the caller has locked, with a signature `signatureProblem` accepted. */
+export type CustodyRecord = {
+  barcode: string;
+  handoff: Pick<
+    BackupTapeCustody,
+    | "tapeId"
+    | "fromParty"
+    | "toParty"
+    | "signerName"
+    | "signature"
+    | "containerId"
+    | "sealNumber"
+    | "notes"
+    | "occurredAt"
+  > &
+    EventOrigin;
+};
+
+/** The one writer of custody rows and their audit entries, for the desk form and synced events alike. */
+export async function writeCustody(tx: Tx, actor: Actor, records: CustodyRecord[]): Promise<BackupTapeCustody[]> {
+  if (records.length === 0) return [];
+  const now = new Date();
+  const rows = records.map(({ handoff }): BackupTapeCustody => ({
+    ...handoff,
+    id: uuidv7(),
+    recordedAt: now,
+    recordedById: actor.id,
+    recordedByName: actor.name,
+  }));
+  await tx.$executeRaw`
+    INSERT INTO backup_tape_custody (id, tape_id, from_party, to_party, signer_name, signature, container_id, seal_number, notes,
+      occurred_at, recorded_at, recorded_by_id, recorded_by_name, event_id, device_id)
+    VALUES ${Prisma.join(
+      rows.map(
+        (
+          row,
+        ) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.fromParty}, ${row.toParty}, ${row.signerName}, ${row.signature},
+          ${row.containerId}, ${row.sealNumber}, ${row.notes}, ${row.occurredAt}, ${now}, ${row.recordedById}, ${row.recordedByName},
+          ${row.eventId}, ${row.deviceId})`,
+      ),
+    )}`;
+  await recordAudit(
+    tx,
+    ...rows.map((row, index) => ({
+      entityType: "custody" as const,
+      entityId: row.id,
+      action: "create",
+      changes: {
+        ...diffFields(null, row, AUDITED_CUSTODY_FIELDS),
+        barcode: { from: null, to: records[index]!.barcode },
+        signed: { from: null, to: row.signature !== null },
+      },
+      actor,
+    })),
+  );
+  return rows;
 }
 
+/** Records a hand-off of a cartridge (now, unless told). */
 export function recordCustody(db: Db, actor: Actor, input: RecordCustodyInput) {
-  return transaction(db, (tx) => recordCustodyInTx(tx, actor, input));
+  const { tapeId, occurredAt = new Date(), signature = null, ...handoff } = input;
+  const problem = signature === null ? null : signatureProblem(signature);
+  if (problem) throw new DomainError("BAD_REQUEST", problem, "signature");
+  return transaction(db, async (tx) => {
+    const { barcode } = await lockTape(tx, tapeId);
+    const [event] = await writeCustody(tx, actor, [
+      { barcode, handoff: { ...handoff, tapeId, signature, occurredAt, eventId: null, deviceId: null } },
+    ]);
+    return event!;
+  });
 }

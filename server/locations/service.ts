@@ -1,3 +1,6 @@
+import { v7 as uuidv7 } from "uuid";
+import { Prisma, type BackupTapeLocation } from "../../generated/prisma/client";
+import { supersedes } from "../../lib/sync/current-location";
 import type { LogLocationInput } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
@@ -18,54 +21,94 @@ export const AUDITED_LOCATION_FIELDS = [
 ] as const;
 
 /** Where an event came from when it was recorded on a device and synced later. */
-export type EventOrigin = { eventId?: string; deviceId?: string };
+export type EventOrigin = { eventId: string | null; deviceId: string | null };
+
+/** A location to write, for a cartridge the caller has locked (its barcode goes into the audit entry). */
+export type LocationRecord = {
+  barcode: string;
+  location: Pick<
+    BackupTapeLocation,
+    "tapeId" | "kind" | "site" | "shelf" | "locker" | "slot" | "custodian" | "serviceProvider" | "occurredAt"
+  > &
+    EventOrigin;
+};
 
 /**
- * Records where a cartridge was at a moment. The row becomes current only if nothing newer (by when it
- * happened) is already known, so an old event synced late is kept in the history without moving the tape.
+ * The one writer of location rows and their audit entries, for the desk form and synced events alike,
+ * for cartridges the caller has locked. Locations are taken in the order given, as if written one after
+ * another: each becomes current only if it supersedes the cartridge's current one, so an old event synced
+ * late is kept in the history without moving the cartridge. Each audit entry records whether its row
+ * became current when written; the rows end with exactly one current per cartridge.
  */
-export async function logLocationInTx(tx: Tx, actor: Actor, input: LogLocationInput, origin: EventOrigin = {}) {
-  const tape = await lockTape(tx, input.tapeId);
-  const occurredAt = input.occurredAt ?? new Date();
-  const current = await tx.backupTapeLocation.findFirst({ where: { tapeId: input.tapeId, isCurrent: true } });
-  const becomesCurrent = !current || occurredAt >= current.occurredAt;
-  if (becomesCurrent && current) {
-    await tx.backupTapeLocation.update({ where: { id: current.id }, data: { isCurrent: false } });
-  }
-  if (becomesCurrent) {
-    // Offline catalogues pull cartridges by updatedAt, and the current location is part of what they show.
-    await tx.backupTapeCartridge.update({ where: { id: input.tapeId }, data: { updatedAt: new Date() } });
-  }
-  const location = await tx.backupTapeLocation.create({
-    data: {
-      tapeId: input.tapeId,
-      kind: input.kind,
-      site: input.site,
-      shelf: input.shelf,
-      locker: input.locker,
-      slot: input.slot,
-      custodian: input.custodian,
-      serviceProvider: input.serviceProvider,
-      occurredAt,
-      isCurrent: becomesCurrent,
-      recordedById: actor.id,
-      recordedByName: actor.name,
-      eventId: origin.eventId,
-      deviceId: origin.deviceId,
-    },
+export async function writeLocations(tx: Tx, actor: Actor, records: LocationRecord[]): Promise<BackupTapeLocation[]> {
+  if (records.length === 0) return [];
+  const now = new Date();
+  const tapeIds = [...new Set(records.map(({ location }) => location.tapeId))];
+  // Read after the cartridges are locked, so no concurrent change of their current location is missed.
+  const stored = await tx.$queryRaw<{ id: string; tape_id: string; occurred_at: Date }[]>`
+    SELECT id, tape_id, occurred_at FROM backup_tape_location WHERE tape_id = ANY(${tapeIds}::text[]) AND is_current`;
+  const current = new Map<string, { occurredAt: Date; row?: BackupTapeLocation }>(
+    stored.map((location) => [location.tape_id, { occurredAt: location.occurred_at }]),
+  );
+  const becameCurrent: boolean[] = [];
+  const rows = records.map(({ location }): BackupTapeLocation => {
+    const row = { ...location, id: uuidv7(), recordedAt: now, recordedById: actor.id, recordedByName: actor.name };
+    const before = current.get(row.tapeId);
+    const becomes = supersedes(row, before);
+    becameCurrent.push(becomes);
+    if (!becomes) return { ...row, isCurrent: false };
+    if (before?.row) before.row.isCurrent = false;
+    const written = { ...row, isCurrent: true };
+    current.set(row.tapeId, { occurredAt: row.occurredAt, row: written });
+    return written;
   });
-  await recordAudit(tx, {
-    entityType: "location",
-    entityId: location.id,
-    action: "create",
-    changes: { ...diffFields(null, location, AUDITED_LOCATION_FIELDS), barcode: { from: null, to: tape.barcode } },
-    actor,
-  });
-  return location;
+
+  const moved = [...new Set(rows.filter((_, index) => becameCurrent[index]).map((row) => row.tapeId))];
+  const superseded = stored.filter((location) => moved.includes(location.tape_id)).map((location) => location.id);
+  if (superseded.length > 0)
+    await tx.$executeRaw`UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[])`;
+  await tx.$executeRaw`
+    INSERT INTO backup_tape_location (id, tape_id, kind, site, shelf, locker, slot, custodian, service_provider, occurred_at,
+      recorded_at, recorded_by_id, recorded_by_name, is_current, event_id, device_id)
+    VALUES ${Prisma.join(
+      rows.map(
+        (
+          row,
+        ) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.kind}::"LocationKind", ${row.site}, ${row.shelf}, ${row.locker}, ${row.slot},
+          ${row.custodian}, ${row.serviceProvider}, ${row.occurredAt}, ${now}, ${row.recordedById}, ${row.recordedByName}, ${row.isCurrent},
+          ${row.eventId}, ${row.deviceId})`,
+      ),
+    )}`;
+  // Offline catalogues pull cartridges by updatedAt, and the current location is part of what they show.
+  if (moved.length > 0)
+    await tx.$executeRaw`UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[])`;
+
+  await recordAudit(
+    tx,
+    ...rows.map((row, index) => ({
+      entityType: "location" as const,
+      entityId: row.id,
+      action: "create",
+      changes: {
+        ...diffFields(null, { ...row, isCurrent: becameCurrent[index] }, AUDITED_LOCATION_FIELDS),
+        barcode: { from: null, to: records[index]!.barcode },
+      },
+      actor,
+    })),
+  );
+  return rows;
 }
 
+/** Records where a cartridge was at a moment (now, unless told). */
 export function logLocation(db: Db, actor: Actor, input: LogLocationInput) {
-  return transaction(db, (tx) => logLocationInTx(tx, actor, input));
+  return transaction(db, async (tx) => {
+    const { tapeId, occurredAt = new Date(), ...place } = input;
+    const { barcode } = await lockTape(tx, tapeId);
+    const [location] = await writeLocations(tx, actor, [
+      { barcode, location: { ...place, tapeId, occurredAt, eventId: null, deviceId: null } },
+    ]);
+    return location!;
+  });
 }
 
 /** The fields of the cartridge's latest location, to prefill the next entry. */

@@ -95,5 +95,6 @@ export async function pullCatalogue(
     items: rows.map(entryOf),
     cursor: last ? encodeCursor(last.changed_at, last.id) : (cursor ?? null),
     more: rows.length === limit && settled.length === rows.length,
+    serverTime: now,
   };
 }

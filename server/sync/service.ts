@@ -1,16 +1,20 @@
-import type { z } from "zod";
+import { createHash } from "node:crypto";
+import { z } from "zod";
 import { Prisma, type SyncEvent } from "../../generated/prisma/client";
+import { clockSkew, correctedTime } from "../../lib/sync/clock";
 import {
   describeIssues,
   syncEventSchema,
   type DiscardInput,
   type EventResult,
+  type ParsedSyncEvent,
   type PushInput,
 } from "../../lib/sync/events";
 import { toStorableText } from "../../lib/text";
 import { diffFields, recordAudit } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
+import { signatureProblem } from "../custody/signature";
 import { applyClaimedInTx } from "./apply";
 import { transaction } from "../db/transaction";
 
@@ -18,7 +22,13 @@ import { transaction } from "../db/transaction";
 export type SyncActor = { id: string; name: string };
 
 type PushedItem = PushInput["events"][number];
-type Pushed = { item: PushedItem; parsed: z.ZodSafeParseResult<z.output<typeof syncEventSchema>> };
+type Pushed = {
+  item: PushedItem;
+  parsed: { success: true; data: ParsedSyncEvent } | { success: false; error: z.ZodError };
+  /** What identifies the event's content beyond its id: a replay of the id must carry the same. */
+  contentHash: string;
+};
+type Push = { actor: SyncActor; deviceId: string; deviceTime: Date | null; receivedAt: Date };
 
 /**
  * A batch waits behind other phones' batches (on PGlite, one transaction at a time) and may take seconds on
@@ -26,17 +36,47 @@ type Pushed = { item: PushedItem; parsed: z.ZodSafeParseResult<z.output<typeof s
  */
 const BATCH_TRANSACTION = { maxWait: 30_000, timeout: 60_000 };
 
-/** A stored event as the answer to a push: anything already known is a duplicate, or stays rejected. */
-function resultOf(stored: Pick<SyncEvent, "id" | "status" | "reason">): EventResult {
+type StoredEvent = Pick<SyncEvent, "id" | "status" | "reason" | "userId" | "contentHash">;
+
+/**
+ * A stored event as the answer to a push of the same id: the same event by the same author is a duplicate
+ * (or stays rejected); another author's event or other content under that id is refused, never taken for
+ * the stored one, or the phone would delete an event the server never applied.
+ */
+function resultOf(stored: StoredEvent, { item, contentHash }: Pushed, actor: SyncActor): EventResult {
+  if (stored.userId !== actor.id)
+    return { id: item.id, status: "rejected", reason: "This event id belongs to another user's event; not applied" };
+  // Events stored before content was hashed have no hash: their author is all that can be compared.
+  if (stored.contentHash !== null && stored.contentHash !== contentHash)
+    return { id: item.id, status: "rejected", reason: "This event id belongs to a different event; not applied" };
   return stored.status === "applied"
     ? { id: stored.id, status: "duplicate" }
     : { id: stored.id, status: "rejected", reason: stored.reason ?? "Rejected" };
 }
 
-async function storedResults(tx: Tx, ids: string[]): Promise<Map<string, EventResult>> {
-  const stored = await tx.$queryRaw<Pick<SyncEvent, "id" | "status" | "reason">[]>`
-    SELECT id, status::text AS status, reason FROM sync_event WHERE id = ANY(${ids}::text[])`;
-  return new Map(stored.map((row) => [row.id, resultOf(row)]));
+async function storedResults(tx: Tx, actor: SyncActor, pushed: Pushed[]): Promise<Map<string, EventResult>> {
+  const ids = pushed.map(({ item }) => item.id);
+  const stored = await tx.$queryRaw<StoredEvent[]>`
+    SELECT id, status::text AS status, reason, user_id AS "userId", content_hash AS "contentHash"
+    FROM sync_event WHERE id = ANY(${ids}::text[])`;
+  const byId = new Map(stored.map((row) => [row.id, row]));
+  return new Map(pushed.map((entry) => [entry.item.id, resultOf(byId.get(entry.item.id)!, entry, actor)]));
+}
+
+/** JSON with object keys sorted, so the same content hashes the same whatever order its keys came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) => {
+    if (typeof field === "bigint") return field.toString();
+    if (field === null || typeof field !== "object" || Array.isArray(field) || field instanceof Date) return field;
+    return Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+/** A SHA-256 of the event as the device sent it, everything but its id. */
+function hashOf(item: PushedItem): string {
+  const content: Record<string, unknown> = { ...item };
+  delete content.id;
+  return createHash("sha256").update(canonicalJson(content), "utf8").digest("hex");
 }
 
 /**
@@ -68,25 +108,34 @@ function claimedTime(value: unknown): Date | null {
 
 type Receipt = Pick<
   SyncEvent,
-  "id" | "type" | "deviceId" | "userId" | "occurredAt" | "receivedAt" | "status" | "reason"
+  | "id"
+  | "type"
+  | "deviceId"
+  | "userId"
+  | "occurredAt"
+  | "receivedAt"
+  | "deviceTime"
+  | "status"
+  | "reason"
+  | "contentHash"
 > & { content: string | null };
 
 /** What the server remembers of every pushed event: applied for now, or rejected for being malformed. */
-function receiptOf({ item, parsed }: Pushed, deviceId: string, actor: SyncActor, receivedAt: Date): Receipt {
-  const common = { id: item.id, deviceId, userId: actor.id, receivedAt };
-  if (parsed.success)
-    return {
-      ...common,
-      type: parsed.data.type,
-      occurredAt: parsed.data.occurredAt,
-      status: "applied",
-      reason: null,
-      content: null,
-    };
+function receiptOf({ item, parsed, contentHash }: Pushed, push: Push): Receipt {
+  const common = {
+    id: item.id,
+    deviceId: push.deviceId,
+    userId: push.actor.id,
+    receivedAt: push.receivedAt,
+    deviceTime: push.deviceTime,
+    // As the device claimed it: the rows it applies to hold the corrected time.
+    occurredAt: claimedTime(item.occurredAt),
+    contentHash,
+  };
+  if (parsed.success) return { ...common, type: parsed.data.type, status: "applied", reason: null, content: null };
   return {
     ...common,
     type: typeof item.type === "string" ? toStorableText(item.type.slice(0, 100)) : "unknown",
-    occurredAt: claimedTime(item.occurredAt),
     status: "rejected",
     reason: describeIssues(parsed.error),
     content: contentOf(item),
@@ -99,13 +148,15 @@ async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
   // they share, where in their own orders each could hold an id the other waits for (a deadlock).
   const ordered = [...receipts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, status, reason, content)
+    INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, device_time, status, reason,
+      content, content_hash)
     VALUES ${Prisma.join(
       ordered.map(
         (
           receipt,
         ) => Prisma.sql`(${receipt.id}, ${receipt.type}, ${receipt.deviceId}, ${receipt.userId}, ${receipt.occurredAt},
-          ${receipt.receivedAt}, ${receipt.status}::"SyncEventStatus", ${receipt.reason}, ${receipt.content}::jsonb)`,
+          ${receipt.receivedAt}, ${receipt.deviceTime}, ${receipt.status}::"SyncEventStatus", ${receipt.reason},
+          ${receipt.content}::jsonb, ${receipt.contentHash})`,
       ),
     )}
     ON CONFLICT (id) DO NOTHING
@@ -118,18 +169,21 @@ async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
  * is an insert keyed by event id: a concurrent push of the same events waits on it and then finds the ids
  * taken, so each event applies at most once, and an event with its audit entry commit together or not at all.
  */
-async function pushInTx(tx: Tx, actor: SyncActor, deviceId: string, pushed: Pushed[], receivedAt: Date) {
+async function pushInTx(tx: Tx, push: Push, pushed: Pushed[]) {
   const claimed = await claim(
     tx,
-    pushed.map((entry) => receiptOf(entry, deviceId, actor, receivedAt)),
+    pushed.map((entry) => receiptOf(entry, push)),
   );
-  const taken = pushed.filter(({ item }) => !claimed.has(item.id)).map(({ item }) => item.id);
-  const results = taken.length > 0 ? await storedResults(tx, taken) : new Map<string, EventResult>();
+  const taken = pushed.filter(({ item }) => !claimed.has(item.id));
+  const results = taken.length > 0 ? await storedResults(tx, push.actor, taken) : new Map<string, EventResult>();
 
   const mine = pushed.filter(({ item }) => claimed.has(item.id));
   const events = mine.flatMap(({ parsed }) => (parsed.success ? [parsed.data] : []));
   const rejections = new Map(
-    (await applyClaimedInTx(tx, actor, deviceId, events)).map((rejection) => [rejection.id, rejection.reason]),
+    (await applyClaimedInTx(tx, push.actor, push.deviceId, events)).map((rejection) => [
+      rejection.id,
+      rejection.reason,
+    ]),
   );
   for (const { item, parsed } of mine) {
     const reason = parsed.success ? rejections.get(item.id) : describeIssues(parsed.error);
@@ -142,6 +196,24 @@ async function pushInTx(tx: Tx, actor: SyncActor, deviceId: string, pushed: Push
     results.set(item.id, reason ? { id: item.id, status: "rejected", reason } : { id: item.id, status: "applied" });
   }
   return results;
+}
+
+/**
+ * An event checked as the server applies it: its time corrected for the device's clock (lib/sync/clock),
+ * then the schema, then its signature decoded, which the schema alone cannot do.
+ */
+function parsePushed(item: PushedItem, skewMs: number, receivedAt: Date): Pushed["parsed"] {
+  const claimed = claimedTime(item.occurredAt);
+  const parsed = syncEventSchema.safeParse(
+    claimed ? { ...item, occurredAt: correctedTime(claimed, skewMs, receivedAt) } : item,
+  );
+  if (!parsed.success || parsed.data.type !== "custody.recorded" || !parsed.data.payload.signature) return parsed;
+  const problem = signatureProblem(parsed.data.payload.signature);
+  if (!problem) return parsed;
+  return {
+    success: false,
+    error: new z.ZodError([{ code: "custom", path: ["payload", "signature"], message: problem, input: undefined }]),
+  };
 }
 
 /**
@@ -159,29 +231,49 @@ export async function pushEvents(db: Db, actor: SyncActor, input: PushInput): Pr
     );
   }
   const receivedAt = new Date();
+  const push: Push = { actor, deviceId: input.deviceId, deviceTime: input.deviceTime ?? null, receivedAt };
+  const skewMs = clockSkew(input.deviceTime, receivedAt);
   const pushed = new Map<string, Pushed>();
-  for (const item of input.events) {
-    if (!pushed.has(item.id)) pushed.set(item.id, { item, parsed: syncEventSchema.safeParse(item) });
+  const hashes = input.events.map(hashOf);
+  for (const [index, item] of input.events.entries()) {
+    if (!pushed.has(item.id))
+      pushed.set(item.id, { item, parsed: parsePushed(item, skewMs, receivedAt), contentHash: hashes[index]! });
   }
-  const apply = () =>
-    transaction(db, (tx) => pushInTx(tx, actor, input.deviceId, [...pushed.values()], receivedAt), BATCH_TRANSACTION);
+  const apply = () => transaction(db, (tx) => pushInTx(tx, push, [...pushed.values()]), BATCH_TRANSACTION);
   const results = await apply().catch((error: unknown) => {
     // A cartridge the batch registers may be registered elsewhere after the batch looked for it, and the
     // insert then fails on the barcode; applied again, the batch finds that cartridge and rejects the event.
     if (isUniqueViolation(error)) return apply();
     throw error;
   });
-  // The same id twice in one push: the second is a duplicate of the first.
+  // The same id twice in one push: the second is a duplicate of the first if it is the same event.
   const answered = new Set<string>();
-  return input.events.map(({ id }) => {
+  return input.events.map(({ id }, index) => {
     const result = results.get(id)!;
-    const repeat = answered.has(id) && result.status === "applied";
-    answered.add(id);
-    return repeat ? { id, status: "duplicate" } : result;
+    if (!answered.has(id)) {
+      answered.add(id);
+      return result;
+    }
+    if (hashes[index] !== pushed.get(id)!.contentHash)
+      return { id, status: "rejected", reason: "This event id belongs to a different event; not applied" };
+    return result.status === "applied" ? { id, status: "duplicate" } : result;
   });
 }
 
 const AUDITED_EVENT_FIELDS = ["type", "deviceId", "occurredAt", "receivedAt", "content", "reason"] as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * A rejected event's content for its discard entry: as custody entries do, it says whether a signature was
+ * there but leaves the image out (audit entries are read by every auditor and kept for good).
+ */
+function auditedContent(content: SyncEvent["content"]): SyncEvent["content"] {
+  if (!isObject(content) || !isObject(content.payload) || !("signature" in content.payload)) return content;
+  const { signature, ...payload } = content.payload;
+  return { ...content, payload: { ...payload, signed: signature !== null && signature !== undefined } };
+}
 
 /**
  * The user sets a rejected event aside for good. Audited with the event's content and reason; discarding
@@ -207,7 +299,7 @@ export async function discardEvent(db: Db, actor: SyncActor, input: DiscardInput
         entityId: event.id,
         action: "discard",
         changes: {
-          ...diffFields(event, null, AUDITED_EVENT_FIELDS),
+          ...diffFields({ ...event, content: auditedContent(event.content) }, null, AUDITED_EVENT_FIELDS),
           status: { from: "rejected", to: "discarded" },
           ...(input.note ? { note: { from: null, to: input.note } } : {}),
         },

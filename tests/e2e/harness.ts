@@ -206,3 +206,11 @@ export async function callTrpc<T = unknown>(
   if (!response.ok()) throw new Error(`${path} answered ${response.status()}: ${JSON.stringify(body)}`);
   return body.result.data.json as T;
 }
+
+/** The notices (toasts) the page shows after an action. */
+export function toastText(page: Page): Promise<string> {
+  return page
+    .locator("[data-sonner-toast]")
+    .allTextContents()
+    .then((texts) => texts.join("\n"));
+}

@@ -67,6 +67,13 @@ describe("tape cartridges in the browser", () => {
     await poll(() => page.getByTestId("viewer-name").textContent()).toBe(ADMIN.name);
   });
 
+  test("the overview shows nothing a link put in its address", async () => {
+    const planted = encodeURIComponent("<b>Every cartridge</b> was wiped. Call 555-0100");
+    await page.goto(`${base}/backup?deleted=${planted}&registered=${planted}&saved=${planted}`);
+    await poll(() => page.getByTestId("metric-tapes").isVisible()).toBe(true);
+    expect(await page.locator("body").textContent()).not.toContain("555-0100");
+  });
+
   test("a typed label shows its generation and capacity; Enter moves on like a scanner; the cartridge is registered", async () => {
     // Loaded just before registering, so the table's cached list is still fresh and has to be refreshed.
     await page.goto(`${base}/backup`);
@@ -127,6 +134,8 @@ describe("tape cartridges in the browser", () => {
     await poll(path).toBe(`/backup/tapes/${id}`);
     await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(BARCODE);
     expect(await page.getByTestId("current-location").textContent()).toContain("No location logged yet");
+    await poll(() => page.getByTestId("audit-trail").isVisible()).toBe(true);
+    expect(await page.getByRole("heading", { name: "History" }).count()).toBe(1);
   });
 
   test("Log Location makes the new place the current location", async () => {

@@ -271,6 +271,13 @@ const MATRIX: Matrix = {
       },
       { label: "a user's history", input: (fx) => ({ entityType: "user", entityId: fx.target.id }), allowed: ADMINS },
     ],
+    // The whole log names every user's changes to accounts too: administrators only.
+    log: [
+      { label: "everything", input: () => ({}), allowed: ADMINS },
+      { label: "a cartridge's entries", input: () => ({ entityType: "tape", action: "update" }), allowed: ADMINS },
+    ],
+    locations: { input: (fx) => ({ tapeId: fx.tape.id }), allowed: READERS },
+    custody: { input: () => ({}), allowed: READERS },
     verifyChain: { input: () => undefined, allowed: ADMINS },
   },
   sync: {
@@ -526,6 +533,30 @@ const ROUTES: RouteRow[] = [
     name: "GET /backup/export/jobs",
     path: () => "/backup/export/jobs",
     status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/locations",
+    path: () => "/backup/export/locations",
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/custody",
+    path: () => "/backup/export/custody",
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/history?tape=<id>",
+    path: (fx) => `/backup/export/history?tape=${fx.tape.id}`,
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/audit",
+    path: () => "/backup/export/audit",
+    status: { anonymous: 401, readOnly: 403, writer: 403, admin: 200 },
   },
 
   // better-auth's endpoints: none creates an account or changes a role, an activation or someone else's session.
