@@ -17,10 +17,11 @@ function newestPendingLocation(rows: OutboxRow[], barcode: string): CatalogueLoc
 
 /**
  * Applies one pulled page to the cache and stores its cursor in the same transaction, so a page is never
- * half applied nor skipped. The server's state wins, except where this device holds a later location not
- * pushed yet: the courier keeps seeing where they put the cartridge.
+ * half applied nor skipped. The server's state wins, except where the signed-in user holds a later location
+ * not pushed yet: the courier keeps seeing where they put the cartridge. Another user's unsent events stay
+ * theirs and show nowhere.
  */
-export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
+export async function mergeCataloguePage(db: SyncDb, page: CataloguePage, userId: string) {
   await db.transaction("rw", db.catalogue, db.outbox, db.meta, async () => {
     const barcodes = [...new Set(page.items.map((item) => item.barcode))];
     const [cachedRows, pendingRows] = await Promise.all([
@@ -28,7 +29,7 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
       db.outbox
         .where("barcode")
         .anyOf(barcodes)
-        .filter((row) => row.status === "pending")
+        .filter((row) => row.status === "pending" && row.userId === userId)
         .toArray(),
     ]);
     const cache = new Map<string, CachedTape | undefined>(

@@ -430,7 +430,7 @@ export class SyncEngine {
       // The server's answer was stamped somewhere between sending and receiving: take the middle.
       const clockOffsetMs = Math.round((sentAt + this.clock.now()) / 2 - page.serverTime.getTime());
       this.update({ clockOffsetMs });
-      await mergeCataloguePage(this.db, page);
+      await mergeCataloguePage(this.db, page, this.userId);
       if (!page.more || !this.started) return;
       cursor = page.cursor;
     }

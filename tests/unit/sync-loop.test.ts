@@ -1,5 +1,6 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { mergeCataloguePage } from "../../app/_client/catalogue-cache";
 import { InvalidEventError } from "../../app/_client/invalid-event-error";
 import { cachedTape, rejectedEvents, searchCachedTapes, SyncDb, type CachedTape } from "../../app/_client/outbox";
 import {
@@ -559,17 +560,29 @@ describe("the offline catalogue", () => {
     const before = { kind: "on_site" as const, site: "Server room", occurredAt: new Date("2026-11-26T07:00:00Z") };
     server.catalogue = [tape("AAA001L8", { location: before })];
     const db = newDb();
-    // Bob moved the cartridge on this phone but has not signed in since: his event waits, unsynced.
-    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(
-      location("AAA001L8", "Courier van"),
-    );
+    // Alice moved the cartridge; her event has not reached the server yet.
+    await newEngine({ db, transport: faultyTransport(server) }).enqueue(location("AAA001L8", "Courier van"));
     const moved: Partial<CachedTape> = { location: { kind: "off_site", site: "Courier van", occurredAt: new Date() } };
     expect(await db.outbox.count()).toBe(1);
 
-    await newEngine({ db, transport: faultyTransport(server) }).start();
+    await mergeCataloguePage(db, server.pullCatalogue(null), ALICE);
 
     // The server does not know the move yet: its older location must not undo what the courier saw.
     expect(await cachedTape(db, "AAA001L8")).toMatchObject({ ...moved, id: "id-AAA001L8", status: "full" });
+  });
+
+  test("another user's unsent event shows nowhere in the catalogue of whoever signs in next", async () => {
+    const server = new FakeServer();
+    const before = { kind: "on_site" as const, site: "Server room", occurredAt: new Date("2026-11-26T07:00:00Z") };
+    server.catalogue = [tape("AAA001L8", { location: before })];
+    const db = newDb();
+    // Bob moved the cartridge on this phone and signed out before his event was sent.
+    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(location("AAA001L8", "Bob's van"));
+
+    await newEngine({ db, transport: faultyTransport(server) }).start();
+
+    expect(await cachedTape(db, "AAA001L8")).toMatchObject({ location: before });
+    expect(await db.outbox.count()).toBe(1);
   });
 
   test("an older event does not move a cached cartridge; a cartridge registered here is cached without an id", async () => {
@@ -648,13 +661,13 @@ describe("the current location on this device", () => {
       },
     ];
     const db = newDb();
-    const bob = newEngine({ db, transport: faultyTransport(server), userId: BOB });
-    await bob.enqueue({ ...location("AAA001L8", "First"), occurredAt: at });
-    await bob.enqueue({ ...location("AAA001L8", "Second"), occurredAt: at });
+    const engine = newEngine({ db, transport: faultyTransport(server) });
+    await engine.enqueue({ ...location("AAA001L8", "First"), occurredAt: at });
+    await engine.enqueue({ ...location("AAA001L8", "Second"), occurredAt: at });
 
-    // Alice's engine pulls the server's location while Bob's events still wait: the server will apply them
-    // after the location it has, so at the same moment the last of them is current.
-    await newEngine({ db, transport: faultyTransport(server) }).start();
+    // A pull brings the server's location while the events still wait: the server will apply them after the
+    // location it has, so at the same moment the last of them is current.
+    await mergeCataloguePage(db, server.pullCatalogue(null), ALICE);
 
     expect(await cachedTape(db, "AAA001L8")).toMatchObject({ location: { site: "Second", occurredAt: at } });
   });
