@@ -13,6 +13,7 @@ import {
 import { normaliseLabel } from "../../lib/lto";
 import type { CatalogueEntry } from "../../lib/sync/catalogue";
 import type { EventResult, SyncEvent, SyncEventDraft } from "../../lib/sync/events";
+import { handOffForBatch, logLocationForBatch } from "../../app/(app)/backup/scan/batch-events";
 
 const ALICE = "user-alice";
 const BOB = "user-bob";
@@ -61,11 +62,13 @@ type Fault = "drop-request" | "drop-response" | "server-error" | "unauthorized";
 
 /** A transport to the fake server that fails on purpose: the next pushes take their fault from `faults`. */
 function faultyTransport(server: FakeServer, faults: Fault[] = [], pause?: () => Promise<void>) {
-  const transport: SyncTransport & { faults: Fault[]; pushCalls: number } = {
+  const transport: SyncTransport & { faults: Fault[]; pushCalls: number; deviceTimes: Date[] } = {
     faults,
     pushCalls: 0,
-    async push({ events }) {
+    deviceTimes: [],
+    async push({ events, deviceTime }) {
       transport.pushCalls += 1;
+      transport.deviceTimes.push(deviceTime);
       await pause?.();
       const fault = transport.faults.shift();
       if (fault === "drop-request") throw new SyncTransportError("network", "No connection to the server");
@@ -589,5 +592,91 @@ describe("the offline catalogue", () => {
     await expect(engine.enqueue(location("NOPE"))).rejects.toThrow(/barcode: An LTO label has 8 characters/);
     expect(await db.outbox.count()).toBe(0);
     expect(await db.catalogue.count()).toBe(0);
+  });
+});
+
+describe("batch actions", () => {
+  test("a failure midway queues nothing, and trying again queues each cartridge's event once", async () => {
+    const server = new FakeServer();
+    const db = newDb();
+    const engine = newEngine({ db, transport: faultyTransport(server) });
+    const occurredAt = new Date();
+    const place = { kind: "in_transit" as const, custodian: "Courier" };
+
+    await expect(
+      logLocationForBatch(engine, { barcodes: [KNOWN[0]!, "NOPE", KNOWN[1]!], occurredAt, place }),
+    ).rejects.toThrow(/Event 2: barcode/);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.catalogue.count()).toBe(0);
+
+    await logLocationForBatch(engine, { barcodes: [KNOWN[0]!, KNOWN[1]!], occurredAt, place });
+    await engine.start();
+
+    expect(server.applications).toBe(2);
+    expect([...server.applied.values()].map((event) => event.payload.barcode)).toEqual([KNOWN[0], KNOWN[1]]);
+  });
+
+  test("a hand-off for a batch is queued as one event per cartridge, all or none", async () => {
+    const db = newDb();
+    const engine = newEngine({ db, transport: faultyTransport(new FakeServer(), ["drop-request"]) });
+    const handoff = { fromParty: "Courier", toParty: "Vault", signerName: "Val" };
+    const occurredAt = new Date();
+
+    await expect(handOffForBatch(engine, { barcodes: [KNOWN[0]!, "NOPE"], occurredAt, handoff })).rejects.toThrow(
+      InvalidEventError,
+    );
+    expect(await db.outbox.count()).toBe(0);
+    const rows = await handOffForBatch(engine, { barcodes: KNOWN, occurredAt, handoff });
+    expect(rows.map((row) => row.barcode)).toEqual(KNOWN);
+    expect(await db.outbox.count()).toBe(3);
+  });
+});
+
+describe("the current location on this device", () => {
+  const at = new Date("2026-11-26T08:30:00Z");
+
+  test("of two events at the same moment the one recorded later is shown, before and after a pull", async () => {
+    const server = new FakeServer();
+    server.catalogue = [
+      {
+        deleted: false,
+        id: "id-AAA001L8",
+        barcode: "AAA001L8",
+        status: "full",
+        location: { kind: "on_site", site: "Server room", occurredAt: at },
+        changedAt: new Date("2026-11-26T08:00:00Z"),
+      },
+    ];
+    const db = newDb();
+    const bob = newEngine({ db, transport: faultyTransport(server), userId: BOB });
+    await bob.enqueue({ ...location("AAA001L8", "First"), occurredAt: at });
+    await bob.enqueue({ ...location("AAA001L8", "Second"), occurredAt: at });
+
+    // Alice's engine pulls the server's location while Bob's events still wait: the server will apply them
+    // after the location it has, so at the same moment the last of them is current.
+    await newEngine({ db, transport: faultyTransport(server) }).start();
+
+    expect(await cachedTape(db, "AAA001L8")).toMatchObject({ location: { site: "Second", occurredAt: at } });
+  });
+});
+
+describe("a device whose clock is off", () => {
+  test("sends its clock with each push and shows how far it is off", async () => {
+    const server = new FakeServer();
+    const transport = faultyTransport(server);
+    const ahead = 20 * 60_000;
+    const engine = newEngine({ db: newDb(), transport, clock: { now: () => Date.now() + ahead } });
+    await engine.enqueue(location(KNOWN[0]!));
+
+    await engine.start();
+
+    expect(transport.deviceTimes).toEqual([new Date(Date.now() + ahead)]);
+    expect(engine.getStatus().clockOffsetMs).toBe(ahead);
+  });
+
+  test("a clock that is right shows no offset", async () => {
+    const engine = newEngine({ db: newDb(), transport: faultyTransport(new FakeServer()) });
+    await engine.start();
+    expect(engine.getStatus().clockOffsetMs).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { AuditChanges, AuditEntityType, AuditValue } from "@/lib/audit";
+import { formatCalendarDate, formatMoment } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL, type MediaType } from "@/lib/lto";
 
@@ -6,12 +7,6 @@ type Present = NonNullable<AuditValue>;
 type FieldFormat = { label?: string; format?: (value: Present) => string };
 
 const NONE = "—";
-
-// Browser locale for dates: people read dates the way their device shows them.
-// Calendar dates are stored at UTC midnight: read in UTC, or they would show the day before west of Greenwich.
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -50,27 +45,28 @@ const humanise = (field: string) =>
 
 const fieldLabel = (field: string) => FIELDS[field]?.label ?? humanise(field);
 
-function formatDate(iso: string): string {
-  const date = new Date(iso);
+function formatDate(iso: string, zone: string): string {
   // A value at midnight UTC is a calendar date (an expiry), not a moment: showing a time would mislead.
-  return iso.endsWith("T00:00:00.000Z") ? dateFormat.format(date) : dateTimeFormat.format(date);
+  return iso.endsWith("T00:00:00.000Z") ? formatCalendarDate(iso) : formatMoment(iso, zone);
 }
 
-function formatPresent(value: Present): string {
-  if (Array.isArray(value)) return value.length === 0 ? NONE : value.map((item) => formatValue(item)).join(", ");
+function formatPresent(value: Present, zone: string): string {
+  if (Array.isArray(value))
+    return value.length === 0 ? NONE : value.map((item) => formatValue(item, undefined, zone)).join(", ");
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") return value.toLocaleString("en");
   if (typeof value === "object") return JSON.stringify(value);
-  if (ISO_DATE_TIME.test(value)) return formatDate(value);
+  if (ISO_DATE_TIME.test(value)) return formatDate(value, zone);
   // Signatures are stored as images; the text of one means nothing to a reader.
   if (value.startsWith("data:image/")) return "image";
   return value;
 }
 
-export function formatValue(value: AuditValue | undefined, field?: string): string {
+/** A recorded value as people read it; moments in `zone`, the viewer's time zone. */
+export function formatValue(value: AuditValue | undefined, field: string | undefined, zone: string): string {
   if (value === null || value === undefined || value === "") return NONE;
   const format = field ? FIELDS[field]?.format : undefined;
-  return format ? format(value) : formatPresent(value);
+  return format ? format(value) : formatPresent(value, zone);
 }
 
 type ChangeLine = { field: string; label: string; from: string; to: string };
@@ -92,32 +88,15 @@ const SUMMARIES: Record<string, string> = { delete: "deleted", discard: "discard
 export function describeEntry(
   entityType: AuditEntityType,
   { action, changes }: { action: string; changes: AuditChanges },
+  zone: string,
 ): EntryDescription {
   const summary = action === "create" ? (CREATED[entityType] ?? "registered") : SUMMARIES[action];
   if (summary) return { summary, changes: [] };
   const lines = Object.entries(changes).map(([field, change]) => ({
     field,
     label: fieldLabel(field),
-    from: formatValue(change.from, field),
-    to: formatValue(change.to, field),
+    from: formatValue(change.from, field, zone),
+    to: formatValue(change.to, field, zone),
   }));
   return { summary: lines.length === 0 ? humanise(action) : null, changes: lines };
 }
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400],
-  ["month", 30 * 86_400],
-  ["week", 7 * 86_400],
-  ["day", 86_400],
-  ["hour", 3_600],
-  ["minute", 60],
-];
-
-export function relativeTime(at: Date, now: number): string {
-  const seconds = (at.getTime() - now) / 1000;
-  if (Math.abs(seconds) < 45) return "just now";
-  const [unit, size] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? ["minute", 60];
-  return relativeFormat.format(Math.round(seconds / size), unit);
-}
-
-export const absoluteTime = (at: Date) => dateTimeFormat.format(at);

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { DeleteJobDialog } from "../../_components/delete-job-dialog";
+import { DeleteDialog } from "../../_components/delete-dialog";
 
 export function DeleteJobButton({ jobId }: { jobId: string }) {
   const [open, setOpen] = useState(false);
@@ -10,7 +10,7 @@ export function DeleteJobButton({ jobId }: { jobId: string }) {
       <button type="button" className="btn-danger" onClick={() => setOpen(true)}>
         Delete
       </button>
-      <DeleteJobDialog jobId={open ? jobId : null} onClose={() => setOpen(false)} />
+      <DeleteDialog target={open ? { kind: "job", id: jobId } : null} onClose={() => setOpen(false)} />
     </>
   );
 }

@@ -6,7 +6,7 @@ import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
-import { AuditTrail } from "../../_components/audit-trail";
+import { Timeline, type TimelineEvent } from "../../_components/timeline";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -25,6 +25,67 @@ function describePlace(location: {
     location.slot && `slot ${location.slot}`,
   ];
   return parts.filter(Boolean).join(" · ");
+}
+
+/** The cartridge's location entries and hand-offs, for its one timeline. */
+function historyEvents(tape: Awaited<ReturnType<typeof loadTape>>): TimelineEvent[] {
+  return [
+    ...tape.locations.map((location): TimelineEvent => ({
+      id: `location-${location.id}`,
+      kind: "location",
+      at: location.occurredAt,
+      by: location.recordedByName,
+      content: (
+        <>
+          <p>
+            <span className="font-medium">{LOCATION_KIND_LABEL[location.kind]}</span>
+            {location.isCurrent && (
+              <span className="ml-2 rounded bg-brand-50 px-1.5 text-xs text-brand-700">current</span>
+            )}
+          </p>
+          {describePlace(location) && <p className="text-slate-600">{describePlace(location)}</p>}
+          {(location.custodian || location.serviceProvider) && (
+            <p className="text-slate-600">
+              {[
+                location.custodian && `Custodian ${location.custodian}`,
+                location.serviceProvider && `Service provider ${location.serviceProvider}`,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
+            </p>
+          )}
+        </>
+      ),
+    })),
+    ...tape.custodyEvents.map((event): TimelineEvent => ({
+      id: `custody-${event.id}`,
+      kind: "custody",
+      at: event.occurredAt,
+      by: event.recordedByName,
+      testId: "custody-event",
+      content: (
+        <>
+          <p className="font-medium">
+            {event.fromParty} → {event.toParty}
+          </p>
+          <p className="text-slate-600">
+            signed by {event.signerName}
+            {event.containerId && ` · container ${event.containerId}`}
+            {event.sealNumber && ` · seal ${event.sealNumber}`}
+          </p>
+          {event.notes && <p className="mt-1 text-slate-700">{event.notes}</p>}
+          {event.signature && (
+            // eslint-disable-next-line @next/next/no-img-element -- a data URL, nothing for the image optimiser to do
+            <img
+              src={event.signature}
+              alt={`Signature of ${event.signerName}`}
+              className="mt-2 h-16 rounded border border-slate-200 bg-white"
+            />
+          )}
+        </>
+      ),
+    })),
+  ];
 }
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
@@ -97,83 +158,39 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
               <p className="text-sm text-slate-500">No location logged yet.</p>
             )}
           </div>
-          {tape.locations.length > 0 && (
-            <ol className="mt-3 space-y-2 text-sm" aria-label="Location history">
-              {tape.locations.map((location) => (
-                <li key={location.id} className="border-l-2 border-slate-200 pl-3">
-                  <span className="font-medium">{LOCATION_KIND_LABEL[location.kind]}</span>
-                  {location.isCurrent && (
-                    <span className="ml-2 rounded bg-brand-50 px-1.5 text-xs text-brand-700">current</span>
-                  )}
-                  <span className="block text-slate-600">{describePlace(location)}</span>
-                  <span className="block text-xs text-slate-500">
-                    <Moment value={location.occurredAt} /> · recorded by {location.recordedByName}
+        </section>
+
+        <section aria-labelledby="jobs-title">
+          <h2 id="jobs-title" className="text-lg font-semibold">
+            Backup jobs on this cartridge
+          </h2>
+          {tape.jobs.length === 0 ? (
+            <p className="card mt-2 p-4 text-sm text-slate-500">No jobs written to this cartridge yet.</p>
+          ) : (
+            <ul className="card mt-2 divide-y divide-slate-100 text-sm">
+              {tape.jobs.map((link) => (
+                <li key={link.jobId} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
+                  <Link href={`/backup/jobs/${link.jobId}`} className="font-medium text-brand-700 hover:underline">
+                    {link.job.name}
+                  </Link>
+                  <span className="text-slate-600">
+                    tape {link.position} of {link.job._count.tapes} · {formatCalendarDate(link.job.jobDate)} · expires{" "}
+                    {formatCalendarDate(link.job.expiresAt)}
                   </span>
                 </li>
               ))}
-            </ol>
-          )}
-        </section>
-
-        <section aria-labelledby="custody-title">
-          <h2 id="custody-title" className="text-lg font-semibold">
-            Chain of custody
-          </h2>
-          {tape.custodyEvents.length === 0 ? (
-            <p className="card mt-2 p-4 text-sm text-slate-500">No hand-offs recorded yet.</p>
-          ) : (
-            <ol className="mt-2 space-y-3" aria-label="Custody chain">
-              {tape.custodyEvents.map((event) => (
-                <li key={event.id} className="card p-4 text-sm" data-testid="custody-event">
-                  <p className="font-medium">
-                    {event.fromParty} → {event.toParty}
-                  </p>
-                  <p className="text-xs text-slate-500">
-                    <Moment value={event.occurredAt} /> · signed by {event.signerName}
-                    {event.containerId && ` · container ${event.containerId}`}
-                    {event.sealNumber && ` · seal ${event.sealNumber}`}
-                  </p>
-                  {event.notes && <p className="mt-1 text-slate-700">{event.notes}</p>}
-                  {event.signature && (
-                    // eslint-disable-next-line @next/next/no-img-element -- a data URL, nothing for the image optimiser to do
-                    <img
-                      src={event.signature}
-                      alt={`Signature of ${event.signerName}`}
-                      className="mt-2 h-16 rounded border border-slate-200 bg-white"
-                    />
-                  )}
-                </li>
-              ))}
-            </ol>
+            </ul>
           )}
         </section>
       </div>
 
-      <section aria-labelledby="jobs-title" className="mt-6">
-        <h2 id="jobs-title" className="text-lg font-semibold">
-          Backup jobs on this cartridge
-        </h2>
-        {tape.jobs.length === 0 ? (
-          <p className="card mt-2 p-4 text-sm text-slate-500">No jobs written to this cartridge yet.</p>
-        ) : (
-          <ul className="card mt-2 divide-y divide-slate-100 text-sm">
-            {tape.jobs.map((link) => (
-              <li key={link.jobId} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
-                <Link href={`/backup/jobs/${link.jobId}`} className="font-medium text-brand-700 hover:underline">
-                  {link.job.name}
-                </Link>
-                <span className="text-slate-600">
-                  tape {link.position} of {link.job._count.tapes} · {formatCalendarDate(link.job.jobDate)} · expires{" "}
-                  {formatCalendarDate(link.job.expiresAt)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-
       <div className="mt-6">
-        <AuditTrail entityType="tape" entityId={tape.id} />
+        <Timeline
+          entityType="tape"
+          entityId={tape.id}
+          events={historyEvents(tape)}
+          exportHref={`/backup/export/history?tape=${tape.id}`}
+        />
       </div>
     </div>
   );

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { DeleteTapeDialog } from "../../_components/delete-tape-dialog";
+import { DeleteDialog } from "../../_components/delete-dialog";
 import { CustodyForm } from "./custody-form";
 import { LogLocationForm } from "./log-location-form";
 
@@ -52,7 +52,7 @@ export function TapeActions({ tapeId }: { tapeId: string }) {
           )}
         </div>
       )}
-      <DeleteTapeDialog tapeId={deleting ? tapeId : null} onClose={() => setDeleting(false)} />
+      <DeleteDialog target={deleting ? { kind: "tape", id: tapeId } : null} onClose={() => setDeleting(false)} />
     </div>
   );
 }
