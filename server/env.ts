@@ -24,6 +24,8 @@ const schema = z
     PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
     HOSTNAME: z.string().min(1).default("0.0.0.0"),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Keys the audit hash chain; without it, a key file beside the data directory (server/audit/key.ts). */
+    AUDIT_KEY: z.string().min(32, "must be at least 32 characters, e.g. the output of openssl rand -hex 32").optional(),
     /** The public address when the app sits behind a proxy, e.g. https://tapes.example.com. */
     APP_URL: z.url({ message: "must be a full URL such as https://tapes.example.com" }).optional(),
     /** The reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are believed. */
