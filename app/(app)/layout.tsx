@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppShell } from "@/app/_components/app-shell";
 import { getViewer, serverCaller } from "@/app/_trpc/server";
+import { ViewerProvider } from "@/app/_components/writers-only";
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +12,9 @@ export default async function SignedInLayout({ children }: { children: ReactNode
     const { needsSetup } = await (await serverCaller()).setup.status();
     redirect(needsSetup ? "/setup" : "/sign-in");
   }
-  return <AppShell viewer={viewer}>{children}</AppShell>;
+  return (
+    <ViewerProvider viewer={viewer}>
+      <AppShell viewer={viewer}>{children}</AppShell>
+    </ViewerProvider>
+  );
 }

@@ -7,6 +7,7 @@ import { FieldSyncProvider } from "@/app/_client/field-sync";
 import { SyncIndicator } from "@/app/_components/sync-indicator";
 import { ROLE_LABEL } from "@/lib/vocabulary";
 import type { Viewer } from "@/server/trpc";
+import { useCanWrite } from "@/app/_components/writers-only";
 
 type NavItem = { href: string; label: string; short: string; icon: ReactNode; adminOnly?: boolean };
 
@@ -52,7 +53,8 @@ const NAV: NavItem[] = [
 export function AppShell({ viewer, children }: { viewer: Viewer; children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
-  const items = NAV.filter((item) => !item.adminOnly || viewer.role === "admin");
+  const administers = useCanWrite("administer");
+  const items = NAV.filter((item) => !item.adminOnly || administers);
   // The most specific item wins: on /backup/scan, "Scan" is current, not "Backup Monitor".
   const activeHref = items
     .map((item) => item.href)

@@ -8,6 +8,7 @@ import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
 import { type JobSort } from "@/lib/jobs";
+import { useCanWrite } from "@/app/_components/writers-only";
 import { VerificationBadge } from "../jobs/_components/verification-badge";
 import { DeleteJobDialog } from "./delete-job-dialog";
 import { TrashIcon } from "./tapes-table";
@@ -16,7 +17,8 @@ const PAGE_SIZE = 25;
 const tapeCount = (count: number) => (count === 1 ? "1 tape" : `${count} tapes`);
 
 /** Backup jobs a page at a time from the server, sortable and searchable; cards on phones. */
-export function JobsTable({ canWrite }: { canWrite: boolean }) {
+export function JobsTable() {
+  const canWrite = useCanWrite();
   const trpc = useTRPC();
   const [searchText, setSearchText] = useState("");
   const search = useDebouncedValue(searchText.trim(), 250);

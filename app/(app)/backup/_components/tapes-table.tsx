@@ -9,6 +9,7 @@ import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
 import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { useCanWrite } from "@/app/_components/writers-only";
 import { DeleteTapeDialog } from "./delete-tape-dialog";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
@@ -23,7 +24,8 @@ function exportHref(filters: Filters, sort: Sort, direction: "asc" | "desc") {
   return `/backup/export/tapes?${params}`;
 }
 
-export function TapesTable({ canWrite }: { canWrite: boolean }) {
+export function TapesTable() {
+  const canWrite = useCanWrite();
   const trpc = useTRPC();
   const [filters, setFilters] = useState<Filters>({});
   const [sort, setSort] = useState<Sort>("barcode");

@@ -19,6 +19,7 @@ import {
   spanSchema,
   VERIFICATION_LABEL,
 } from "@/lib/jobs";
+import { useViewer } from "@/app/_components/writers-only";
 import { SpanList, type JobDetail, type SpanTape } from "./span-list";
 import { TapePicker } from "./tape-picker";
 
@@ -61,9 +62,10 @@ function today(): string {
 }
 
 /** Logs a new backup job, or edits one when `job` is given: every field and the span of cartridges. */
-export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTechnician?: string }) {
+export function JobForm({ job }: { job?: JobDetail }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const viewer = useViewer();
   const create = useMutation(trpc.jobs.create.mutationOptions());
   const update = useMutation(trpc.jobs.update.mutationOptions());
   const pending = create.isPending || update.isPending;
@@ -76,7 +78,7 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
       totalBytes: job ? bytesToSize(job.totalBytes) : { amount: "", unit: "GB" },
       verification: job?.verification ?? "not_verified",
       sourceSystem: job?.sourceSystem ?? "",
-      technician: job ? (job.technician ?? "") : defaultTechnician,
+      technician: job ? (job.technician ?? "") : viewer?.name,
       notes: job?.notes ?? "",
       tapeIds: job?.tapes ?? [],
     },
