@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { z } from "zod";
 import { Form, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
-import { formatCalendarDate, fromDateInput, toDateInput } from "@/lib/dates";
+import { formatCalendarDate, fromDateInput, toDateInput, toDateTimeLocal } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import {
   bytesToSize,
@@ -57,8 +57,7 @@ const { TextField, TextAreaField, SelectField } = formFields<Values>();
 
 /** Today's date where the user is, as a date input value. */
 function today(): string {
-  const now = new Date();
-  return toDateInput(new Date(now.getTime() - now.getTimezoneOffset() * 60_000));
+  return toDateTimeLocal(new Date()).slice(0, 10);
 }
 
 /** Logs a new backup job, or edits one when `job` is given: every field and the span of cartridges. */
