@@ -9,6 +9,7 @@ import { onSignOutElsewhere } from "@/app/_client/sign-out";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SyncIndicator } from "@/app/_components/sync-indicator";
 import { ROLE_LABEL } from "@/lib/vocabulary";
+import { ViewerProvider, viewerCan } from "@/app/_components/writers-only";
 
 type NavItem = { href: string; label: string; short: string; icon: ReactNode; adminOnly?: boolean };
 
@@ -53,7 +54,7 @@ const NAV: NavItem[] = [
 
 export function AppShell({ viewer, children }: { viewer: DeviceUser; children: ReactNode }) {
   const pathname = usePathname();
-  const items = NAV.filter((item) => !item.adminOnly || viewer.role === "admin");
+  const items = NAV.filter((item) => !item.adminOnly || viewerCan(viewer, "administer"));
   // The most specific item wins: on /backup/scan, "Scan" is current, not "Backup Monitor".
   const activeHref = items
     .map((item) => item.href)
@@ -65,78 +66,80 @@ export function AppShell({ viewer, children }: { viewer: DeviceUser; children: R
   useEffect(() => onSignOutElsewhere(() => window.location.replace("/sign-in")), []);
 
   return (
-    <FieldSyncProvider user={viewer}>
-      <div className="min-h-dvh md:flex">
-        <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
-          <div className="px-5 py-5 text-base font-semibold text-brand-900">Backup Monitor</div>
-          <nav aria-label="Main" className="flex-1 px-3">
-            <p className="px-2 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Manage</p>
-            <ul className="space-y-1">
+    <ViewerProvider viewer={viewer}>
+      <FieldSyncProvider user={viewer}>
+        <div className="min-h-dvh md:flex">
+          <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
+            <div className="px-5 py-5 text-base font-semibold text-brand-900">Backup Monitor</div>
+            <nav aria-label="Main" className="flex-1 px-3">
+              <p className="px-2 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Manage</p>
+              <ul className="space-y-1">
+                {items.map((item) => (
+                  <li key={item.href}>
+                    <Link
+                      href={item.href}
+                      aria-current={isActive(item.href) ? "page" : undefined}
+                      className="flex items-center gap-3 rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand-50 aria-[current=page]:font-medium aria-[current=page]:text-brand-700"
+                    >
+                      {item.icon}
+                      {item.label}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div className="border-t border-slate-200 p-4">
+              <div className="mb-3">
+                <SyncIndicator />
+              </div>
+              <p className="truncate text-sm font-medium" data-testid="viewer-name">
+                {viewer.name}
+              </p>
+              <p className="text-xs text-slate-500" data-testid="viewer-role">
+                {ROLE_LABEL[viewer.role]}
+                {viewer.backupAccess === "read" && " · read-only"}
+              </p>
+              <SignOutButton className="btn-secondary mt-3 w-full" />
+            </div>
+          </aside>
+
+          <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 md:hidden">
+            <div className="flex flex-col gap-1">
+              <span className="font-semibold text-brand-900">Backup Monitor</span>
+              <SyncIndicator />
+            </div>
+            <div className="flex items-center gap-3">
+              <span className="text-right text-xs leading-tight">
+                <span className="block font-medium">{viewer.name}</span>
+                <span className="text-slate-500">{ROLE_LABEL[viewer.role]}</span>
+              </span>
+              <SignOutButton className="btn-secondary px-2 py-1 text-xs" />
+            </div>
+          </header>
+
+          <main className="min-w-0 flex-1 px-4 pb-24 pt-6 md:px-8 md:pb-10">{children}</main>
+
+          <nav
+            aria-label="Main (mobile)"
+            className="fixed inset-x-0 bottom-0 z-20 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden"
+          >
+            <ul className="flex">
               {items.map((item) => (
-                <li key={item.href}>
+                <li key={item.href} className="flex-1">
                   <Link
                     href={item.href}
                     aria-current={isActive(item.href) ? "page" : undefined}
-                    className="flex items-center gap-3 rounded-md px-2 py-2 text-sm text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand-50 aria-[current=page]:font-medium aria-[current=page]:text-brand-700"
+                    className="flex flex-col items-center gap-0.5 py-2 text-xs text-slate-600 aria-[current=page]:text-brand-700"
                   >
                     {item.icon}
-                    {item.label}
+                    {item.short}
                   </Link>
                 </li>
               ))}
             </ul>
           </nav>
-          <div className="border-t border-slate-200 p-4">
-            <div className="mb-3">
-              <SyncIndicator />
-            </div>
-            <p className="truncate text-sm font-medium" data-testid="viewer-name">
-              {viewer.name}
-            </p>
-            <p className="text-xs text-slate-500" data-testid="viewer-role">
-              {ROLE_LABEL[viewer.role]}
-              {viewer.backupAccess === "read" && " · read-only"}
-            </p>
-            <SignOutButton className="btn-secondary mt-3 w-full" />
-          </div>
-        </aside>
-
-        <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 md:hidden">
-          <div className="flex flex-col gap-1">
-            <span className="font-semibold text-brand-900">Backup Monitor</span>
-            <SyncIndicator />
-          </div>
-          <div className="flex items-center gap-3">
-            <span className="text-right text-xs leading-tight">
-              <span className="block font-medium">{viewer.name}</span>
-              <span className="text-slate-500">{ROLE_LABEL[viewer.role]}</span>
-            </span>
-            <SignOutButton className="btn-secondary px-2 py-1 text-xs" />
-          </div>
-        </header>
-
-        <main className="min-w-0 flex-1 px-4 pb-24 pt-6 md:px-8 md:pb-10">{children}</main>
-
-        <nav
-          aria-label="Main (mobile)"
-          className="fixed inset-x-0 bottom-0 z-20 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden"
-        >
-          <ul className="flex">
-            {items.map((item) => (
-              <li key={item.href} className="flex-1">
-                <Link
-                  href={item.href}
-                  aria-current={isActive(item.href) ? "page" : undefined}
-                  className="flex flex-col items-center gap-0.5 py-2 text-xs text-slate-600 aria-[current=page]:text-brand-700"
-                >
-                  {item.icon}
-                  {item.short}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </div>
-    </FieldSyncProvider>
+        </div>
+      </FieldSyncProvider>
+    </ViewerProvider>
   );
 }

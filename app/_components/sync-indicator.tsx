@@ -4,19 +4,22 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useSyncStatus } from "@/app/_client/field-sync";
 import { CLOCK_TOLERANCE_MS, describeSkew } from "@/lib/sync/clock";
+import { formatMoment } from "@/lib/dates";
+import { useTimeZone } from "./time-zone";
 
-function ago(date: Date, now: number) {
+function ago(date: Date, now: number, zone: string) {
   const seconds = Math.max(0, Math.round((now - date.getTime()) / 1000));
   if (seconds < 60) return "just now";
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.round(minutes / 60);
-  return hours < 24 ? `${hours} h ago` : date.toLocaleDateString("en-GB");
+  return hours < 24 ? `${hours} h ago` : `on ${formatMoment(date, zone, true)}`;
 }
 
 /** How many recorded events wait for the server, and whether they can get there, on every screen. */
 export function SyncIndicator() {
   const status = useSyncStatus();
+  const zone = useTimeZone();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -30,7 +33,7 @@ export function SyncIndicator() {
   if (status.offline) parts.push("Offline");
   parts.push(status.waiting === 0 ? "All synced" : `${status.waiting} waiting`);
   if (status.syncing) parts.push("syncing…");
-  else if (status.lastSyncedAt && !status.offline) parts.push(`synced ${ago(status.lastSyncedAt, now)}`);
+  else if (status.lastSyncedAt && !status.offline) parts.push(`synced ${ago(status.lastSyncedAt, now, zone)}`);
   const tone =
     status.needsSignIn || status.rejected > 0 || clockOff !== null
       ? "bg-amber-100 text-amber-900"

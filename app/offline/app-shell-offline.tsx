@@ -11,7 +11,7 @@ import { AuthCard } from "@/app/_components/auth-card";
 
 /** The screens that work without a connection, for whoever the device belongs to, by the address asked for. */
 function OfflineScreen({ user, pathname }: { user: DeviceUser; pathname: string }) {
-  if (pathname === "/backup/scan") return <ScanScreen canWrite={user.backupAccess === "write"} />;
+  if (pathname === "/backup/scan") return <ScanScreen />;
   if (pathname === "/backup/outbox") {
     return (
       <div className="mx-auto max-w-3xl">

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getViewer, serverCaller } from "@/app/_trpc/server";
+import { serverCaller } from "@/app/_trpc/server";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { WritersOnly } from "@/app/_components/writers-only";
 import { FindTape } from "./_components/find-tape";
 import { JobsTable } from "./_components/jobs-table";
 import { DistributionChart } from "./_components/summary-charts";
@@ -31,8 +32,7 @@ function Metric({ label, value, testId, note }: { label: string; value: number; 
 }
 
 export default async function BackupOverviewPage() {
-  const [viewer, summary] = await Promise.all([getViewer(), (await serverCaller()).tapes.summary()]);
-  const canWrite = viewer?.backupAccess === "write";
+  const summary = await (await serverCaller()).tapes.summary();
 
   return (
     <div className="mx-auto max-w-6xl">
@@ -46,7 +46,7 @@ export default async function BackupOverviewPage() {
         <FindTape />
       </div>
 
-      {canWrite && (
+      <WritersOnly>
         <div className="mt-4 flex flex-wrap gap-2" data-testid="quick-actions">
           <Link href="/backup/tapes/new" className="btn-primary">
             Register tape cartridge
@@ -55,7 +55,7 @@ export default async function BackupOverviewPage() {
             Log backup job
           </Link>
         </div>
-      )}
+      </WritersOnly>
 
       <dl className="mt-6 grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Metric label="Tape cartridges" value={summary.tapes} testId="metric-tapes" />
@@ -93,8 +93,8 @@ export default async function BackupOverviewPage() {
         />
       </div>
 
-      <TapesTable canWrite={canWrite} />
-      <JobsTable canWrite={canWrite} />
+      <TapesTable />
+      <JobsTable />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import { type JobSort } from "@/lib/jobs";
 import type { AppRouter } from "@/server/root";
+import { useCanWrite } from "@/app/_components/writers-only";
 import { VerificationBadge } from "../jobs/_components/verification-badge";
 import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
 
@@ -60,7 +61,8 @@ const COLUMNS: Column<Job, JobSort>[] = [
 ];
 
 /** Backup jobs a page at a time from the server, sortable and searchable; cards on phones. */
-export function JobsTable({ canWrite }: { canWrite: boolean }) {
+export function JobsTable() {
+  const canWrite = useCanWrite();
   const trpc = useTRPC();
   const [searchText, setSearchText] = useState("");
   const search = useDebouncedValue(searchText.trim(), 250);

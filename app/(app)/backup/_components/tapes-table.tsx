@@ -20,6 +20,7 @@ import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
+import { useCanWrite } from "@/app/_components/writers-only";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
 type Sort = NonNullable<TapeListInput["sort"]>;
@@ -77,7 +78,8 @@ function exportHref(filters: Filters, { column, direction }: Sorting<Sort>) {
   return `/backup/export/tapes?${params}`;
 }
 
-export function TapesTable({ canWrite }: { canWrite: boolean }) {
+export function TapesTable() {
+  const canWrite = useCanWrite();
   const trpc = useTRPC();
   const [filters, setFilters] = useState<Filters>({});
   const [sorting, setSorting] = useState<Sorting<Sort>>({ column: "barcode", direction: "asc" });

@@ -2,19 +2,19 @@
 
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { useCanWrite } from "@/app/_components/writers-only";
 
 /** The scanned cartridges, with what this device knows of each (works offline from the cached catalogue). */
 export function BatchList({
   barcodes,
-  canWrite,
   onRemove,
   onRegister,
 }: {
   barcodes: string[];
-  canWrite: boolean;
   onRemove: (barcode: string) => void;
   onRegister: (barcode: string) => void;
 }) {
+  const canWrite = useCanWrite();
   const cached = useLiveQuery((db) => db.catalogue.bulkGet(barcodes), [barcodes.join()]);
 
   if (barcodes.length === 0) {

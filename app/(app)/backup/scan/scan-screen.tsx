@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { parseLtoLabel, type LtoLabel } from "@/lib/lto";
+import { useCanWrite } from "@/app/_components/writers-only";
 import { HandOffAction, LogLocationAction } from "./batch-actions";
 import { BatchList } from "./batch-list";
 import { CameraView } from "./camera-view";
@@ -11,7 +12,8 @@ import { confirmScan } from "./feedback";
 
 type Action = "location" | "handoff";
 
-export function ScanScreen({ canWrite }: { canWrite: boolean }) {
+export function ScanScreen() {
+  const canWrite = useCanWrite();
   const sync = useFieldSync();
   const [batch, setBatch] = useState<string[]>([]);
   const [batchNumber, setBatchNumber] = useState(0);
@@ -116,7 +118,6 @@ export function ScanScreen({ canWrite }: { canWrite: boolean }) {
         )}
         <BatchList
           barcodes={batch}
-          canWrite={canWrite}
           onRemove={(barcode) => setBatch((b) => b.filter((x) => x !== barcode))}
           onRegister={register}
         />

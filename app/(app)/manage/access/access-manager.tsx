@@ -6,9 +6,11 @@ import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { ACCESS_LEVELS, ROLE_LABEL, ROLES, type AccessLevel, type Role } from "@/lib/vocabulary";
+import { useViewer } from "@/app/_components/writers-only";
 import { NewUserForm } from "./new-user-form";
 
-export function AccessManager({ currentUserId }: { currentUserId: string }) {
+export function AccessManager() {
+  const currentUserId = useViewer()?.id;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const users = useQuery(trpc.access.listUsers.queryOptions());

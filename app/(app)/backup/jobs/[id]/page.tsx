@@ -5,6 +5,7 @@ import { Timeline } from "@/app/(app)/backup/_components/timeline";
 import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
+import { WritersOnly } from "@/app/_components/writers-only";
 import { DeleteJobButton } from "../_components/delete-job-button";
 import { SpanEditor } from "../_components/span-editor";
 import { SpanList } from "../_components/span-list";
@@ -28,8 +29,7 @@ function Detail({ label, children, wide }: { label: string; children: ReactNode;
 
 export default async function JobPage({ params }: Props) {
   const { id } = await params;
-  const [job, viewer] = await Promise.all([loadJob(id), getViewer()]);
-  const canWrite = viewer?.backupAccess === "write";
+  const job = await loadJob(id);
   // A server component renders once per request: "now" is the time of this request.
   // eslint-disable-next-line react-hooks/purity
   const expired = job.expiresAt.getTime() <= Date.now();
@@ -45,14 +45,14 @@ export default async function JobPage({ params }: Props) {
             <p className="text-sm text-slate-500">Backup job</p>
             <h1 className="break-words text-2xl font-semibold">{job.name}</h1>
           </div>
-          {canWrite && (
+          <WritersOnly>
             <div className="flex gap-2">
               <Link href={`/backup/jobs/${job.id}/edit`} className="btn-secondary">
                 Edit
               </Link>
               <DeleteJobButton jobId={job.id} />
             </div>
-          )}
+          </WritersOnly>
         </div>
       </div>
 
@@ -86,7 +86,9 @@ export default async function JobPage({ params }: Props) {
         <p className="mb-3 text-sm text-slate-600">
           In spanning order: the job starts on the first and continues on the next.
         </p>
-        {canWrite ? <SpanEditor jobId={job.id} initial={job.tapes} /> : <SpanList tapes={job.tapes} linkTapes />}
+        <WritersOnly otherwise={<SpanList tapes={job.tapes} linkTapes />}>
+          <SpanEditor jobId={job.id} initial={job.tapes} />
+        </WritersOnly>
       </section>
 
       <Timeline entityType="job" entityId={job.id} />

@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { z } from "zod";
 import { Form, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
-import { formatCalendarDate, fromDateInput, toDateInput } from "@/lib/dates";
+import { formatCalendarDate, fromDateInput, toDateInput, toDateTimeLocal } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import {
   bytesToSize,
@@ -19,6 +19,7 @@ import {
   spanSchema,
   VERIFICATION_LABEL,
 } from "@/lib/jobs";
+import { useViewer } from "@/app/_components/writers-only";
 import { SpanList, type JobDetail, type SpanTape } from "./span-list";
 import { TapePicker } from "./tape-picker";
 
@@ -56,14 +57,14 @@ const { TextField, TextAreaField, SelectField } = formFields<Values>();
 
 /** Today's date where the user is, as a date input value. */
 function today(): string {
-  const now = new Date();
-  return toDateInput(new Date(now.getTime() - now.getTimezoneOffset() * 60_000));
+  return toDateTimeLocal(new Date()).slice(0, 10);
 }
 
 /** Logs a new backup job, or edits one when `job` is given: every field and the span of cartridges. */
-export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTechnician?: string }) {
+export function JobForm({ job }: { job?: JobDetail }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const viewer = useViewer();
   const create = useMutation(trpc.jobs.create.mutationOptions());
   const update = useMutation(trpc.jobs.update.mutationOptions());
   const pending = create.isPending || update.isPending;
@@ -76,7 +77,7 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
       totalBytes: job ? bytesToSize(job.totalBytes) : { amount: "", unit: "GB" },
       verification: job?.verification ?? "not_verified",
       sourceSystem: job?.sourceSystem ?? "",
-      technician: job ? (job.technician ?? "") : defaultTechnician,
+      technician: job ? (job.technician ?? "") : viewer?.name,
       notes: job?.notes ?? "",
       tapeIds: job?.tapes ?? [],
     },

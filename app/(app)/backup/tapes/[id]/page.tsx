@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Moment } from "@/app/_components/time-zone";
 import { formatCalendarDate } from "@/lib/dates";
-import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { Timeline, type TimelineEvent } from "../../_components/timeline";
+import { WritersOnly } from "@/app/_components/writers-only";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -99,8 +99,7 @@ function Item({ label, children }: { label: string; children: React.ReactNode })
 
 export default async function TapePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [tape, viewer] = await Promise.all([loadTape(id), getViewer()]);
-  const canWrite = viewer?.backupAccess === "write";
+  const tape = await loadTape(id);
   const current = tape.currentLocation;
 
   return (
@@ -114,7 +113,9 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
           {TAPE_STATUS_LABEL[tape.status]}
         </span>
       </div>
-      {canWrite && <TapeActions tapeId={tape.id} />}
+      <WritersOnly>
+        <TapeActions tapeId={tape.id} />
+      </WritersOnly>
 
       <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
         <Item label="Generation">

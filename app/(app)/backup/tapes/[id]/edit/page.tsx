@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getViewer } from "@/app/_trpc/server";
+import { ReadOnlyNotice, WritersOnly } from "@/app/_components/writers-only";
 import { loadTape } from "../load-tape";
 import { EditTapeForm } from "./edit-tape-form";
 
@@ -8,7 +8,6 @@ export const metadata: Metadata = { title: "Edit cartridge" };
 
 export default async function EditTapePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const viewer = await getViewer();
   const tape = await loadTape(id);
   return (
     <div className="mx-auto max-w-2xl">
@@ -18,13 +17,13 @@ export default async function EditTapePage({ params }: { params: Promise<{ id: s
       <h1 className="mt-2 text-2xl font-semibold">
         Edit cartridge <span className="font-mono">{tape.barcode}</span>
       </h1>
-      {viewer?.backupAccess === "write" ? (
+      <WritersOnly
+        otherwise={
+          <ReadOnlyNotice>You have read-only access to Backup Monitor, so you cannot edit cartridges.</ReadOnlyNotice>
+        }
+      >
         <EditTapeForm tape={tape} />
-      ) : (
-        <p role="alert" className="card mt-6 p-6 text-sm text-slate-700">
-          You have read-only access to Backup Monitor, so you cannot edit cartridges.
-        </p>
-      )}
+      </WritersOnly>
     </div>
   );
 }
