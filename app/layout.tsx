@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { Toaster } from "sonner";
 import { TimeZoneProvider } from "./_components/time-zone";
 import { UpdatePrompt } from "./_components/update-prompt";
 import { viewerTimeZone } from "./_components/viewer-time-zone";
@@ -27,6 +28,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <TrpcProviders>{children}</TrpcProviders>
         </TimeZoneProvider>
         <UpdatePrompt />
+        {/* One place for the notices that follow an action; they outlive the navigation that often comes with it. */}
+        <Toaster position="top-center" richColors closeButton duration={6000} />
       </body>
     </html>
   );

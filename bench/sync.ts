@@ -5,11 +5,12 @@ import { performance } from "node:perf_hooks";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { Prisma, PrismaClient } from "../generated/prisma/client";
 import { MAX_BATCH, type SyncEvent } from "../lib/sync/events";
-import { createDb, type Db } from "../server/db";
+import { createDb, TRANSACTION_DEFAULTS, type Db } from "../server/db";
 import { pushEvents, type SyncActor } from "../server/sync/service";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 
@@ -20,6 +21,9 @@ import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
  *   npm run bench:sync                                                   embedded PGlite
  *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:sync   PGlite, then PostgreSQL
  * Each measurement gets a fresh database; figures go to docs/PERFORMANCE.md, section "Sync".
+ * PGlite is measured twice: as the app opens it (every commit flushed to disk) and as PGlite opens a
+ * directory by default (fsync off), which is what durability costs. Single-event pushes, a phone
+ * sending one scan, show the cost per commit.
  */
 const options = z
   .object({
@@ -31,6 +35,7 @@ const options = z
       .string()
       .default("1000,10000")
       .transform((value) => value.split(",").map(Number)),
+    BENCH_SINGLE_PUSHES: z.coerce.number().int().min(10).default(200),
   })
   .parse(process.env);
 
@@ -127,19 +132,29 @@ async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, strin
 
 type BenchDb = { db: Db; description: string; close(): Promise<void> };
 
-/** A migrated PGlite data directory opened the way the app opens it (file-backed, through its own adapter). */
-async function freshPglite(): Promise<BenchDb> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-bench-sync-"));
+type Backend = { name: string; serverUrl?: string; durable?: boolean };
+
+/**
+ * A migrated PGlite data directory, on the disk the app's own data lives on (./data) so an fsync costs
+ * what it costs there. `durable` opens it the way the app does; otherwise as PGlite does by default.
+ */
+async function freshPglite(durable: boolean): Promise<BenchDb> {
+  fs.mkdirSync("data", { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(path.resolve("data"), "bench-sync-"));
   const raw = await PGlite.create(dataDir);
   for (const migration of migrationSql()) await raw.exec(migration.sql);
   const version = (await raw.query<{ version: string }>("SELECT version()")).rows[0]!.version.split(" on ")[0]!;
   await raw.close();
-  const db = createDb({ kind: "pglite", dataDir });
+  const pglite = durable ? undefined : new PGlite(dataDir);
+  const db = pglite
+    ? new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_DEFAULTS })
+    : createDb({ kind: "pglite", dataDir });
   return {
     db,
-    description: version,
+    description: `${version}, ${durable ? "fsync on (as the app opens it)" : "fsync off (PGlite's default)"}`,
     async close() {
       await db.$disconnect();
+      await pglite?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -165,14 +180,14 @@ async function freshPostgres(serverUrl: string): Promise<BenchDb> {
 
 type Method = "service" | "raw";
 type Result = { backend: string; events: number; method: Method; ms: number };
+type Latency = { backend: string; pushes: number; p50: number; p95: number };
+
+const open = (backend: Backend) =>
+  backend.serverUrl ? freshPostgres(backend.serverUrl) : freshPglite(backend.durable ?? false);
 
 /** One measurement on a database of its own, after a warm-up batch that opens connections and compiles queries. */
-async function measure(
-  serverUrl: string | undefined,
-  method: Method,
-  count: number,
-): Promise<Result & { description: string }> {
-  const { db, description, close } = serverUrl ? await freshPostgres(serverUrl) : await freshPglite();
+async function measure(backend: Backend, method: Method, count: number): Promise<Result & { description: string }> {
+  const { db, description, close } = await open(backend);
   try {
     const tapeIds = await seedTapes(db);
     const apply = (events: SyncEvent[]) =>
@@ -185,7 +200,27 @@ async function measure(
     const applied = await db.syncEvent.count();
     if (applied !== count + MAX_BATCH)
       throw new Error(`${method}: expected ${count + MAX_BATCH} events stored, found ${applied}`);
-    return { backend: serverUrl ? "PostgreSQL" : "PGlite", description, events: count, method, ms };
+    return { backend: backend.name, description, events: count, method, ms };
+  } finally {
+    await close();
+  }
+}
+
+/** A phone pushing one event at a time: each push is one transaction, so one commit to flush. */
+async function measureSinglePushes(backend: Backend, pushes: number): Promise<Latency> {
+  const { db, close } = await open(backend);
+  try {
+    await seedTapes(db);
+    await throughService(db, queuedEvents(10));
+    const times: number[] = [];
+    for (const event of queuedEvents(pushes)) {
+      const start = performance.now();
+      await throughService(db, [event]);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    const at = (share: number) => times[Math.min(times.length - 1, Math.floor(share * times.length))]!;
+    return { backend: backend.name, pushes, p50: at(0.5), p95: at(0.95) };
   } finally {
     await close();
   }
@@ -210,20 +245,40 @@ function table(results: Result[]) {
   return lines.join("\n");
 }
 
+function latencyTable(results: Latency[]) {
+  return [
+    "| Database | Single-event pushes | p50 (ms) | p95 (ms) |",
+    "| --- | ---: | ---: | ---: |",
+    ...results.map(
+      (result) =>
+        `| ${result.backend} | ${count(result.pushes)} | ${result.p50.toFixed(1)} | ${result.p95.toFixed(1)} |`,
+    ),
+  ].join("\n");
+}
+
 async function main() {
-  const backends = [undefined, ...(options.BENCH_DATABASE_URL ? [options.BENCH_DATABASE_URL] : [])];
+  const backends: Backend[] = [
+    { name: "PGlite, fsync on", durable: true },
+    { name: "PGlite, fsync off", durable: false },
+    ...(options.BENCH_DATABASE_URL ? [{ name: "PostgreSQL", serverUrl: options.BENCH_DATABASE_URL }] : []),
+  ];
   const results: Result[] = [];
-  for (const serverUrl of backends) {
+  const latencies: Latency[] = [];
+  for (const backend of backends) {
     for (const events of options.BENCH_SIZES) {
       for (const method of ["service", "raw"] as const) {
-        const result = await measure(serverUrl, method, events);
+        const result = await measure(backend, method, events);
         console.log(`${result.description}: ${method} ${count(events)} events in ${Math.round(result.ms)} ms`);
         results.push(result);
       }
     }
+    const latency = await measureSinglePushes(backend, options.BENCH_SINGLE_PUSHES);
+    console.log(`${backend.name}: ${latency.pushes} single-event pushes, p50 ${latency.p50.toFixed(1)} ms`);
+    latencies.push(latency);
   }
   console.log(`\nLoad average while measuring: ${os.loadavg()[0]!.toFixed(1)} (1 min) on ${os.cpus().length} cores\n`);
   console.log(table(results));
+  console.log(`\n${latencyTable(latencies)}`);
 }
 
 main().catch((error: unknown) => {

@@ -11,3 +11,10 @@ export const newPasswordSchema = z
   .refine((value) => new Set(value).size >= 6, "Password is too repetitive");
 
 export const PASSWORD_RULE_TEXT = `At least ${MIN_PASSWORD_LENGTH} characters, with letters and digits.`;
+
+/** A signed-in user replacing their own password: the current one proves it is them. */
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, "Enter your current password").max(128, "Password must be at most 128 characters"),
+  newPassword: newPasswordSchema,
+});
+export type ChangePassword = z.infer<typeof changePasswordSchema>;

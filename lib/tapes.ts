@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseLtoLabel } from "./lto";
 import { text } from "./text";
 import { LOCATION_KINDS, TAPE_STATUSES } from "./vocabulary";
+import { MAX_FUTURE_MS } from "./sync/clock";
 
 /** A scanned or typed label, normalised and checked; the parsed label replaces the text. */
 export const ltoLabelSchema = z
@@ -98,10 +99,13 @@ const optionalText = (max: number, what: string) =>
     .nullish()
     .transform((value) => value || null);
 
-/** A moment an event happened: not more than a day in the future (device clocks drift), not before 1990. */
+/**
+ * A moment an event happened: not in the future beyond a few minutes of clock difference, not before 1990.
+ * Phones' times are corrected for their clock before this check (lib/sync/clock.ts).
+ */
 export const occurredAtSchema = z.coerce
   .date({ message: "Enter a valid date and time" })
-  .refine((date) => date.getTime() <= Date.now() + 86_400_000, "The time cannot be in the future")
+  .refine((date) => date.getTime() <= Date.now() + MAX_FUTURE_MS, "The time cannot be in the future")
   .refine((date) => date.getUTCFullYear() >= 1990, "The time is too far in the past");
 
 export const logLocationSchema = z.object({

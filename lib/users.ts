@@ -29,3 +29,8 @@ export const firstAdminSchema = z.object({
   password: newPasswordSchema,
   setupCode: z.string().trim().max(64).optional(),
 });
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password"),
+});

@@ -4,7 +4,8 @@ import path from "node:path";
 import next from "next";
 import { viewerCache, type ForgottenChange } from "../server/auth/viewer-cache";
 import { env, serverProcesses } from "../server/env";
-import { handleTrpcNode, isTrpcRequest } from "../server/http/trpc-endpoint";
+import { createAppRequestHandler } from "../server/http/app-server";
+import { proxySetupWarning } from "../server/http/client-address";
 
 type WorkerMessage = { ready: true } | { viewerForgotten: ForgottenChange };
 
@@ -19,7 +20,10 @@ const readyLine = () => {
  * per request (HTTP, tRPC, Prisma) is CPU, not waiting for the database.
  */
 export async function serve(dir: string) {
-  const processes = serverProcesses(env());
+  const config = env();
+  const warning = proxySetupWarning(config.TRUST_PROXY, config.APP_URL);
+  if (warning) console.warn(`  ${warning}`);
+  const processes = serverProcesses(config);
   if (processes === 1) {
     await serveHere(dir);
     console.log(`  ${readyLine()}`);
@@ -30,25 +34,16 @@ export async function serve(dir: string) {
 }
 
 /**
- * One server process. Next.js only fills X-Forwarded-For when the client did not send one, so a remote
- * browser could claim to be 127.0.0.1; here the header always carries the socket's address unless
- * TRUST_PROXY says a reverse proxy in front of the app sets it. Sign-in rate limits and the first-run
- * "same machine" check rely on it. The tRPC endpoint is answered here, before Next.js (see
- * server/http/trpc-endpoint.ts).
+ * One server process. Every request first goes through the app's own handler (server/http/app-server.ts),
+ * which decides the client's address from the socket and the proxies TRUST_PROXY lists (sign-in rate
+ * limits and the first-run "same machine" check rely on it) and answers the tRPC endpoint before Next.js.
  */
 export async function serveHere(dir: string) {
-  const { PORT: port, HOSTNAME: hostname, TRUST_PROXY: trustProxy, APP_URL: appUrl } = env();
+  const { PORT: port, HOSTNAME: hostname, TRUST_PROXY: trustedProxies, APP_URL: appUrl } = env();
   const app = next({ dev: false, dir, hostname, port });
-  const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req, res) => {
-    if (!trustProxy || !req.headers["x-forwarded-for"]) {
-      req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
-    }
-    delete req.headers["x-real-ip"];
-    void (isTrpcRequest(req.url) ? handleTrpcNode(req, res, appUrl) : handle(req, res));
-  });
+  const server = createServer(createAppRequestHandler({ trustedProxies, appUrl, next: app.getRequestHandler() }));
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
 
   let stopping = false;

@@ -1,32 +1,39 @@
 import os from "node:os";
 import { z } from "zod";
 import { parseDatabaseUrl } from "./db/location";
+import { parseTrustedProxies } from "./http/client-address";
 
-const booleanFlag = z
-  .enum(["0", "1", "true", "false"], { message: "must be 1, 0, true or false" })
-  .optional()
-  .transform((value) => value === "1" || value === "true");
+/** A variable read by a function that throws a message saying what is wrong with it. */
+function parsedWith<T>(parse: (value: string | undefined) => T, explain = (problem: string) => problem) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: explain((error as Error).message) });
+        return z.NEVER;
+      }
+    });
+}
 
 const schema = z
   .object({
-    DATABASE_URL: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        try {
-          return parseDatabaseUrl(value);
-        } catch (error) {
-          ctx.addIssue({ code: "custom", message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+    DATABASE_URL: parsedWith(parseDatabaseUrl),
     PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
     HOSTNAME: z.string().min(1).default("0.0.0.0"),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Keys the audit hash chain; without it, a key file beside the data directory (server/audit/key.ts). */
+    AUDIT_KEY: z.string().min(32, "must be at least 32 characters, e.g. the output of openssl rand -hex 32").optional(),
     /** The public address when the app sits behind a proxy, e.g. https://tapes.example.com. */
     APP_URL: z.url({ message: "must be a full URL such as https://tapes.example.com" }).optional(),
-    /** Trust X-Forwarded-For from a reverse proxy in front of the app (never set it without one). */
-    TRUST_PROXY: booleanFlag,
+    /** The reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+    TRUST_PROXY: parsedWith(
+      parseTrustedProxies,
+      (problem) =>
+        `must be 0 (no proxy), 1 (a proxy on this machine) or a comma-separated list of the proxies' addresses or CIDR ranges such as 10.0.0.2,192.168.1.0/24: ${problem}`,
+    ),
     /** Server processes sharing the port; by default one per core on PostgreSQL, one on the embedded database. */
     WEB_CONCURRENCY: z.coerce
       .number({ message: "must be a number" })

@@ -25,3 +25,17 @@ export function isUniqueViolation(error: unknown): boolean {
   const cause = (error as { cause?: { kind?: string; code?: string } }).cause;
   return cause?.kind === "postgres" && cause.code === "23505";
 }
+
+/**
+ * A failure the user cannot act on (a bug, the database unreachable): its details go to the server's log
+ * under a fresh request id, and the client gets a message that says only that, with the id to quote, so
+ * nothing internal (SQL, host names, file paths) reaches a browser.
+ */
+export function reportInternalError(error: unknown, context: string): { requestId: string; message: string } {
+  const requestId = crypto.randomUUID().slice(0, 8);
+  console.error(`[request ${requestId}] ${context} failed:`, error);
+  return {
+    requestId,
+    message: `Something went wrong on the server. If it happens again, tell your administrator: request ${requestId}.`,
+  };
+}

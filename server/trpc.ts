@@ -4,10 +4,11 @@ import { z } from "zod";
 import type { AccessLevel, Role } from "../lib/vocabulary";
 import { BACKUP_MODULE, effectiveAccess } from "./access/rules";
 import type { Actor } from "./audit/service";
-import type { Auth } from "./auth/auth";
+import { MAX_SESSION_AGE_MS, type Auth } from "./auth/auth";
 import type { CheckedSession, ViewerCache } from "./auth/viewer-cache";
 import type { Db } from "./db";
-import { DomainError } from "./errors";
+import { DomainError, reportInternalError } from "./errors";
+import { clientFromHeaders } from "./http/client-address";
 
 export type Viewer = { id: string; name: string; email: string; role: Role; backupAccess: AccessLevel };
 
@@ -16,8 +17,8 @@ export type Context = {
   auth: Auth;
   headers: Headers;
   viewer: Viewer | null;
-  /** The caller's address as given by the app's own server (see scripts/serve.ts), for first-run checks. */
-  clientIp: string | null;
+  /** Who is calling, as the app's own server decided it (server/http/client-address.ts). */
+  client: ReturnType<typeof clientFromHeaders>;
 };
 
 export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
@@ -35,10 +36,22 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
   };
 }
 
+/**
+ * The viewer a request's session cookie proves, or null. A session older than MAX_SESSION_AGE_MS ends
+ * here however recently it was used (the auth library would renew it for ever) and is deleted.
+ */
 async function checkSession(db: Db, auth: Auth, headers: Headers): Promise<CheckedSession | null> {
   const session = await auth.api.getSession({ headers });
-  const viewer = session ? await loadViewer(db, session.user.id) : null;
-  return session && viewer ? { viewer, token: session.session.token, expiresAt: session.session.expiresAt } : null;
+  if (!session) return null;
+  const endsAt = session.session.createdAt.getTime() + MAX_SESSION_AGE_MS;
+  if (endsAt <= Date.now()) {
+    await db.session.deleteMany({ where: { token: session.session.token } });
+    return null;
+  }
+  const viewer = await loadViewer(db, session.user.id);
+  if (!viewer) return null;
+  const expiresAt = new Date(Math.min(session.session.expiresAt.getTime(), endsAt));
+  return { viewer, token: session.session.token, expiresAt };
 }
 
 type ContextOptions = Pick<Context, "db" | "auth" | "headers"> & {
@@ -50,8 +63,7 @@ export async function createContext({ db, auth, headers, viewers }: ContextOptio
   const viewer = viewers
     ? await viewers.resolve(headers.get("cookie"), () => checkSession(db, auth, headers))
     : ((await checkSession(db, auth, headers))?.viewer ?? null);
-  const clientIp = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
-  return { db, auth, headers, viewer, clientIp };
+  return { db, auth, headers, viewer, client: clientFromHeaders(headers) };
 }
 
 const MAX_INPUT_PROBLEMS = 3;
@@ -75,14 +87,17 @@ export function inputErrorMessage(error: z.ZodError): string {
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
+    const internal =
+      error.code === "INTERNAL_SERVER_ERROR" ? reportInternalError(cause ?? error, `tRPC ${path}`) : null;
     return {
       ...shape,
-      message: cause instanceof z.ZodError ? inputErrorMessage(cause) : shape.message,
+      message: internal?.message ?? (cause instanceof z.ZodError ? inputErrorMessage(cause) : shape.message),
       data: {
         ...shape.data,
         stack: undefined,
+        requestId: internal?.requestId,
         fieldErrors: cause instanceof z.ZodError ? z.flattenError(cause).fieldErrors : undefined,
         field: cause instanceof DomainError ? cause.field : undefined,
       },

@@ -1,24 +1,27 @@
 import type { CatalogueLocation, CataloguePage } from "@/lib/sync/catalogue";
+import { currentOf, supersedes } from "@/lib/sync/current-location";
 import { setMeta, type CachedTape, type OutboxRow, type SyncDb } from "./outbox";
 
-/** The newest location among those this device recorded but the server has not applied yet. */
+/** The location this device recorded last (by the current-location rule) and the server has not applied yet. */
 function newestPendingLocation(rows: OutboxRow[], barcode: string): CatalogueLocation | null {
-  let newest: CatalogueLocation | null = null;
-  for (const row of rows) {
-    if (row.barcode !== barcode || row.type !== "location.logged") continue;
-    if (!newest || row.occurredAt > newest.occurredAt) {
-      newest = { kind: row.payload.kind, site: row.payload.site?.trim() || null, occurredAt: row.occurredAt };
-    }
-  }
-  return newest;
+  const recorded = rows
+    .filter((row) => row.barcode === barcode)
+    .sort((a, b) => a.seq - b.seq)
+    .flatMap((row): CatalogueLocation[] =>
+      row.type === "location.logged"
+        ? [{ kind: row.payload.kind, site: row.payload.site?.trim() || null, occurredAt: row.occurredAt }]
+        : [],
+    );
+  return currentOf(recorded);
 }
 
 /**
  * Applies one pulled page to the cache and stores its cursor in the same transaction, so a page is never
- * half applied nor skipped. The server's state wins, except where this device holds a later location not
- * pushed yet: the courier keeps seeing where they put the cartridge.
+ * half applied nor skipped. The server's state wins, except where the signed-in user holds a later location
+ * not pushed yet: the courier keeps seeing where they put the cartridge. Another user's unsent events stay
+ * theirs and show nowhere.
  */
-export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
+export async function mergeCataloguePage(db: SyncDb, page: CataloguePage, userId: string) {
   await db.transaction("rw", db.catalogue, db.outbox, db.meta, async () => {
     const barcodes = [...new Set(page.items.map((item) => item.barcode))];
     const [cachedRows, pendingRows] = await Promise.all([
@@ -26,7 +29,7 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
       db.outbox
         .where("barcode")
         .anyOf(barcodes)
-        .filter((row) => row.status === "pending")
+        .filter((row) => row.status === "pending" && row.userId === userId)
         .toArray(),
     ]);
     const cache = new Map<string, CachedTape | undefined>(
@@ -40,8 +43,8 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage) {
         continue;
       }
       const pending = newestPendingLocation(pendingRows, item.barcode);
-      const location =
-        pending && (!item.location || pending.occurredAt > item.location.occurredAt) ? pending : item.location;
+      // The server applies the pending event after everything it has sent, so the same rule decides.
+      const location = pending && supersedes(pending, item.location) ? pending : item.location;
       cache.set(item.barcode, {
         barcode: item.barcode,
         id: item.id,

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from "uuid";
 import { normaliseLabel } from "@/lib/lto";
 import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
 import type { DeviceUser } from "./device-user";
+import { supersedes } from "@/lib/sync/current-location";
 import { InvalidEventError } from "./invalid-event-error";
 import { describeIssues, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
 
@@ -100,11 +101,7 @@ export function cacheChangeFor(event: SyncEvent): CacheUpdate {
         site: event.payload.site?.trim() || null,
         occurredAt: event.occurredAt,
       };
-      // Like the server, only a later event moves the cartridge.
-      return (current) =>
-        current && (!current.location || location.occurredAt >= current.location.occurredAt)
-          ? { ...current, location }
-          : undefined;
+      return (current) => (current && supersedes(location, current.location) ? { ...current, location } : undefined);
     }
     case "tape.registered":
       return (current) =>

@@ -20,7 +20,7 @@ import {
 /** How the engine reaches the server; the tRPC implementation is in sync-transport.ts. */
 export type SyncTransport = {
   /** `author` is the user who recorded the events: the server refuses them under anyone else's session. */
-  push(batch: { deviceId: string; author: string; events: SyncEvent[] }): Promise<EventResult[]>;
+  push(batch: { deviceId: string; author: string; deviceTime: Date; events: SyncEvent[] }): Promise<EventResult[]>;
   pullCatalogue(query: { cursor: string | null }): Promise<CataloguePage>;
   discard(input: { id: string; note?: string }): Promise<void>;
 };
@@ -62,6 +62,11 @@ export type SyncStatus = {
   lastError: string | null;
   /** When the next attempt is due, if one is scheduled. */
   nextAttemptAt: Date | null;
+  /**
+   * How far this device's clock is ahead of the server's (negative: behind), measured at the last pull;
+   * null until measured. The server corrects the times of pushed events by its own measurement.
+   */
+  clockOffsetMs: number | null;
 };
 
 export type Clock = { now(): number };
@@ -156,6 +161,7 @@ export class SyncEngine {
     lastSyncedAt: null,
     lastError: null,
     nextAttemptAt: null,
+    clockOffsetMs: null,
   };
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private started = false;
@@ -374,7 +380,12 @@ export class SyncEngine {
       const ids = batch.map((row) => row.id);
       let results: EventResult[];
       try {
-        results = await this.transport.push({ deviceId, author, events: batch.map(toWire) });
+        results = await this.transport.push({
+          deviceId,
+          author,
+          deviceTime: new Date(this.clock.now()),
+          events: batch.map(toWire),
+        });
       } catch (error) {
         await this.db.outbox
           .where("id")
@@ -414,8 +425,12 @@ export class SyncEngine {
   private async pullCatalogue() {
     let cursor = (await getMeta(this.db, "catalogueCursor")) ?? null;
     for (;;) {
+      const sentAt = this.clock.now();
       const page = await this.transport.pullCatalogue({ cursor });
-      await mergeCataloguePage(this.db, page);
+      // The server's answer was stamped somewhere between sending and receiving: take the middle.
+      const clockOffsetMs = Math.round((sentAt + this.clock.now()) / 2 - page.serverTime.getTime());
+      this.update({ clockOffsetMs });
+      await mergeCataloguePage(this.db, page, this.userId);
       if (!page.more || !this.started) return;
       cursor = page.cursor;
     }

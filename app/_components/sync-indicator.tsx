@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useSyncStatus } from "@/app/_client/field-sync";
+import { CLOCK_TOLERANCE_MS, describeSkew } from "@/lib/sync/clock";
 
 function ago(date: Date, now: number) {
   const seconds = Math.max(0, Math.round((now - date.getTime()) / 1000));
@@ -22,6 +23,8 @@ export function SyncIndicator() {
     return () => clearInterval(timer);
   }, []);
   if (!status?.counted) return null;
+  const clockOff =
+    status.clockOffsetMs !== null && Math.abs(status.clockOffsetMs) > CLOCK_TOLERANCE_MS ? status.clockOffsetMs : null;
 
   const parts: string[] = [];
   if (status.offline) parts.push("Offline");
@@ -29,7 +32,7 @@ export function SyncIndicator() {
   if (status.syncing) parts.push("syncing…");
   else if (status.lastSyncedAt && !status.offline) parts.push(`synced ${ago(status.lastSyncedAt, now)}`);
   const tone =
-    status.needsSignIn || status.rejected > 0
+    status.needsSignIn || status.rejected > 0 || clockOff !== null
       ? "bg-amber-100 text-amber-900"
       : status.offline
         ? "bg-slate-200 text-slate-800"
@@ -52,6 +55,12 @@ export function SyncIndicator() {
         <Link href="/backup/outbox" className="text-amber-800 underline">
           {status.rejected} need{status.rejected === 1 ? "s" : ""} attention
         </Link>
+      )}
+      {clockOff !== null && (
+        <p className="text-amber-800" role="status" data-testid="clock-warning">
+          This device&apos;s clock is {describeSkew(clockOff)}. Set it to the right time; times sent meanwhile are
+          corrected by the server.
+        </p>
       )}
       {status.needsSignIn && (
         <a href="/sign-in?next=/backup/outbox" className="text-amber-800 underline">

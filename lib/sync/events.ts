@@ -60,7 +60,13 @@ export const MAX_BATCH = 100;
 export const pushSchema = z.object({
   deviceId: text().trim().min(1, "The device id is missing").max(100, "The device id must be at most 100 characters"),
   /** The device's clock when it sent the push, so the server can correct the events' times (lib/sync/clock). */
-  deviceTime: z.coerce.date({ message: "The device time is not a valid time" }).optional(),
+  deviceTime: z.coerce
+    .date({ message: "The device time is not a valid time" })
+    .refine(
+      (date) => date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999,
+      "The device time is not a valid time",
+    )
+    .optional(),
   /** The user who recorded the events on the device: only their own session may push them. */
   author: text()
     .trim()

@@ -1,12 +1,16 @@
 import { z } from "zod";
+import { changePasswordSchema } from "../../lib/password";
 import { accessLevelSchema, newUserSchema, roleSchema } from "../../lib/users";
 import { adminProcedure, router, signedInProcedure } from "../trpc";
-import { createUser, listUsers, setBackupAccess, setUserActive, setUserRole } from "./service";
+import { changeOwnPassword, createUser, listUsers, setBackupAccess, setUserActive, setUserRole } from "./service";
 
 const userId = z.string().uuid({ message: "Unknown user" });
 
 export const accessRouter = router({
   me: signedInProcedure.query(({ ctx }) => ctx.viewer),
+  changePassword: signedInProcedure
+    .input(changePasswordSchema)
+    .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, { id: ctx.viewer.id, name: ctx.viewer.name }, input)),
   listUsers: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
   createUser: adminProcedure.input(newUserSchema).mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
   setActive: adminProcedure

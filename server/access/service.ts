@@ -1,7 +1,9 @@
+import type { ChangePassword } from "../../lib/password";
 import type { NewUser } from "../../lib/users";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { recordAudit, diffFields, type Actor } from "../audit/service";
-import { createCredentialUser } from "../auth/credentials";
+import { createCredentialUser, replacePassword } from "../auth/credentials";
+import { accountLockedFor, recordFailedSignIn } from "../auth/sign-in-limit";
 import { viewerCache } from "../auth/viewer-cache";
 import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
@@ -28,7 +30,16 @@ async function loadUser(tx: Tx, userId: string) {
   return { user, snapshot };
 }
 
+/** Held by every change that could leave no active administrator, until it commits. */
+const ADMINISTRATORS_LOCK = 727002;
+
+/**
+ * Refuses a change that would leave no active administrator. Two administrators demoting each other at
+ * once would each count the other and both succeed; the lock makes the second count after the first
+ * committed (each statement of a READ COMMITTED transaction sees what committed before it began).
+ */
 async function assertAnotherActiveAdmin(tx: Tx, userId: string, what: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMINISTRATORS_LOCK})`;
   const others = await tx.user.count({ where: { role: "admin", active: true, id: { not: userId } } });
   if (others === 0) throw new DomainError("CONFLICT", `${what}: there must always be one active administrator`);
 }
@@ -119,4 +130,26 @@ export function setBackupAccess(db: Db, actor: Actor, userId: string, level: Acc
       update: { level },
     });
   });
+}
+
+/**
+ * A signed-in user replaces their own password, with the rule every new password follows and an audit
+ * entry. A wrong current password counts as a failed sign-in of the account, so this cannot be used to
+ * guess it past the sign-in limit.
+ */
+export async function changeOwnPassword(db: Db, actor: Actor & { id: string }, input: ChangePassword) {
+  const { email } = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true } });
+  const lockedFor = await accountLockedFor(db, email);
+  if (lockedFor !== null) {
+    throw new DomainError("TOO_MANY_REQUESTS", `Too many failed attempts. Try again in ${lockedFor} minutes.`);
+  }
+  const changed = await transaction(db, async (tx) => {
+    if (!(await replacePassword(tx, actor.id, input))) return false;
+    await recordAudit(tx, { entityType: "user", entityId: actor.id, action: "change_password", changes: {}, actor });
+    return true;
+  });
+  if (!changed) {
+    await recordFailedSignIn(db, email);
+    throw new DomainError("BAD_REQUEST", "Your current password is not right", "currentPassword");
+  }
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { auditEntityTypeSchema, auditLogSchema, auditPageSchema, eventLogSchema } from "../../lib/audit-log";
 import { text } from "../../lib/text";
 import { adminProcedure, backupReadProcedure, router } from "../trpc";
-import { verifyAuditChain } from "./chain";
+import { auditCheckpointSchema, createAuditCheckpoint, verifyAuditChain } from "./chain";
 import { listAuditLog, listCustodyLog, listLocationLog } from "./log";
 import { listAudit } from "./service";
 
@@ -24,5 +24,9 @@ export const auditRouter = router({
   log: adminProcedure.input(auditLogSchema).query(({ ctx, input }) => listAuditLog(ctx.db, input)),
   locations: backupReadProcedure.input(eventLogSchema).query(({ ctx, input }) => listLocationLog(ctx.db, input)),
   custody: backupReadProcedure.input(eventLogSchema).query(({ ctx, input }) => listCustodyLog(ctx.db, input)),
-  verifyChain: adminProcedure.query(({ ctx }) => verifyAuditChain(ctx.db)),
+  // The keyed hash chain: a full check, optionally against a checkpoint the admin kept, and new checkpoints.
+  verifyChain: adminProcedure
+    .input(z.object({ checkpoint: auditCheckpointSchema.optional() }).optional())
+    .query(({ ctx, input }) => verifyAuditChain(ctx.db, { checkpoint: input?.checkpoint })),
+  checkpoint: adminProcedure.query(({ ctx }) => createAuditCheckpoint(ctx.db)),
 });

@@ -4,6 +4,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@p
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseLocation } from "./location";
+import { openPglite } from "./pglite";
 import { acquirePgliteLock, releasePgliteLock } from "./pglite-lock";
 
 /**
@@ -20,7 +21,7 @@ class LazyPgliteFactory implements SqlMigrationAwareDriverAdapterFactory {
   async connect(): Promise<SqlDriverAdapter> {
     if (!this.pglite) {
       acquirePgliteLock(this.dataDir);
-      this.pglite = new PGlite(this.dataDir);
+      this.pglite = openPglite(this.dataDir);
     }
     const pglite = this.pglite;
     const adapter = await new PrismaPGlite(pglite).connect();

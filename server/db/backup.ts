@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import { knownMigrations, migrate } from "../../scripts/migrate";
 import { BackupFileError, parseBackupArchive, readBackupArchive } from "./backup-archive";
+import { openPglite } from "./pglite";
 import { acquirePgliteLock, assertDatabaseFree, PGLITE_LOCK_FILE, releasePgliteLock } from "./pglite-lock";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -37,12 +37,17 @@ function unusedPath(base: string) {
   return candidate;
 }
 
-/** Written under a temporary name and renamed, so a backup file that exists is always complete. */
-function writeFileDurably(file: string, bytes: Uint8Array) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+/**
+ * Written under a temporary name and renamed, so a backup file that exists is always complete. Readable
+ * by its owner only: a backup holds password hashes and session tokens.
+ */
+export function writeFileDurably(file: string, bytes: Uint8Array) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const partial = `${file}.partial`;
-  const fd = fs.openSync(partial, "w");
+  const fd = fs.openSync(partial, "w", 0o600);
   try {
+    // The mode above applies only to a new file, and after the umask.
+    fs.fchmodSync(fd, 0o600);
     fs.writeFileSync(fd, bytes);
     fs.fsyncSync(fd);
   } finally {
@@ -64,7 +69,7 @@ export async function backupDatabase(dataDir: string, file: string): Promise<Bac
   acquirePgliteLock(dataDir);
   let archive: Blob;
   try {
-    const pglite = new PGlite(dataDir);
+    const pglite = openPglite(dataDir);
     try {
       await pglite.waitReady;
       await pglite.exec("CHECKPOINT");
@@ -87,7 +92,7 @@ export async function backupDatabase(dataDir: string, file: string): Promise<Bac
  * and be this app's database. Returns the migrations it has applied.
  */
 async function unpackAndCheck(archiveTar: Uint8Array, dir: string, file: string): Promise<string[]> {
-  const pglite = new PGlite(dir, {
+  const pglite = openPglite(dir, {
     loadDataDir: new Blob([new Uint8Array(archiveTar)], { type: "application/x-tar" }),
   });
   try {

@@ -3,8 +3,8 @@ import { publicProcedure, router } from "../trpc";
 import { createFirstAdmin, setupStatus } from "./service";
 
 export const setupRouter = router({
-  status: publicProcedure.query(({ ctx }) => setupStatus(ctx.db, ctx.clientIp)),
+  status: publicProcedure.query(({ ctx }) => setupStatus(ctx.db, ctx.client.sameMachine)),
   createFirstAdmin: publicProcedure
     .input(firstAdminSchema)
-    .mutation(({ ctx, input }) => createFirstAdmin(ctx.db, ctx.clientIp, input)),
+    .mutation(({ ctx, input }) => createFirstAdmin(ctx.db, ctx.client.sameMachine, input)),
 });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { externalAddress, launchBrowser, startApp, type RunningApp } from "./harness";
+import { externalAddress, launchBrowser, startApp, toastText, type RunningApp } from "./harness";
 
 const ADMIN = { name: "Ana Admin", email: "ana@example.com", password: "correct-horse-42" };
 const READER = { name: "Rita Reader", email: "rita@example.com", password: "battery-staple-77" };
@@ -88,12 +88,12 @@ describe("signing in and access levels", () => {
     await admin.getByLabel("Role", { exact: true }).selectOption("courier");
     await admin.getByLabel("Initial password").fill(READER.password);
     await admin.getByRole("button", { name: "Add user" }).last().click();
-    await expect.poll(() => admin.getByRole("status").textContent()).toContain(`${READER.name} can now sign in`);
+    await expect.poll(() => toastText(admin)).toContain(`${READER.name} can now sign in`);
 
     const access = admin.getByLabel(`Backup Monitor access of ${READER.name}`);
     expect(await access.inputValue()).toBe("write");
     await access.selectOption("read");
-    await expect.poll(() => admin.getByRole("status").textContent()).toContain("now has read-only access");
+    await expect.poll(() => toastText(admin)).toContain("now has read-only access");
     await admin.reload();
     expect(await admin.getByLabel(`Backup Monitor access of ${READER.name}`).inputValue()).toBe("read");
   });
@@ -104,7 +104,7 @@ describe("signing in and access levels", () => {
     await admin.getByLabel("Barcode label").fill("000123l9");
     await expect.poll(() => admin.getByTestId("label-preview").textContent()).toContain("LTO-9");
     await admin.getByRole("button", { name: "Register cartridge" }).click();
-    await expect.poll(() => admin.getByRole("status").textContent()).toContain("Cartridge 000123L9 registered");
+    await expect.poll(() => toastText(admin)).toContain("Cartridge 000123L9 registered");
     expect(await admin.getByTestId("metric-tapes").textContent()).toBe("1");
   });
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client";
 import type { EventResult, SyncEvent } from "../../lib/sync/events";
 import { verifyAuditChain } from "../../server/audit/chain";
+import { auditKeyFor } from "../../server/audit/key";
 import { startApp, type RunningApp } from "./harness";
 
 /**
@@ -254,7 +255,7 @@ describe("a crash in the middle of a sync", () => {
         [...locations, ...custody].map((row) => row.id).toSorted(),
       );
 
-      const chain = await verifyAuditChain(db);
+      const chain = await verifyAuditChain(db, { key: auditKeyFor({ kind: "pglite", dataDir }, undefined) });
       expect(chain).toMatchObject({ intact: true });
     } finally {
       await db.$disconnect();

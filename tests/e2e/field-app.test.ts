@@ -10,6 +10,7 @@ import {
   fakeCameraArgs,
   recordPolicyViolations,
   setUpFirstAdmin,
+  signIn,
   startApp,
   type RunningApp,
 } from "./harness";
@@ -178,14 +179,7 @@ describe("the field app", () => {
     expect(await visible("sync-summary").textContent()).toContain("1 waiting");
 
     // Someone else signs in on this phone: the waiting event is not theirs to push.
-    async function signIn(user: { email: string; password: string }) {
-      await page.getByLabel("Email").fill(user.email);
-      await page.getByLabel("Password").fill(user.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).not.toBe("/sign-in");
-    }
-    await page.goto(`${base}/sign-in`);
-    await signIn(OTHER);
+    await signIn(page, base, OTHER);
     await expect.poll(() => visible("sync-summary").textContent(), { timeout: 15_000 }).toContain("All synced");
     await page.goto(`${base}/backup/outbox`);
     await expect
@@ -199,8 +193,7 @@ describe("the field app", () => {
     // The courier who recorded it signs in again: it syncs, once, as theirs.
     await page.getByRole("button", { name: "Sign out" }).first().click();
     await expect.poll(() => new URL(page.url()).pathname).toBe("/sign-in");
-    await page.goto(`${base}/sign-in?next=/backup/outbox`);
-    await signIn(ADMIN);
+    await signIn(page, base, ADMIN, "/backup/outbox");
     expect(new URL(page.url()).pathname).toBe("/backup/outbox");
     await expect.poll(() => visible("sync-summary").textContent(), { timeout: 30_000 }).toContain("All synced");
 

@@ -176,3 +176,41 @@ export async function setUpFirstAdmin(
   await page.getByRole("button", { name: "Create administrator and sign in" }).click();
   await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe("/backup");
 }
+
+/** Signs in through the sign-in page (then going to `next`, if given) and waits until the app opened. */
+export async function signIn(page: Page, base: string, user: { email: string; password: string }, next?: string) {
+  await page.goto(`${base}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ""}`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).not.toBe("/sign-in");
+}
+
+/**
+ * Calls a tRPC procedure with the session of whoever is signed in in the browser context, beside the page's
+ * own network (so it works while the page is offline).
+ */
+export async function callTrpc<T = unknown>(
+  context: BrowserContext,
+  base: string,
+  path: string,
+  input: unknown,
+  type: "query" | "mutation" = "query",
+): Promise<T> {
+  const url = `${base}/api/trpc/${path}`;
+  const response =
+    type === "query"
+      ? await context.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
+      : await context.request.post(url, { data: { json: input } });
+  const body = await response.json();
+  if (!response.ok()) throw new Error(`${path} answered ${response.status()}: ${JSON.stringify(body)}`);
+  return body.result.data.json as T;
+}
+
+/** The notices (toasts) the page shows after an action. */
+export function toastText(page: Page): Promise<string> {
+  return page
+    .locator("[data-sonner-toast]")
+    .allTextContents()
+    .then((texts) => texts.join("\n"));
+}

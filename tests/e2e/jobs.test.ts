@@ -1,6 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { externalAddress, launchBrowser, recordPolicyViolations, startApp, type RunningApp } from "./harness";
+import {
+  externalAddress,
+  launchBrowser,
+  recordPolicyViolations,
+  startApp,
+  toastText,
+  type RunningApp,
+} from "./harness";
 
 const ADMIN = { name: "Jo Operator", email: "jo@example.com", password: "correct-horse-42" };
 const FIRST = "100001L9";
@@ -94,7 +101,7 @@ describe("backup jobs", () => {
 
     await page.getByRole("button", { name: "Log backup job" }).click();
     await eventually(path).toMatch(/^\/backup\/jobs\/[0-9a-f-]{36}$/);
-    await eventually(() => page.getByRole("status").first().textContent()).toBe("Backup job logged.");
+    await eventually(() => toastText(page)).toContain("Backup job logged.");
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(JOB);
     expect(await page.getByTestId("job-expiry").textContent()).toBe("4 Feb 2026");
     expect(await page.getByText("1.5 TB").count()).toBe(1);
@@ -126,8 +133,8 @@ describe("backup jobs", () => {
     await eventually(() => page.getByTestId("delete-summary").textContent()).toContain("its 2 tape bindings");
     await page.getByRole("button", { name: "Delete job" }).click();
 
-    await eventually(() => new URL(page.url()).searchParams.get("deleted")).toBe(`Job ${JOB}`);
-    await eventually(() => page.getByRole("status").first().textContent()).toBe(`Job ${JOB} deleted.`);
+    await eventually(() => new URL(page.url()).pathname).toBe("/backup");
+    await eventually(() => toastText(page)).toContain(`Job ${JOB} deleted.`);
     await eventually(() => page.getByText("No backup jobs logged yet").isVisible()).toBe(true);
 
     for (const barcode of [FIRST, SECOND]) {

@@ -67,6 +67,13 @@ describe("tape cartridges in the browser", () => {
     await poll(() => page.getByTestId("viewer-name").textContent()).toBe(ADMIN.name);
   });
 
+  test("the overview shows nothing a link put in its address", async () => {
+    const planted = encodeURIComponent("<b>Every cartridge</b> was wiped. Call 555-0100");
+    await page.goto(`${base}/backup?deleted=${planted}&registered=${planted}&saved=${planted}`);
+    await poll(() => page.getByTestId("metric-tapes").isVisible()).toBe(true);
+    expect(await page.locator("body").textContent()).not.toContain("555-0100");
+  });
+
   test("a typed label shows its generation and capacity; Enter moves on like a scanner; the cartridge is registered", async () => {
     // Loaded just before registering, so the table's cached list is still fresh and has to be refreshed.
     await page.goto(`${base}/backup`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from "vitest";
 import { verifyAuditChain } from "../../server/audit/chain";
 import { createAuth, type Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
+import { CLIENT_ADDRESS_HEADER, isLoopback, SAME_MACHINE_HEADER } from "../../server/http/client-address";
 import { appRouter } from "../../server/root";
 import { createCallerFactory, createContext } from "../../server/trpc";
 import { createTestUser } from "../factories/users";
@@ -10,7 +11,7 @@ import { createTestDb, type TestDb } from "./test-db";
 
 export const TEST_AUTH_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 export const BASE_URL = "http://localhost:3000";
-/** The app's own server always sets X-Forwarded-For to the socket address; these stand in for it. */
+/** The app's own server always sets the client's address (server/http/client-address.ts); these stand in for it. */
 export const LOCAL_IP = "127.0.0.1";
 export const REMOTE_IP = "203.0.113.9";
 
@@ -40,9 +41,13 @@ export function useTestApp(): TestApp {
   return app;
 }
 
-/** Headers as the app's server passes them on: always a client address, a session cookie when signed in. */
+/**
+ * Headers as the app's server passes them on: always a client address, marked as this machine when it is
+ * (a request with no proxy in between), a session cookie when signed in.
+ */
 export function requestHeaders({ ip = LOCAL_IP, cookie }: { ip?: string; cookie?: string } = {}): Headers {
-  const headers = new Headers({ "x-forwarded-for": ip, "user-agent": "vitest" });
+  const headers = new Headers({ [CLIENT_ADDRESS_HEADER]: ip, "user-agent": "vitest" });
+  if (isLoopback(ip)) headers.set(SAME_MACHINE_HEADER, "1");
   if (cookie) headers.set("cookie", cookie);
   return headers;
 }

@@ -14,6 +14,7 @@ import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
+import { createAuditCheckpoint, type AuditCheckpoint } from "../../server/audit/chain";
 import type { Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
 import { appRouter, type AppRouter } from "../../server/root";
@@ -87,6 +88,8 @@ type Fixtures = {
   custody: { id: string };
   /** A rejected sync event of each user's own: only its author may discard it. */
   rejectedEvents: Record<Column, string>;
+  /** A checkpoint of the audit chain as the fixtures leave it. */
+  checkpoint: AuditCheckpoint;
 };
 
 let fx: Fixtures;
@@ -158,6 +161,7 @@ beforeAll(async () => {
       deactivated: await rejectedEventOf(deactivated.id),
       lingering: await rejectedEventOf(lingering.id),
     },
+    checkpoint: await createAuditCheckpoint(app.db),
   };
   snapshot = await takeSnapshot(app.db);
   baseline = await fingerprint(app.db);
@@ -220,6 +224,11 @@ const MATRIX: Matrix = {
   },
   access: {
     me: { input: () => undefined, allowed: SIGNED_IN },
+    // Their own password, read-only users too: it changes nothing of the backup module.
+    changePassword: {
+      input: () => ({ currentPassword: TEST_PASSWORD, newPassword: "fresh-vault-key-77" }),
+      allowed: SIGNED_IN,
+    },
     listUsers: { input: () => undefined, allowed: ADMINS },
     createUser: {
       input: () => ({ name: "Neil New", email: "neil@example.test", password: TEST_PASSWORD, role: "admin" }),
@@ -278,7 +287,11 @@ const MATRIX: Matrix = {
     ],
     locations: { input: (fx) => ({ tapeId: fx.tape.id }), allowed: READERS },
     custody: { input: () => ({}), allowed: READERS },
-    verifyChain: { input: () => undefined, allowed: ADMINS },
+    verifyChain: [
+      { label: "alone", input: () => undefined, allowed: ADMINS },
+      { label: "against a checkpoint", input: (fx) => ({ checkpoint: fx.checkpoint }), allowed: ADMINS },
+    ],
+    checkpoint: { input: () => undefined, allowed: ADMINS },
   },
   sync: {
     catalogue: { input: () => ({}), allowed: READERS },

@@ -1,11 +1,14 @@
 import { APIError } from "better-auth/api";
 import { verifyPassword } from "better-auth/crypto";
-import { beforeEach, describe, expect, test } from "vitest";
-import { createAuth, SIGN_IN_LIMIT, type Auth } from "../../server/auth/auth";
+import { beforeEach, describe, expect, test, vi } from "vitest";
+import { createAuth, MAX_SESSION_AGE_MS, SIGN_IN_LIMIT, type Auth } from "../../server/auth/auth";
+import { ACCOUNT_SIGN_IN_LIMIT } from "../../server/auth/sign-in-limit";
 import { createTestUser, TEST_PASSWORD } from "../factories/users";
 import {
   authRequest,
+  BASE_URL,
   callerFor,
+  clientError,
   REMOTE_IP,
   requestHeaders,
   signIn,
@@ -88,12 +91,14 @@ describe("signing in", () => {
     expect(elsewhere.status).toBe(200);
   });
 
-  test("a deactivated user cannot sign in, with a message that says why", async () => {
+  test("a deactivated user cannot sign in, and the answer does not say whether the password was right", async () => {
     const user = await createTestUser(app.db, { active: false });
 
-    const error = await apiError(signIn(app.auth, user.email, user.password));
-    expect(error?.statusCode).toBe(403);
-    expect(error?.message).toMatch(/deactivated/);
+    const right = await authRequest(app.auth, "/sign-in/email", { email: user.email, password: user.password });
+    const wrong = await authRequest(app.auth, "/sign-in/email", { email: user.email, password: "not-it-at-all-9" });
+    expect(right.status).toBe(401);
+    expect(await right.json()).toEqual(await wrong.json());
+    expect(right.headers.getSetCookie()).toEqual([]);
     expect(await app.db.session.count()).toBe(0);
   });
 
@@ -107,7 +112,7 @@ describe("signing in", () => {
     expect(await app.db.session.count({ where: { userId: staff.user.id } })).toBe(0);
     const sameCookie = await callerFor(app.db, app.auth, staff.headers);
     await expect(sameCookie.access.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    expect(await apiError(signIn(app.auth, staff.user.email, staff.user.password))).toMatchObject({ statusCode: 403 });
+    expect(await apiError(signIn(app.auth, staff.user.email, staff.user.password))).toMatchObject({ statusCode: 401 });
   });
 
   test("a session that outlived its user's deactivation grants nothing", async () => {
@@ -151,5 +156,107 @@ describe("signing in", () => {
     );
     expect(behindHttps).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "secure"]));
     expect(behindHttps[0]).toMatch(/^__secure-/);
+  });
+
+  test(`after ${ACCOUNT_SIGN_IN_LIMIT.max} failed sign-ins an account takes none, from any address, until the window has passed`, async () => {
+    const user = await createTestUser(app.db);
+    const wrong = { email: user.email.toUpperCase(), password: "not-the-password-1" };
+    // Each from an address of its own, as a guesser spreading over many machines would.
+    for (let attempt = 1; attempt <= ACCOUNT_SIGN_IN_LIMIT.max; attempt++) {
+      const response = await authRequest(app.auth, "/sign-in/email", wrong, `198.51.100.${attempt}`);
+      expect(response.status, `attempt ${attempt}`).toBe(401);
+    }
+
+    const right = { email: user.email, password: user.password };
+    const locked = await authRequest(app.auth, "/sign-in/email", right, "192.0.2.77");
+    expect(locked.status).toBe(429);
+    expect(((await locked.json()) as { message: string }).message).toMatch(
+      /too many failed sign-ins for this account/i,
+    );
+    expect(locked.headers.getSetCookie()).toEqual([]);
+
+    // An email no account has is counted the same way, so the refusal does not tell which accounts exist.
+    for (let attempt = 1; attempt <= ACCOUNT_SIGN_IN_LIMIT.max; attempt++) {
+      await authRequest(
+        app.auth,
+        "/sign-in/email",
+        { email: "ghost@example.test", password: "x" },
+        `203.0.113.${attempt}`,
+      );
+    }
+    const ghost = await authRequest(
+      app.auth,
+      "/sign-in/email",
+      { email: "ghost@example.test", password: "x" },
+      "192.0.2.78",
+    );
+    expect(ghost.status).toBe(429);
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + ACCOUNT_SIGN_IN_LIMIT.windowMs + 1000 });
+    try {
+      expect((await authRequest(app.auth, "/sign-in/email", right, "192.0.2.79")).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await app.db.signInFailure.count({ where: { email: user.email } })).toBe(0);
+  });
+
+  test("a session ends 30 days after sign-in however recently it was used", async () => {
+    const { user, headers } = await signedInUser(app, { role: "staff" });
+    const session = await app.db.session.findFirstOrThrow({ where: { userId: user.id } });
+    // Used every day for a month: the auth library renewed it each time.
+    await app.db.session.update({
+      where: { id: session.id },
+      data: {
+        createdAt: new Date(Date.now() - MAX_SESSION_AGE_MS - 60_000),
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+
+    await expect((await callerFor(app.db, app.auth, headers)).access.me()).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("changing one's own password", () => {
+  test("needs the current password, follows the password rule, is audited, and the new one signs in", async () => {
+    const { user, caller } = await signedInUser(app, { role: "courier" });
+
+    const weak = await clientError(
+      caller.access.changePassword({ currentPassword: user.password, newPassword: "short1" }),
+    );
+    expect(weak.data.fieldErrors?.newPassword).toContain("Password must be at least 12 characters");
+    const wrong = await clientError(
+      caller.access.changePassword({ currentPassword: "not-my-password-1", newPassword: "fresh-vault-key-77" }),
+    );
+    expect(wrong).toMatchObject({ message: "Your current password is not right", data: { field: "currentPassword" } });
+    expect(await app.db.backupAuditLog.count({ where: { entityId: user.id } })).toBe(0);
+
+    await caller.access.changePassword({ currentPassword: user.password, newPassword: "fresh-vault-key-77" });
+    expect(await app.db.backupAuditLog.findMany({ where: { entityId: user.id } })).toMatchObject([
+      { entityType: "user", action: "change_password", actorId: user.id, changes: {} },
+    ]);
+    expect((await authRequest(app.auth, "/sign-in/email", { email: user.email, password: user.password })).status).toBe(
+      401,
+    );
+    await signIn(app.auth, user.email, "fresh-vault-key-77");
+  });
+
+  test("the auth library's own change-password endpoint, which applies neither the rule nor the audit, is closed", async () => {
+    const { user, headers } = await signedInUser(app, { role: "courier" });
+    const withBody = new Headers(headers);
+    withBody.set("content-type", "application/json");
+    withBody.set("origin", BASE_URL);
+    const response = await app.auth.handler(
+      new Request(`${BASE_URL}/api/auth/change-password`, {
+        method: "POST",
+        headers: withBody,
+        body: JSON.stringify({ currentPassword: user.password, newPassword: "aaaaaaaa1" }),
+      }),
+    );
+    expect(response.status).toBe(404);
+    await signIn(app.auth, user.email, user.password);
   });
 });

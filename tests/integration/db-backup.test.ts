@@ -211,6 +211,8 @@ describe.skipIf(testDatabaseUrl())("backup and restore of the embedded database"
     const file = path.join(tmp, "backups", "round-trip.tar.gz");
     const backup = await backupDatabase(dataDir, file);
     expect(backup.bytes).toBe(fs.statSync(file).size);
+    // It holds password hashes and session tokens: its owner's alone, whatever the umask.
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe("600");
     expect(fs.existsSync(`${file}.partial`)).toBe(false);
 
     // Deletes (with their cascades), edits and additions across the tables.

@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, test } from "vitest";
-import { issueSetupCode } from "../../server/setup/service";
+import { beforeEach, describe, expect, test, vi } from "vitest";
+import { issueSetupCode, SETUP_CODE_LIMIT } from "../../server/setup/service";
 import { TEST_PASSWORD } from "../factories/users";
 import { callerFor, clientError, LOCAL_IP, REMOTE_IP, requestHeaders, signIn, useTestApp } from "../helpers/app";
 import { truncateAll } from "../helpers/test-db";
@@ -32,7 +32,8 @@ describe("first-run setup", () => {
 
   test("from another machine a missing or wrong code is refused and creates nobody", async () => {
     const code = await issueSetupCode(app.db);
-    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    // 16 characters of a 31-letter alphabet: about 79 bits.
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$/);
     const visitor = await visitorFrom(REMOTE_IP);
 
     for (const setupCode of [undefined, "", "AAAA-AAAA", `${code}X`]) {
@@ -114,5 +115,28 @@ describe("first-run setup", () => {
       },
     });
     expect(JSON.stringify(entries[0]!.changes)).not.toContain(firstAdmin.password);
+  });
+
+  test(`after ${SETUP_CODE_LIMIT.max} wrong codes even the right one is refused until the window has passed`, async () => {
+    const code = (await issueSetupCode(app.db))!;
+    const visitor = await visitorFrom(REMOTE_IP);
+    for (let attempt = 1; attempt <= SETUP_CODE_LIMIT.max; attempt++) {
+      const error = await clientError(visitor.setup.createFirstAdmin({ ...firstAdmin, setupCode: `WRONG-${attempt}` }));
+      expect(error.data.code, `attempt ${attempt}`).toBe("FORBIDDEN");
+    }
+
+    const throttled = await clientError(visitor.setup.createFirstAdmin({ ...firstAdmin, setupCode: code }));
+    expect(throttled.data.code).toBe("TOO_MANY_REQUESTS");
+    expect(throttled.message).toMatch(/Too many wrong setup codes\. Try again in 15 minutes/);
+    expect(await app.db.user.count()).toBe(0);
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + SETUP_CODE_LIMIT.windowMs + 1000 });
+    try {
+      await visitor.setup.createFirstAdmin({ ...firstAdmin, setupCode: code });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await app.db.user.count()).toBe(1);
+    expect(await app.db.appSetting.count({ where: { key: { startsWith: "setup_code" } } })).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ describe("parseEnv", () => {
       DATABASE_URL: { kind: "pglite", dataDir: path.resolve("./data/pglite") },
       PORT: 3000,
       HOSTNAME: "0.0.0.0",
-      TRUST_PROXY: false,
+      TRUST_PROXY: [],
     });
   });
 
@@ -41,7 +41,7 @@ describe("parseEnv", () => {
     expect(env).toMatchObject({
       DATABASE_URL: { kind: "postgres", url: "postgres://app:secret@db.internal:5432/backup" },
       PORT: 8080,
-      TRUST_PROXY: true,
+      TRUST_PROXY: ["loopback"],
     });
   });
 
@@ -66,12 +66,30 @@ describe("parseEnv", () => {
   });
 
   test.each([
-    ["1", true],
-    ["true", true],
-    ["0", false],
-    ["false", false],
-  ])("TRUST_PROXY=%s means %s", (value, expected) => {
-    expect(parseEnv(only({ TRUST_PROXY: value })).TRUST_PROXY).toBe(expected);
+    ["1", ["loopback"]],
+    ["true", ["loopback"]],
+    ["0", []],
+    ["false", []],
+    ["10.0.0.2", ["10.0.0.2"]],
+    [" 10.0.0.2, 192.168.1.0/24 ,fd00::/8 ", ["10.0.0.2", "192.168.1.0/24", "fd00::/8"]],
+    ["loopback,uniquelocal", ["loopback", "uniquelocal"]],
+  ])("TRUST_PROXY=%s trusts %j", (value, expected) => {
+    expect(parseEnv(only({ TRUST_PROXY: value })).TRUST_PROXY).toEqual(expected);
+  });
+
+  test.each([
+    ["yes"],
+    ["2"],
+    ["10.0.0.300"],
+    ["10.0.0.0/33"],
+    ["10.0.0.2,,10.0.0.3"],
+    ["proxy.internal"],
+    ["10.0.0.0/8/1"],
+  ])("TRUST_PROXY=%s is refused at start, naming the variable and the entry", (value) => {
+    const message = envError({ TRUST_PROXY: value });
+    expect(message).toMatch(
+      /^\s*TRUST_PROXY: must be 0 \(no proxy\), 1 \(a proxy on this machine\) or a comma-separated list/m,
+    );
   });
 
   test("server processes: one on the embedded database, one per core on PostgreSQL, or as WEB_CONCURRENCY says", () => {

@@ -1,5 +1,6 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { mergeCataloguePage } from "../../app/_client/catalogue-cache";
 import { InvalidEventError } from "../../app/_client/invalid-event-error";
 import { cachedTape, rejectedEvents, searchCachedTapes, SyncDb, type CachedTape } from "../../app/_client/outbox";
 import {
@@ -13,6 +14,7 @@ import {
 import { normaliseLabel } from "../../lib/lto";
 import type { CatalogueEntry } from "../../lib/sync/catalogue";
 import type { EventResult, SyncEvent, SyncEventDraft } from "../../lib/sync/events";
+import { handOffForBatch, logLocationForBatch } from "../../app/(app)/backup/scan/batch-events";
 
 const ALICE = "user-alice";
 const BOB = "user-bob";
@@ -61,11 +63,13 @@ type Fault = "drop-request" | "drop-response" | "server-error" | "unauthorized";
 
 /** A transport to the fake server that fails on purpose: the next pushes take their fault from `faults`. */
 function faultyTransport(server: FakeServer, faults: Fault[] = [], pause?: () => Promise<void>) {
-  const transport: SyncTransport & { faults: Fault[]; pushCalls: number } = {
+  const transport: SyncTransport & { faults: Fault[]; pushCalls: number; deviceTimes: Date[] } = {
     faults,
     pushCalls: 0,
-    async push({ events }) {
+    deviceTimes: [],
+    async push({ events, deviceTime }) {
       transport.pushCalls += 1;
+      transport.deviceTimes.push(deviceTime);
       await pause?.();
       const fault = transport.faults.shift();
       if (fault === "drop-request") throw new SyncTransportError("network", "No connection to the server");
@@ -556,17 +560,29 @@ describe("the offline catalogue", () => {
     const before = { kind: "on_site" as const, site: "Server room", occurredAt: new Date("2026-11-26T07:00:00Z") };
     server.catalogue = [tape("AAA001L8", { location: before })];
     const db = newDb();
-    // Bob moved the cartridge on this phone but has not signed in since: his event waits, unsynced.
-    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(
-      location("AAA001L8", "Courier van"),
-    );
+    // Alice moved the cartridge; her event has not reached the server yet.
+    await newEngine({ db, transport: faultyTransport(server) }).enqueue(location("AAA001L8", "Courier van"));
     const moved: Partial<CachedTape> = { location: { kind: "off_site", site: "Courier van", occurredAt: new Date() } };
     expect(await db.outbox.count()).toBe(1);
 
-    await newEngine({ db, transport: faultyTransport(server) }).start();
+    await mergeCataloguePage(db, server.pullCatalogue(null), ALICE);
 
     // The server does not know the move yet: its older location must not undo what the courier saw.
     expect(await cachedTape(db, "AAA001L8")).toMatchObject({ ...moved, id: "id-AAA001L8", status: "full" });
+  });
+
+  test("another user's unsent event shows nowhere in the catalogue of whoever signs in next", async () => {
+    const server = new FakeServer();
+    const before = { kind: "on_site" as const, site: "Server room", occurredAt: new Date("2026-11-26T07:00:00Z") };
+    server.catalogue = [tape("AAA001L8", { location: before })];
+    const db = newDb();
+    // Bob moved the cartridge on this phone and signed out before his event was sent.
+    await newEngine({ db, transport: faultyTransport(server), userId: BOB }).enqueue(location("AAA001L8", "Bob's van"));
+
+    await newEngine({ db, transport: faultyTransport(server) }).start();
+
+    expect(await cachedTape(db, "AAA001L8")).toMatchObject({ location: before });
+    expect(await db.outbox.count()).toBe(1);
   });
 
   test("an older event does not move a cached cartridge; a cartridge registered here is cached without an id", async () => {
@@ -589,5 +605,91 @@ describe("the offline catalogue", () => {
     await expect(engine.enqueue(location("NOPE"))).rejects.toThrow(/barcode: An LTO label has 8 characters/);
     expect(await db.outbox.count()).toBe(0);
     expect(await db.catalogue.count()).toBe(0);
+  });
+});
+
+describe("batch actions", () => {
+  test("a failure midway queues nothing, and trying again queues each cartridge's event once", async () => {
+    const server = new FakeServer();
+    const db = newDb();
+    const engine = newEngine({ db, transport: faultyTransport(server) });
+    const occurredAt = new Date();
+    const place = { kind: "in_transit" as const, custodian: "Courier" };
+
+    await expect(
+      logLocationForBatch(engine, { barcodes: [KNOWN[0]!, "NOPE", KNOWN[1]!], occurredAt, place }),
+    ).rejects.toThrow(/Event 2: barcode/);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.catalogue.count()).toBe(0);
+
+    await logLocationForBatch(engine, { barcodes: [KNOWN[0]!, KNOWN[1]!], occurredAt, place });
+    await engine.start();
+
+    expect(server.applications).toBe(2);
+    expect([...server.applied.values()].map((event) => event.payload.barcode)).toEqual([KNOWN[0], KNOWN[1]]);
+  });
+
+  test("a hand-off for a batch is queued as one event per cartridge, all or none", async () => {
+    const db = newDb();
+    const engine = newEngine({ db, transport: faultyTransport(new FakeServer(), ["drop-request"]) });
+    const handoff = { fromParty: "Courier", toParty: "Vault", signerName: "Val" };
+    const occurredAt = new Date();
+
+    await expect(handOffForBatch(engine, { barcodes: [KNOWN[0]!, "NOPE"], occurredAt, handoff })).rejects.toThrow(
+      InvalidEventError,
+    );
+    expect(await db.outbox.count()).toBe(0);
+    const rows = await handOffForBatch(engine, { barcodes: KNOWN, occurredAt, handoff });
+    expect(rows.map((row) => row.barcode)).toEqual(KNOWN);
+    expect(await db.outbox.count()).toBe(3);
+  });
+});
+
+describe("the current location on this device", () => {
+  const at = new Date("2026-11-26T08:30:00Z");
+
+  test("of two events at the same moment the one recorded later is shown, before and after a pull", async () => {
+    const server = new FakeServer();
+    server.catalogue = [
+      {
+        deleted: false,
+        id: "id-AAA001L8",
+        barcode: "AAA001L8",
+        status: "full",
+        location: { kind: "on_site", site: "Server room", occurredAt: at },
+        changedAt: new Date("2026-11-26T08:00:00Z"),
+      },
+    ];
+    const db = newDb();
+    const engine = newEngine({ db, transport: faultyTransport(server) });
+    await engine.enqueue({ ...location("AAA001L8", "First"), occurredAt: at });
+    await engine.enqueue({ ...location("AAA001L8", "Second"), occurredAt: at });
+
+    // A pull brings the server's location while the events still wait: the server will apply them after the
+    // location it has, so at the same moment the last of them is current.
+    await mergeCataloguePage(db, server.pullCatalogue(null), ALICE);
+
+    expect(await cachedTape(db, "AAA001L8")).toMatchObject({ location: { site: "Second", occurredAt: at } });
+  });
+});
+
+describe("a device whose clock is off", () => {
+  test("sends its clock with each push and shows how far it is off", async () => {
+    const server = new FakeServer();
+    const transport = faultyTransport(server);
+    const ahead = 20 * 60_000;
+    const engine = newEngine({ db: newDb(), transport, clock: { now: () => Date.now() + ahead } });
+    await engine.enqueue({ ...location(KNOWN[0]!), occurredAt: new Date() });
+
+    await engine.start();
+
+    expect(transport.deviceTimes).toEqual([new Date(Date.now() + ahead)]);
+    expect(engine.getStatus().clockOffsetMs).toBe(ahead);
+  });
+
+  test("a clock that is right shows no offset", async () => {
+    const engine = newEngine({ db: newDb(), transport: faultyTransport(new FakeServer()) });
+    await engine.start();
+    expect(engine.getStatus().clockOffsetMs).toBe(0);
   });
 });

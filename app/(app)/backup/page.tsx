@@ -30,15 +30,9 @@ function Metric({ label, value, testId, note }: { label: string; value: number; 
   );
 }
 
-export default async function BackupOverviewPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ registered?: string; deleted?: string }>;
-}) {
-  const { registered, deleted } = await searchParams;
+export default async function BackupOverviewPage() {
   const [viewer, summary] = await Promise.all([getViewer(), (await serverCaller()).tapes.summary()]);
   const canWrite = viewer?.backupAccess === "write";
-  const notice = registered ? `Cartridge ${registered} registered.` : deleted ? `${deleted} deleted.` : null;
 
   return (
     <div className="mx-auto max-w-6xl">
@@ -61,12 +55,6 @@ export default async function BackupOverviewPage({
             Log backup job
           </Link>
         </div>
-      )}
-
-      {notice && (
-        <p role="status" className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {notice}
-        </p>
       )}
 
       <dl className="mt-6 grid grid-cols-2 gap-3 lg:grid-cols-4">

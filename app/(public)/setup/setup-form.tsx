@@ -2,49 +2,44 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useMemo } from "react";
+import { z } from "zod";
 import { authClient } from "@/app/_client/auth-client";
-import { Field, FormError } from "@/app/_components/field";
-import { errorMessage, useTRPC } from "@/app/_trpc/client";
+import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { useTRPC } from "@/app/_trpc/client";
 import { PASSWORD_RULE_TEXT } from "@/lib/password";
 import { firstAdminSchema } from "@/lib/users";
 
-type Errors = Partial<Record<"name" | "email" | "password" | "confirm" | "setupCode", string>>;
+// Checked even while other fields are wrong, so every mistake shows at once.
+const always = () => true;
+
+/** The first administrator, the password typed twice, and the setup code when the server asks for one. */
+function setupFormSchema(codeRequired: boolean) {
+  return firstAdminSchema
+    .extend({ confirm: z.string() })
+    .refine((values) => values.password === values.confirm, {
+      path: ["confirm"],
+      message: "The passwords do not match",
+      when: always,
+    })
+    .refine((values) => !codeRequired || !!values.setupCode?.trim(), {
+      path: ["setupCode"],
+      message: "Enter the setup code from the server's log",
+      when: always,
+    });
+}
+const { TextField } = formFields<z.input<ReturnType<typeof setupFormSchema>>>();
 
 export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const create = useMutation(trpc.setup.createFirstAdmin.mutationOptions());
+  const schema = useMemo(() => setupFormSchema(codeRequired), [codeRequired]);
+  const form = useZodForm(schema, { defaultValues: { name: "", email: "", password: "", confirm: "" } });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const values = {
-      name: String(form.get("name") ?? ""),
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      setupCode: codeRequired ? String(form.get("setupCode") ?? "") : undefined,
-    };
-    const parsed = firstAdminSchema.safeParse(values);
-    const next: Errors = {};
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= issue.message;
-    }
-    if (values.password !== form.get("confirm")) next.confirm = "The passwords do not match";
-    if (codeRequired && !values.setupCode?.trim()) next.setupCode = "Enter the setup code from the server's log";
-    setErrors(next);
-    setFormError(null);
-    if (!parsed.success || Object.keys(next).length > 0) return;
-
-    try {
-      await create.mutateAsync(parsed.data);
-    } catch (error) {
-      setFormError(errorMessage(error));
-      return;
-    }
-    const { error } = await authClient.signIn.email({ email: parsed.data.email, password: parsed.data.password });
+  async function onSubmit({ name, email, password, setupCode }: z.output<typeof schema>) {
+    await create.mutateAsync({ name, email, password, setupCode });
+    const { error } = await authClient.signIn.email({ email, password });
     if (error) {
       router.replace("/sign-in");
       return;
@@ -53,58 +48,31 @@ export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
     router.refresh();
   }
 
-  const invalid = (field: keyof Errors) =>
-    errors[field] ? { "aria-invalid": true, "aria-describedby": `${field}-error` } : {};
-
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <FormError message={formError} />
-      <Field id="name" label="Full name" error={errors.name}>
-        <input id="name" name="name" autoComplete="name" className="input" autoFocus {...invalid("name")} />
-      </Field>
-      <Field id="email" label="Email" error={errors.email}>
-        <input id="email" name="email" type="email" autoComplete="username" className="input" {...invalid("email")} />
-      </Field>
-      <Field id="password" label="Password" hint={PASSWORD_RULE_TEXT} error={errors.password}>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          className="input"
-          {...invalid("password")}
-        />
-      </Field>
-      <Field id="confirm" label="Repeat password" error={errors.confirm}>
-        <input
-          id="confirm"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          className="input"
-          {...invalid("confirm")}
-        />
-      </Field>
+    <Form form={form} onSubmit={onSubmit} className="space-y-4">
+      <TextField name="name" label="Full name" autoComplete="name" autoFocus />
+      <TextField name="email" label="Email" type="email" autoComplete="username" />
+      <TextField
+        name="password"
+        label="Password"
+        hint={PASSWORD_RULE_TEXT}
+        type="password"
+        autoComplete="new-password"
+      />
+      <TextField name="confirm" label="Repeat password" type="password" autoComplete="new-password" />
       {codeRequired && (
-        <Field
-          id="setupCode"
+        <TextField
+          name="setupCode"
           label="Setup code"
           hint="You are not on the server's own machine, so prove you run it: the one-time code is printed in the log of the terminal where the server was started (npm start), after 'setup code'."
-          error={errors.setupCode}
-        >
-          <input
-            id="setupCode"
-            name="setupCode"
-            autoComplete="off"
-            className="input font-mono uppercase"
-            placeholder="ABCD-EFGH"
-            {...invalid("setupCode")}
-          />
-        </Field>
+          autoComplete="off"
+          className="font-mono uppercase"
+          placeholder="ABCD-EFGH"
+        />
       )}
       <button type="submit" className="btn-primary w-full" disabled={create.isPending}>
         {create.isPending ? "Creating…" : "Create administrator and sign in"}
       </button>
-    </form>
+    </Form>
   );
 }

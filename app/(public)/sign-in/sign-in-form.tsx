@@ -1,9 +1,13 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import type { z } from "zod";
 import { authClient } from "@/app/_client/auth-client";
-import { Field, FormError } from "@/app/_components/field";
+import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { signInSchema } from "@/lib/users";
+import { pathAfterSignIn } from "./next-path";
+
+const { TextField } = formFields<z.input<typeof signInSchema>>();
 
 function signInError(error: { status?: number; message?: string }) {
   if (error.status === 429) return "Too many sign-in attempts. Wait a minute, then try again.";
@@ -11,54 +15,26 @@ function signInError(error: { status?: number; message?: string }) {
   return error.message || "Sign-in failed. Try again.";
 }
 
-/** Only paths inside the app, so a crafted link cannot send the user elsewhere after sign-in. */
-function safeNext(value: string | null) {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/backup";
-}
-
 export function SignInForm() {
   const router = useRouter();
-  const next = safeNext(useSearchParams().get("next"));
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const next = pathAfterSignIn(useSearchParams().get("next"));
+  const form = useZodForm(signInSchema, { defaultValues: { email: "", password: "" } });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setError(null);
-    const { error } = await authClient.signIn.email({
-      email: String(form.get("email")).trim(),
-      password: String(form.get("password")),
-    });
-    if (error) {
-      setError(signInError(error));
-      setPending(false);
-      return;
-    }
+  async function onSubmit(credentials: z.output<typeof signInSchema>) {
+    const { error } = await authClient.signIn.email(credentials);
+    if (error) throw new Error(signInError(error));
     router.replace(next);
     router.refresh();
   }
 
+  const pending = form.formState.isSubmitting || form.formState.isSubmitSuccessful;
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <FormError message={error} />
-      <Field id="email" label="Email">
-        <input id="email" name="email" type="email" autoComplete="username" required className="input" autoFocus />
-      </Field>
-      <Field id="password" label="Password">
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          className="input"
-        />
-      </Field>
+    <Form form={form} onSubmit={onSubmit} className="space-y-4">
+      <TextField name="email" label="Email" type="email" autoComplete="username" autoFocus />
+      <TextField name="password" label="Password" type="password" autoComplete="current-password" />
       <button type="submit" className="btn-primary w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
-    </form>
+    </Form>
   );
 }

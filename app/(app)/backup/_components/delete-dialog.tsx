@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import type { ReactNode } from "react";
+import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 
@@ -14,7 +15,7 @@ const plural = (count: number, one: string, many: string) =>
 
 /**
  * Confirms a delete, first showing what goes with it (asked of the server as the dialog opens), then lands
- * on the overview with a message. A cartridge's history can be downloaded first: its locations, hand-offs
+ * on the overview with a toast. A cartridge's history can be downloaded first: its locations, hand-offs
  * and changes leave with it, except the audit entries.
  */
 export function DeleteDialog({ target, onClose }: { target: DeleteTarget | null; onClose: () => void }) {
@@ -40,7 +41,8 @@ export function DeleteDialog({ target, onClose }: { target: DeleteTarget | null;
     void queryClient.invalidateQueries({ queryKey: trpc.tapes.list.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.pathKey() });
     onClose();
-    router.push(`/backup?deleted=${encodeURIComponent(deleted)}`);
+    toast.success(`${deleted} deleted.`);
+    router.push("/backup");
     router.refresh();
   }
 

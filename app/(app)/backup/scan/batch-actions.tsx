@@ -6,6 +6,7 @@ import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { Field, FormError } from "@/app/_components/field";
 import { SignatureField } from "@/app/_components/signature-field";
 import { LOCATION_KIND_LABEL, type LOCATION_KINDS } from "@/lib/vocabulary";
+import { handOffForBatch, logLocationForBatch } from "./batch-events";
 
 type Kind = (typeof LOCATION_KINDS)[number];
 const MOVES: { kind: Kind; label: string }[] = [
@@ -58,10 +59,7 @@ export function LogLocationAction({ barcodes, onRecorded }: Props) {
     setPending(true);
     setError(null);
     try {
-      const occurredAt = new Date();
-      for (const barcode of barcodes) {
-        await sync.engine.enqueue({ type: "location.logged", occurredAt, payload: { barcode, kind, ...place } });
-      }
+      await logLocationForBatch(sync.engine, { barcodes, occurredAt: new Date(), place: { kind, ...place } });
       rememberUse(kind, place);
       onRecorded(
         `${LOCATION_KIND_LABEL[kind]} logged for ${barcodes.length} cartridge${barcodes.length === 1 ? "" : "s"}.`,
@@ -134,23 +132,19 @@ export function HandOffAction({ barcodes, onRecorded }: Props) {
     setPending(true);
     setError(null);
     try {
-      const occurredAt = new Date();
-      for (const barcode of barcodes) {
-        await sync.engine.enqueue({
-          type: "custody.recorded",
-          occurredAt,
-          payload: {
-            barcode,
-            fromParty: form.fromParty!,
-            toParty: form.toParty!,
-            signerName: form.signerName!,
-            signature: signature!,
-            containerId: form.containerId || undefined,
-            sealNumber: form.sealNumber || undefined,
-            notes: form.notes || undefined,
-          },
-        });
-      }
+      await handOffForBatch(sync.engine, {
+        barcodes,
+        occurredAt: new Date(),
+        handoff: {
+          fromParty: form.fromParty!,
+          toParty: form.toParty!,
+          signerName: form.signerName!,
+          signature: signature!,
+          containerId: form.containerId || undefined,
+          sealNumber: form.sealNumber || undefined,
+          notes: form.notes || undefined,
+        },
+      });
       onRecorded(`Hand-off recorded for ${barcodes.length} cartridge${barcodes.length === 1 ? "" : "s"}.`);
     } catch (caught) {
       setError(

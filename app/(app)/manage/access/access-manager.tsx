@@ -2,25 +2,23 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { ACCESS_LEVELS, ROLE_LABEL, ROLES, type AccessLevel, type Role } from "@/lib/vocabulary";
 import { NewUserForm } from "./new-user-form";
-
-type Notice = { kind: "ok" | "error"; text: string } | null;
 
 export function AccessManager({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const users = useQuery(trpc.access.listUsers.queryOptions());
   const [adding, setAdding] = useState(false);
-  const [notice, setNotice] = useState<Notice>(null);
   const [toggling, setToggling] = useState<{ id: string; name: string; active: boolean } | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.access.listUsers.queryKey() });
   const report = (text: string) => ({
-    onSuccess: () => setNotice({ kind: "ok", text }),
-    onError: (e: unknown) => setNotice({ kind: "error", text: errorMessage(e) }),
+    onSuccess: () => toast.success(text),
+    onError: (e: unknown) => toast.error(errorMessage(e)),
     onSettled: refresh,
   });
 
@@ -66,20 +64,11 @@ export function AccessManager({ currentUserId }: { currentUserId: string }) {
         </button>
       </div>
 
-      {notice && (
-        <p
-          role={notice.kind === "error" ? "alert" : "status"}
-          className={`mt-3 rounded-md px-3 py-2 text-sm ${notice.kind === "error" ? "bg-red-50 text-red-800" : "bg-emerald-50 text-emerald-800"}`}
-        >
-          {notice.text}
-        </p>
-      )}
-
       {adding && (
         <NewUserForm
           onDone={(text) => {
             setAdding(false);
-            setNotice({ kind: "ok", text });
+            toast.success(text);
           }}
         />
       )}

@@ -1,88 +1,61 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { Field, FormError } from "@/app/_components/field";
-import { errorMessage, useTRPC } from "@/app/_trpc/client";
+import type { z } from "zod";
+import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { useTRPC } from "@/app/_trpc/client";
 import { PASSWORD_RULE_TEXT } from "@/lib/password";
-import { newUserSchema } from "@/lib/users";
-import { ROLE_LABEL, ROLES } from "@/lib/vocabulary";
+import { newUserSchema, type NewUser } from "@/lib/users";
+import { ROLE_LABEL } from "@/lib/vocabulary";
 
-type Errors = Partial<Record<"name" | "email" | "password" | "role", string>>;
+const { TextField, SelectField } = formFields<z.input<typeof newUserSchema>>();
 
 export function NewUserForm({ onDone }: { onDone: (message: string) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useZodForm(newUserSchema, { defaultValues: { name: "", email: "", password: "", role: "staff" } });
   const create = useMutation(
     trpc.access.createUser.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.access.listUsers.queryKey() }),
     }),
   );
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    const parsed = newUserSchema.safeParse(Object.fromEntries(form));
-    const next: Errors = {};
-    if (!parsed.success) for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= issue.message;
-    setErrors(next);
-    setFormError(null);
-    if (!parsed.success) return;
-    try {
-      await create.mutateAsync(parsed.data);
-      formElement.reset();
-      onDone(`${parsed.data.name} can now sign in as ${parsed.data.email}.`);
-    } catch (error) {
-      setFormError(errorMessage(error));
-    }
+  async function onSubmit(user: NewUser) {
+    await create.mutateAsync(user);
+    form.reset();
+    onDone(`${user.name} can now sign in as ${user.email}.`);
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="card mt-4 space-y-4 p-5" aria-labelledby="new-user-title">
-      <h2 id="new-user-title" className="text-base font-semibold">
-        Add a user
-      </h2>
-      <FormError message={formError} />
+    <Form
+      form={form}
+      onSubmit={onSubmit}
+      className="card mt-4 space-y-4 p-5"
+      aria-labelledby="new-user-title"
+      header={
+        <h2 id="new-user-title" className="text-base font-semibold">
+          Add a user
+        </h2>
+      }
+    >
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="new-name" label="Full name" error={errors.name}>
-          <input id="new-name" name="name" className="input" aria-invalid={!!errors.name} />
-        </Field>
-        <Field id="new-email" label="Email" error={errors.email}>
-          <input id="new-email" name="email" type="email" className="input" aria-invalid={!!errors.email} />
-        </Field>
-        <Field id="new-role" label="Role" error={errors.role}>
-          <select id="new-role" name="role" className="input" defaultValue="staff">
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {ROLE_LABEL[role]}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
+        <TextField id="new-name" name="name" label="Full name" />
+        <TextField id="new-email" name="email" label="Email" type="email" />
+        <SelectField id="new-role" name="role" label="Role" options={ROLE_LABEL} />
+        <TextField
           id="new-password"
+          name="password"
           label="Initial password"
           hint={`${PASSWORD_RULE_TEXT} Give it to the user in person.`}
-          error={errors.password}
-        >
-          <input
-            id="new-password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            className="input"
-            aria-invalid={!!errors.password}
-          />
-        </Field>
+          type="password"
+          autoComplete="new-password"
+        />
       </div>
       <div className="flex justify-end">
         <button type="submit" className="btn-primary" disabled={create.isPending}>
           {create.isPending ? "Adding…" : "Add user"}
         </button>
       </div>
-    </form>
+    </Form>
   );
 }

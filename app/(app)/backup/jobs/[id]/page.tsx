@@ -11,7 +11,7 @@ import { SpanList } from "../_components/span-list";
 import { VerificationBadge } from "../_components/verification-badge";
 import { loadJob } from "./load-job";
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ saved?: string }> };
+type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: (await loadJob((await params).id)).name };
@@ -26,8 +26,8 @@ function Detail({ label, children, wide }: { label: string; children: ReactNode;
   );
 }
 
-export default async function JobPage({ params, searchParams }: Props) {
-  const [{ id }, { saved }] = await Promise.all([params, searchParams]);
+export default async function JobPage({ params }: Props) {
+  const { id } = await params;
   const [job, viewer] = await Promise.all([loadJob(id), getViewer()]);
   const canWrite = viewer?.backupAccess === "write";
   // A server component renders once per request: "now" is the time of this request.
@@ -55,12 +55,6 @@ export default async function JobPage({ params, searchParams }: Props) {
           )}
         </div>
       </div>
-
-      {saved && (
-        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {saved === "logged" ? "Backup job logged." : "Changes saved."}
-        </p>
-      )}
 
       <dl className="card grid gap-4 p-5 sm:grid-cols-2 lg:grid-cols-3">
         <Detail label="Job date">{formatCalendarDate(job.jobDate)}</Detail>

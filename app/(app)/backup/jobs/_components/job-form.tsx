@@ -1,11 +1,12 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { Field, FormError } from "@/app/_components/field";
-import { errorMessage, useTRPC } from "@/app/_trpc/client";
+import { useWatch } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "zod";
+import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { useTRPC } from "@/app/_trpc/client";
 import { formatCalendarDate, fromDateInput, toDateInput } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import {
@@ -15,28 +16,49 @@ import {
   jobFieldsSchema,
   SIZE_UNITS,
   sizeToBytes,
+  spanSchema,
   VERIFICATION_LABEL,
-  VERIFICATIONS,
-  type SizeUnit,
-  type Verification,
 } from "@/lib/jobs";
 import { SpanList, type JobDetail, type SpanTape } from "./span-list";
 import { TapePicker } from "./tape-picker";
 
-type FieldName = keyof typeof jobFieldsSchema.shape | "tapeIds";
-type Errors = Partial<Record<FieldName, string>>;
+/** Counts may be typed with thousands separators; anything else is left for the schema to refuse. */
+function countFromText(typed: unknown): unknown {
+  const digits = String(typed).replace(/[\s,_]/g, "");
+  if (digits === "") return 0n;
+  return /^\d+$/.test(digits) ? BigInt(digits) : typed;
+}
+
+/** What the form holds (text as typed, the span as cartridges), parsed into what creating a job takes. */
+const formSchema = createJobSchema.extend({
+  retentionDays: z.preprocess(
+    (typed) => (String(typed).trim() === "" ? undefined : Number(typed)),
+    jobFieldsSchema.shape.retentionDays,
+  ),
+  totalFiles: z.preprocess(countFromText, jobFieldsSchema.shape.totalFiles),
+  totalBytes: z
+    .object({ amount: z.string(), unit: z.enum(SIZE_UNITS) })
+    .transform(({ amount, unit }, ctx) => {
+      if (amount.trim() === "") return 0n;
+      const size = sizeToBytes(amount, unit);
+      if (size.ok) return size.bytes;
+      ctx.addIssue({ code: "custom", message: size.error });
+      return z.NEVER;
+    })
+    .pipe(jobFieldsSchema.shape.totalBytes.unwrap()),
+  tapeIds: z
+    .array(z.object({ id: z.string(), barcode: z.string(), status: z.string() }))
+    .transform((tapes) => tapes.map((tape) => tape.id))
+    .pipe(spanSchema),
+});
+type Values = z.input<typeof formSchema>;
+const { TextField, TextAreaField, SelectField } = formFields<Values>();
 
 /** Today's date where the user is, as a date input value. */
 function today(): string {
   const now = new Date();
   return toDateInput(new Date(now.getTime() - now.getTimezoneOffset() * 60_000));
 }
-
-const parseCount = (text: string) => {
-  const digits = text.replace(/[\s,_]/g, "");
-  if (digits === "") return 0n;
-  return /^\d+$/.test(digits) ? BigInt(digits) : null;
-};
 
 /** Logs a new backup job, or edits one when `job` is given: every field and the span of cartridges. */
 export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTechnician?: string }) {
@@ -45,105 +67,55 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
   const create = useMutation(trpc.jobs.create.mutationOptions());
   const update = useMutation(trpc.jobs.update.mutationOptions());
   const pending = create.isPending || update.isPending;
-  const initialSize = job ? bytesToSize(job.totalBytes) : { amount: "", unit: "GB" as SizeUnit };
-
-  const [jobDate, setJobDate] = useState(job ? toDateInput(job.jobDate) : today());
-  const [retention, setRetention] = useState(job ? String(job.retentionDays) : "");
-  const [sizeAmount, setSizeAmount] = useState(initialSize.amount);
-  const [sizeUnit, setSizeUnit] = useState<SizeUnit>(initialSize.unit);
-  const [tapes, setTapes] = useState<SpanTape[]>(job?.tapes ?? []);
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useZodForm(formSchema, {
+    defaultValues: {
+      name: job?.name ?? "",
+      jobDate: job ? toDateInput(job.jobDate) : today(),
+      retentionDays: job ? String(job.retentionDays) : "",
+      totalFiles: job ? job.totalFiles.toString() : "",
+      totalBytes: job ? bytesToSize(job.totalBytes) : { amount: "", unit: "GB" },
+      verification: job?.verification ?? "not_verified",
+      sourceSystem: job?.sourceSystem ?? "",
+      technician: job ? (job.technician ?? "") : defaultTechnician,
+      notes: job?.notes ?? "",
+      tapeIds: job?.tapes ?? [],
+    },
+  });
+  const { errors } = form.formState;
+  const [jobDate, retention, size, tapes] = useWatch({
+    control: form.control,
+    name: ["jobDate", "retentionDays", "totalBytes", "tapeIds"],
+  }) as [string, string, { amount: string; unit: (typeof SIZE_UNITS)[number] }, SpanTape[]];
 
   const date = fromDateInput(jobDate);
   const days = retention.trim() === "" ? null : jobFieldsSchema.shape.retentionDays.safeParse(Number(retention));
   const expiry = date && days?.success ? expiryFor(date, days.data) : null;
-  const size = sizeAmount.trim() === "" ? null : sizeToBytes(sizeAmount, sizeUnit);
+  const bytes = size.amount.trim() === "" ? null : sizeToBytes(size.amount, size.unit);
 
-  function addTape(tape: SpanTape) {
-    setTapes((current) => (current.some((existing) => existing.id === tape.id) ? current : [...current, tape]));
-    setErrors((current) => ({ ...current, tapeIds: undefined }));
+  function setTapes(next: SpanTape[]) {
+    form.setValue("tapeIds", next, { shouldValidate: form.formState.isSubmitted });
   }
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? "");
-    const next: Errors = {};
-    const totalFiles = parseCount(text("totalFiles"));
-    if (totalFiles === null) next.totalFiles = "Total files must be a whole number";
-    if (size && !size.ok) next.totalBytes = size.error;
-    const input = {
-      name: text("name"),
-      jobDate: date ?? undefined,
-      retentionDays: retention.trim() === "" ? undefined : Number(retention),
-      totalFiles: totalFiles ?? 0n,
-      totalBytes: size?.ok ? size.bytes : 0n,
-      verification: text("verification") as Verification,
-      sourceSystem: text("sourceSystem"),
-      technician: text("technician"),
-      notes: text("notes"),
-      tapeIds: tapes.map((tape) => tape.id),
-    };
-    const result = createJobSchema.safeParse(input);
-    if (!result.success) for (const issue of result.error.issues) next[issue.path[0] as FieldName] ??= issue.message;
-    setErrors(next);
-    setFormError(null);
-    if (!result.success || Object.keys(next).length > 0) return;
-    const valid = { ...input, jobDate: result.data.jobDate, retentionDays: result.data.retentionDays };
-    try {
-      const saved = job ? await update.mutateAsync({ ...valid, id: job.id }) : await create.mutateAsync(valid);
-      router.push(`/backup/jobs/${saved.id}?saved=${job ? "updated" : "logged"}`);
-      router.refresh();
-    } catch (error) {
-      // A rule about one field (an unknown or destroyed cartridge) is shown at that field.
-      const field = error instanceof TRPCClientError ? (error.data?.field as FieldName | undefined) : undefined;
-      if (field) setErrors({ [field]: errorMessage(error) });
-      else setFormError(errorMessage(error));
-    }
+  async function onSubmit(values: z.output<typeof formSchema>) {
+    const saved = job ? await update.mutateAsync({ ...values, id: job.id }) : await create.mutateAsync(values);
+    toast.success(job ? "Changes saved." : "Backup job logged.");
+    router.push(`/backup/jobs/${saved.id}`);
+    router.refresh();
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="card mt-6 space-y-5 p-5 sm:p-6">
-      <FormError message={formError} />
-      <Field
-        id="name"
+    <Form form={form} onSubmit={onSubmit} className="card mt-6 space-y-5 p-5 sm:p-6">
+      <TextField
+        name="name"
         label="Job name"
         hint="As the backup software calls it, e.g. Nightly full – file servers."
-        error={errors.name}
-      >
-        <input
-          id="name"
-          name="name"
-          defaultValue={job?.name}
-          className="input"
-          maxLength={200}
-          autoFocus={!job}
-          aria-invalid={!!errors.name}
-        />
-      </Field>
+        maxLength={200}
+        autoFocus={!job}
+      />
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="jobDate" label="Job date" error={errors.jobDate}>
-          <input
-            id="jobDate"
-            type="date"
-            value={jobDate}
-            onChange={(event) => setJobDate(event.target.value)}
-            className="input"
-            aria-invalid={!!errors.jobDate}
-          />
-        </Field>
-        <Field id="retentionDays" label="Retention (days)" error={errors.retentionDays}>
-          <input
-            id="retentionDays"
-            inputMode="numeric"
-            value={retention}
-            onChange={(event) => setRetention(event.target.value)}
-            className="input"
-            aria-invalid={!!errors.retentionDays}
-          />
-        </Field>
+        <TextField name="jobDate" label="Job date" type="date" />
+        <TextField name="retentionDays" label="Retention (days)" inputMode="numeric" />
       </div>
       <p aria-live="polite" className="rounded-md bg-slate-50 px-3 py-2 text-sm" data-testid="expiry-preview">
         {expiry ? (
@@ -156,16 +128,7 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
       </p>
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="totalFiles" label="Total files" error={errors.totalFiles}>
-          <input
-            id="totalFiles"
-            name="totalFiles"
-            inputMode="numeric"
-            defaultValue={job ? job.totalFiles.toString() : ""}
-            className="input"
-            aria-invalid={!!errors.totalFiles}
-          />
-        </Field>
+        <TextField name="totalFiles" label="Total files" inputMode="numeric" />
         <div>
           <label htmlFor="totalSize" className="label">
             Total size
@@ -174,18 +137,12 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
             <input
               id="totalSize"
               inputMode="decimal"
-              value={sizeAmount}
-              onChange={(event) => setSizeAmount(event.target.value)}
               className="input"
               aria-invalid={!!errors.totalBytes}
               aria-describedby="totalSize-hint"
+              {...form.register("totalBytes.amount")}
             />
-            <select
-              aria-label="Size unit"
-              value={sizeUnit}
-              onChange={(event) => setSizeUnit(event.target.value as SizeUnit)}
-              className="input w-24"
-            >
+            <select aria-label="Size unit" className="input w-24" {...form.register("totalBytes.unit")}>
               {SIZE_UNITS.map((unit) => (
                 <option key={unit} value={unit}>
                   {unit}
@@ -194,61 +151,37 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
             </select>
           </div>
           <p id="totalSize-hint" className={`mt-1 text-xs ${errors.totalBytes ? "text-red-700" : "text-slate-500"}`}>
-            {errors.totalBytes ??
-              (size?.ok
-                ? `${formatBytes(size.bytes)} (${size.bytes.toLocaleString("en")} bytes)`
+            {errors.totalBytes?.message ??
+              (bytes?.ok
+                ? `${formatBytes(bytes.bytes)} (${bytes.bytes.toLocaleString("en")} bytes)`
                 : "Decimal units: 1 TB = 1,000 GB.")}
           </p>
         </div>
       </div>
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="verification" label="Verification" error={errors.verification}>
-          <select
-            id="verification"
-            name="verification"
-            defaultValue={job?.verification ?? "not_verified"}
-            className="input"
-          >
-            {VERIFICATIONS.map((result) => (
-              <option key={result} value={result}>
-                {VERIFICATION_LABEL[result]}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="sourceSystem" label="Source system" error={errors.sourceSystem}>
-          <input
-            id="sourceSystem"
-            name="sourceSystem"
-            defaultValue={job?.sourceSystem ?? ""}
-            className="input"
-            maxLength={200}
-          />
-        </Field>
+        <SelectField name="verification" label="Verification" options={VERIFICATION_LABEL} />
+        <TextField name="sourceSystem" label="Source system" maxLength={200} />
       </div>
-      <Field id="technician" label="Responsible technician" error={errors.technician}>
-        <input
-          id="technician"
-          name="technician"
-          defaultValue={job ? (job.technician ?? "") : defaultTechnician}
-          className="input"
-          maxLength={120}
-        />
-      </Field>
+      <TextField name="technician" label="Responsible technician" maxLength={120} />
 
       <div>
         <label htmlFor="tapePicker" className="label">
           Cartridges, in spanning order
         </label>
-        <TapePicker id="tapePicker" picked={tapes.map((tape) => tape.id)} onPick={addTape} invalid={!!errors.tapeIds} />
+        <TapePicker
+          id="tapePicker"
+          picked={tapes.map((tape) => tape.id)}
+          onPick={(tape) => {
+            if (!tapes.some((existing) => existing.id === tape.id)) setTapes([...tapes, tape]);
+          }}
+          invalid={!!errors.tapeIds}
+        />
         <SpanList tapes={tapes} onChange={setTapes} />
-        {errors.tapeIds && <p className="mt-1 text-xs text-red-700">{errors.tapeIds}</p>}
+        {errors.tapeIds && <p className="mt-1 text-xs text-red-700">{errors.tapeIds.message}</p>}
       </div>
 
-      <Field id="notes" label="Notes" error={errors.notes}>
-        <textarea id="notes" name="notes" rows={3} defaultValue={job?.notes ?? ""} className="input" maxLength={2000} />
-      </Field>
+      <TextAreaField name="notes" label="Notes" rows={3} maxLength={2000} />
 
       <div className="flex justify-end gap-2">
         <button
@@ -262,6 +195,6 @@ export function JobForm({ job, defaultTechnician }: { job?: JobDetail; defaultTe
           {pending ? "Saving…" : job ? "Save changes" : "Log backup job"}
         </button>
       </div>
-    </form>
+    </Form>
   );
 }

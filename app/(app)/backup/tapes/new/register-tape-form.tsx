@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { toast } from "sonner";
 import { Field, FormError } from "@/app/_components/field";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
@@ -80,7 +81,8 @@ export function RegisterTapeForm() {
       const tape = await register.mutateAsync({ ...input, status: result.data.status });
       // The overview's table keeps its list for a while; it would not show the new cartridge yet.
       void queryClient.invalidateQueries({ queryKey: trpc.tapes.list.pathKey() });
-      router.push(`/backup?registered=${encodeURIComponent(tape.barcode)}`);
+      toast.success(`Cartridge ${tape.barcode} registered.`);
+      router.push("/backup");
       router.refresh();
     } catch (error) {
       setFormError(errorMessage(error));
