@@ -144,12 +144,18 @@ describe("tape cartridges in the browser", () => {
     await form.getByLabel("Where").selectOption("off_site");
     await form.getByLabel("Site", { exact: true }).fill("Iron Vault");
     await form.getByLabel("Locker").fill("L-12");
+    await form.getByLabel("Custodian").fill("Vera Vault");
+    await form.getByLabel("Service provider").fill("SafeStore");
     await form.getByRole("button", { name: "Save location" }).click();
 
     const current = page.getByTestId("current-location");
     await poll(() => current.textContent()).toContain("Off site");
     expect(await current.textContent()).toContain("Iron Vault · locker L-12");
     expect(await form.count()).toBe(0);
+    // The one timeline holds the entry, with who had the cartridge, beside the cartridge's registration.
+    const history = page.getByTestId("audit-trail");
+    await poll(() => history.textContent()).toContain("Custodian Vera Vault · Service provider SafeStore");
+    expect(await history.textContent()).toContain("registered");
   });
 
   test("Record Custody Event with a drawn signature adds it to the chain of custody", async () => {
@@ -194,6 +200,17 @@ describe("tape cartridges in the browser", () => {
     expect(await summary.textContent()).toContain("0 job links");
     expect(await page.getByRole("heading", { name: `Delete cartridge ${BARCODE}?` }).isVisible()).toBe(true);
 
+    // Its history can be kept first: locations, hand-offs and changes in one file.
+    const href = await page.getByRole("link", { name: "Download history (CSV)" }).first().getAttribute("href");
+    const history = await page.evaluate(async (href) => (await fetch(href!)).text(), href);
+    const records = Papa.parse<Record<string, string>>(history.trim(), { header: true }).data;
+    expect(records.map((record) => record.record).sort()).toEqual(["change", "custody", "location"]);
+    expect(records.find((record) => record.record === "location")).toMatchObject({
+      site: "Iron Vault",
+      custodian: "Vera Vault",
+      service_provider: "SafeStore",
+    });
+
     await page.getByRole("button", { name: "Delete cartridge" }).click();
 
     await poll(path).toBe("/backup");
@@ -236,6 +253,23 @@ describe("tape cartridges in the browser", () => {
     expect(parsed.data).toEqual([
       expect.objectContaining({ barcode: NOTES_TAPE, notes: NOTES, tags: "monthly;finance" }),
     ]);
+  });
+
+  test("Manage → Audit log lists the entries, filtered by what and who", async () => {
+    await page.goto(`${base}/manage/audit`);
+    const log = page.getByTestId("audit-log");
+    await poll(() => log.isVisible()).toBe(true);
+    expect(await page.getByTestId("chain-check").isVisible()).toBe(true);
+
+    await page.getByLabel("What").selectOption("tape");
+    await poll(() => log.getByRole("row").count()).toBe(4);
+    const text = await log.textContent();
+    expect(text).toContain(BARCODE);
+    expect(text).toContain("deleted");
+    expect(text).not.toContain("Location entry");
+
+    await page.getByLabel("Who").fill("nobody of that name");
+    await poll(() => page.getByText("No entries match these filters.").isVisible()).toBe(true);
   });
 
   test("no page broke the Content-Security-Policy", () => {

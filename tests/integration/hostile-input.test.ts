@@ -193,6 +193,17 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   }),
   "audit.verifyChain": () => undefined,
   "audit.list": (f) => ({ entityType: "tape", entityId: f.tapeId, cursor: "9007199254740991", limit: 10 }),
+  "audit.log": () => ({
+    entityType: "tape",
+    action: "update",
+    actor: "Ada",
+    from: minutesAgo(60),
+    to: minutesAgo(-1),
+    cursor: "9007199254740991",
+    limit: 10,
+  }),
+  "audit.locations": (f) => ({ tapeId: f.tapeId, limit: 10 }),
+  "audit.custody": (f) => ({ tapeId: f.tapeId, limit: 10 }),
   "sync.push": (f) => ({
     deviceId: "hostile-phone",
     events: [locationEvent(f.tapeBarcode), custodyEvent(f.tapeBarcode)],
