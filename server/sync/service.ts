@@ -202,13 +202,21 @@ async function pushInTx(tx: Tx, push: Push, pushed: Pushed[]) {
  * An event checked as the server applies it: its time corrected for the device's clock (lib/sync/clock),
  * then the schema, then its signature decoded, which the schema alone cannot do.
  */
-function parsePushed(item: PushedItem, skewMs: number, receivedAt: Date): Pushed["parsed"] {
+function parsePushed(
+  item: PushedItem,
+  skewMs: number,
+  receivedAt: Date,
+  signatureProblems: Map<string, string | null>,
+): Pushed["parsed"] {
   const claimed = claimedTime(item.occurredAt);
   const parsed = syncEventSchema.safeParse(
     claimed ? { ...item, occurredAt: correctedTime(claimed, skewMs, receivedAt) } : item,
   );
   if (!parsed.success || parsed.data.type !== "custody.recorded" || !parsed.data.payload.signature) return parsed;
-  const problem = signatureProblem(parsed.data.payload.signature);
+  const { signature } = parsed.data.payload;
+  // A batch hand-off carries one signature for every cartridge in it: each image is decoded once.
+  if (!signatureProblems.has(signature)) signatureProblems.set(signature, signatureProblem(signature));
+  const problem = signatureProblems.get(signature);
   if (!problem) return parsed;
   return {
     success: false,
@@ -235,9 +243,11 @@ export async function pushEvents(db: Db, actor: SyncActor, input: PushInput): Pr
   const skewMs = clockSkew(input.deviceTime, receivedAt);
   const pushed = new Map<string, Pushed>();
   const hashes = input.events.map(hashOf);
+  const signatureProblems = new Map<string, string | null>();
   for (const [index, item] of input.events.entries()) {
-    if (!pushed.has(item.id))
-      pushed.set(item.id, { item, parsed: parsePushed(item, skewMs, receivedAt), contentHash: hashes[index]! });
+    if (pushed.has(item.id)) continue;
+    const parsed = parsePushed(item, skewMs, receivedAt, signatureProblems);
+    pushed.set(item.id, { item, parsed, contentHash: hashes[index]! });
   }
   const apply = () => transaction(db, (tx) => pushInTx(tx, push, [...pushed.values()]), BATCH_TRANSACTION);
   const results = await apply().catch((error: unknown) => {
