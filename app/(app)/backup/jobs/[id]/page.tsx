@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Timeline } from "@/app/(app)/backup/_components/timeline";
-import { getViewer } from "@/app/_trpc/server";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
 import { WritersOnly } from "@/app/_components/writers-only";
