@@ -72,6 +72,16 @@ describe("the app under attack from another site", () => {
     expect(await nonce()).not.toBe(await nonce());
   });
 
+  test("build files under /_next/static carry the headers that apply to them", async () => {
+    const html = await (await page.request.get(`${base}/sign-in`)).text();
+    const asset = html.match(/\/_next\/static\/[^"']+\.js/)?.[0];
+    expect(asset).toBeDefined();
+    const headers = (await page.request.get(`${base}${asset}`)).headers();
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("same-origin");
+    expect(headers["x-frame-options"]).toBe("DENY");
+  });
+
   test("API answers carry the headers too, with a policy that lets nothing in them run", async () => {
     const response = await page.request.get(
       `${base}/api/trpc/tapes.summary?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`,

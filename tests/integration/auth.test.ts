@@ -9,6 +9,7 @@ import {
   BASE_URL,
   callerFor,
   clientError,
+  cookieFrom,
   REMOTE_IP,
   requestHeaders,
   signIn,
@@ -217,6 +218,38 @@ describe("signing in", () => {
       code: "UNAUTHORIZED",
     });
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("the auth library without APP_URL", () => {
+  test("takes its address from each request: no start-up warning, and sign-in works on localhost and on a LAN address", async () => {
+    const logged = (["log", "info", "warn", "error"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation(() => {}),
+    );
+    try {
+      const auth = createAuth(app.db, { secret: TEST_AUTH_SECRET });
+      await auth.$context;
+      const said = logged.flatMap((spy) => spy.mock.calls.map((call) => call.join(" ")));
+      expect(said.filter((line) => /base url/i.test(line))).toEqual([]);
+
+      const user = await createTestUser(app.db);
+      for (const origin of ["http://localhost:3000", "http://192.168.1.20:3000", "http://tapes.lan"]) {
+        const headers = requestHeaders();
+        headers.set("content-type", "application/json");
+        headers.set("origin", origin);
+        const response = await auth.handler(
+          new Request(`${origin}/api/auth/sign-in/email`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ email: user.email, password: user.password }),
+          }),
+        );
+        expect(response.status, origin).toBe(200);
+        expect(cookieFrom(response.headers), origin).toContain("session_token");
+      }
+    } finally {
+      for (const spy of logged) spy.mockRestore();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { jobInput } from "../factories/jobs";
 import { locationEvent, tapeRegisteredEvent } from "../factories/sync-events";
 import { callerFor, createTestAuth, signIn, useTestApp, type Caller } from "../helpers/app";
 import { truncateAll } from "../helpers/test-db";
-import { createTestUser } from "../factories/users";
+import { createTestUser, TEST_PASSWORD } from "../factories/users";
 
 /**
  * Many callers changing the same rows at once. On PostgreSQL (TEST_DATABASE_URL) the calls go through
@@ -447,4 +447,75 @@ describe("reading a cartridge's page while the jobs written to it are deleted", 
     }
     expect(await app.db.backupJobTape.count({ where: { tapeId: tape.id } })).toBe(0);
   });
+});
+
+/** Rounds of a race between two calls: one round only sometimes overlaps them in the database. */
+const ROUNDS = 3;
+
+describe("administrators changing each other at once", () => {
+  /** Two administrators signed in, each with a caller on every server. */
+  async function twoAdmins() {
+    const alice = await createTestUser(app.db, { role: "admin", name: "Alice Admin" });
+    const bob = await createTestUser(app.db, { role: "admin", name: "Bob Admin" });
+    const callers = async (user: typeof alice) => {
+      const headers = await signIn(app.auth, user.email, user.password);
+      return Promise.all(servers.map((db) => callerFor(db, createTestAuth(db), headers)));
+    };
+    return { alice, bob, asAlice: await callers(alice), asBob: await callers(bob) };
+  }
+
+  const activeAdmins = () => app.db.user.count({ where: { role: "admin", active: true } });
+
+  test("two administrators demoting each other: one succeeds, the other is told an administrator must remain", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      await truncateAll(app.db);
+      const { alice, bob, asAlice, asBob } = await twoAdmins();
+      const outcomes = await race([
+        () => asAlice[1]!.access.setRole({ userId: bob.id, role: "staff" }),
+        () => asBob[2]!.access.setRole({ userId: alice.id, role: "staff" }),
+      ]);
+      const failures = expectNoServerErrors(outcomes);
+      // The loser may also be refused because the winner demoted them first: then they are no admin.
+      expect(failures, `round ${round}`).toHaveLength(1);
+      expect(failures[0]!.message).toMatch(/there must always be one active administrator|Only administrators/);
+      expect(await activeAdmins(), `round ${round}`).toBe(1);
+    }
+  }, 180_000);
+
+  test("two administrators deactivating each other: one stays active", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      await truncateAll(app.db);
+      const { alice, bob, asAlice, asBob } = await twoAdmins();
+      const outcomes = await race([
+        () => asAlice[1]!.access.setActive({ userId: bob.id, active: false }),
+        () => asBob[2]!.access.setActive({ userId: alice.id, active: false }),
+      ]);
+      expect(expectNoServerErrors(outcomes), `round ${round}`).toHaveLength(1);
+      expect(await activeAdmins(), `round ${round}`).toBe(1);
+    }
+  }, 180_000);
+});
+
+describe("creating two users with one email at once", () => {
+  test("one is created, the other is told the email is taken; never a server error", async () => {
+    const admin = await createTestUser(app.db, { role: "admin", name: "Alice Admin" });
+    const headers = await signIn(app.auth, admin.email, admin.password);
+    const asAdmin = await Promise.all(servers.map((db) => callerFor(db, createTestAuth(db), headers)));
+    for (let round = 0; round < ROUNDS; round++) {
+      const email = `twin-${round}@example.test`;
+      const outcomes = await race(
+        asAdmin.map(
+          (caller, n) => () =>
+            caller.access.createUser({ name: `Twin ${n}`, email, password: TEST_PASSWORD, role: "staff" }),
+        ),
+      );
+      const failures = expectNoServerErrors(outcomes);
+      expect(failures, `round ${round}`).toHaveLength(servers.length - 1);
+      for (const failure of failures) {
+        expect(failure).toMatchObject({ code: "CONFLICT", message: `A user with the email ${email} already exists` });
+      }
+      expect(await app.db.user.count({ where: { email } })).toBe(1);
+      expect(await app.db.backupAuditLog.count({ where: { entityType: "user", action: "create" } })).toBe(round + 1);
+    }
+  }, 180_000);
 });
