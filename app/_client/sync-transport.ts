@@ -1,5 +1,6 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
+import { MAX_CALLS_PER_BATCH } from "@/lib/api";
 import type { AppRouter } from "@/server/root";
 import { SyncTransportError, type SyncTransport } from "./sync-loop";
 
@@ -26,7 +27,7 @@ async function classified<T>(call: () => Promise<T>): Promise<T> {
 
 export function createTrpcSyncTransport(
   client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+    links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_CALLS_PER_BATCH })],
   }),
 ): SyncTransport {
   return {

@@ -63,7 +63,7 @@ describe("backup jobs", () => {
     await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
     await page.getByLabel("Repeat password").fill(ADMIN.password);
     if (remoteHost)
-      await page.getByLabel("Setup code").fill(app.logs().match(/setup code: ([A-Z0-9]{4}-[A-Z0-9]{4})/)![1]!);
+      await page.getByLabel("Setup code").fill(app.logs().match(/setup code: ([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})/)![1]!);
     await page.getByRole("button", { name: "Create administrator and sign in" }).click();
     await expect.poll(path, { timeout: 15_000 }).toBe("/backup");
 

@@ -67,7 +67,7 @@ export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
           hint="You are not on the server's own machine, so prove you run it: the one-time code is printed in the log of the terminal where the server was started (npm start), after 'setup code'."
           autoComplete="off"
           className="font-mono uppercase"
-          placeholder="ABCD-EFGH"
+          placeholder="ABCD-EFGH-JKMN-PQRS"
         />
       )}
       <button type="submit" className="btn-primary w-full" disabled={create.isPending}>
