@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { AUDIT_ENTITY_TYPES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "../../lib/audit";
+import { cursorSchema } from "../../lib/paging";
 import { text } from "../../lib/text";
 import { adminProcedure, backupReadProcedure, router } from "../trpc";
 import { verifyAuditChain } from "./chain";
@@ -13,11 +14,7 @@ const auditListSchema = z.object({
     message: `The entity type must be one of ${AUDIT_ENTITY_TYPES.join(", ")}`,
   }),
   entityId: text().min(1, "The entity id is missing").max(100, "The entity id must be at most 100 characters"),
-  // At most 18 digits, so any cursor that passes fits PostgreSQL's bigint.
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,17}$/, "The cursor must be a nextCursor value from a previous page")
-    .nullish(),
+  cursor: cursorSchema.nullish(),
   limit: z
     .number({ message: limitMessage })
     .int(limitMessage)
