@@ -1,5 +1,5 @@
 import type { Prisma } from "../../generated/prisma/client";
-import type { AuditChanges, AuditEntityType } from "../../lib/audit";
+import type { AuditAction, AuditChanges, AuditEntityType } from "../../lib/audit";
 import type { Db, Tx } from "../db";
 import { listOrders } from "../pagination";
 
@@ -34,7 +34,7 @@ export function diffFields(before: Snapshot | null, after: Snapshot | null, fiel
 export type AuditEntry = {
   entityType: AuditEntityType;
   entityId: string;
-  action: string;
+  action: AuditAction;
   changes: Changes;
   actor: Actor;
 };
@@ -53,7 +53,7 @@ export async function recordAudit(tx: Tx, entry: AuditEntry) {
   });
 }
 
-export type AuditItem = { id: string; action: string; changes: AuditChanges; actor: Actor; at: Date };
+export type AuditItem = { id: string; action: AuditAction; changes: AuditChanges; actor: Actor; at: Date };
 export type AuditPage = { items: AuditItem[]; nextCursor: string | null };
 
 export type AuditQuery = {
@@ -82,8 +82,8 @@ export async function listAudit(db: Db, { entityType, entityId, cursor, limit }:
   return {
     items: page.items.map((row) => ({
       id: row.id.toString(),
-      action: row.action,
-      // Only recordAudit writes this column, always in this shape.
+      // Only the app writes these columns, always with an action of the add-only union and in this shape.
+      action: row.action as AuditAction,
       changes: row.changes as AuditChanges,
       actor: { id: row.actorId, name: row.actorName },
       at: row.createdAt,

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import { Prisma } from "../../generated/prisma/client";
+import { unreachable } from "../../lib/exhaustive";
 import type { ParsedSyncEvent } from "../../lib/sync/events";
 import { diffFields, type AuditEntry } from "../audit/service";
 import { AUDITED_CUSTODY_FIELDS } from "../custody/service";
@@ -179,7 +180,7 @@ export async function applyClaimedInTx(
           ...recorded,
         },
       });
-    } else {
+    } else if (event.type === "custody.recorded") {
       const { fromParty, toParty, signerName, signature, containerId, sealNumber, notes } = event.payload;
       handoffs.push({
         barcode,
@@ -198,7 +199,7 @@ export async function applyClaimedInTx(
           ...recorded,
         },
       });
-    }
+    } else unreachable(event, "event");
   }
 
   const now = new Date();

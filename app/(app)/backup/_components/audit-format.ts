@@ -1,4 +1,5 @@
-import type { AuditChanges, AuditEntityType, AuditValue } from "@/lib/audit";
+import type { AuditAction, AuditChanges, AuditEntityType, AuditValue } from "@/lib/audit";
+import { unreachable } from "@/lib/exhaustive";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL, type MediaType } from "@/lib/lto";
 
@@ -83,17 +84,33 @@ const CREATED: Partial<Record<AuditEntityType, string>> = {
   sync_event: "recorded",
   user: "created",
 };
-const SUMMARIES: Record<string, string> = { delete: "deleted", discard: "discarded" };
+/** A creation, deletion or discard in one word: its fields are the whole record, which the page already shows. */
+function summaryOf(entityType: AuditEntityType, action: AuditAction): string | null {
+  switch (action) {
+    case "create":
+      return CREATED[entityType] ?? "registered";
+    case "delete":
+      return "deleted";
+    case "discard":
+      return "discarded";
+    case "update":
+    case "span":
+    case "deactivate":
+    case "reactivate":
+    case "change_role":
+    case "set_access":
+      return null;
+    default:
+      return unreachable(action, "audit action");
+  }
+}
 
-/**
- * What an entry says in a sentence: a creation or deletion in one word (its fields are the whole record,
- * which the page already shows), otherwise each changed field as before → after.
- */
+/** What an entry says: a summary in a word, or each changed field as before → after. */
 export function describeEntry(
   entityType: AuditEntityType,
-  { action, changes }: { action: string; changes: AuditChanges },
+  { action, changes }: { action: AuditAction; changes: AuditChanges },
 ): EntryDescription {
-  const summary = action === "create" ? (CREATED[entityType] ?? "registered") : SUMMARIES[action];
+  const summary = summaryOf(entityType, action);
   if (summary) return { summary, changes: [] };
   const lines = Object.entries(changes).map(([field, change]) => ({
     field,
