@@ -10,7 +10,8 @@ import { z } from "zod";
 import { Prisma, PrismaClient } from "../generated/prisma/client";
 import { MAX_BATCH, type SyncEvent } from "../lib/sync/events";
 import { createDb, type Db } from "../server/db";
-import { pushEvents, type SyncActor } from "../server/sync/service";
+import type { SyncActor } from "../lib/users";
+import { pushEvents } from "../server/sync/service";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 
 /**

@@ -1,15 +1,13 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import type { AccessLevel, Role } from "../lib/vocabulary";
+import type { Viewer } from "../lib/users";
 import { BACKUP_MODULE, effectiveAccess } from "./access/rules";
 import type { Actor } from "./audit/service";
 import type { Auth } from "./auth/auth";
 import type { CheckedSession, ViewerCache } from "./auth/viewer-cache";
 import type { Db } from "./db";
 import { DomainError } from "./errors";
-
-export type Viewer = { id: string; name: string; email: string; role: Role; backupAccess: AccessLevel };
 
 export type Context = {
   db: Db;

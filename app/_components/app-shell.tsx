@@ -5,8 +5,8 @@ import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { FieldSyncProvider } from "@/app/_client/field-sync";
 import { SyncIndicator } from "@/app/_components/sync-indicator";
+import type { Viewer } from "@/lib/users";
 import { ROLE_LABEL } from "@/lib/vocabulary";
-import type { Viewer } from "@/server/trpc";
 
 type NavItem = { href: string; label: string; short: string; icon: ReactNode; adminOnly?: boolean };
 

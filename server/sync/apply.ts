@@ -7,7 +7,7 @@ import { AUDITED_CUSTODY_FIELDS } from "../custody/service";
 import type { Tx } from "../db";
 import { AUDITED_LOCATION_FIELDS } from "../locations/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
-import type { SyncActor } from "./service";
+import type { SyncActor } from "../../lib/users";
 
 /**
  * Applying a pushed batch of events in a handful of statements instead of several per event: the rows and
