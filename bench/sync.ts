@@ -11,7 +11,8 @@ import { z } from "zod";
 import { Prisma, PrismaClient } from "../generated/prisma/client";
 import { MAX_BATCH, type SyncEvent } from "../lib/sync/events";
 import { createDb, TRANSACTION_DEFAULTS, type Db } from "../server/db";
-import { pushEvents, type SyncActor } from "../server/sync/service";
+import type { SyncActor } from "../lib/users";
+import { pushEvents } from "../server/sync/service";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AUDIT_ENTITY_TYPES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "./audit";
+import { cursorSchema } from "./paging";
 import { text } from "./text";
 
 const limitMessage = `The limit must be a whole number from 1 to ${AUDIT_PAGE_MAX}`;
@@ -41,13 +42,9 @@ export const auditLogFilterSchema = z
   });
 export type AuditLogFilters = z.output<typeof auditLogFilterSchema>;
 
-/** A page of audit entries, newest first: the cursor is the id of the last entry shown. */
+/** A page of audit entries, newest first. */
 export const auditPageSchema = z.object({
-  // At most 18 digits, so any cursor that passes fits PostgreSQL's bigint.
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,17}$/, "The cursor must be a nextCursor value from a previous page")
-    .nullish(),
+  cursor: cursorSchema.nullish(),
   limit: z
     .number({ message: limitMessage })
     .int(limitMessage)
@@ -63,7 +60,7 @@ export type AuditLogQuery = z.output<typeof auditLogSchema>;
 /** Location entries or hand-offs in the order they happened, of one cartridge or of all. */
 export const eventLogSchema = z.object({
   tapeId: z.uuid({ message: "Unknown cartridge" }).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorSchema.optional(),
   limit: z.number().int().min(1).max(200).default(100),
 });
 export type EventLogQuery = z.output<typeof eventLogSchema>;

@@ -6,6 +6,30 @@ export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 export const AUDIT_ENTITY_TYPES = [...BACKUP_ENTITY_TYPES, "user"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
+/**
+ * Every action an audit entry can record. Add-only: entries keep their action for as long as the log is
+ * kept, so an action is never renamed or removed, and readers must handle all of them (switches end in
+ * `unreachable`, lib/exhaustive.ts).
+ */
+export const AUDIT_ACTIONS = [
+  "create",
+  "update",
+  "delete",
+  /** A job's cartridges or their order changed. */
+  "span",
+  /** A rejected offline event was set aside by the person who recorded it. */
+  "discard",
+  "deactivate",
+  "reactivate",
+  "change_role",
+  "set_access",
+  /** A user changed their own password (the change records no password, only that it happened). */
+  "change_password",
+  /** The chain was first sealed with the audit key; earlier entries were re-sealed once. */
+  "keyed",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const AUDIT_PAGE_MAX = 100;
 export const AUDIT_PAGE_DEFAULT = 20;
 

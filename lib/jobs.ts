@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorSchema } from "./paging";
 import { text } from "./text";
 
 export const VERIFICATIONS = ["passed", "failed", "partial", "not_verified"] as const;
@@ -114,7 +115,7 @@ export const listJobsSchema = z.object({
   search: text().trim().max(200, "Search at most 200 characters").optional(),
   sort: z.enum(JOB_SORTS, { message: "Sort by job date, expiry or name" }).default("jobDate"),
   direction: z.enum(["asc", "desc"], { message: "Sort ascending or descending" }).default("desc"),
-  cursor: z.string().max(1000, "The page cursor is not valid").optional(),
+  cursor: cursorSchema.optional(),
   limit: z.number().int().min(1, "Ask for at least one job").max(500, "Ask for at most 500 jobs a page").default(50),
 });
 export type ListJobsOptions = z.output<typeof listJobsSchema>;

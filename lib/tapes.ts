@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorSchema } from "./paging";
 import { parseLtoLabel } from "./lto";
 import { text } from "./text";
 import { LOCATION_KINDS, TAPE_STATUSES } from "./vocabulary";
@@ -85,7 +86,7 @@ export const tapeListSchema = z.object({
   tag: text().trim().toLowerCase().max(40).optional(),
   sort: z.enum(TAPE_SORTS).default("barcode"),
   direction: z.enum(["asc", "desc"]).default("asc"),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorSchema.optional(),
   limit: z.number().int().min(1).max(200).default(25),
 });
 export type TapeListInput = z.input<typeof tapeListSchema>;

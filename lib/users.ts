@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { newPasswordSchema } from "./password";
 import { text } from "./text";
-import { ACCESS_LEVELS, ROLES } from "./vocabulary";
+import { ACCESS_LEVELS, ROLES, type AccessLevel, type Role } from "./vocabulary";
+
+/** The signed-in user a request acts for, as the server checked it, and as pages show it. */
+export type Viewer = { id: string; name: string; email: string; role: Role; backupAccess: AccessLevel };
+
+/** Who pushes or discards offline events: always a signed-in user, so always with an id. */
+export type SyncActor = Pick<Viewer, "id" | "name">;
 
 export const roleSchema = z.enum(ROLES, { message: "Choose a role: admin, staff, courier or custodian" });
 

@@ -6,7 +6,7 @@ import type { Actor } from "../server/audit/service";
 import { createDb } from "../server/db";
 import { env } from "../server/env";
 import { registerTape } from "../server/tapes/service";
-import { migrate } from "../scripts/migrate";
+import { migrate } from "../server/db/migrate";
 
 /** Demo data for trying the app. Idempotent: what already exists (same email, same barcode) is left as it is. */
 export const DEMO_PASSWORD = "Demo-password-2026";

@@ -36,5 +36,6 @@ async function main() {
   }
 }
 
-// An explicit exit: a PGlite that failed to start can leave timers that would keep the process alive.
-main().then((code) => process.exit(code));
+// main reports every failure itself and returns the exit code. The exit is explicit: a PGlite that failed
+// to start can leave timers that would keep the process alive.
+void main().then((code) => process.exit(code));

@@ -4,7 +4,7 @@ import path from "node:path";
 import { assertDatabaseFree } from "../server/db/pglite-lock";
 import { env } from "../server/env";
 import { build } from "./build";
-import { migrate } from "./migrate";
+import { migrate } from "../server/db/migrate";
 import { serve } from "./serve";
 
 const root = path.resolve(__dirname, "..");

@@ -1,74 +1,136 @@
-import { isStorableText } from "../lib/text";
+import { z } from "zod";
+import { text as storableText } from "../lib/text";
 import { DomainError } from "./errors";
 
 /**
- * Keyset pagination: a cursor is the sort value and id of the last row shown, opaque to clients.
- * Pages then cost the same wherever they are in a table of any size, unlike OFFSET.
+ * Keyset paging, the one way lists page: a cursor holds the sort key and id of the last row shown, so
+ * every page is one index range scan, as fast on page 4,000 as on page 1, and the next page still follows
+ * after the last row shown was deleted. A cursor names the order it was made for and is refused under
+ * any other: reused under another sort it would skip or repeat rows without a word.
  */
-export function encodeCursor(value: string | number | Date, id: string): string {
-  const raw = value instanceof Date ? { d: value.toISOString(), id } : { v: value, id };
-  return Buffer.from(JSON.stringify(raw)).toString("base64url");
-}
 
-const invalidCursor = () =>
-  new DomainError("BAD_REQUEST", "The page link is no longer valid; start from the first page", "cursor");
+export type Direction = "asc" | "desc";
 
-export function decodeCursor(cursor: string): { value: string | number | Date; id: string } {
-  try {
-    const raw = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as {
-      d?: string;
-      v?: string | number;
-      id: string;
-    };
-    // An edited cursor must fail here, as a bad request, rather than in the database as an internal error:
-    // text it cannot store, or a time outside the years it holds.
-    if (typeof raw.id !== "string" || !isStorableText(raw.id)) throw new Error("no id");
-    if (raw.d !== undefined) {
-      const date = new Date(raw.d);
-      if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999)
-        throw new Error("bad date");
-      return { value: date, id: raw.id };
-    }
-    if (typeof raw.v === "string" && !isStorableText(raw.v)) throw new Error("bad value");
-    if (typeof raw.v !== "string" && typeof raw.v !== "number") throw new Error("no value");
-    return { value: raw.v, id: raw.id };
-  } catch {
-    throw invalidCursor();
-  }
-}
+// What a sort key can hold and how a cursor carries it in JSON. Each value is checked as the database
+// will compare it, so an edited cursor is a bad request here rather than an error in the database.
+const KEYS = {
+  text: storableText(),
+  date: z.iso
+    .datetime()
+    .transform((value) => new Date(value))
+    .refine((date) => date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999),
+  // A bigint id: at most 18 digits always fits PostgreSQL's bigint.
+  serial: z
+    .string()
+    .regex(/^[1-9][0-9]{0,17}$/)
+    .transform(BigInt),
+};
+export type KeyKind = keyof typeof KEYS;
+export type KeyValue<K extends KeyKind> = z.output<(typeof KEYS)[K]>;
+
+/** Where a page ended. A key unique on its own (an id) needs no id to break ties. */
+export type Position<K extends KeyKind, Unique extends boolean> = Unique extends true
+  ? { value: KeyValue<K> }
+  : { value: KeyValue<K>; id: string };
+
+export type Bound<V> = { gt: V } | { gte: V } | { lt: V } | { lte: V };
+
+const invalid = () =>
+  new DomainError("BAD_REQUEST", "The page cursor is not valid; start again from the first page", "cursor");
+const otherSort = () =>
+  new DomainError(
+    "BAD_REQUEST",
+    "The page cursor was made for another sort order of the list; start again from the first page",
+    "cursor",
+  );
+
+const keyText = (value: string | Date | bigint) => (value instanceof Date ? value.toISOString() : String(value));
 
 /**
- * Rows after the cursor in (field, id) order, as a Prisma where clause. `valueType` is the sort field's
- * type: a cursor from another sort, or an edited one, would otherwise reach the database as a value of
- * the wrong type and fail there as an internal error instead of a bad request.
+ * The cursors of one order of one list. `sort` names it (list, sort key and direction, e.g.
+ * "jobs:name:asc"); cursors carry the name, and a cursor with another is refused.
  */
-export function afterCursor(
-  field: string,
-  direction: "asc" | "desc",
-  cursor: string | undefined,
-  valueType: "string" | "number" | "date",
-) {
-  if (!cursor) return {};
-  const { value, id } = decodeCursor(cursor);
-  if ((value instanceof Date ? "date" : typeof value) !== valueType) throw invalidCursor();
-  const op = direction === "asc" ? "gt" : "lt";
-  // The inclusive bound lets PostgreSQL start the (field, id) index scan at the cursor; the OR alone is
-  // applied as a filter over every row before it.
+export function cursorCodec<K extends KeyKind, Unique extends boolean = false>(sort: string, key: K, unique?: Unique) {
+  const payload = unique
+    ? z.tuple([z.literal(sort), KEYS[key]])
+    : z.tuple([z.literal(sort), KEYS[key], storableText()]);
   return {
-    AND: [
-      { [field]: { [op === "gt" ? "gte" : "lte"]: value } },
-      { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: id } }] },
-    ],
+    encode(position: Position<K, Unique>): string {
+      const { value, id } = position as { value: KeyValue<K>; id?: string };
+      const raw = unique ? [sort, keyText(value)] : [sort, keyText(value), id];
+      return Buffer.from(JSON.stringify(raw)).toString("base64url");
+    },
+    decode(cursor: string): Position<K, Unique> {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+      } catch {
+        throw invalid();
+      }
+      if (Array.isArray(raw) && typeof raw[0] === "string" && raw[0] !== sort) throw otherSort();
+      const result = payload.safeParse(raw);
+      if (!result.success) throw invalid();
+      const [, value, id] = result.data as [string, KeyValue<K>, string?];
+      return (unique ? { value } : { value, id }) as Position<K, Unique>;
+    },
   };
 }
 
-/** Splits a fetched `limit + 1` rows into the page and the cursor of the next one. */
-export function pageOf<T extends { id: string }>(
-  rows: T[],
-  limit: number,
-  sortValue: (row: T) => string | number | Date,
-) {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(sortValue(last), last.id) : null };
+function bound<V>(direction: Direction, inclusive: boolean, value: V): Bound<V> {
+  if (direction === "asc") return inclusive ? { gte: value } : { gt: value };
+  return inclusive ? { lte: value } : { lt: value };
+}
+
+/** `{ [column]: value }` for each column of `C` alone, so Prisma's types check each column's value. */
+type OnColumn<Keys extends Record<string, KeyKind>, C extends keyof Keys, T> = {
+  [P in C]: { [Q in P]: T extends "bound" ? Bound<KeyValue<Keys[P]>> : T };
+}[C];
+
+// Sorted by its id, a list needs no tie-break.
+type After<Keys extends Record<string, KeyKind>, C extends keyof Keys> = [C] extends ["id"]
+  ? OnColumn<Keys, C, "bound">[]
+  : (OnColumn<Keys, C, "bound"> | { OR: (OnColumn<Keys, C, "bound"> | { id: Bound<string> })[] })[];
+type OrderBy<Keys extends Record<string, KeyKind>, C extends keyof Keys> = [C] extends ["id"]
+  ? [{ id: Direction }]
+  : [OnColumn<Keys, C, Direction>, { id: Direction }];
+
+/**
+ * The orders of a list read with Prisma: `keys` names each sort column and what it holds. An order is
+ * by the column, then id so ties have a stable order, both in one direction; the query fetches `limit + 1`
+ * rows, the extra one telling whether a next page exists without a second query.
+ */
+export function listOrders<const Keys extends Record<string, KeyKind>>(list: string, keys: Keys) {
+  return function order<C extends keyof Keys & string>(column: C, direction: Direction) {
+    const byId = column === "id";
+    const codec = cursorCodec(`${list}:${column}:${direction}`, keys[column] as Keys[C], byId);
+    const on = <T>(value: T) => ({ [column]: value }) as OnColumn<Keys, C, T extends Bound<unknown> ? "bound" : T>;
+    return {
+      orderBy: (byId ? [{ id: direction }] : [on(direction), { id: direction }]) as OrderBy<Keys, C>,
+      /** Rows after the cursor, as clauses for an AND; none for the first page. */
+      after(cursor: string | null | undefined): After<Keys, C> {
+        if (!cursor) return [] as After<Keys, C>;
+        const { value, id } = codec.decode(cursor) as { value: KeyValue<Keys[C]>; id?: string };
+        if (id === undefined) return [on(bound(direction, false, value))] as After<Keys, C>;
+        // The inclusive bound alone lets PostgreSQL start the (column, id) index scan at the cursor; the OR
+        // then skips the rows of the same key up to the cursor's id.
+        return [
+          on(bound(direction, true, value)),
+          { OR: [on(bound(direction, false, value)), { id: bound(direction, false, id) }] },
+        ] as After<Keys, C>;
+      },
+      /** The page of a fetched `limit + 1` rows, and the cursor of the next one. */
+      page<R extends { id: string | bigint } & { [P in C]: KeyValue<Keys[P]> }>(
+        rows: R[],
+        limit: number,
+      ): { items: R[]; nextCursor: string | null } {
+        const items = rows.slice(0, limit);
+        const last = items.at(-1);
+        const position = last && { value: last[column], id: String(last.id) };
+        return {
+          items,
+          nextCursor: rows.length > limit && position ? codec.encode(position as Position<Keys[C], boolean>) : null,
+        };
+      },
+    };
+  };
 }

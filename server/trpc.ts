@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import type { AccessLevel, Role } from "../lib/vocabulary";
+import type { Viewer } from "../lib/users";
 import { BACKUP_MODULE, effectiveAccess } from "./access/rules";
 import type { Actor } from "./audit/service";
 import { MAX_SESSION_AGE_MS, type Auth } from "./auth/auth";
@@ -9,8 +9,6 @@ import type { CheckedSession, ViewerCache } from "./auth/viewer-cache";
 import type { Db } from "./db";
 import { DomainError, reportInternalError } from "./errors";
 import { clientFromHeaders } from "./http/client-address";
-
-export type Viewer = { id: string; name: string; email: string; role: Role; backupAccess: AccessLevel };
 
 export type Context = {
   db: Db;

@@ -1,4 +1,4 @@
-import type { Viewer } from "@/server/trpc";
+import type { Viewer } from "@/lib/users";
 import { forgetCatalogue } from "./catalogue-cache";
 import { getMeta, setMeta, SyncDb } from "./outbox";
 

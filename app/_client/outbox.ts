@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from "dexie";
 import { v7 as uuidv7 } from "uuid";
+import { unreachable } from "@/lib/exhaustive";
 import { normaliseLabel } from "@/lib/lto";
 import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
 import type { DeviceUser } from "./device-user";
@@ -116,6 +117,8 @@ export function cacheChangeFor(event: SyncEvent): CacheUpdate {
             };
     case "custody.recorded":
       return () => undefined;
+    default:
+      return unreachable(event, "event");
   }
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext, type ReactNode } from "react";
-import type { Viewer } from "@/server/trpc";
+import type { Viewer } from "@/lib/users";
 
 /**
  * What a viewer may change, as the UI asks it: "write" is data in Backup Monitor, "administer" is users and

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorSchema } from "../paging";
 import type { LOCATION_KINDS, TAPE_STATUS_LABEL } from "../vocabulary";
 
 /**
@@ -34,7 +35,7 @@ export type CataloguePage = {
 export const CATALOGUE_PAGE_MAX = 2000;
 
 export const catalogueSchema = z.object({
-  cursor: z.string().max(300, "The catalogue cursor is not valid").nullish(),
+  cursor: cursorSchema.nullish(),
   limit: z.number().int().min(1).max(CATALOGUE_PAGE_MAX).default(500),
 });
 export type CatalogueQuery = z.output<typeof catalogueSchema>;

@@ -1,4 +1,5 @@
 import type { ChangePassword } from "../../lib/password";
+import type { AuditAction } from "../../lib/audit";
 import type { NewUser } from "../../lib/users";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { recordAudit, diffFields, type Actor } from "../audit/service";
@@ -84,7 +85,7 @@ async function changeUser(
   db: Db,
   actor: Actor,
   userId: string,
-  action: string,
+  action: AuditAction,
   apply: (tx: Tx, before: Awaited<ReturnType<typeof loadUser>>) => Promise<void>,
 ) {
   const changed = await transaction(db, async (tx) => {

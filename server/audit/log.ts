@@ -1,8 +1,8 @@
 import type { Prisma } from "../../generated/prisma/client";
-import type { AuditChanges, AuditEntityType } from "../../lib/audit";
+import type { AuditAction, AuditChanges, AuditEntityType } from "../../lib/audit";
 import type { AuditLogFilters, AuditLogQuery, EventLogQuery } from "../../lib/audit-log";
 import type { Db } from "../db";
-import { afterCursor, pageOf } from "../pagination";
+import { listOrders } from "../pagination";
 import type { AuditItem } from "./service";
 
 function auditLogWhere({ entityType, action, actor, from, to }: AuditLogFilters): Prisma.BackupAuditLogWhereInput {
@@ -14,9 +14,11 @@ function auditLogWhere({ entityType, action, actor, from, to }: AuditLogFilters)
   };
 }
 
-/** Entries before the cursor: ids only grow, so newest first is descending id and a page is one index range. */
-const olderThan = (cursor: string | null | undefined): Prisma.BackupAuditLogWhereInput =>
-  cursor ? { id: { lt: BigInt(cursor) } } : {};
+// Ids only grow, so newest first is descending id and a page is one index range.
+const newestFirst = listOrders("audit-log", { id: "serial" })("id", "desc");
+const byOccurrence = (list: string) => listOrders(list, { occurredAt: "date" })("occurredAt", "asc");
+const locationsInOrder = byOccurrence("location-log");
+const custodyInOrder = byOccurrence("custody-log");
 
 export type AuditLogItem = AuditItem & { entityType: AuditEntityType; entityId: string; subject: string | null };
 
@@ -48,14 +50,14 @@ async function subjectsOf(db: Db, rows: { entityType: string; entityId: string }
 /** One page of the whole audit log, newest first, narrowed by the filters. */
 export async function listAuditLog(db: Db, { cursor, limit, ...filters }: AuditLogQuery) {
   const rows = await db.backupAuditLog.findMany({
-    where: { AND: [auditLogWhere(filters), olderThan(cursor)] },
-    orderBy: { id: "desc" },
+    where: { AND: [auditLogWhere(filters), ...newestFirst.after(cursor)] },
+    orderBy: newestFirst.orderBy,
     // One row more than asked tells whether an older page exists without a second query.
     take: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const subjects = await subjectsOf(db, page);
-  const items: AuditLogItem[] = page.map((row) => {
+  const page = newestFirst.page(rows, limit);
+  const subjects = await subjectsOf(db, page.items);
+  const items: AuditLogItem[] = page.items.map((row) => {
     // Only recordAudit and its set-based twin write this column, always in this shape.
     const changes = row.changes as AuditChanges;
     return {
@@ -63,35 +65,36 @@ export async function listAuditLog(db: Db, { cursor, limit, ...filters }: AuditL
       entityType: row.entityType as AuditEntityType,
       entityId: row.entityId,
       subject: subjects.get(row.entityId) ?? recorded(changes, "barcode") ?? recorded(changes, "name"),
-      action: row.action,
+      action: row.action as AuditAction,
       changes,
       actor: { id: row.actorId, name: row.actorName },
       at: row.createdAt,
     };
   });
-  return { items, nextCursor: rows.length > limit ? page.at(-1)!.id.toString() : null };
+  return { items, nextCursor: page.nextCursor };
 }
-
-const byOccurrence = (tapeId: string | undefined, cursor: string | undefined) => ({
-  where: { AND: [tapeId ? { tapeId } : {}, afterCursor("occurredAt", "asc", cursor, "date")] },
-  orderBy: [{ occurredAt: "asc" as const }, { id: "asc" as const }],
-  include: { tape: { select: { barcode: true } } },
-});
 
 /** Location entries in the order they happened, of one cartridge or of all, a page at a time. */
 export async function listLocationLog(db: Db, { tapeId, cursor, limit }: EventLogQuery) {
-  const rows = await db.backupTapeLocation.findMany({ ...byOccurrence(tapeId, cursor), take: limit + 1 });
-  return pageOf(rows, limit, (row) => row.occurredAt);
+  const rows = await db.backupTapeLocation.findMany({
+    where: { AND: [tapeId ? { tapeId } : {}, ...locationsInOrder.after(cursor)] },
+    orderBy: locationsInOrder.orderBy,
+    include: { tape: { select: { barcode: true } } },
+    take: limit + 1,
+  });
+  return locationsInOrder.page(rows, limit);
 }
 
 /** Hand-offs in the order they happened, a page at a time; whether each was signed, without the images. */
 export async function listCustodyLog(db: Db, { tapeId, cursor, limit }: EventLogQuery) {
   const rows = await db.backupTapeCustody.findMany({
-    ...byOccurrence(tapeId, cursor),
+    where: { AND: [tapeId ? { tapeId } : {}, ...custodyInOrder.after(cursor)] },
+    orderBy: custodyInOrder.orderBy,
+    include: { tape: { select: { barcode: true } } },
     omit: { signature: true },
     take: limit + 1,
   });
-  const page = pageOf(rows, limit, (row) => row.occurredAt);
+  const page = custodyInOrder.page(rows, limit);
   const signed = await db.backupTapeCustody.findMany({
     where: { id: { in: page.items.map((event) => event.id) }, signature: { not: null } },
     select: { id: true },

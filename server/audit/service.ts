@@ -1,6 +1,7 @@
 import { Prisma } from "../../generated/prisma/client";
-import type { AuditChanges, AuditEntityType } from "../../lib/audit";
+import type { AuditAction, AuditChanges, AuditEntityType } from "../../lib/audit";
 import type { Db, Tx } from "../db";
+import { listOrders } from "../pagination";
 
 export type Actor = { id: string | null; name: string };
 export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
@@ -33,7 +34,7 @@ export function diffFields(before: Snapshot | null, after: Snapshot | null, fiel
 export type AuditEntry = {
   entityType: AuditEntityType;
   entityId: string;
-  action: string;
+  action: AuditAction;
   changes: Changes;
   actor: Actor;
 };
@@ -57,7 +58,7 @@ export async function recordAudit(tx: Tx, ...entries: AuditEntry[]) {
     )}`;
 }
 
-export type AuditItem = { id: string; action: string; changes: AuditChanges; actor: Actor; at: Date };
+export type AuditItem = { id: string; action: AuditAction; changes: AuditChanges; actor: Actor; at: Date };
 export type AuditPage = { items: AuditItem[]; nextCursor: string | null };
 
 export type AuditQuery = {
@@ -69,27 +70,29 @@ export type AuditQuery = {
 };
 
 /**
- * One page of an entity's history, newest first. The cursor is the id of the last entry shown: ids only
- * grow, so every page is one range of the (entity_type, entity_id, id) index however long the history
- * is, and entries written while someone pages do not shift what the next page holds.
+ * An entity's history, newest first: ids only grow, so every page is one range of the (entity_type,
+ * entity_id, id) index however long the history is, and entries written while someone pages do not
+ * shift what the next page holds.
  */
+const newestFirst = listOrders("audit", { id: "serial" })("id", "desc");
+
+/** One page of an entity's history, continuing after `cursor`. */
 export async function listAudit(db: Db, { entityType, entityId, cursor, limit }: AuditQuery): Promise<AuditPage> {
   const rows = await db.backupAuditLog.findMany({
-    where: { entityType, entityId, ...(cursor ? { id: { lt: BigInt(cursor) } } : {}) },
-    orderBy: { id: "desc" },
-    // One row more than asked tells whether an older page exists without a second query.
+    where: { AND: [{ entityType, entityId }, ...newestFirst.after(cursor)] },
+    orderBy: newestFirst.orderBy,
     take: limit + 1,
   });
-  const page = rows.slice(0, limit);
+  const page = newestFirst.page(rows, limit);
   return {
-    items: page.map((row) => ({
+    items: page.items.map((row) => ({
       id: row.id.toString(),
-      action: row.action,
-      // Only recordAudit writes this column, always in this shape.
+      // Only the app writes these columns, always with an action of the add-only union and in this shape.
+      action: row.action as AuditAction,
       changes: row.changes as AuditChanges,
       actor: { id: row.actorId, name: row.actorName },
       at: row.createdAt,
     })),
-    nextCursor: rows.length > limit ? page.at(-1)!.id.toString() : null,
+    nextCursor: page.nextCursor,
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Viewer } from "../trpc";
+import type { Viewer } from "../../lib/users";
 
 /**
  * How long a session checked against the database is trusted for reads without checking again. Changes

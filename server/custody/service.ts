@@ -67,7 +67,7 @@ export async function writeCustody(tx: Tx, actor: Actor, records: CustodyRecord[
     ...rows.map((row, index) => ({
       entityType: "custody" as const,
       entityId: row.id,
-      action: "create",
+      action: "create" as const,
       changes: {
         ...diffFields(null, row, AUDITED_CUSTODY_FIELDS),
         barcode: { from: null, to: records[index]!.barcode },

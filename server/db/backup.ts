@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { knownMigrations, migrate } from "../../scripts/migrate";
+import { knownMigrations, migrate } from "./migrate";
 import { BackupFileError, parseBackupArchive, readBackupArchive } from "./backup-archive";
 import { openPglite } from "./pglite";
 import { acquirePgliteLock, assertDatabaseFree, PGLITE_LOCK_FILE, releasePgliteLock } from "./pglite-lock";

@@ -88,7 +88,7 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
     ...rows.map((row, index) => ({
       entityType: "location" as const,
       entityId: row.id,
-      action: "create",
+      action: "create" as const,
       changes: {
         ...diffFields(null, { ...row, isCurrent: becameCurrent[index] }, AUDITED_LOCATION_FIELDS),
         barcode: { from: null, to: records[index]!.barcode },

@@ -1,9 +1,10 @@
+import { unreachable } from "../../lib/exhaustive";
 import type { ParsedSyncEvent } from "../../lib/sync/events";
 import { writeCustody, type CustodyRecord } from "../custody/service";
 import type { Tx } from "../db";
 import { writeLocations, type LocationRecord } from "../locations/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
-import type { SyncActor } from "./service";
+import type { SyncActor } from "../../lib/users";
 
 /**
  * Applying a pushed batch of events in a handful of statements instead of several per event: the rows and
@@ -54,13 +55,13 @@ export async function applyClaimedInTx(
     if (event.type === "location.logged") {
       const { kind, site, shelf, locker, slot, custodian, serviceProvider } = event.payload;
       moves.push({ barcode, location: { ...origin, kind, site, shelf, locker, slot, custodian, serviceProvider } });
-      continue;
-    }
-    const { fromParty, toParty, signerName, signature = null, containerId, sealNumber, notes } = event.payload;
-    handoffs.push({
-      barcode,
-      handoff: { ...origin, fromParty, toParty, signerName, signature, containerId, sealNumber, notes },
-    });
+    } else if (event.type === "custody.recorded") {
+      const { fromParty, toParty, signerName, signature = null, containerId, sealNumber, notes } = event.payload;
+      handoffs.push({
+        barcode,
+        handoff: { ...origin, fromParty, toParty, signerName, signature, containerId, sealNumber, notes },
+      });
+    } else unreachable(event, "event");
   }
 
   await writeLocations(tx, actor, moves);

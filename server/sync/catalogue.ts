@@ -7,8 +7,7 @@ import type {
   CatalogueTape,
 } from "../../lib/sync/catalogue";
 import type { Db } from "../db";
-import { DomainError } from "../errors";
-import { decodeCursor, encodeCursor } from "../pagination";
+import { cursorCodec } from "../pagination";
 
 /**
  * How long a change may take to become visible. A change time is stamped before its transaction commits
@@ -48,12 +47,8 @@ function entryOf(row: Row): CatalogueEntry {
   };
 }
 
-function cursorKey(cursor: string) {
-  const { value, id } = decodeCursor(cursor);
-  if (!(value instanceof Date))
-    throw new DomainError("BAD_REQUEST", "The catalogue cursor is not valid; pull from the start", "cursor");
-  return { at: value, id };
-}
+/** The pull's one order, by change time then id; written as SQL below, so only its cursors come from here. */
+const catalogueCursor = cursorCodec("catalogue:changedAt:asc", "date");
 
 /**
  * Cartridges changed after the cursor (a location change bumps the cartridge's updatedAt) and cartridges
@@ -65,9 +60,11 @@ export async function pullCatalogue(
   { cursor, limit }: CatalogueQuery,
   now = new Date(),
 ): Promise<CataloguePage> {
-  const after = cursor ? cursorKey(cursor) : null;
+  const after = cursor ? catalogueCursor.decode(cursor) : null;
   const changedAfter = (at: Prisma.Sql, id: Prisma.Sql) =>
-    after ? Prisma.sql`WHERE ${at} >= ${after.at} AND (${at} > ${after.at} OR ${id} > ${after.id})` : Prisma.empty;
+    after
+      ? Prisma.sql`WHERE ${at} >= ${after.value} AND (${at} > ${after.value} OR ${id} > ${after.id})`
+      : Prisma.empty;
   const tombstones = after
     ? Prisma.sql`UNION ALL (
         SELECT d.tape_id AS id, d.barcode, NULL::text, NULL::text, NULL::text, NULL::timestamp(3), d.deleted_at, true
@@ -93,7 +90,7 @@ export async function pullCatalogue(
   const last = settled.at(-1);
   return {
     items: rows.map(entryOf),
-    cursor: last ? encodeCursor(last.changed_at, last.id) : (cursor ?? null),
+    cursor: last ? catalogueCursor.encode({ value: last.changed_at, id: last.id }) : (cursor ?? null),
     more: rows.length === limit && settled.length === rows.length,
     serverTime: now,
   };

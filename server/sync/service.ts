@@ -11,15 +11,13 @@ import {
   type PushInput,
 } from "../../lib/sync/events";
 import { toStorableText } from "../../lib/text";
+import type { SyncActor } from "../../lib/users";
 import { diffFields, recordAudit } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { signatureProblem } from "../custody/signature";
 import { applyClaimedInTx } from "./apply";
 import { transaction } from "../db/transaction";
-
-/** Only signed-in users push or discard, so the actor always has an id. */
-export type SyncActor = { id: string; name: string };
 
 type PushedItem = PushInput["events"][number];
 type Pushed = {

@@ -6,7 +6,7 @@ import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { removeFromSpans } from "../jobs/service";
-import { afterCursor, pageOf } from "../pagination";
+import { listOrders } from "../pagination";
 import { consistentRead, transaction } from "../db/transaction";
 
 export const AUDITED_TAPE_FIELDS = [
@@ -83,17 +83,19 @@ async function effectiveExpiries(db: Db, tapeIds: string[]) {
   return new Map(rows.map((row) => [row.tape_id, row.expires_at]));
 }
 
+/** The orders of the cartridges table. */
+const tapeOrder = listOrders("tapes", { barcode: "text", createdAt: "date", updatedAt: "date" });
+
 export async function listTapes(db: Db, filters: TapeListFilters) {
   const { sort, direction, limit } = filters;
+  const order = tapeOrder(sort, direction);
   const rows = await db.backupTapeCartridge.findMany({
-    where: {
-      AND: [tapeWhere(filters), afterCursor(sort, direction, filters.cursor, sort === "barcode" ? "string" : "date")],
-    },
-    orderBy: [{ [sort]: direction }, { id: direction }],
+    where: { AND: [tapeWhere(filters), ...order.after(filters.cursor)] },
+    orderBy: order.orderBy,
     take: limit + 1,
     include: { locations: { where: { isCurrent: true }, take: 1 } },
   });
-  const page = pageOf(rows, limit, (row) => row[sort]);
+  const page = order.page(rows, limit);
   const expiries = await effectiveExpiries(
     db,
     page.items.map((tape) => tape.id),

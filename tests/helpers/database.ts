@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { knownMigrations } from "../../scripts/migrate";
+import { knownMigrations } from "../../server/db/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -6,7 +6,7 @@ import { registerTapeSchema } from "../../lib/tapes";
 import { listAudit, recordAudit, type Actor } from "../../server/audit/service";
 import { transaction } from "../../server/db/transaction";
 import { registerTape } from "../../server/tapes/service";
-import { nextBarcode } from "../factories/backup";
+import { createJob, nextBarcode } from "../factories/backup";
 import { BASE_URL, callerFor, clientError, requestHeaders, signedInUser, useTestApp } from "../helpers/app";
 
 const app = useTestApp();
@@ -90,6 +90,18 @@ describe("listAudit", () => {
     expect(second.items.map((item) => item.id)).toEqual(ids.slice(0, 3).reverse());
   });
 
+  test("a cursor of another list is refused, saying so", async () => {
+    const entityId = randomUUID();
+    await writeEntries("tape", entityId, 3);
+    const { caller } = await signedInUser(app);
+    await createJob(app.db);
+    await createJob(app.db);
+    const jobCursor = (await caller.jobs.list({ limit: 1 })).nextCursor!;
+    const error = await clientError(caller.audit.list({ entityType: "tape", entityId, cursor: jobCursor }));
+    expect(error.data.code).toBe("BAD_REQUEST");
+    expect(error.message).toMatch(/made for another sort order/);
+  });
+
   test("an entity without entries has an empty page", async () => {
     expect(await listAudit(app.db, { entityType: "location", entityId: randomUUID(), limit: 20 })).toEqual({
       items: [],
@@ -151,6 +163,13 @@ describe("audit.list", () => {
       { entityType: "tape", entityId, cursor: "abc" },
       { entityType: "tape", entityId, cursor: "-1" },
       { entityType: "tape", entityId, cursor: "9".repeat(19) },
+      // The bare entry ids older versions handed out, and an id beyond PostgreSQL's bigint.
+      { entityType: "tape", entityId, cursor: "12" },
+      {
+        entityType: "tape",
+        entityId,
+        cursor: Buffer.from('["audit:id:desc","99999999999999999999"]').toString("base64url"),
+      },
       { entityType: "cartridge", entityId },
       { entityType: "tape", entityId: "x".repeat(101) },
       { entityType: "tape", entityId: "" },
@@ -278,7 +297,7 @@ describe("GET /backup/audit/<entityType>/<id>", () => {
     for (const query of ["limit=abc", "limit=0", "limit=101", "limit=", "cursor=abc", "cursor=0"]) {
       const response = await get(`/backup/audit/custody/${randomUUID()}?${query}`, headers);
       expect(response.status, query).toBe(400);
-      expect(response.body.message, query).toMatch(/^The (limit|cursor) must be/);
+      expect(response.body.message, query).toMatch(/^The (limit must be|page cursor is not valid)/);
     }
   });
 });

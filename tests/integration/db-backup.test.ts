@@ -7,7 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createJobSchema } from "../../lib/jobs";
 import { logLocationSchema, recordCustodySchema, registerTapeSchema, updateTapeSchema } from "../../lib/tapes";
-import { migrate } from "../../scripts/migrate";
+import { migrate } from "../../server/db/migrate";
 import { createUser, setUserRole } from "../../server/access/service";
 import type { Actor } from "../../server/audit/service";
 import { recordCustody } from "../../server/custody/service";

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from "uuid";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { correctedTime } from "../../lib/sync/clock";
 import { syncEventSchema, type EventResult } from "../../lib/sync/events";
-import { encodeCursor } from "../../server/pagination";
+import { cursorCodec } from "../../server/pagination";
 import { appRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape, nextBarcode } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
@@ -44,6 +44,7 @@ type Fixtures = {
   tapeCursor: string;
   jobCursor: string;
   catalogueCursor: string;
+  auditCursor: string;
 };
 
 let admin: Caller;
@@ -99,7 +100,11 @@ beforeAll(async () => {
   fx.rejectedEventId = rejected!.id;
   fx.tapeCursor = (await admin.tapes.list({ limit: 1 })).nextCursor!;
   fx.jobCursor = (await admin.jobs.list({ limit: 1 })).nextCursor!;
-  fx.catalogueCursor = encodeCursor(new Date(Date.now() - 3_600_000), fx.tapeId);
+  fx.catalogueCursor = cursorCodec("catalogue:changedAt:asc", "date").encode({
+    value: new Date(Date.now() - 3_600_000),
+    id: fx.tapeId,
+  });
+  fx.auditCursor = cursorCodec("audit:id:desc", "serial", true).encode({ value: 9_007_199_254_740_991n });
 
   const rows = await app.db.$queryRaw<{ name: string }[]>`
     SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`;
@@ -192,14 +197,13 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     occurredAt: minutesAgo(1),
   }),
   "audit.verifyChain": () => undefined,
-  "audit.list": (f) => ({ entityType: "tape", entityId: f.tapeId, cursor: "9007199254740991", limit: 10 }),
+  "audit.list": (f) => ({ entityType: "tape", entityId: f.tapeId, cursor: f.auditCursor, limit: 10 }),
   "audit.log": () => ({
     entityType: "tape",
     action: "update",
     actor: "Ada",
     from: minutesAgo(60),
     to: minutesAgo(-1),
-    cursor: "9007199254740991",
     limit: 10,
   }),
   "audit.locations": (f) => ({ tapeId: f.tapeId, limit: 10 }),
@@ -355,21 +359,25 @@ const labelTricks = () => [
   "_",
 ];
 
-/** Page cursors edited by hand: both encodings the server hands out, with values of the wrong kind or range. */
+/** Page cursors edited by hand: values of the wrong kind or range, or names of another order. */
 const forgedCursors = () => [
-  asBase64Url({ v: "\u0000", id: fx.tapeId }),
-  asBase64Url({ v: "T0", id: "\u0000" }),
-  asBase64Url({ v: "\uD800", id: fx.tapeId }),
-  asBase64Url({ d: "+275760-09-13T00:00:00.000Z", id: fx.tapeId }),
-  asBase64Url({ d: "-271821-04-20T00:00:00.000Z", id: fx.tapeId }),
-  asBase64Url({ d: "0001-01-01T00:00:00.000Z", id: fx.tapeId }),
-  asBase64Url({ d: "2026-01-05T22:00:00.000Z", id: "\u0000" }),
-  asBase64Url({ v: 1e308, id: fx.tapeId }),
-  asBase64Url({ v: ["T0"], id: fx.tapeId }),
-  asBase64Url(["jobDate", "desc", "not a date", fx.jobId]),
-  asBase64Url(["jobDate", "desc", "+275760-09-13T00:00:00.000Z", fx.jobId]),
-  asBase64Url(["jobDate", "desc", "2026-01-05T22:00:00.000Z", "\u0000"]),
-  asBase64Url(["name", "desc", "\u0000", fx.jobId]),
+  asBase64Url(["tapes:barcode:asc", "\u0000", fx.tapeId]),
+  asBase64Url(["tapes:barcode:asc", "T0", "\u0000"]),
+  asBase64Url(["tapes:barcode:asc", "\uD800", fx.tapeId]),
+  asBase64Url(["tapes:barcode:asc", 1e308, fx.tapeId]),
+  asBase64Url(["tapes:barcode:asc", ["T0"], fx.tapeId]),
+  asBase64Url(["tapes:createdAt:desc", "+275760-09-13T00:00:00.000Z", fx.tapeId]),
+  asBase64Url(["catalogue:changedAt:asc", "-271821-04-20T00:00:00.000Z", fx.tapeId]),
+  asBase64Url(["catalogue:changedAt:asc", "0000-01-01T00:00:00.000Z", fx.tapeId]),
+  asBase64Url(["catalogue:changedAt:asc", "2026-01-05T22:00:00.000Z", "\u0000"]),
+  asBase64Url(["jobs:jobDate:desc", "not a date", fx.jobId]),
+  asBase64Url(["jobs:jobDate:desc", "+275760-09-13T00:00:00.000Z", fx.jobId]),
+  asBase64Url(["jobs:jobDate:desc", "2026-01-05T22:00:00.000Z", "\u0000"]),
+  asBase64Url(["jobs:name:desc", "\u0000", fx.jobId]),
+  asBase64Url(["audit:id:desc", "0"]),
+  asBase64Url(["audit:id:desc", "9".repeat(19)]),
+  asBase64Url(["audit:id:desc", 1]),
+  asBase64Url({ d: "2026-01-05T22:00:00.000Z", id: fx.tapeId }),
   "0",
   "-1",
   "9".repeat(18),
@@ -469,10 +477,12 @@ function aimedAt(key: string): fc.Arbitrary<unknown> | null {
         fc.constantFrom(...forgedCursors()),
         fc.json().map(asBase64Url),
         fc
-          .tuple(fc.constantFrom("jobDate", "expiresAt", "name"), fc.constantFrom("asc", "desc"), strings, strings)
+          .tuple(
+            fc.constantFrom("jobs:jobDate:asc", "tapes:barcode:asc", "catalogue:changedAt:asc", "audit:id:desc"),
+            fc.oneof(strings, numbers, dateStrings),
+            strings,
+          )
           .map(asBase64Url),
-        fc.record({ v: fc.oneof(strings, numbers), id: strings }).map(asBase64Url),
-        fc.record({ d: fc.oneof(strings, dateStrings), id: strings }).map(asBase64Url),
       );
     case "occurredAt":
     case "jobDate":

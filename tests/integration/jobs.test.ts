@@ -397,8 +397,16 @@ describe("listing", () => {
   test("a cursor from another order is refused", async () => {
     await seedJobs();
     const { nextCursor } = await writer.jobs.list({ sort: "name", direction: "asc", limit: 5 });
-    const error = await clientError(writer.jobs.list({ sort: "jobDate", direction: "asc", cursor: nextCursor! }));
-    expect(error.data.code).toBe("BAD_REQUEST");
-    expect((await clientError(writer.jobs.list({ cursor: "not-a-cursor" }))).data.code).toBe("BAD_REQUEST");
+    for (const other of [
+      { sort: "jobDate", direction: "asc" },
+      { sort: "name", direction: "desc" },
+    ] as const) {
+      const error = await clientError(writer.jobs.list({ ...other, cursor: nextCursor! }));
+      expect(error.data.code).toBe("BAD_REQUEST");
+      expect(error.message).toMatch(/made for another sort order/);
+    }
+    const garbage = await clientError(writer.jobs.list({ cursor: "not-a-cursor" }));
+    expect(garbage.data.code).toBe("BAD_REQUEST");
+    expect(garbage.message).toMatch(/page cursor is not valid/);
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { describe, expect, test } from "vitest";
-import { knownMigrations, migrate } from "../../scripts/migrate";
+import { knownMigrations, migrate } from "../../server/db/migrate";
 import { createScratchDatabase, testDatabaseUrl } from "../helpers/database";
 
 /**

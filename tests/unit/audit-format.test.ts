@@ -47,7 +47,7 @@ describe("describeEntry", () => {
 
   test("a changed moment reads in the viewer's zone, a changed calendar date the same everywhere", () => {
     const entry = {
-      action: "update",
+      action: "update" as const,
       changes: {
         occurredAt: { from: null, to: "2026-12-01T02:30:00.000Z" },
         expiresAt: { from: null, to: "2026-12-01T00:00:00.000Z" },

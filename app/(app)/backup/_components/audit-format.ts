@@ -1,5 +1,6 @@
-import type { AuditChanges, AuditEntityType, AuditValue } from "@/lib/audit";
+import type { AuditAction, AuditChanges, AuditEntityType, AuditValue } from "@/lib/audit";
 import { formatCalendarDate, formatMoment } from "@/lib/dates";
+import { unreachable } from "@/lib/exhaustive";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL, type MediaType } from "@/lib/lto";
 
@@ -79,18 +80,37 @@ const CREATED: Partial<Record<AuditEntityType, string>> = {
   sync_event: "recorded",
   user: "created",
 };
-const SUMMARIES: Record<string, string> = { delete: "deleted", discard: "discarded" };
+/** A creation, deletion or discard in one word: its fields are the whole record, which the page already shows. */
+function summaryOf(entityType: AuditEntityType, action: AuditAction): string | null {
+  switch (action) {
+    case "create":
+      return CREATED[entityType] ?? "registered";
+    case "delete":
+      return "deleted";
+    case "discard":
+      return "discarded";
+    case "keyed":
+      return "sealed with the audit key";
+    case "update":
+    case "span":
+    case "deactivate":
+    case "reactivate":
+    case "change_role":
+    case "set_access":
+    case "change_password":
+      return null;
+    default:
+      return unreachable(action, "audit action");
+  }
+}
 
-/**
- * What an entry says in a sentence: a creation or deletion in one word (its fields are the whole record,
- * which the page already shows), otherwise each changed field as before → after.
- */
+/** What an entry says: a summary in a word, or each changed field as before → after. */
 export function describeEntry(
   entityType: AuditEntityType,
-  { action, changes }: { action: string; changes: AuditChanges },
+  { action, changes }: { action: AuditAction; changes: AuditChanges },
   zone: string,
 ): EntryDescription {
-  const summary = action === "create" ? (CREATED[entityType] ?? "registered") : SUMMARIES[action];
+  const summary = summaryOf(entityType, action);
   if (summary) return { summary, changes: [] };
   const lines = Object.entries(changes).map(([field, change]) => ({
     field,

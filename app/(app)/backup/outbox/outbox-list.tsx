@@ -6,6 +6,7 @@ import type { OutboxRow } from "@/app/_client/outbox";
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { Moment } from "@/app/_components/time-zone";
+import { unreachable } from "@/lib/exhaustive";
 import { parseLtoLabel } from "@/lib/lto";
 import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
 import type { SyncEventDraft } from "@/lib/sync/events";
@@ -18,6 +19,8 @@ function describe(row: OutboxRow) {
       return `Hand-off ${row.payload.fromParty} → ${row.payload.toParty}, signed by ${row.payload.signerName}`;
     case "tape.registered":
       return "Registration";
+    default:
+      return unreachable(row, "event");
   }
 }
 
