@@ -44,6 +44,14 @@ async function mutate<T>(page: Page, procedure: string, input: unknown): Promise
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   base = app.url("localhost");
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+test("an administrator logs a job on a cartridge and records where it went", async () => {
   const context = await browser.newContext({ timezoneId: "UTC" });
   const page = await context.newPage();
   await setUpFirstAdmin(page, base, ADMIN);
@@ -58,11 +66,6 @@ beforeAll(async () => {
   ids = { tape: tape.id, job: job.id };
   signedIn = await context.storageState();
   await context.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
 });
 
 describe.each(ZONES)("a browser in $timezoneId", ({ timezoneId, moved }) => {

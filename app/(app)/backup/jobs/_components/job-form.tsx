@@ -174,7 +174,9 @@ export function JobForm({ job }: { job?: JobDetail }) {
           id="tapePicker"
           picked={tapes.map((tape) => tape.id)}
           onPick={(tape) => {
-            if (!tapes.some((existing) => existing.id === tape.id)) setTapes([...tapes, tape]);
+            // Read now, not from this render: a scanner can pick several cartridges before the next one.
+            const current = form.getValues("tapeIds") as SpanTape[];
+            if (!current.some((existing) => existing.id === tape.id)) setTapes([...current, tape]);
           }}
           invalid={!!errors.tapeIds}
         />
