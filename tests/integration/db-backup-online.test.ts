@@ -36,7 +36,7 @@ describe.skipIf(testDatabaseUrl())("a backup of the embedded database while it r
     });
     await seed.waitReady;
     await seed.close();
-  });
+  }, 300_000);
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
