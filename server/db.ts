@@ -1,5 +1,6 @@
 import { PrismaClient } from "../generated/prisma/client";
-import { createAdapterFactory } from "./db/adapter";
+import type { PGlite } from "@electric-sql/pglite";
+import { createAdapterFactory, LazyPgliteFactory } from "./db/adapter";
 import type { DatabaseLocation } from "./db/location";
 import { env } from "./env";
 
@@ -14,8 +15,23 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  */
 export const TRANSACTION_DEFAULTS = { maxWait: 15_000, timeout: 30_000 };
 
+/** The embedded database behind each client that has one, for a backup while it runs (see ./db/backup). */
+const embeddedDatabases = new WeakMap<Db, () => PGlite | undefined>();
+
+export function registerEmbeddedDatabase(db: Db, pglite: () => PGlite | undefined) {
+  embeddedDatabases.set(db, pglite);
+}
+
+/** The PGlite instance `db` runs on, once connected; undefined on PostgreSQL. */
+export function embeddedDatabaseOf(db: Db): PGlite | undefined {
+  return embeddedDatabases.get(db)?.();
+}
+
 export function createDb(location: DatabaseLocation): Db {
-  return new PrismaClient({ adapter: createAdapterFactory(location), transactionOptions: TRANSACTION_DEFAULTS });
+  const adapter = createAdapterFactory(location);
+  const db = new PrismaClient({ adapter, transactionOptions: TRANSACTION_DEFAULTS });
+  if (adapter instanceof LazyPgliteFactory) registerEmbeddedDatabase(db, () => adapter.instance);
+  return db;
 }
 
 // Route bundles and instrumentation may each load this module; all of them must share one client

@@ -45,12 +45,20 @@ const shieldIcon = (
   </svg>
 );
 
+const backupIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <ellipse cx="12" cy="6" rx="7" ry="3" />
+    <path d="M5 6v6c0 1.7 3.1 3 7 3s7-1.3 7-3V6M12 15v6m-3-3l3 3 3-3" />
+  </svg>
+);
+
 const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, adminOnly: true },
   { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, adminOnly: true },
+  { href: "/manage/backup", label: "Backup", short: "Backup", icon: backupIcon, adminOnly: true },
 ];
 
 export function AppShell({ viewer, children }: { viewer: DeviceUser; children: ReactNode }) {

@@ -11,12 +11,17 @@ import { acquirePgliteLock, releasePgliteLock } from "./pglite-lock";
  * PGlite opens its directory when constructed, so it is only created on the first connect:
  * importing this module (prisma.config.ts during `npm install`, `next build`) must not open the database.
  */
-class LazyPgliteFactory implements SqlMigrationAwareDriverAdapterFactory {
+export class LazyPgliteFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = "postgres";
   readonly adapterName = "pglite-prisma-adapter";
   private pglite: PGlite | undefined;
 
   constructor(private readonly dataDir: string) {}
+
+  /** The database once opened, for what Prisma cannot do (a backup of the running database). */
+  get instance(): PGlite | undefined {
+    return this.pglite;
+  }
 
   async connect(): Promise<SqlDriverAdapter> {
     if (!this.pglite) {

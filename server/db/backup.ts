@@ -1,7 +1,11 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { PGlite } from "@electric-sql/pglite";
 import { knownMigrations, migrate } from "./migrate";
+import { embeddedDatabaseOf, type Db } from "../db";
+import { DomainError } from "../errors";
 import { BackupFileError, parseBackupArchive, readBackupArchive } from "./backup-archive";
 import { openPglite } from "./pglite";
 import { acquirePgliteLock, assertDatabaseFree, PGLITE_LOCK_FILE, releasePgliteLock } from "./pglite-lock";
@@ -59,32 +63,102 @@ export function writeFileDurably(file: string, bytes: Uint8Array) {
 export type BackupResult = { file: string; bytes: number };
 
 /**
- * Writes a gzipped tar of the embedded database at `dataDir` to `file`. The directory lock is held for
- * the whole copy, so no server writes meanwhile; a CHECKPOINT first flushes every change to the data
- * files, so opening the copy has next to nothing to replay.
+ * A gzipped tar of the database, checked to be one a restore accepts. A CHECKPOINT first flushes every
+ * change to the data files, so opening the copy has next to nothing to replay. Nothing else runs on the
+ * database meanwhile: the caller holds it to itself.
+ */
+async function dumpChecked(pglite: PGlite): Promise<Uint8Array> {
+  await pglite.exec("CHECKPOINT");
+  const archive = await pglite.dumpDataDir("gzip");
+  const bytes = new Uint8Array(await archive.arrayBuffer());
+  // Read back what was produced, so a backup that could not be restored is never reported as written.
+  parseBackupArchive(bytes, "The backup just taken");
+  return bytes;
+}
+
+/**
+ * Writes a gzipped tar of the embedded database at `dataDir` to `file`, while no server runs on it: the
+ * directory lock is held for the whole copy.
  */
 export async function backupDatabase(dataDir: string, file: string): Promise<BackupResult> {
   if (!hasDatabase(dataDir)) throw new Error(`There is no embedded database at ${dataDir}.`);
   if (fs.existsSync(file)) throw new Error(`${file} already exists; choose another file name.`);
   acquirePgliteLock(dataDir);
-  let archive: Blob;
+  let bytes: Uint8Array;
   try {
     const pglite = openPglite(dataDir);
     try {
       await pglite.waitReady;
-      await pglite.exec("CHECKPOINT");
-      archive = await pglite.dumpDataDir("gzip");
+      bytes = await dumpChecked(pglite);
     } finally {
       if (pglite.ready) await pglite.close();
     }
   } finally {
     releasePgliteLock(dataDir);
   }
-  const bytes = new Uint8Array(await archive.arrayBuffer());
-  // Read back what was produced, so a backup that could not be restored is never reported as written.
-  parseBackupArchive(bytes, "The backup just written");
   writeFileDurably(file, bytes);
   return { file, bytes: bytes.length };
+}
+
+/**
+ * A backup of the embedded database this process serves, taken while it keeps serving. It waits for the
+ * transaction in progress, if any, and holds off the next ones and every other statement during the
+ * copy, so the copy is the database as of one moment between two transactions: every change
+ * acknowledged before it, nothing half done. The copy itself is a read of the files in memory.
+ */
+export async function backupRunningDatabase(db: Db): Promise<Uint8Array> {
+  await db.$queryRaw`SELECT 1`; // the embedded database opens on first use
+  const pglite = embeddedDatabaseOf(db);
+  if (!pglite) {
+    throw new DomainError(
+      "CONFLICT",
+      "This server runs on PostgreSQL: back it up with PostgreSQL's own tools (pg_dump), as the README shows.",
+    );
+  }
+  return pglite._runExclusiveTransaction(() => dumpChecked(pglite));
+}
+
+// ------------------------------------------------------------------------------------------ the local token
+
+/**
+ * `npm run db:backup` asks the running server for a backup with the token in this file, beside the data
+ * directory. Whoever can read it can read the data directory itself, so it grants nothing more; it is
+ * created by the command, owner-only, and the server refuses a file others could read or replace.
+ */
+export function backupTokenFile(dataDir: string) {
+  return path.join(path.dirname(dataDir), "backup.token");
+}
+
+function readToken(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+  if ((stat.mode & 0o077) !== 0 || (process.getuid && stat.uid !== process.getuid())) return undefined;
+  const token = fs.readFileSync(file, "utf8").trim();
+  return /^[0-9a-f]{64}$/.test(token) ? token : undefined;
+}
+
+/** The token, created on first use. */
+export function backupToken(dataDir: string): string {
+  const file = backupTokenFile(dataDir);
+  try {
+    fs.writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const token = readToken(file);
+  if (!token) throw new Error(`${file} must belong to this user, be readable by it alone and hold a token; delete it.`);
+  return token;
+}
+
+/** Whether a request's `Authorization: Bearer …` carries the token of the data directory. */
+export function hasBackupToken(dataDir: string, authorization: string | null): boolean {
+  const presented = /^Bearer ([0-9a-f]{64})$/.exec(authorization ?? "")?.[1];
+  const token = readToken(backupTokenFile(dataDir));
+  return !!presented && !!token && timingSafeEqual(Buffer.from(presented), Buffer.from(token));
 }
 
 /**

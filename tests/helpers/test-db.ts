@@ -5,7 +5,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { inject } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client";
-import { TRANSACTION_DEFAULTS, type Db } from "../../server/db";
+import { registerEmbeddedDatabase, TRANSACTION_DEFAULTS, type Db } from "../../server/db";
 import { createScratchDatabase, migrationSql, testDatabaseUrl } from "./database";
 
 export type TestDb = {
@@ -34,6 +34,7 @@ async function createPgliteDb(): Promise<TestDb> {
   if (!snapshotPath) throw new Error("No PGlite snapshot: run the tests with `vitest --project integration`");
   const pglite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(snapshotPath)]) });
   const db = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_DEFAULTS });
+  registerEmbeddedDatabase(db, () => pglite);
   return {
     db,
     kind: "pglite",

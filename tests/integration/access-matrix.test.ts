@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vit
 import * as authRoute from "../../app/api/auth/[...all]/route";
 import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
+import * as databaseRoute from "../../app/backup/database/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
 import { createAuditCheckpoint, type AuditCheckpoint } from "../../server/audit/chain";
@@ -31,6 +32,7 @@ import {
   type DbSnapshot,
   type TableFingerprint,
 } from "../helpers/db-snapshot";
+import { testDatabaseUrl } from "../helpers/database";
 import { truncateAll } from "../helpers/test-db";
 
 // Route handlers reach the app's database and auth through these two getters; here they answer with the
@@ -428,6 +430,12 @@ const ROUTE_FILES: {
     params: (match) => ({ entityType: decodeURIComponent(match[1]!), id: decodeURIComponent(match[2]!) }),
   },
   {
+    file: "app/backup/database/route.ts",
+    pattern: /^\/backup\/database$/,
+    handlers: databaseRoute as unknown as Record<Method, RouteHandler>,
+    params: () => ({}),
+  },
+  {
     file: "app/backup/export/[kind]/route.ts",
     pattern: /^\/backup\/export\/([^/]+)$/,
     handlers: exportRoute as unknown as Record<Method, RouteHandler>,
@@ -535,6 +543,14 @@ const ROUTES: RouteRow[] = [
     status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 },
   },
 
+  // A backup of the whole database, password hashes included: administrators only. On PostgreSQL the route
+  // answers that pg_dump is the tool (409) once the caller is known to be an administrator.
+  {
+    method: "GET",
+    name: "GET /backup/database",
+    path: () => "/backup/database",
+    status: { anonymous: 401, readOnly: 403, writer: 403, admin: testDatabaseUrl() ? 409 : 200 },
+  },
   {
     method: "GET",
     name: "GET /backup/export/tapes",

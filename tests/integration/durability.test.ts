@@ -50,7 +50,7 @@ describe.skipIf(testDatabaseUrl())("durability of the embedded database", () => 
     const seed = new PGlite(path.join(tmp, "data"), { loadDataDir: new Blob([fs.readFileSync(snapshot)]) });
     await seed.waitReady;
     await seed.close();
-  });
+  }, 300_000);
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
