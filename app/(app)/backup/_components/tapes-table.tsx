@@ -10,6 +10,7 @@ import { formatBytes } from "@/lib/format";
 import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { DeleteTapeDialog } from "./delete-tape-dialog";
+import { NonStandardMark } from "./non-standard-mark";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
 type Sort = NonNullable<TapeListInput["sort"]>;
@@ -175,6 +176,11 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
                     <Link href={`/backup/tapes/${tape.id}`} className="text-brand-700 hover:underline">
                       {tape.barcode}
                     </Link>
+                    {tape.nonStandardLabel && (
+                      <span className="ml-2">
+                        <NonStandardMark />
+                      </span>
+                    )}
                   </td>
                   <td className="px-4 py-2">
                     {tape.generation ? `LTO-${tape.generation}` : "Cleaning"} · {formatBytes(tape.nativeCapacityBytes)}
@@ -210,7 +216,9 @@ export function TapesTable({ canWrite }: { canWrite: boolean }) {
             {items.map((tape) => (
               <li key={tape.id} className="flex items-start justify-between gap-3 p-4">
                 <Link href={`/backup/tapes/${tape.id}`} className="min-w-0 flex-1">
-                  <p className="font-mono font-medium text-brand-700">{tape.barcode}</p>
+                  <p className="font-mono font-medium text-brand-700">
+                    {tape.barcode} {tape.nonStandardLabel && <NonStandardMark />}
+                  </p>
                   <p className="text-sm text-slate-600">
                     {TAPE_STATUS_LABEL[tape.status]} · {tape.generation ? `LTO-${tape.generation}` : "Cleaning"} ·{" "}
                     {formatBytes(tape.nativeCapacityBytes)}

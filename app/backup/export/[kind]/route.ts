@@ -22,6 +22,7 @@ const COLUMNS = {
     "data_expires_at",
     "notes",
     "registered_at",
+    "non_standard_label",
   ],
   jobs: [
     "name",
@@ -66,6 +67,7 @@ const EXPORTS = {
         data_expires_at: iso(tape.expiresAt),
         notes: tape.notes ?? "",
         registered_at: iso(tape.createdAt),
+        non_standard_label: String(tape.nonStandardLabel),
       }));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

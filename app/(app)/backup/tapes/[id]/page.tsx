@@ -7,6 +7,7 @@ import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { AuditTrail } from "../../_components/audit-trail";
+import { NonStandardMark } from "../../_components/non-standard-mark";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -52,12 +53,19 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
         <span className="rounded bg-slate-100 px-2 py-0.5 text-sm" data-testid="tape-status">
           {TAPE_STATUS_LABEL[tape.status]}
         </span>
+        {tape.nonStandardLabel && <NonStandardMark />}
       </div>
-      {canWrite && <TapeActions tapeId={tape.id} />}
+      {canWrite && (
+        <TapeActions
+          tape={{ id: tape.id, barcode: tape.barcode, nonStandardLabel: tape.nonStandardLabel }}
+          canCorrectBarcode={viewer?.role === "admin"}
+        />
+      )}
 
       <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
         <Item label="Generation">
-          {tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} · {tape.mediaId}
+          {tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} ·{" "}
+          {tape.nonStandardLabel ? "chosen by hand" : tape.mediaId}
         </Item>
         <Item label="Media type">{MEDIA_TYPE_LABEL[tape.mediaType]}</Item>
         <Item label="Native capacity">{formatBytes(tape.nativeCapacityBytes)}</Item>

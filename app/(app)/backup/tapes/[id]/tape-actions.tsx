@@ -3,15 +3,25 @@
 import Link from "next/link";
 import { useState } from "react";
 import { DeleteTapeDialog } from "../../_components/delete-tape-dialog";
+import { CorrectBarcodeDialog } from "./correct-barcode-dialog";
 import { CustodyForm } from "./custody-form";
 import { LogLocationForm } from "./log-location-form";
 
 type Panel = "location" | "custody" | null;
 
 /** The write actions of a cartridge page; rendered only for users with write access. */
-export function TapeActions({ tapeId }: { tapeId: string }) {
+export function TapeActions({
+  tape,
+  canCorrectBarcode,
+}: {
+  tape: { id: string; barcode: string; nonStandardLabel: boolean };
+  /** Administrators only: a correction rewrites what every record of the cartridge is found by. */
+  canCorrectBarcode: boolean;
+}) {
+  const tapeId = tape.id;
   const [panel, setPanel] = useState<Panel>(null);
   const [deleting, setDeleting] = useState(false);
+  const [correcting, setCorrecting] = useState(false);
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
 
   return (
@@ -36,6 +46,11 @@ export function TapeActions({ tapeId }: { tapeId: string }) {
         <Link href={`/backup/tapes/${tapeId}/edit`} className="btn-secondary">
           Edit
         </Link>
+        {canCorrectBarcode && (
+          <button type="button" className="btn-secondary" onClick={() => setCorrecting(true)}>
+            Correct barcode
+          </button>
+        )}
         <button type="button" className="btn-secondary text-red-700" onClick={() => setDeleting(true)}>
           Delete
         </button>
@@ -53,6 +68,7 @@ export function TapeActions({ tapeId }: { tapeId: string }) {
         </div>
       )}
       <DeleteTapeDialog tapeId={deleting ? tapeId : null} onClose={() => setDeleting(false)} />
+      {canCorrectBarcode && <CorrectBarcodeDialog tape={tape} open={correcting} onClose={() => setCorrecting(false)} />}
     </div>
   );
 }
