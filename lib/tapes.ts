@@ -158,6 +158,16 @@ export const registerTapeFormSchema = z
   });
 export type RegisterTapeFormValues = z.input<typeof registerTapeFormSchema>;
 
+export const REGISTER_TAPE_FORM_DEFAULTS: RegisterTapeFormValues = {
+  nonStandard: false,
+  barcode: "",
+  mediaId: "",
+  capacityGb: "",
+  status: "empty",
+  tags: "",
+  notes: "",
+};
+
 export const TAPE_SORTS = ["barcode", "createdAt", "updatedAt"] as const;
 
 export const tapeListSchema = z.object({

@@ -6,7 +6,7 @@ import {
   parseLtoLabel,
   parseNonStandardLabel,
 } from "../../lib/lto";
-import { registerTapeFormSchema, type RegisterTapeFormValues } from "../../lib/tapes";
+import { REGISTER_TAPE_FORM_DEFAULTS, registerTapeFormSchema, type RegisterTapeFormValues } from "../../lib/tapes";
 import fixture from "../fixtures/lto-labels.json";
 
 const TB = 1_000_000_000_000n;
@@ -106,13 +106,7 @@ describe("a barcode named by an event or a scan", () => {
 
 describe("the registration form's schema", () => {
   const form = (values: Partial<RegisterTapeFormValues>): RegisterTapeFormValues => ({
-    nonStandard: false,
-    barcode: "",
-    mediaId: "",
-    capacityGb: "",
-    status: "empty",
-    tags: "",
-    notes: "",
+    ...REGISTER_TAPE_FORM_DEFAULTS,
     ...values,
   });
   const problems = (values: Partial<RegisterTapeFormValues>) => {

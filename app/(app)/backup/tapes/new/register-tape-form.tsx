@@ -17,18 +17,14 @@ import {
   parseNonStandardLabel,
   type ParseResult,
 } from "@/lib/lto";
-import { capacityAsGb, registerTapeFormSchema, type RegisterTapeFormValues, type RegisterTapeInput } from "@/lib/tapes";
+import {
+  capacityAsGb,
+  REGISTER_TAPE_FORM_DEFAULTS,
+  registerTapeFormSchema,
+  type RegisterTapeFormValues,
+  type RegisterTapeInput,
+} from "@/lib/tapes";
 import { TAPE_STATUSES, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
-
-const DEFAULTS: RegisterTapeFormValues = {
-  nonStandard: false,
-  barcode: "",
-  mediaId: "",
-  capacityGb: "",
-  status: "empty",
-  tags: "",
-  notes: "",
-};
 
 /** What the typed label says: parsed from a standard label, or the generation chosen for a non-standard one. */
 function previewOf(barcode: string, nonStandard: boolean, mediaId: string): ParseResult | null {
@@ -48,7 +44,7 @@ export function RegisterTapeForm() {
   const register = useMutation(trpc.tapes.register.mutationOptions());
   const form = useForm<RegisterTapeFormValues, unknown, RegisterTapeInput>({
     resolver: zodResolver(registerTapeFormSchema),
-    defaultValues: DEFAULTS,
+    defaultValues: REGISTER_TAPE_FORM_DEFAULTS,
   });
   const { errors, dirtyFields } = form.formState;
   const [barcode, nonStandard, mediaId] = useWatch({
