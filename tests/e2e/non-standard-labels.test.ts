@@ -79,7 +79,7 @@ describe("non-standard labels", () => {
     await page.getByRole("button", { name: "Register cartridge" }).click();
     await poll(() => page.locator("#mediaId-error").textContent()).toBe("Choose the cartridge's generation");
 
-    await page.getByLabel("Generation").selectOption("L7");
+    await page.getByLabel("Generation", { exact: true }).selectOption("L7");
     const preview = page.getByTestId("label-preview");
     await poll(() => preview.textContent()).toContain("LTO-7");
     expect(await preview.textContent()).toContain("6 TB");
