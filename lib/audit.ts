@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   "change_password",
   /** The chain was first sealed with the audit key; earlier entries were re-sealed once. */
   "keyed",
+  /** An administrator corrected a mistyped barcode in place. */
+  "correct_barcode",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -78,6 +78,32 @@ function quoted(text: string): string {
   return `"${visible}"`;
 }
 
+/** A label's details from its media identifier (CU: cleaning), or null for an identifier LTO does not define. */
+function labelOf(barcode: string, volumeSerial: string, mediaId: string): LtoLabel | null {
+  if (mediaId === "CU") {
+    return {
+      barcode,
+      volumeSerial,
+      mediaId,
+      generation: null,
+      generationLabel: null,
+      mediaType: "cleaning",
+      nativeCapacityBytes: null,
+    };
+  }
+  const media = Object.hasOwn(MEDIA, mediaId) ? MEDIA[mediaId] : undefined;
+  if (!media) return null;
+  return {
+    barcode,
+    volumeSerial,
+    mediaId,
+    generation: media.generation,
+    generationLabel: media.generationLabel,
+    mediaType: media.mediaType,
+    nativeCapacityBytes: BigInt(media.gb) * 1_000_000_000n,
+  };
+}
+
 export function parseLtoLabel(input: string): ParseResult {
   const barcode = normaliseLabel(input);
   if (!barcode) return { ok: false, error: "Enter or scan a cartridge label, e.g. 000123L9" };
@@ -96,37 +122,78 @@ export function parseLtoLabel(input: string): ParseResult {
     };
   }
   const cleaning = mediaId === "CU" || (volumeSerial.startsWith("CLN") && /^L[1-9]$/.test(mediaId));
-  if (cleaning) {
-    return {
-      ok: true,
-      label: {
-        barcode,
-        volumeSerial,
-        mediaId,
-        generation: null,
-        generationLabel: null,
-        mediaType: "cleaning",
-        nativeCapacityBytes: null,
-      },
-    };
-  }
-  const media = MEDIA[mediaId];
-  if (!media) {
+  const label = labelOf(barcode, volumeSerial, cleaning ? "CU" : mediaId);
+  if (!label) {
     return {
       ok: false,
       error: `${quoted(mediaId)} is not an LTO media identifier (L1–L9, LA, PA, M8 for data; LT–LZ for WORM; CU for cleaning)`,
     };
   }
-  return {
-    ok: true,
-    label: {
-      barcode,
-      volumeSerial,
-      mediaId,
-      generation: media.generation,
-      generationLabel: media.generationLabel,
-      mediaType: media.mediaType,
-      nativeCapacityBytes: BigInt(media.gb) * 1_000_000_000n,
-    },
-  };
+  return { ok: true, label: { ...label, mediaId } };
+}
+
+/**
+ * The media a cartridge can be registered as by hand, for a label that does not name it: legacy and
+ * in-house labels (see `parseNonStandardLabel`). CU stands for a cleaning cartridge.
+ */
+export const MEDIA_CHOICES: readonly { mediaId: string; label: string }[] = [
+  ...Object.entries(MEDIA).map(([mediaId, media]) => ({
+    mediaId,
+    label: `${media.generationLabel}${media.mediaType === "worm" ? " WORM" : ""}`,
+  })),
+  { mediaId: "CU", label: "Cleaning cartridge" },
+];
+export const MEDIA_CHOICE_IDS = MEDIA_CHOICES.map((choice) => choice.mediaId) as [string, ...string[]];
+
+/** The details of a non-standard label registered as the media chosen by hand; null for an unknown choice. */
+export function labelWithMedia(barcode: string, mediaId: string): LtoLabel | null {
+  return labelOf(barcode, barcode, mediaId);
+}
+
+export const NON_STANDARD_LABEL_MIN = 4;
+export const NON_STANDARD_LABEL_MAX = 16;
+
+export type NonStandardResult = { ok: true; barcode: string } | { ok: false; error: string };
+
+/**
+ * A label that is not an LTO label: a legacy six-character label (a volume serial without media
+ * identifier) or an in-house one of up to 16 letters, digits and hyphens. Such a label says nothing about
+ * the media, so it is registered only on purpose, with the generation chosen by hand; a standard label is
+ * refused here so that it is always registered as what it says it is.
+ */
+export function parseNonStandardLabel(input: string): NonStandardResult {
+  const barcode = normaliseLabel(input);
+  if (!barcode) return { ok: false, error: "Enter the cartridge's label, e.g. ABC123" };
+  if (parseLtoLabel(barcode).ok) {
+    return {
+      ok: false,
+      error: `${quoted(barcode)} is a standard LTO label: register it without "non-standard label"`,
+    };
+  }
+  const length = Array.from(barcode).length;
+  if (length < NON_STANDARD_LABEL_MIN || length > NON_STANDARD_LABEL_MAX) {
+    return {
+      ok: false,
+      error: `A non-standard label has ${NON_STANDARD_LABEL_MIN} to ${NON_STANDARD_LABEL_MAX} characters; ${quoted(barcode)} has ${length}`,
+    };
+  }
+  if (!/^[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?$/.test(barcode)) {
+    return {
+      ok: false,
+      error: `A non-standard label may contain only letters A–Z, digits 0–9 and hyphens, and starts and ends with a letter or digit; ${quoted(barcode)} does not`,
+    };
+  }
+  return { ok: true, barcode };
+}
+
+/**
+ * A barcode a cartridge may be registered under: a valid LTO label, or a well-formed non-standard one.
+ * Whether a non-standard one is registered is for the caller to check; the message is the LTO parser's,
+ * since a label that is neither is most often a mistyped LTO label.
+ */
+export function parseCartridgeBarcode(input: string): NonStandardResult {
+  const standard = parseLtoLabel(input);
+  if (standard.ok) return { ok: true, barcode: standard.label.barcode };
+  const other = parseNonStandardLabel(input);
+  return other.ok ? other : { ok: false, error: standard.error };
 }

@@ -1,22 +1,45 @@
 import { z } from "zod";
 import { cursorSchema } from "./paging";
-import { parseLtoLabel } from "./lto";
+import { labelWithMedia, MEDIA_CHOICE_IDS, parseCartridgeBarcode, parseLtoLabel, parseNonStandardLabel } from "./lto";
 import { text } from "./text";
 import { LOCATION_KINDS, TAPE_STATUSES } from "./vocabulary";
 import { MAX_FUTURE_MS } from "./sync/clock";
 
+/** Text checked by one of the label parsers, which gives the value or the message saying what is wrong. */
+function checkedLabel<T extends object>(tooLong: string, parse: (value: string) => T | string) {
+  return z
+    .string()
+    .max(64, tooLong)
+    .transform((value, ctx) => {
+      const result = parse(value);
+      if (typeof result === "string") {
+        ctx.addIssue({ code: "custom", message: result });
+        return z.NEVER;
+      }
+      return result;
+    });
+}
+
 /** A scanned or typed label, normalised and checked; the parsed label replaces the text. */
-export const ltoLabelSchema = z
-  .string()
-  .max(64, "A cartridge label is 8 characters")
-  .transform((value, ctx) => {
-    const parsed = parseLtoLabel(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.error });
-      return z.NEVER;
-    }
-    return parsed.label;
-  });
+export const ltoLabelSchema = checkedLabel("A cartridge label is 8 characters", (value) => {
+  const parsed = parseLtoLabel(value);
+  return parsed.ok ? parsed.label : parsed.error;
+});
+
+/** A label that is not an LTO label, normalised and checked (see `parseNonStandardLabel`). */
+export const nonStandardLabelSchema = checkedLabel("A non-standard label is at most 16 characters", (value) => {
+  const parsed = parseNonStandardLabel(value);
+  return parsed.ok ? { barcode: parsed.barcode } : parsed.error;
+});
+
+/**
+ * The barcode of a cartridge that may be registered: an LTO label or a well-formed non-standard one.
+ * Events recorded in the field name cartridges by it; the server then checks the cartridge exists.
+ */
+export const cartridgeBarcodeSchema = checkedLabel("A cartridge label is at most 16 characters", (value) => {
+  const parsed = parseCartridgeBarcode(value);
+  return parsed.ok ? { barcode: parsed.barcode } : parsed.error;
+});
 
 const MAX_CAPACITY_BYTES = 1_000_000_000_000_000n; // 1 PB: far above any cartridge, catches unit mistakes
 
@@ -25,9 +48,8 @@ export const tapeTagsSchema = z
   .max(20, "At most 20 tags")
   .transform((tags) => [...new Set(tags.map((tag) => tag.toLowerCase()))]);
 
-export const registerTapeSchema = z.object({
-  barcode: ltoLabelSchema,
-  /** Defaults to the label's native capacity; can be changed for unusual media. */
+const tapeDetails = {
+  /** Defaults to the label's (or the chosen generation's) native capacity; can be changed for unusual media. */
   nativeCapacityBytes: z
     .bigint({ message: "Capacity must be a whole number of bytes" })
     .min(1n, "Capacity must be more than zero")
@@ -38,8 +60,35 @@ export const registerTapeSchema = z.object({
     .default("empty"),
   tags: tapeTagsSchema.default([]),
   notes: text().trim().max(2000, "Notes must be at most 2,000 characters").optional(),
+};
+
+/** A cartridge with a standard LTO label, whose generation, media and capacity the label gives. */
+export const registerTapeSchema = z.object({
+  nonStandard: z.literal(false).optional(),
+  barcode: ltoLabelSchema,
+  ...tapeDetails,
 });
-export type RegisterTapeInput = z.input<typeof registerTapeSchema>;
+
+/** A cartridge with a legacy or in-house label, registered as such on purpose with its generation chosen by hand. */
+export const registerNonStandardTapeSchema = z.object({
+  nonStandard: z.literal(true),
+  barcode: nonStandardLabelSchema,
+  mediaId: z.enum(MEDIA_CHOICE_IDS, { message: "Choose the cartridge's generation" }),
+  ...tapeDetails,
+});
+
+/** Either registration, as the service takes it: the label's details, whichever way they were found. */
+export const registerAnyTapeSchema = z
+  .discriminatedUnion("nonStandard", [registerTapeSchema, registerNonStandardTapeSchema], {
+    message: "Say whether the label is a standard LTO label",
+  })
+  .transform((input) => {
+    if (!input.nonStandard) return { ...input, nonStandard: false };
+    const { mediaId, barcode, ...details } = input;
+    // The enum holds only media the label table defines, so there always is a label.
+    return { ...details, nonStandard: true, barcode: labelWithMedia(barcode.barcode, mediaId)! };
+  });
+export type RegisterTapeInput = z.input<typeof registerAnyTapeSchema>;
 
 const GB = 1_000_000_000;
 
@@ -72,9 +121,85 @@ export const tagsTextSchema = z
   )
   .pipe(tapeTagsSchema);
 
-export const updateTapeSchema = registerTapeSchema.omit({ barcode: true }).extend({
+export const updateTapeSchema = registerTapeSchema.omit({ barcode: true, nonStandard: true }).extend({
   status: z.enum([...TAPE_STATUSES, "destroyed"], { message: "Choose a valid status" }),
 });
+
+/**
+ * An administrator's correction of a mistyped barcode. The service holds it to the cartridge's kind (a
+ * standard cartridge takes only a valid LTO label), so the message fits the cartridge corrected.
+ */
+export const correctBarcodeSchema = z.object({
+  id: z.uuid({ message: "Unknown cartridge" }),
+  barcode: text().trim().min(1, "Enter the corrected barcode").max(64, "A cartridge label is at most 16 characters"),
+});
+export type CorrectBarcodeInput = z.input<typeof correctBarcodeSchema>;
+
+const BYTES_PER_GB = 1_000_000_000;
+
+/** A capacity as the decimal GB a form shows; empty for none. */
+export const capacityAsGb = (bytes: bigint | null | undefined) => (bytes ? String(Number(bytes) / BYTES_PER_GB) : "");
+
+/** A capacity typed in decimal GB: undefined when left empty, null when it is not a positive number. */
+export function capacityFromGb(typed: string): bigint | null | undefined {
+  const trimmed = typed.trim();
+  if (trimmed === "") return undefined;
+  const gb = Number(trimmed);
+  return Number.isFinite(gb) && gb > 0 ? BigInt(Math.round(gb * BYTES_PER_GB)) : null;
+}
+
+/** Where the registration form shows a problem the server's schema reports on one of its own fields. */
+const REGISTER_FORM_FIELD: Record<string, string> = { nativeCapacityBytes: "capacityGb" };
+
+/**
+ * The registration form's fields as typed (capacity in GB, tags on one line), held to the very schema the
+ * server uses; its output is the input the server takes, and each problem lands on the field it is about.
+ */
+export const registerTapeFormSchema = z
+  .object({
+    nonStandard: z.boolean(),
+    barcode: z.string(),
+    mediaId: z.string(),
+    capacityGb: z.string(),
+    status: z.string(),
+    tags: z.string(),
+    notes: z.string(),
+  })
+  .transform((form, ctx) => {
+    const capacity = capacityFromGb(form.capacityGb);
+    if (capacity === null) {
+      ctx.addIssue({ code: "custom", message: "Capacity must be a positive number of GB", path: ["capacityGb"] });
+    }
+    const common = {
+      nativeCapacityBytes: capacity ?? undefined,
+      status: form.status as (typeof TAPE_STATUSES)[number],
+      tags: form.tags
+        .split(",")
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+      notes: form.notes,
+    };
+    const input: RegisterTapeInput = form.nonStandard
+      ? { ...common, nonStandard: true, barcode: form.barcode, mediaId: form.mediaId }
+      : { ...common, nonStandard: false, barcode: form.barcode };
+    const checked = registerAnyTapeSchema.safeParse(input);
+    for (const issue of checked.error?.issues ?? []) {
+      const field = String(issue.path[0] ?? "barcode");
+      ctx.addIssue({ code: "custom", message: issue.message, path: [REGISTER_FORM_FIELD[field] ?? field] });
+    }
+    return checked.success && capacity !== null ? input : z.NEVER;
+  });
+export type RegisterTapeFormValues = z.input<typeof registerTapeFormSchema>;
+
+export const REGISTER_TAPE_FORM_DEFAULTS: RegisterTapeFormValues = {
+  nonStandard: false,
+  barcode: "",
+  mediaId: "",
+  capacityGb: "",
+  status: "empty",
+  tags: "",
+  notes: "",
+};
 
 export const TAPE_SORTS = ["barcode", "createdAt", "updatedAt"] as const;
 

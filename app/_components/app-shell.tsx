@@ -8,7 +8,6 @@ import { FieldSyncProvider } from "@/app/_client/field-sync";
 import { onSignOutElsewhere } from "@/app/_client/sign-out";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SyncIndicator } from "@/app/_components/sync-indicator";
-import type { Viewer } from "@/lib/users";
 import { ROLE_LABEL } from "@/lib/vocabulary";
 import { ViewerProvider, viewerCan } from "@/app/_components/writers-only";
 

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { logLocationSchema, occurredAtSchema, recordCustodySchema, registerTapeSchema, ltoLabelSchema } from "../tapes";
+import {
+  cartridgeBarcodeSchema,
+  logLocationSchema,
+  occurredAtSchema,
+  recordCustodySchema,
+  registerTapeSchema,
+} from "../tapes";
 import { text } from "../text";
 
 /**
@@ -14,8 +20,13 @@ const eventBase = {
   occurredAt: occurredAtSchema,
 };
 
-const locationPayload = logLocationSchema.omit({ tapeId: true, occurredAt: true }).extend({ barcode: ltoLabelSchema });
-const custodyPayload = recordCustodySchema.omit({ tapeId: true, occurredAt: true }).extend({ barcode: ltoLabelSchema });
+// A move or hand-off may name a cartridge with a non-standard label; the server checks it is registered.
+const locationPayload = logLocationSchema
+  .omit({ tapeId: true, occurredAt: true })
+  .extend({ barcode: cartridgeBarcodeSchema });
+const custodyPayload = recordCustodySchema
+  .omit({ tapeId: true, occurredAt: true })
+  .extend({ barcode: cartridgeBarcodeSchema });
 // Capacity is left to the label: a bigint does not survive every hop between a phone and the server.
 const tapePayload = registerTapeSchema.omit({ nativeCapacityBytes: true });
 

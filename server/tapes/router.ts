@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { registerTapeSchema, tapeListSchema, updateTapeSchema } from "../../lib/tapes";
+import { correctBarcodeSchema, registerAnyTapeSchema, tapeListSchema, updateTapeSchema } from "../../lib/tapes";
 import { text } from "../../lib/text";
-import { backupReadProcedure, backupWriteProcedure, router } from "../trpc";
+import { adminProcedure, backupReadProcedure, backupWriteProcedure, router } from "../trpc";
 import {
   catalogueSummary,
+  correctBarcode,
   deleteTape,
   findTapeByBarcode,
   getTape,
@@ -27,11 +28,14 @@ export const tapesRouter = router({
     .query(({ ctx, input }) => findTapeByBarcode(ctx.db, input.barcode)),
   get: backupReadProcedure.input(z.object({ id: tapeId })).query(({ ctx, input }) => getTape(ctx.db, input.id)),
   register: backupWriteProcedure
-    .input(registerTapeSchema)
+    .input(registerAnyTapeSchema)
     .mutation(({ ctx, input }) => registerTape(ctx.db, ctx.actor, input)),
   update: backupWriteProcedure
     .input(z.object({ id: tapeId, data: updateTapeSchema }))
     .mutation(({ ctx, input }) => updateTape(ctx.db, ctx.actor, input.id, input.data)),
+  correctBarcode: adminProcedure
+    .input(correctBarcodeSchema)
+    .mutation(({ ctx, input }) => correctBarcode(ctx.db, ctx.actor, input)),
   deletePreview: backupReadProcedure
     .input(z.object({ id: tapeId }))
     .query(({ ctx, input }) => tapeDeletePreview(ctx.db, input.id)),

@@ -1,7 +1,13 @@
 import type { z } from "zod";
 import type { BackupTapeCartridge, Prisma } from "../../generated/prisma/client";
-import { normaliseLabel } from "../../lib/lto";
-import type { registerTapeSchema, TapeListFilters, updateTapeSchema } from "../../lib/tapes";
+import { labelWithMedia, normaliseLabel, parseLtoLabel, parseNonStandardLabel, type LtoLabel } from "../../lib/lto";
+import type {
+  correctBarcodeSchema,
+  registerAnyTapeSchema,
+  registerTapeSchema,
+  TapeListFilters,
+  updateTapeSchema,
+} from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
@@ -15,6 +21,7 @@ export const AUDITED_TAPE_FIELDS = [
   "generation",
   "mediaType",
   "nativeCapacityBytes",
+  "nonStandardLabel",
   "status",
   "tags",
   "notes",
@@ -171,7 +178,8 @@ export async function getTape(db: Db, id: string) {
   };
 }
 
-export type RegisterTapeData = z.output<typeof registerTapeSchema>;
+/** A registration from the form (either kind of label) or from the field, where labels are always standard. */
+export type RegisterTapeData = z.output<typeof registerAnyTapeSchema> | z.output<typeof registerTapeSchema>;
 
 export const barcodeTaken = (barcode: string) =>
   new DomainError("CONFLICT", `A cartridge with barcode ${barcode} is already registered`, "barcode");
@@ -186,6 +194,7 @@ export async function registerTapeInTx(tx: Tx, actor: Actor, input: RegisterTape
       generation: label.generation,
       mediaType: label.mediaType,
       nativeCapacityBytes: input.nativeCapacityBytes ?? label.nativeCapacityBytes,
+      nonStandardLabel: input.nonStandard ?? false,
       status: input.status,
       tags: input.tags,
       notes: input.notes || null,
@@ -229,6 +238,55 @@ export async function updateTape(db: Db, actor: Actor, id: string, input: z.outp
     }
     return after;
   });
+}
+
+/**
+ * The fields a corrected barcode changes. A valid LTO label says what the cartridge is, so its media come
+ * with it (and a non-standard cartridge whose real label is a standard one becomes standard); a
+ * non-standard cartridge keeps the generation chosen for it. Capacity follows the media when they change.
+ */
+function correctedLabel(tape: BackupTapeCartridge, typed: string) {
+  const fields = (label: LtoLabel, nonStandardLabel: boolean) => ({
+    barcode: label.barcode,
+    mediaId: label.mediaId,
+    generation: label.generation,
+    mediaType: label.mediaType,
+    nonStandardLabel,
+    ...(label.mediaId !== tape.mediaId && { nativeCapacityBytes: label.nativeCapacityBytes }),
+  });
+  const standard = parseLtoLabel(typed);
+  if (standard.ok) return fields(standard.label, false);
+  if (!tape.nonStandardLabel) throw new DomainError("BAD_REQUEST", standard.error, "barcode");
+  const other = parseNonStandardLabel(typed);
+  if (!other.ok) throw new DomainError("BAD_REQUEST", other.error, "barcode");
+  // The cartridge's media identifier is one it was registered with, so the table has it.
+  return fields(labelWithMedia(other.barcode, tape.mediaId)!, true);
+}
+
+/** An administrator corrects a mistyped barcode in place: the cartridge keeps its history, the audit says before → after. */
+export async function correctBarcode(db: Db, actor: Actor, input: z.output<typeof correctBarcodeSchema>) {
+  try {
+    return await transaction(db, async (tx) => {
+      const before = await tx.backupTapeCartridge.findUnique({ where: { id: input.id } });
+      if (!before) throw notFound("The cartridge");
+      const data = correctedLabel(before, input.barcode);
+      if (data.barcode === before.barcode) {
+        throw new DomainError("BAD_REQUEST", `The barcode is already ${before.barcode}: nothing to correct`, "barcode");
+      }
+      const after = await tx.backupTapeCartridge.update({ where: { id: input.id }, data });
+      await recordAudit(tx, {
+        entityType: "tape",
+        entityId: input.id,
+        action: "correct_barcode",
+        changes: diffFields(before, after, AUDITED_TAPE_FIELDS),
+        actor,
+      });
+      return after;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw barcodeTaken(normaliseLabel(input.barcode));
+    throw error;
+  }
 }
 
 /** What a delete of this cartridge would remove with it, for the confirmation dialog. */

@@ -240,7 +240,7 @@ describe("tape cartridges in the browser", () => {
     expect(csv.type).toMatch(/^text\/csv/);
     const lines = csv.text.split("\r\n");
     expect(lines[0]).toBe(
-      "barcode,media_id,generation,media_type,native_capacity_bytes,status,tags,location,site,data_expires_at,notes,registered_at",
+      "barcode,media_id,generation,media_type,native_capacity_bytes,status,tags,location,site,data_expires_at,notes,registered_at,non_standard_label",
     );
     expect(lines[1]).toMatch(
       new RegExp(

@@ -247,7 +247,15 @@ const MATRIX: Matrix = {
     byBarcode: { input: (fx) => ({ barcode: fx.tape.barcode }), allowed: READERS },
     get: { input: (fx) => ({ id: fx.tape.id }), allowed: READERS },
     deletePreview: { input: (fx) => ({ id: fx.tape.id }), allowed: READERS },
-    register: { input: () => ({ barcode: "MTX001L8", tags: ["new"] }), allowed: WRITERS },
+    register: [
+      { label: "an LTO label", input: () => ({ barcode: "MTX001L8", tags: ["new"] }), allowed: WRITERS },
+      {
+        label: "a non-standard label",
+        input: () => ({ nonStandard: true, barcode: "MTX-0001", mediaId: "L7" }),
+        allowed: WRITERS,
+      },
+    ],
+    correctBarcode: { input: (fx) => ({ id: fx.tape.id, barcode: "MTX009L8" }), allowed: ADMINS },
     update: { input: (fx) => ({ id: fx.tape.id, data: { status: "full", notes: "Filled up" } }), allowed: WRITERS },
     delete: { input: (fx) => ({ id: fx.tape.id }), allowed: WRITERS },
   },

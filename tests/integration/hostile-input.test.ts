@@ -164,6 +164,7 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     id: f.tapeId,
     data: { status: "in_use", tags: ["daily"], notes: "Rotated", nativeCapacityBytes: 12_000_000_000_000n },
   }),
+  "tapes.correctBarcode": (f) => ({ id: f.spareTapeId, barcode: nextBarcode() }),
   "tapes.deletePreview": (f) => ({ id: f.tapeId }),
   "tapes.delete": (f) => ({ id: f.spareTapeId }),
   "jobs.list": (f) => ({ search: "Nightly", sort: "jobDate", direction: "desc", cursor: f.jobCursor, limit: 5 }),

@@ -128,7 +128,7 @@ describe("pushing events", () => {
   test("a malformed event is rejected with the reason while its neighbours apply", async () => {
     const tape = await createTape(app.db);
     const before = locationEvent(tape.barcode);
-    const badLabel = { ...locationEvent(tape.barcode), payload: { barcode: "NOT-A-TAPE", kind: "off_site" } };
+    const badLabel = { ...locationEvent(tape.barcode), payload: { barcode: "NOT_A_TAPE", kind: "off_site" } };
     const unknownType = { id: uuidv7(), type: "tape.teleported", occurredAt: new Date(), payload: {} };
     const notV7 = { ...locationEvent(tape.barcode), id: "not-a-uuid" };
     const after = custodyEvent(tape.barcode);
@@ -141,7 +141,7 @@ describe("pushing events", () => {
     expect(results[3]).toMatchObject({ reason: "id: An event id must be a UUID v7" });
     const stored = await app.db.syncEvent.findUniqueOrThrow({ where: { id: badLabel.id } });
     expect(stored).toMatchObject({ status: "rejected", type: "location.logged", userId: courier.user.id });
-    expect(stored.content).toMatchObject({ payload: { barcode: "NOT-A-TAPE" } });
+    expect(stored.content).toMatchObject({ payload: { barcode: "NOT_A_TAPE" } });
     expect(await counts()).toMatchObject({ events: 5, locations: 1, custody: 1, audit: 2 });
   });
 

@@ -601,8 +601,8 @@ describe("the offline catalogue", () => {
   test("an invalid event is refused before it reaches the outbox or the cache", async () => {
     const db = newDb();
     const engine = newEngine({ db, transport: faultyTransport(new FakeServer()) });
-    await expect(engine.enqueue(location("NOPE"))).rejects.toThrow(InvalidEventError);
-    await expect(engine.enqueue(location("NOPE"))).rejects.toThrow(/barcode: An LTO label has 8 characters/);
+    await expect(engine.enqueue(location("NO PE"))).rejects.toThrow(InvalidEventError);
+    await expect(engine.enqueue(location("NO PE"))).rejects.toThrow(/barcode: An LTO label has 8 characters/);
     expect(await db.outbox.count()).toBe(0);
     expect(await db.catalogue.count()).toBe(0);
   });

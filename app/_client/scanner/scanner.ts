@@ -1,4 +1,3 @@
-import type { LtoLabel } from "@/lib/lto";
 import { openBackCamera } from "./camera";
 import { createCropSurface } from "./crop-surface";
 import { ScannerError } from "./errors";
@@ -13,8 +12,8 @@ export type { DecoderEngine } from "./frame-decoder";
 export { GUIDE_BOX, guideBoxOnElement, type GuideBox, type Rect, type VideoFit } from "./guide-box";
 
 export type ScannerCallbacks = {
-  /** A label read in two consecutive frames; each label once until `reset()`. */
-  onDetect(label: LtoLabel): void;
+  /** A barcode read in two consecutive frames; each once until `reset()`. */
+  onDetect(barcode: string): void;
   /** Scanning failed after it started (camera unplugged or revoked, decoder broken); the scanner has stopped. */
   onError?(error: ScannerError): void;
 };
@@ -28,6 +27,8 @@ export type ScannerOptions = {
    * the double mount of development mode.
    */
   signal?: AbortSignal;
+  /** Whether a non-standard label names a registered cartridge: only then is one reported. */
+  isRegistered?: (barcode: string) => boolean;
 };
 
 export type ScannerSession = {
@@ -51,14 +52,15 @@ function videoFit(video: HTMLVideoElement): VideoFit {
 type FrameHandle = { video: number } | { animation: number };
 
 /**
- * Opens the back camera into `video` and reports each LTO label aimed into the guide box.
+ * Opens the back camera into `video` and reports each LTO label (or registered non-standard label) aimed
+ * into the guide box.
  * Rejects with a ScannerError (insecure origin, no camera, permission denied, …) when it cannot start;
  * the screen then shows its message and the typed-entry field.
  */
 export async function startScanner(
   video: HTMLVideoElement,
   callbacks: ScannerCallbacks,
-  { guideBox = GUIDE_BOX, signal }: ScannerOptions = {},
+  { guideBox = GUIDE_BOX, signal, isRegistered }: ScannerOptions = {},
 ): Promise<ScannerSession> {
   signal?.throwIfAborted();
   const surface = createCropSurface();
@@ -92,7 +94,7 @@ export async function startScanner(
   }
   const camera = stream;
 
-  const filter = createLabelFilter();
+  const filter = createLabelFilter({ isRegistered });
   let stopped = false;
   // At most one frame is with the decoder; frames arriving meanwhile are skipped, not queued.
   let decoding = false;
@@ -117,8 +119,8 @@ export async function startScanner(
 
   function accept(text: string | null | undefined) {
     if (stopped || text === undefined) return;
-    const label = filter.offer(text);
-    if (label) callbacks.onDetect(label);
+    const barcode = filter.offer(text);
+    if (barcode) callbacks.onDetect(barcode);
   }
 
   function decodeFailed(error: unknown) {

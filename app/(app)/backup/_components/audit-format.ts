@@ -98,6 +98,7 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
     case "change_role":
     case "set_access":
     case "change_password":
+    case "correct_barcode":
       return null;
     default:
       return unreachable(action, "audit action");

@@ -21,6 +21,7 @@ import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vo
 import type { AppRouter } from "@/server/root";
 import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
 import { useCanWrite } from "@/app/_components/writers-only";
+import { NonStandardMark } from "./non-standard-mark";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
 type Sort = NonNullable<TapeListInput["sort"]>;
@@ -47,9 +48,16 @@ const COLUMNS: Column<Tape, Sort>[] = [
     sort: "barcode",
     className: "font-mono font-medium",
     cell: (tape) => (
-      <Link href={`/backup/tapes/${tape.id}`} className="text-brand-700 hover:underline">
-        {tape.barcode}
-      </Link>
+      <>
+        <Link href={`/backup/tapes/${tape.id}`} className="text-brand-700 hover:underline">
+          {tape.barcode}
+        </Link>
+        {tape.nonStandardLabel && (
+          <span className="ml-2">
+            <NonStandardMark />
+          </span>
+        )}
+      </>
     ),
   },
   { key: "media", header: "Media", cell: media },
@@ -166,7 +174,9 @@ export function TapesTable() {
         empty={filtered ? "No cartridges match these filters." : "No tape cartridges are registered yet."}
         card={(tape) => (
           <Link href={`/backup/tapes/${tape.id}`} className="block">
-            <p className="font-mono font-medium text-brand-700">{tape.barcode}</p>
+            <p className="font-mono font-medium text-brand-700">
+              {tape.barcode} {tape.nonStandardLabel && <NonStandardMark />}
+            </p>
             <p className="text-sm text-slate-600">
               {TAPE_STATUS_LABEL[tape.status]} · {media(tape)}
             </p>

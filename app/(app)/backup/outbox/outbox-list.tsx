@@ -7,7 +7,7 @@ import { useLiveQuery } from "@/app/_client/use-live-query";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { Moment } from "@/app/_components/time-zone";
 import { unreachable } from "@/lib/exhaustive";
-import { parseLtoLabel } from "@/lib/lto";
+import { parseCartridgeBarcode } from "@/lib/lto";
 import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
 import type { SyncEventDraft } from "@/lib/sync/events";
 
@@ -43,12 +43,13 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
   }
 
   function resend() {
-    const parsed = parseLtoLabel(barcode);
+    // A registered cartridge may carry a non-standard label; the server refuses one it does not know.
+    const parsed = parseCartridgeBarcode(barcode);
     if (!parsed.ok) {
       setError(parsed.error);
       return;
     }
-    const corrected = { type: row.type, payload: { ...row.payload, barcode: parsed.label.barcode } } as SyncEventDraft;
+    const corrected = { type: row.type, payload: { ...row.payload, barcode: parsed.barcode } } as SyncEventDraft;
     void run(() => sync!.engine.resubmit(row.id, corrected));
   }
 

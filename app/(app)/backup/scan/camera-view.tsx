@@ -2,23 +2,33 @@
 
 import { useEffect, useRef, useState } from "react";
 import { GUIDE_BOX, ScannerError, startScanner, type ScannerSession } from "@/app/_client/scanner/scanner";
-import type { LtoLabel } from "@/lib/lto";
 
 /**
  * The live camera picture with the target frame; reports each label read once, until `resetKey` changes
- * (a new batch), after which labels still in view are reported again.
+ * (a new batch), after which labels still in view are reported again. A non-standard label is reported
+ * only when `isRegistered` knows it.
  */
-export function CameraView({ onDetect, resetKey }: { onDetect: (label: LtoLabel) => void; resetKey: number }) {
+export function CameraView({
+  onDetect,
+  resetKey,
+  isRegistered,
+}: {
+  onDetect: (barcode: string) => void;
+  resetKey: number;
+  isRegistered: (barcode: string) => boolean;
+}) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const sessionRef = useRef<ScannerSession | null>(null);
   const onDetectRef = useRef(onDetect);
+  const isRegisteredRef = useRef(isRegistered);
   const [state, setState] = useState<{ kind: "starting" } | { kind: "running" } | { kind: "error"; message: string }>({
     kind: "starting",
   });
 
   useEffect(() => {
     onDetectRef.current = onDetect;
-  }, [onDetect]);
+    isRegisteredRef.current = isRegistered;
+  }, [onDetect, isRegistered]);
 
   useEffect(() => {
     const video = videoRef.current;
@@ -27,10 +37,10 @@ export function CameraView({ onDetect, resetKey }: { onDetect: (label: LtoLabel)
     startScanner(
       video,
       {
-        onDetect: (label) => onDetectRef.current(label),
+        onDetect: (barcode) => onDetectRef.current(barcode),
         onError: (error) => setState({ kind: "error", message: error.message }),
       },
-      { signal: controller.signal },
+      { signal: controller.signal, isRegistered: (barcode) => isRegisteredRef.current(barcode) },
     ).then(
       (session) => {
         sessionRef.current = session;

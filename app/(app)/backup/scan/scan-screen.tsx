@@ -1,9 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
-import { parseLtoLabel, type LtoLabel } from "@/lib/lto";
+import { useLiveQuery } from "@/app/_client/use-live-query";
+import { useTRPC } from "@/app/_trpc/client";
+import { parseCartridgeBarcode, parseLtoLabel } from "@/lib/lto";
 import { useCanWrite } from "@/app/_components/writers-only";
 import { HandOffAction, LogLocationAction } from "./batch-actions";
 import { BatchList } from "./batch-list";
@@ -15,6 +18,8 @@ type Action = "location" | "handoff";
 export function ScanScreen() {
   const canWrite = useCanWrite();
   const sync = useFieldSync();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const [batch, setBatch] = useState<string[]>([]);
   const [batchNumber, setBatchNumber] = useState(0);
   const [typed, setTyped] = useState("");
@@ -22,10 +27,26 @@ export function ScanScreen() {
   const [action, setAction] = useState<Action>("location");
   const [notice, setNotice] = useState<string | null>(null);
 
-  const add = useCallback((label: LtoLabel) => {
-    setBatch((current) => (current.includes(label.barcode) ? current : [...current, label.barcode]));
+  const add = useCallback((barcode: string) => {
+    setBatch((current) => (current.includes(barcode) ? current : [...current, barcode]));
     setNotice(null);
   }, []);
+
+  // A non-standard label is read only for a cartridge this device's catalogue knows, so that a misread of a
+  // free-form label never joins the batch.
+  const cachedBarcodes = useLiveQuery((db) => db.catalogue.toCollection().primaryKeys(), []);
+  const cached = useMemo(() => new Set(cachedBarcodes), [cachedBarcodes]);
+  const isRegistered = useCallback((barcode: string) => cached.has(barcode), [cached]);
+
+  /** A typed non-standard label: the catalogue, or the server for a cartridge registered since the last pull. */
+  async function registeredNonStandard(barcode: string) {
+    if (cached.has(barcode)) return true;
+    try {
+      return !!(await queryClient.fetchQuery(trpc.tapes.byBarcode.queryOptions({ barcode }, { staleTime: 0 })));
+    } catch {
+      return false;
+    }
+  }
 
   // A beep for each cartridge that joins the batch, not for one seen again.
   const size = useRef(0);
@@ -35,16 +56,22 @@ export function ScanScreen() {
   }, [batch.length]);
 
   // Typed by hand or by a USB/Bluetooth scanner, which types the label and Enter.
-  function onTyped(event: FormEvent<HTMLFormElement>) {
+  async function onTyped(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = parseLtoLabel(typed);
+    const parsed = parseCartridgeBarcode(typed);
     if (!parsed.ok) {
       setTypedError(parsed.error);
       return;
     }
+    if (!parseLtoLabel(parsed.barcode).ok && !(await registeredNonStandard(parsed.barcode))) {
+      setTypedError(
+        `${parsed.barcode} is not an LTO label, and no cartridge with this non-standard label is registered`,
+      );
+      return;
+    }
     setTypedError(null);
     setTyped("");
-    add(parsed.label);
+    add(parsed.barcode);
   }
 
   async function register(barcode: string) {
@@ -72,8 +99,8 @@ export function ScanScreen() {
     <div className="mx-auto grid max-w-5xl gap-6 lg:grid-cols-2">
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold">Scan cartridges</h1>
-        <CameraView onDetect={add} resetKey={batchNumber} />
-        <form onSubmit={onTyped} className="flex gap-2" noValidate>
+        <CameraView onDetect={add} resetKey={batchNumber} isRegistered={isRegistered} />
+        <form onSubmit={(event) => void onTyped(event)} className="flex gap-2" noValidate>
           <label htmlFor="typed-label" className="sr-only">
             Cartridge label
           </label>

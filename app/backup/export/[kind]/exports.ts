@@ -95,6 +95,7 @@ export const EXPORTS: Record<string, Export> = {
       "data_expires_at",
       "notes",
       "registered_at",
+      "non_standard_label",
     ],
     async open(caller, params) {
       const filters = Object.fromEntries(params);
@@ -119,6 +120,7 @@ export const EXPORTS: Record<string, Export> = {
             data_expires_at: iso(tape.expiresAt),
             notes: tape.notes ?? "",
             registered_at: iso(tape.createdAt),
+            non_standard_label: String(tape.nonStandardLabel),
           }),
         ),
       };

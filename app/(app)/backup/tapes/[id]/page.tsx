@@ -7,6 +7,7 @@ import { MEDIA_TYPE_LABEL } from "@/lib/lto";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { Timeline, type TimelineEvent } from "../../_components/timeline";
 import { WritersOnly } from "@/app/_components/writers-only";
+import { NonStandardMark } from "../../_components/non-standard-mark";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -112,14 +113,16 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
         <span className="rounded bg-slate-100 px-2 py-0.5 text-sm" data-testid="tape-status">
           {TAPE_STATUS_LABEL[tape.status]}
         </span>
+        {tape.nonStandardLabel && <NonStandardMark />}
       </div>
       <WritersOnly>
-        <TapeActions tapeId={tape.id} />
+        <TapeActions tape={{ id: tape.id, barcode: tape.barcode, nonStandardLabel: tape.nonStandardLabel }} />
       </WritersOnly>
 
       <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
         <Item label="Generation">
-          {tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} · {tape.mediaId}
+          {tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} ·{" "}
+          {tape.nonStandardLabel ? "chosen by hand" : tape.mediaId}
         </Item>
         <Item label="Media type">{MEDIA_TYPE_LABEL[tape.mediaType]}</Item>
         <Item label="Native capacity">{formatBytes(tape.nativeCapacityBytes)}</Item>

@@ -2,16 +2,22 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { useCanWrite } from "@/app/_components/writers-only";
 import { DeleteDialog } from "../../_components/delete-dialog";
+import { CorrectBarcodeDialog } from "./correct-barcode-dialog";
 import { CustodyForm } from "./custody-form";
 import { LogLocationForm } from "./log-location-form";
 
 type Panel = "location" | "custody" | null;
 
 /** The write actions of a cartridge page; rendered only for users with write access. */
-export function TapeActions({ tapeId }: { tapeId: string }) {
+export function TapeActions({ tape }: { tape: { id: string; barcode: string; nonStandardLabel: boolean } }) {
+  const tapeId = tape.id;
+  // Administrators only: a correction rewrites what every record of the cartridge is found by.
+  const canCorrectBarcode = useCanWrite("administer");
   const [panel, setPanel] = useState<Panel>(null);
   const [deleting, setDeleting] = useState(false);
+  const [correcting, setCorrecting] = useState(false);
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
 
   return (
@@ -36,6 +42,11 @@ export function TapeActions({ tapeId }: { tapeId: string }) {
         <Link href={`/backup/tapes/${tapeId}/edit`} className="btn-secondary">
           Edit
         </Link>
+        {canCorrectBarcode && (
+          <button type="button" className="btn-secondary" onClick={() => setCorrecting(true)}>
+            Correct barcode
+          </button>
+        )}
         <button type="button" className="btn-secondary text-red-700" onClick={() => setDeleting(true)}>
           Delete
         </button>
@@ -52,7 +63,8 @@ export function TapeActions({ tapeId }: { tapeId: string }) {
           )}
         </div>
       )}
-      <DeleteDialog target={deleting ? { kind: "tape", id: tapeId } : null} onClose={() => setDeleting(false)} />
+      <DeleteDialog target={deleting ? { kind: "tape", id: tape.id } : null} onClose={() => setDeleting(false)} />
+      {canCorrectBarcode && <CorrectBarcodeDialog tape={tape} open={correcting} onClose={() => setCorrecting(false)} />}
     </div>
   );
 }

@@ -1,0 +1,136 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { writeLabelVideo } from "./fake-camera";
+import {
+  CHROMIUM_PATH,
+  chromiumArgs,
+  fakeCameraArgs,
+  recordPolicyViolations,
+  setUpFirstAdmin,
+  startApp,
+  type RunningApp,
+} from "./harness";
+
+const ADMIN = { name: "Nora Nonstandard", email: "nora@example.com", password: "correct-horse-42" };
+// What the camera shows: an in-house label, not an LTO one.
+const CAMERA_LABEL = "ACME-0042";
+const MISTYPED = "ACME-0024";
+
+let app: RunningApp;
+let context: BrowserContext;
+let page: Page;
+let violations: string[] = [];
+let base: string;
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-labels-"));
+
+beforeAll(async () => {
+  const video = writeLabelVideo(CAMERA_LABEL, path.join(workDir, "label.y4m"));
+  [app, context] = await Promise.all([
+    startApp(),
+    chromium.launchPersistentContext(path.join(workDir, "profile"), {
+      viewport: { width: 1280, height: 900 },
+      executablePath: CHROMIUM_PATH,
+      args: chromiumArgs(fakeCameraArgs(video.file)),
+    }),
+  ]);
+  base = app.url();
+  await context.grantPermissions(["camera"], { origin: base });
+  violations = recordPolicyViolations(context);
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await app?.stop();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+const pathname = () => new URL(page.url()).pathname;
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
+const batchCount = () => page.getByTestId("batch-item").count();
+
+describe("non-standard labels", () => {
+  test("an unregistered non-standard label in front of the camera is never read", async () => {
+    await setUpFirstAdmin(page, base, ADMIN);
+    await page.goto(`${base}/backup/scan`);
+    await poll(() => page.locator("[data-camera]").getAttribute("data-camera")).toBe("running");
+    // The fake camera shows the label after one second; give it several to be sure nothing is taken.
+    await page.waitForTimeout(4_000);
+    expect(await batchCount()).toBe(0);
+
+    await page.getByLabel("Cartridge label").fill(CAMERA_LABEL.toLowerCase());
+    await page.getByLabel("Cartridge label").press("Enter");
+    await poll(() => page.locator("#typed-label-error").textContent()).toContain(
+      `${CAMERA_LABEL} is not an LTO label, and no cartridge with this non-standard label is registered`,
+    );
+    expect(await batchCount()).toBe(0);
+  });
+
+  test("is registered with the generation chosen by hand, after the form asks for one", async () => {
+    await page.goto(`${base}/backup/tapes/new`);
+    await page.getByLabel("Barcode label").fill(MISTYPED);
+    await page.getByRole("button", { name: "Register cartridge" }).click();
+    await poll(() => page.locator("#barcode-error").textContent()).toContain("An LTO label has 8 characters");
+
+    await page.getByLabel("Non-standard label").check();
+    await page.getByRole("button", { name: "Register cartridge" }).click();
+    await poll(() => page.locator("#mediaId-error").textContent()).toBe("Choose the cartridge's generation");
+
+    await page.getByLabel("Generation", { exact: true }).selectOption("L7");
+    const preview = page.getByTestId("label-preview");
+    await poll(() => preview.textContent()).toContain("LTO-7");
+    expect(await preview.textContent()).toContain("6 TB");
+    expect(await page.getByLabel("Native capacity (GB)").inputValue()).toBe("6000");
+    await page.getByRole("button", { name: "Register cartridge" }).click();
+
+    await poll(pathname).toBe("/backup");
+    const row = page.getByTestId("tapes-table").getByRole("row", { name: new RegExp(MISTYPED) });
+    await poll(() => row.textContent()).toContain("non-standard label");
+    expect(await row.textContent()).toContain("LTO-7 · 6 TB");
+  });
+
+  test("the find box opens it; an administrator corrects the mistyped barcode, and the page shows the mark", async () => {
+    const find = page.getByLabel("Find tape by barcode");
+    await find.fill(MISTYPED.toLowerCase());
+    await find.press("Enter");
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(MISTYPED);
+    expect(await page.getByTestId("non-standard-label").isVisible()).toBe(true);
+
+    await page.getByRole("button", { name: "Correct barcode" }).click();
+    const dialog = page.getByRole("dialog", { name: `Correct barcode ${MISTYPED}` });
+    await dialog.getByLabel("Corrected barcode").fill("ACME_0042");
+    await dialog.getByRole("button", { name: "Correct barcode" }).click();
+    await poll(() => dialog.getByRole("alert").textContent()).toContain("only letters A–Z, digits 0–9 and hyphens");
+
+    await dialog.getByLabel("Corrected barcode").fill(CAMERA_LABEL.toLowerCase());
+    await dialog.getByLabel("Corrected barcode").press("Enter");
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(CAMERA_LABEL);
+    expect(await dialog.isVisible()).toBe(false);
+    expect(await page.getByTestId("non-standard-label").isVisible()).toBe(true);
+  });
+
+  test("once registered, the camera reads it in two agreeing frames and typing it adds it too", async () => {
+    await page.goto(`${base}/backup/scan`);
+    await poll(() => page.locator("[data-camera]").getAttribute("data-camera")).toBe("running");
+    await poll(batchCount).toBe(1);
+    expect(await page.getByTestId("batch").textContent()).toContain(CAMERA_LABEL);
+    // The old barcode names no cartridge any more: it is refused like any unknown label.
+    await page.getByLabel("Cartridge label").fill(MISTYPED);
+    await page.getByLabel("Cartridge label").press("Enter");
+    await poll(() => page.locator("#typed-label-error").textContent()).toContain(`${MISTYPED} is not an LTO label`);
+
+    await page.getByLabel("Cartridge label").fill(` *${CAMERA_LABEL.toLowerCase()}* `);
+    await page.getByLabel("Cartridge label").press("Enter");
+    // Taken: the field empties and says nothing is wrong; the batch holds the cartridge once.
+    await poll(() => page.getByLabel("Cartridge label").inputValue()).toBe("");
+    expect(await page.locator("#typed-label-error").count()).toBe(0);
+    expect(await batchCount()).toBe(1);
+  });
+
+  test("no page broke the Content-Security-Policy", () => {
+    expect(violations).toEqual([]);
+  });
+});
