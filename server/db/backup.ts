@@ -115,7 +115,12 @@ export async function backupRunningDatabase(db: Db): Promise<Uint8Array> {
       "This server runs on PostgreSQL: back it up with PostgreSQL's own tools (pg_dump), as the README shows.",
     );
   }
-  return pglite._runExclusiveTransaction(() => dumpChecked(pglite));
+  // exec takes the transaction lock itself, so the CHECKPOINT runs before the copy holds it.
+  await pglite.exec("CHECKPOINT");
+  const archive = await pglite._runExclusiveTransaction(() => pglite.dumpDataDir("gzip"));
+  const bytes = new Uint8Array(await archive.arrayBuffer());
+  parseBackupArchive(bytes, "The backup just taken");
+  return bytes;
 }
 
 // ------------------------------------------------------------------------------------------ the local token
