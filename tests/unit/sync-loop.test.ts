@@ -617,7 +617,7 @@ describe("batch actions", () => {
     const place = { kind: "in_transit" as const, custodian: "Courier" };
 
     await expect(
-      logLocationForBatch(engine, { barcodes: [KNOWN[0]!, "NOPE", KNOWN[1]!], occurredAt, place }),
+      logLocationForBatch(engine, { barcodes: [KNOWN[0]!, "NO PE", KNOWN[1]!], occurredAt, place }),
     ).rejects.toThrow(/Event 2: barcode/);
     expect(await db.outbox.count()).toBe(0);
     expect(await db.catalogue.count()).toBe(0);
@@ -635,7 +635,7 @@ describe("batch actions", () => {
     const handoff = { fromParty: "Courier", toParty: "Vault", signerName: "Val" };
     const occurredAt = new Date();
 
-    await expect(handOffForBatch(engine, { barcodes: [KNOWN[0]!, "NOPE"], occurredAt, handoff })).rejects.toThrow(
+    await expect(handOffForBatch(engine, { barcodes: [KNOWN[0]!, "NO PE"], occurredAt, handoff })).rejects.toThrow(
       InvalidEventError,
     );
     expect(await db.outbox.count()).toBe(0);
