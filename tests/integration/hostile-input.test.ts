@@ -128,6 +128,8 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     setupCode: "ABCD-EFGH",
   }),
   "access.me": () => undefined,
+  // The same password again: the change is accepted and the administrator's later calls still sign in.
+  "access.changePassword": () => ({ currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD }),
   "access.listUsers": () => undefined,
   "access.createUser": () => ({
     name: "Nia New",
@@ -198,6 +200,7 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     occurredAt: minutesAgo(1),
   }),
   "audit.verifyChain": () => undefined,
+  "audit.checkpoint": () => undefined,
   "audit.list": (f) => ({ entityType: "tape", entityId: f.tapeId, cursor: f.auditCursor, limit: 10 }),
   "audit.log": () => ({
     entityType: "tape",
@@ -785,9 +788,16 @@ async function databaseState(): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((row) => [row.name, `${row.rows} rows, ${row.digest}`]));
 }
 
-function changedTables(before: Record<string, string>, after: Record<string, string>) {
+/**
+ * What a refusal may write on purpose: a wrong current password counts as a failed sign-in of that account,
+ * so guessing through the change-password form meets the same per-account limit as the sign-in form.
+ */
+const REFUSALS_RECORDED: Record<string, string[]> = { "access.changePassword": ["app_sign_in_failure"] };
+
+function changedTables(path: string, before: Record<string, string>, after: Record<string, string>) {
+  const recorded = REFUSALS_RECORDED[path] ?? [];
   return Object.keys(before)
-    .filter((name) => before[name] !== after[name])
+    .filter((name) => before[name] !== after[name] && !recorded.includes(name))
     .map((name) => `${name}: ${before[name]} → ${after[name]}`);
 }
 
@@ -840,7 +850,7 @@ describe("every procedure, given hostile input", () => {
           }
           assertClientError(path, outcome);
           const after = await databaseState();
-          const changed = changedTables(before, after);
+          const changed = changedTables(path, before, after);
           if (changed.length > 0)
             throw new Error(`${path} refused the call (${outcome.error.message}) but changed ${changed.join("; ")}`);
           known = after;
