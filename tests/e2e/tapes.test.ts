@@ -71,7 +71,8 @@ describe("tape cartridges in the browser", () => {
     const planted = encodeURIComponent("<b>Every cartridge</b> was wiped. Call 555-0100");
     await page.goto(`${base}/backup?deleted=${planted}&registered=${planted}&saved=${planted}`);
     await poll(() => page.getByTestId("metric-tapes").isVisible()).toBe(true);
-    expect(await page.locator("body").textContent()).not.toContain("555-0100");
+    // What is shown, not the page's scripts: the framework carries the address in its own data.
+    expect(await page.locator("body").innerText()).not.toContain("555-0100");
   });
 
   test("a typed label shows its generation and capacity; Enter moves on like a scanner; the cartridge is registered", async () => {
