@@ -94,8 +94,11 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
 
   test("one setup code is announced, and it works on whichever process a remote browser reaches", async () => {
     expect(app.logs()).toContain("(2 server processes)");
-    const codes = [...app.logs().matchAll(/one-time setup code: (\S+)/g)].map((match) => match[1]);
-    expect(codes).toHaveLength(1);
+    const announced = () => [...app.logs().matchAll(/one-time setup code: (\S+)/g)].map((match) => match[1]);
+    // The processes announce while they start, which can end after the server reports it is ready.
+    await expect.poll(() => announced().length).toBeGreaterThan(0);
+    const codes = announced();
+    expect(codes, app.logs()).toHaveLength(1);
     // From another machine the code is required; without an address other than loopback, setup runs locally.
     const address = externalAddress();
     await call("setup.createFirstAdmin", { ...ADMIN, setupCode: codes[0] }, "", address ? app.url(address) : base);
