@@ -201,7 +201,7 @@ test("10,000 events from 5 phones over a lossy network with restarts: each appli
   for (;;) {
     const pending = (await Promise.all(devices.map(pendingOn))).reduce((sum, count) => sum + count, 0);
     if (pending === 0) break;
-    if (Date.now() - started > 170_000) throw new Error(`${pending} events still waiting after 170 s`);
+    if (Date.now() - started > 270_000) throw new Error(`${pending} events still waiting after 270 s`);
     if (random() < 0.05) restart(pick(devices));
     await sleep(100);
   }
@@ -258,4 +258,4 @@ test("10,000 events from 5 phones over a lossy network with restarts: each appli
   console.log(
     `sync faults: ${JSON.stringify(stats)} in ${((Date.now() - started) / 1000).toFixed(1)} s on ${app.kind}`,
   );
-}, 180_000);
+}, 300_000);
