@@ -1,7 +1,7 @@
 import { liveQuery, type Subscription } from "dexie";
 import type { CataloguePage } from "@/lib/sync/catalogue";
 import { MAX_BATCH, type EventResult, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
-import { mergeCataloguePage } from "./catalogue-cache";
+import { forgetCatalogue, mergeCataloguePage } from "./catalogue-cache";
 import {
   deviceIdOf,
   enqueue,
@@ -426,7 +426,17 @@ export class SyncEngine {
     let cursor = (await getMeta(this.db, "catalogueCursor")) ?? null;
     for (;;) {
       const sentAt = this.clock.now();
-      const page = await this.transport.pullCatalogue({ cursor });
+      let page: CataloguePage;
+      try {
+        page = await this.transport.pullCatalogue({ cursor });
+      } catch (error) {
+        // A stored cursor the server no longer accepts (another version's format) would be refused on every
+        // pull: start the catalogue again from nothing, since a first pull sends no deletions to merge.
+        if (!(error instanceof SyncTransportError && error.kind === "refused" && cursor !== null)) throw error;
+        await forgetCatalogue(this.db);
+        cursor = null;
+        continue;
+      }
       // The server's answer was stamped somewhere between sending and receiving: take the middle.
       const clockOffsetMs = Math.round((sentAt + this.clock.now()) / 2 - page.serverTime.getTime());
       this.update({ clockOffsetMs });

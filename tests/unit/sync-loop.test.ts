@@ -52,6 +52,9 @@ class FakeServer {
 
   /** Two entries a page, the cursor being the position reached. */
   pullCatalogue(cursor: string | null) {
+    // As the server refuses a cursor it did not make (e.g. one of an older version's format).
+    if (cursor !== null && !/^\d+$/.test(cursor))
+      throw new SyncTransportError("refused", "The page cursor is not valid; start again from the first page");
     const start = cursor ? Number(cursor) : 0;
     const items = this.catalogue.slice(start, start + 2);
     const end = start + items.length;
@@ -542,6 +545,27 @@ describe("the offline catalogue", () => {
       "AAA003L8",
       "AAA004L8",
     ]);
+  });
+
+  test("a stored cursor the server no longer accepts starts the catalogue again instead of failing every pull", async () => {
+    const server = new FakeServer();
+    server.catalogue = [tape("AAA001L8"), tape("AAA003L8")];
+    const db = newDb();
+    // A cartridge the stored catalogue still holds, which a fresh pull no longer lists.
+    await db.catalogue.put({
+      barcode: "AAA002L8",
+      id: "id-AAA002L8",
+      status: "full",
+      location: null,
+      changedAt: new Date(),
+    });
+    await db.meta.put({ key: "catalogueCursor", value: "old-format" });
+    const engine = newEngine({ db, transport: faultyTransport(server) });
+    await engine.start();
+
+    expect(engine.getStatus().lastError).toBeNull();
+    expect((await db.catalogue.toArray()).map((row) => row.barcode)).toEqual(["AAA001L8", "AAA003L8"]);
+    expect(await db.meta.get("catalogueCursor")).toEqual({ key: "catalogueCursor", value: "2" });
   });
 
   test("a tombstone for an older cartridge with the same barcode leaves the newer one", async () => {
