@@ -1,53 +1,25 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { writeLabelVideo } from "./fake-camera";
-import {
-  CHROMIUM_PATH,
-  chromiumArgs,
-  fakeCameraArgs,
-  recordPolicyViolations,
-  setUpFirstAdmin,
-  signIn,
-  startApp,
-  type RunningApp,
-} from "./harness";
+import { setUpFirstAdmin, signIn, startCameraPhone, type CameraPhone } from "./harness";
 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
 const CAMERA_LABEL = "CAM001L9";
 const TYPED_LABEL = "USB002L9";
 const OTHER = { name: "Olly Other", email: "olly@example.com", password: "another-horse-42" };
 
-let app: RunningApp;
+let phone: CameraPhone;
 let context: BrowserContext;
 let page: Page;
 let violations: string[] = [];
 let base: string;
-const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-field-"));
 
 beforeAll(async () => {
-  const video = writeLabelVideo(CAMERA_LABEL, path.join(workDir, "label.y4m"));
-  // A persistent profile: Chromium reports an incognito-like context as not installable.
-  [app, context] = await Promise.all([
-    startApp(),
-    chromium.launchPersistentContext(path.join(workDir, "profile"), {
-      viewport: { width: 420, height: 900 },
-      executablePath: CHROMIUM_PATH,
-      args: chromiumArgs(fakeCameraArgs(video.file)),
-    }),
-  ]);
-  base = app.url();
-  await context.grantPermissions(["camera"], { origin: base });
-  violations = recordPolicyViolations(context);
-  page = await context.newPage();
+  phone = await startCameraPhone(CAMERA_LABEL, { width: 420, height: 900 });
+  ({ context, page, violations, base } = phone);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await app?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
+  await phone?.close();
 });
 
 const visible = (testId: string) => page.locator(`[data-testid="${testId}"]:visible`).first();

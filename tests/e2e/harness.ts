@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { writeLabelVideo } from "./fake-camera";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -213,4 +214,50 @@ export function toastText(page: Page): Promise<string> {
     .locator("[data-sonner-toast]")
     .allTextContents()
     .then((texts) => texts.join("\n"));
+}
+
+export type CameraPhone = {
+  app: RunningApp;
+  base: string;
+  context: BrowserContext;
+  page: Page;
+  /** Everything the browser refused under the app's Content-Security-Policy so far. */
+  violations: string[];
+  close: () => Promise<void>;
+};
+
+/**
+ * The app started as a user does, and Chromium with a camera that films `label`, in a persistent profile
+ * (Chromium reports an incognito-like context as not installable), the camera already allowed.
+ */
+export async function startCameraPhone(
+  label: string,
+  viewport: { width: number; height: number },
+): Promise<CameraPhone> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-camera-"));
+  const video = writeLabelVideo(label, path.join(workDir, "label.y4m"));
+  const [app, context] = await Promise.all([
+    startApp(),
+    chromium.launchPersistentContext(path.join(workDir, "profile"), {
+      viewport,
+      executablePath: CHROMIUM_PATH,
+      args: chromiumArgs(fakeCameraArgs(video.file)),
+    }),
+  ]);
+  const base = app.url();
+  await context.grantPermissions(["camera"], { origin: base });
+  const violations = recordPolicyViolations(context);
+  const page = await context.newPage();
+  return {
+    app,
+    base,
+    context,
+    page,
+    violations,
+    async close() {
+      await context.close();
+      await app.stop();
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
 }

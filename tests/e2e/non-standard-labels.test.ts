@@ -1,51 +1,24 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { writeLabelVideo } from "./fake-camera";
-import {
-  CHROMIUM_PATH,
-  chromiumArgs,
-  fakeCameraArgs,
-  recordPolicyViolations,
-  setUpFirstAdmin,
-  startApp,
-  type RunningApp,
-} from "./harness";
+import { setUpFirstAdmin, startCameraPhone, type CameraPhone } from "./harness";
 
 const ADMIN = { name: "Nora Nonstandard", email: "nora@example.com", password: "correct-horse-42" };
 // What the camera shows: an in-house label, not an LTO one.
 const CAMERA_LABEL = "ACME-0042";
 const MISTYPED = "ACME-0024";
 
-let app: RunningApp;
-let context: BrowserContext;
+let phone: CameraPhone;
 let page: Page;
 let violations: string[] = [];
 let base: string;
-const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-labels-"));
 
 beforeAll(async () => {
-  const video = writeLabelVideo(CAMERA_LABEL, path.join(workDir, "label.y4m"));
-  [app, context] = await Promise.all([
-    startApp(),
-    chromium.launchPersistentContext(path.join(workDir, "profile"), {
-      viewport: { width: 1280, height: 900 },
-      executablePath: CHROMIUM_PATH,
-      args: chromiumArgs(fakeCameraArgs(video.file)),
-    }),
-  ]);
-  base = app.url();
-  await context.grantPermissions(["camera"], { origin: base });
-  violations = recordPolicyViolations(context);
-  page = await context.newPage();
+  phone = await startCameraPhone(CAMERA_LABEL, { width: 1280, height: 900 });
+  ({ page, violations, base } = phone);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await app?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
+  await phone?.close();
 });
 
 const pathname = () => new URL(page.url()).pathname;
