@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
+import { refusal, type Capability } from "../lib/capabilities";
 import type { Viewer } from "../lib/users";
 import { BACKUP_MODULE, effectiveAccess } from "./access/rules";
 import type { Actor } from "./audit/service";
@@ -140,3 +141,12 @@ export const adminProcedure = signedInProcedure.use(({ ctx, next }) => {
   }
   return next();
 });
+
+/** A procedure only viewers whose role and access include `capability` may call (lib/capabilities.ts). */
+export function capabilityProcedure(capability: Capability) {
+  return signedInProcedure.use(({ ctx, next }) => {
+    const reason = refusal(ctx.viewer, capability);
+    if (reason) throw new TRPCError({ code: "FORBIDDEN", message: reason });
+    return next();
+  });
+}
