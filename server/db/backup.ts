@@ -104,7 +104,10 @@ export async function backupDatabase(dataDir: string, file: string): Promise<Bac
  * A backup of the embedded database this process serves, taken while it keeps serving. It waits for the
  * transaction in progress, if any, and holds off the next ones and every other statement during the
  * copy, so the copy is the database as of one moment between two transactions: every change
- * acknowledged before it, nothing half done. The copy itself is a read of the files in memory.
+ * acknowledged before it, nothing half done. PGlite's transaction lock is the one every query, exec and
+ * transaction of the Prisma adapter takes first, and the copy takes only the query lock under it, which
+ * nothing else holds outside a transaction: the two cannot wait on each other. Nothing inside may call
+ * `query` or `exec`, which would wait for the lock held around them.
  */
 export async function backupRunningDatabase(db: Db): Promise<Uint8Array> {
   await db.$queryRaw`SELECT 1`; // the embedded database opens on first use
