@@ -15,8 +15,16 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  */
 export const TRANSACTION_DEFAULTS = { maxWait: 15_000, timeout: 30_000 };
 
+// Route bundles, instrumentation and the app's own server (which answers the tRPC endpoint) may each load
+// this module; all of them must share one client (and so one PGlite instance per data directory), and the
+// backup route must find the database behind a client another copy of this module created.
+const globalForDb = globalThis as unknown as {
+  backupMonitorDb?: Db;
+  backupMonitorEmbeddedDatabases?: WeakMap<Db, () => PGlite | undefined>;
+};
+
 /** The embedded database behind each client that has one, for a backup while it runs (see ./db/backup). */
-const embeddedDatabases = new WeakMap<Db, () => PGlite | undefined>();
+const embeddedDatabases = (globalForDb.backupMonitorEmbeddedDatabases ??= new WeakMap());
 
 export function registerEmbeddedDatabase(db: Db, pglite: () => PGlite | undefined) {
   embeddedDatabases.set(db, pglite);
@@ -33,10 +41,6 @@ export function createDb(location: DatabaseLocation): Db {
   if (adapter instanceof LazyPgliteFactory) registerEmbeddedDatabase(db, () => adapter.instance);
   return db;
 }
-
-// Route bundles and instrumentation may each load this module; all of them must share one client
-// (and so one PGlite instance per data directory).
-const globalForDb = globalThis as unknown as { backupMonitorDb?: Db };
 
 export function getDb(): Db {
   globalForDb.backupMonitorDb ??= createDb(env().DATABASE_URL);
