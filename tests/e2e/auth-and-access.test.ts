@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   callTrpc,
@@ -18,6 +18,7 @@ const READER = { name: "Rita Reader", email: "rita@example.com", password: "batt
 
 let app: RunningApp;
 let browser: Browser;
+let adminContext: BrowserContext;
 let base: string;
 // The server must see the browser as another machine for the setup-code check; fall back to loopback
 // on a host without another address (the check is then covered by the integration tests).
@@ -26,6 +27,7 @@ const remoteHost = externalAddress();
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   base = app.url(remoteHost ?? "localhost");
+  adminContext = await browser.newContext();
 });
 
 afterAll(async () => {
@@ -36,11 +38,13 @@ afterAll(async () => {
 /** The page's own alerts, not Next.js's route announcer (which also has role=alert). */
 const alertText = (page: Page) => page.locator('[role="alert"]:not(#__next-route-announcer__)').first().textContent();
 
-/** A page of the overview, signed in as the administrator (created first if the install is new). */
+/**
+ * A page of the overview, signed in as the administrator (created first if the install is new). The one
+ * administrator context keeps the session from test to test: every sign-in counts towards the limit per address.
+ */
 async function adminPage(): Promise<Page> {
-  const context = await browser.newContext();
-  await signInAsFirstAdmin(context, app, base, ADMIN);
-  const page = await context.newPage();
+  await signInAsFirstAdmin(adminContext, app, base, ADMIN);
+  const page = await adminContext.newPage();
   await page.goto(`${base}/backup`);
   return page;
 }
@@ -54,7 +58,7 @@ async function signIn(page: Page, email: string, password: string) {
 
 describe("signing in and access levels", () => {
   test("a fresh install asks for the first administrator, with the setup code from the server log", async () => {
-    const admin = await (await browser.newContext()).newPage();
+    const admin = await adminContext.newPage();
     await admin.goto(base);
     await expect.poll(() => new URL(admin.url()).pathname).toBe("/setup");
 
@@ -132,7 +136,7 @@ describe("signing in and access levels", () => {
   });
 
   test("the read-only user sees no write controls and is refused by write procedures", async () => {
-    const adminContext = (await adminPage()).context();
+    await adminPage();
     const readerId = await existingUser(adminContext, base, READER, "courier");
     await callTrpc(adminContext, base, "access.setBackupAccess", { userId: readerId, level: "read" }, "mutation");
     await registeredTape(adminContext, base, "000123L9");

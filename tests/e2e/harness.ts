@@ -216,10 +216,11 @@ export async function sendTrpc(
 ): Promise<TrpcAnswer> {
   const url = `${base}/api/trpc/${path}`;
   const requests = requestsOf(client);
+  // No time limit of its own (Playwright's is 30 s): a test's own timeout bounds it, as it bounds the page's calls.
   const response =
     type === "query"
-      ? await requests.get(`${url}?input=${encodeURIComponent(superjson.stringify(input))}`)
-      : await requests.post(url, { data: superjson.serialize(input) });
+      ? await requests.get(`${url}?input=${encodeURIComponent(superjson.stringify(input))}`, { timeout: 0 })
+      : await requests.post(url, { data: superjson.serialize(input), timeout: 0 });
   return { status: response.status(), body: await response.json() };
 }
 
@@ -252,6 +253,7 @@ export async function signInOverHttp(client: HttpClient, base: string, user: { e
   const response = await requestsOf(client).post(`${base}/api/auth/sign-in/email`, {
     headers: { origin: base },
     data: { email: user.email, password: user.password },
+    timeout: 0,
   });
   if (!response.ok())
     throw new Error(`Signing in ${user.email} answered ${response.status()}: ${await response.text()}`);
