@@ -89,6 +89,10 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     });
   });
 
+  // A fresh server loads the app's code on its first request, which on a busy machine can take longer than a
+  // test's page load may: made here, that wait is part of starting.
+  await (await fetch(`http://127.0.0.1:${port}/sign-in`)).arrayBuffer();
+
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   /** Signals the whole process group: killing only the parent would leave the server running. */
   async function end(signal: NodeJS.Signals) {
