@@ -25,6 +25,7 @@ export default defineConfig({
           environment: "node",
           // Builds the migrated database once; every test file then starts from a copy of it.
           globalSetup: ["tests/integration/global-setup.ts"],
+          setupFiles: ["tests/helpers/password-hashes.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

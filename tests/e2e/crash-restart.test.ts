@@ -3,14 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import superjson from "superjson";
 import { v7 as uuidv7 } from "uuid";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { request, type APIRequestContext } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { PrismaClient } from "../../generated/prisma/client";
 import type { EventResult, SyncEvent } from "../../lib/sync/events";
 import { verifyAuditChain } from "../../server/audit/chain";
 import { auditKeyFor } from "../../server/audit/key";
-import { startApp, type RunningApp } from "./harness";
+import { callTrpc, signInAsFirstAdmin, startApp, TrpcRefusal, type RunningApp } from "./harness";
 
 /**
  * A phone pushes 1,000 events in batches; the server dies with SIGKILL while a batch is in flight (no
@@ -29,43 +29,31 @@ const DEVICE = "phone-crash-1";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-crash-"));
 let app: RunningApp;
 let base: string;
-let cookie = "";
+/** The phone's connection to the server, with its session cookie. */
+let phone: APIRequestContext;
 
 beforeAll(async () => {
-  app = await startApp({ dataDir });
+  [app, phone] = await Promise.all([startApp({ dataDir }), request.newContext()]);
   // The server sees 127.0.0.1, so the first administrator needs no setup code.
   base = app.url("127.0.0.1");
 });
 
 afterAll(async () => {
+  await phone?.dispose();
   await app?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 class NoAnswer extends Error {}
 
-/** A tRPC call as the browser's client sends it: superjson in, superjson out, the session cookie along. */
-async function trpc<T>(procedure: string, input: unknown, method: "GET" | "POST" = "POST"): Promise<T> {
-  const body = JSON.stringify(superjson.serialize(input));
-  let response: Response;
+/** A call the phone makes; a call the server never answers (it died) fails with NoAnswer. */
+async function trpc<T>(procedure: string, input: unknown, type: "query" | "mutation" = "mutation"): Promise<T> {
   try {
-    response =
-      method === "GET"
-        ? await fetch(`${base}/api/trpc/${procedure}?input=${encodeURIComponent(body)}`, { headers: { cookie } })
-        : await fetch(`${base}/api/trpc/${procedure}`, {
-            method,
-            headers: { cookie, "content-type": "application/json" },
-            body,
-          });
+    return await callTrpc<T>(phone, base, procedure, input, type);
   } catch (error) {
+    if (error instanceof TrpcRefusal) throw error;
     throw new NoAnswer(`${procedure}: no answer (${(error as Error).message})`, { cause: error });
   }
-  const answer = (await response.json()) as {
-    result?: { data: Parameters<typeof superjson.deserialize>[0] };
-    error?: { json: { message: string } };
-  };
-  if (!answer.result) throw new Error(`${procedure} answered ${response.status}: ${answer.error?.json.message}`);
-  return superjson.deserialize<T>(answer.result.data);
 }
 
 const push = (events: SyncEvent[]) => trpc<EventResult[]>("sync.push", { deviceId: DEVICE, events });
@@ -116,150 +104,133 @@ const isAlive = (pid: number) => {
   }
 };
 
-describe("a crash in the middle of a sync", () => {
-  let tapes: Tape[];
-  let events: SyncEvent[];
-  let batches: SyncEvent[][];
+// One story, its steps in order: each needs what the one before left. Two starts of the app and three rounds of
+// 1,000 events take longer than the default allows.
+test("a crash in the middle of a sync: every event pushed is applied exactly once", async () => {
   const acknowledged: number[] = [];
   let crashedDuring = -1;
 
-  test("the first administrator signs in over HTTP and registers the cartridges", async () => {
-    await trpc("setup.createFirstAdmin", ADMIN);
-    const response = await fetch(`${base}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: base },
-      body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
-    });
-    expect(response.status).toBe(200);
-    cookie = response.headers
-      .getSetCookie()
-      .map((setCookie) => setCookie.split(";")[0]!)
-      .join("; ");
-    expect(cookie).toContain("session_token");
+  // The first administrator signs in over HTTP and registers the cartridges.
+  await signInAsFirstAdmin(phone, app, base, ADMIN);
+  expect((await phone.storageState()).cookies.map((cookie) => cookie.name).join(" ")).toContain("session_token");
 
-    tapes = [];
-    for (let n = 0; n < TAPE_COUNT; n++)
-      tapes.push(await trpc<Tape>("tapes.register", { barcode: `CRS${String(n).padStart(3, "0")}L8` }));
-    events = fieldEvents(tapes);
-    batches = batchesOf(events);
-    expect(batches.flat()).toHaveLength(EVENT_COUNT);
-  });
+  const tapes: Tape[] = [];
+  for (let n = 0; n < TAPE_COUNT; n++)
+    tapes.push(await trpc<Tape>("tapes.register", { barcode: `CRS${String(n).padStart(3, "0")}L8` }));
+  const events = fieldEvents(tapes);
+  const batches = batchesOf(events);
+  expect(batches.flat()).toHaveLength(EVENT_COUNT);
 
-  test("the server is killed while a batch is in flight, after earlier batches were acknowledged", async () => {
-    const timings: number[] = [];
-    for (let index = 0; index < 4; index++) {
-      const started = performance.now();
-      const results = await push(batches[index]!);
-      timings.push(performance.now() - started);
-      expect(results).toEqual(batches[index]!.map(({ id }) => ({ id, status: "applied" })));
+  // The server is killed while a batch is in flight, after earlier batches were acknowledged.
+  const timings: number[] = [];
+  for (let index = 0; index < 4; index++) {
+    const started = performance.now();
+    const results = await push(batches[index]!);
+    timings.push(performance.now() - started);
+    expect(results).toEqual(batches[index]!.map(({ id }) => ({ id, status: "applied" })));
+    acknowledged.push(index);
+  }
+
+  // Halfway through a typical batch: the request has arrived and its transaction is under way.
+  const delay = Math.max(5, timings.sort((a, b) => a - b)[1]! / 2);
+  for (let index = acknowledged.length; index < batches.length && crashedDuring < 0; index++) {
+    let answered = false;
+    const inFlight = push(batches[index]!).then(
+      (results) => ({ results }),
+      (error: unknown) => ({ error }),
+    );
+    void inFlight.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (answered) {
+      // This one was quicker than usual; the crash comes during the next.
+      expect(await inFlight).toEqual({ results: batches[index]!.map(({ id }) => ({ id, status: "applied" })) });
       acknowledged.push(index);
+      continue;
     }
+    await app.kill();
+    expect(await inFlight).toEqual({ error: expect.any(NoAnswer) });
+    crashedDuring = index;
+  }
+  expect(crashedDuring).toBeGreaterThanOrEqual(4);
 
-    // Halfway through a typical batch: the request has arrived and its transaction is under way.
-    const delay = Math.max(5, timings.sort((a, b) => a - b)[1]! / 2);
-    for (let index = acknowledged.length; index < batches.length && crashedDuring < 0; index++) {
-      let answered = false;
-      const inFlight = push(batches[index]!).then(
-        (results) => ({ results }),
-        (error: unknown) => ({ error }),
-      );
-      void inFlight.then(() => (answered = true));
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (answered) {
-        // This one was quicker than usual; the crash comes during the next.
-        expect(await inFlight).toEqual({ results: batches[index]!.map(({ id }) => ({ id, status: "applied" })) });
-        acknowledged.push(index);
-        continue;
-      }
-      await app.kill();
-      expect(await inFlight).toEqual({ error: expect.any(NoAnswer) });
-      crashedDuring = index;
-    }
-    expect(crashedDuring).toBeGreaterThanOrEqual(4);
+  // The dead server's lock on the database is still there, naming a process that no longer exists.
+  const owner = Number(fs.readFileSync(path.join(dataDir, "backup-monitor.lock"), "utf8"));
+  expect(isAlive(owner)).toBe(false);
 
-    // The dead server's lock on the database is still there, naming a process that no longer exists.
-    const owner = Number(fs.readFileSync(path.join(dataDir, "backup-monitor.lock"), "utf8"));
-    expect(isAlive(owner)).toBe(false);
-  });
+  // The server starts again on the same database despite the lock the crash left.
+  app = await startApp({ dataDir });
+  base = app.url("127.0.0.1");
+  expect(app.logs()).not.toMatch(/in use|could not start|PANIC|corrupt/i);
+  // The session survived the crash with the database.
+  expect((await trpc<{ barcode: string }>("tapes.get", { id: tapes[0]!.id }, "query")).barcode).toBe(tapes[0]!.barcode);
 
-  test("the server starts again on the same database despite the lock the crash left", async () => {
-    app = await startApp({ dataDir });
-    base = app.url("127.0.0.1");
-    expect(app.logs()).not.toMatch(/in use|could not start|PANIC|corrupt/i);
-    // The session survived the crash with the database.
-    expect((await trpc<{ barcode: string }>("tapes.get", { id: tapes[0]!.id }, "GET")).barcode).toBe(tapes[0]!.barcode);
-  });
+  // The phone pushes again what was not acknowledged and some of what was: acknowledged events come back as duplicates, the rest apply, nothing twice.
+  // Answers lost for two acknowledged batches: the phone sends them again first.
+  const resent = [acknowledged[0]!, acknowledged.at(-1)!];
+  for (const index of resent) {
+    expect(await push(batches[index]!)).toEqual(batches[index]!.map(({ id }) => ({ id, status: "duplicate" })));
+  }
 
-  test("the phone pushes again what was not acknowledged and some of what was: acknowledged events come back as duplicates, the rest apply, nothing twice", async () => {
-    // Answers lost for two acknowledged batches: the phone sends them again first.
-    const resent = [acknowledged[0]!, acknowledged.at(-1)!];
-    for (const index of resent) {
-      expect(await push(batches[index]!)).toEqual(batches[index]!.map(({ id }) => ({ id, status: "duplicate" })));
-    }
+  // The batch in flight at the crash committed whole or not at all.
+  const retried = await push(batches[crashedDuring]!);
+  expect(idsOf(retried)).toEqual(idsOf(batches[crashedDuring]!));
+  expect([["applied"], ["duplicate"]]).toContainEqual(statusesOf(retried));
 
-    // The batch in flight at the crash committed whole or not at all.
-    const retried = await push(batches[crashedDuring]!);
-    expect(idsOf(retried)).toEqual(idsOf(batches[crashedDuring]!));
-    expect([["applied"], ["duplicate"]]).toContainEqual(statusesOf(retried));
+  for (let index = crashedDuring + 1; index < batches.length; index++) {
+    expect(await push(batches[index]!)).toEqual(batches[index]!.map(({ id }) => ({ id, status: "applied" })));
+  }
+  // Everything once more, as a phone whose outbox was restored from a backup would: all duplicates.
+  for (const batch of batches) expect(statusesOf(await push(batch))).toEqual(["duplicate"]);
 
-    for (let index = crashedDuring + 1; index < batches.length; index++) {
-      expect(await push(batches[index]!)).toEqual(batches[index]!.map(({ id }) => ({ id, status: "applied" })));
-    }
-    // Everything once more, as a phone whose outbox was restored from a backup would: all duplicates.
-    for (const batch of batches) expect(statusesOf(await push(batch))).toEqual(["duplicate"]);
-  });
+  // Through the API: every event is one row, and each cartridge's one current location is its latest.
+  const stored = await Promise.all(tapes.map((tape) => trpc<StoredTape>("tapes.get", { id: tape.id }, "query")));
+  const locationEvents = events.filter((event) => event.type === "location.logged");
+  const custodyEvents = events.filter((event) => event.type === "custody.recorded");
 
-  test("through the API: every event is one row, and each cartridge's one current location is its latest", async () => {
-    const stored = await Promise.all(tapes.map((tape) => trpc<StoredTape>("tapes.get", { id: tape.id }, "GET")));
-    const locationEvents = events.filter((event) => event.type === "location.logged");
-    const custodyEvents = events.filter((event) => event.type === "custody.recorded");
+  const locationIds = stored.flatMap((tape) => tape.locations.map((location) => location.eventId));
+  expect(locationIds.toSorted()).toEqual(idsOf(locationEvents).toSorted());
+  const custodyIds = stored.flatMap((tape) => tape.custodyEvents.map((custody) => custody.eventId));
+  expect(custodyIds.toSorted()).toEqual(idsOf(custodyEvents).toSorted());
 
-    const locationIds = stored.flatMap((tape) => tape.locations.map((location) => location.eventId));
-    expect(locationIds.toSorted()).toEqual(idsOf(locationEvents).toSorted());
-    const custodyIds = stored.flatMap((tape) => tape.custodyEvents.map((custody) => custody.eventId));
-    expect(custodyIds.toSorted()).toEqual(idsOf(custodyEvents).toSorted());
+  for (const tape of stored) {
+    const current = tape.locations.filter((location) => location.isCurrent);
+    expect(current, tape.barcode).toHaveLength(1);
+    expect(current[0]!.occurredAt.getTime()).toBe(
+      Math.max(...tape.locations.map((location) => location.occurredAt.getTime())),
+    );
+  }
 
-    for (const tape of stored) {
-      const current = tape.locations.filter((location) => location.isCurrent);
-      expect(current, tape.barcode).toHaveLength(1);
-      expect(current[0]!.occurredAt.getTime()).toBe(
-        Math.max(...tape.locations.map((location) => location.occurredAt.getTime())),
-      );
-    }
-  });
+  // After a clean stop the database opens in another process: one receipt, one row and one audit entry per event, and an intact audit chain.
+  await app.stop();
+  expect(fs.existsSync(path.join(dataDir, "backup-monitor.lock"))).toBe(false);
 
-  test("after a clean stop the database opens in another process: one receipt, one row and one audit entry per event, and an intact audit chain", async () => {
-    await app.stop();
-    expect(fs.existsSync(path.join(dataDir, "backup-monitor.lock"))).toBe(false);
+  const pglite = new PGlite(dataDir);
+  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  try {
+    const receipts = await db.syncEvent.groupBy({ by: ["status"], _count: { _all: true } });
+    expect(receipts.map((row) => [row.status, row._count._all])).toEqual([["applied", EVENT_COUNT]]);
+    expect(new Set((await db.syncEvent.findMany({ select: { id: true } })).map((row) => row.id))).toEqual(
+      new Set(idsOf(events)),
+    );
 
-    const pglite = new PGlite(dataDir);
-    const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-    try {
-      const receipts = await db.syncEvent.groupBy({ by: ["status"], _count: { _all: true } });
-      expect(receipts.map((row) => [row.status, row._count._all])).toEqual([["applied", EVENT_COUNT]]);
-      expect(new Set((await db.syncEvent.findMany({ select: { id: true } })).map((row) => row.id))).toEqual(
-        new Set(idsOf(events)),
-      );
+    const locations = await db.backupTapeLocation.findMany({ select: { id: true, eventId: true } });
+    const custody = await db.backupTapeCustody.findMany({ select: { id: true, eventId: true } });
+    expect(locations).toHaveLength(events.filter((event) => event.type === "location.logged").length);
+    expect(custody).toHaveLength(events.filter((event) => event.type === "custody.recorded").length);
 
-      const locations = await db.backupTapeLocation.findMany({ select: { id: true, eventId: true } });
-      const custody = await db.backupTapeCustody.findMany({ select: { id: true, eventId: true } });
-      expect(locations).toHaveLength(events.filter((event) => event.type === "location.logged").length);
-      expect(custody).toHaveLength(events.filter((event) => event.type === "custody.recorded").length);
+    const audit = await db.backupAuditLog.findMany({
+      where: { entityType: { in: ["location", "custody"] } },
+      select: { entityId: true },
+    });
+    expect(audit).toHaveLength(EVENT_COUNT);
+    expect(audit.map((entry) => entry.entityId).toSorted()).toEqual(
+      [...locations, ...custody].map((row) => row.id).toSorted(),
+    );
 
-      const audit = await db.backupAuditLog.findMany({
-        where: { entityType: { in: ["location", "custody"] } },
-        select: { entityId: true },
-      });
-      expect(audit).toHaveLength(EVENT_COUNT);
-      expect(audit.map((entry) => entry.entityId).toSorted()).toEqual(
-        [...locations, ...custody].map((row) => row.id).toSorted(),
-      );
-
-      const chain = await verifyAuditChain(db, { key: auditKeyFor({ kind: "pglite", dataDir }, undefined) });
-      expect(chain).toMatchObject({ intact: true });
-    } finally {
-      await db.$disconnect();
-      await pglite.close();
-    }
-  });
-});
+    const chain = await verifyAuditChain(db, { key: auditKeyFor({ kind: "pglite", dataDir }, undefined) });
+    expect(chain).toMatchObject({ intact: true });
+  } finally {
+    await db.$disconnect();
+    await pglite.close();
+  }
+}, 300_000);

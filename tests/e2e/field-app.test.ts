@@ -1,6 +1,14 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { setUpFirstAdmin, signIn, startCameraPhone, type CameraPhone } from "./harness";
+import {
+  callTrpc,
+  existingUser,
+  registeredTape,
+  signIn,
+  signInAsFirstAdmin,
+  startCameraPhone,
+  type CameraPhone,
+} from "./harness";
 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
 const CAMERA_LABEL = "CAM001L9";
@@ -24,43 +32,33 @@ afterAll(async () => {
 
 const visible = (testId: string) => page.locator(`[data-testid="${testId}"]:visible`).first();
 
-async function query(path: string, input: unknown) {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const response = await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-      return (await response.json()).result.data.json;
-    },
-    { path, input },
-  );
-}
+type StoredTape = {
+  custodyEvents: { id: string; signature: string | null }[];
+  locations: { id: string; kind: string; isCurrent: boolean }[];
+};
+const tapeNamed = async (barcode: string) => {
+  const { id } = (await callTrpc<{ id: string }>(context, base, "tapes.byBarcode", { barcode }))!;
+  return { id, tape: await callTrpc<StoredTape>(context, base, "tapes.get", { id }) };
+};
+const controlled = () => page.evaluate(() => navigator.serviceWorker.controller !== null);
 
-async function trpc(path: string, input: unknown) {
-  return page.evaluate(
-    async ({ path, input }) => {
-      const response = await fetch(`/api/trpc/${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ json: input }),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    { path, input },
-  );
+/**
+ * The scan screen, signed in as the administrator with both cartridges registered, controlled by the service
+ * worker (so it reloads offline): opened unless the page is on it already.
+ */
+async function openScanScreen() {
+  await signInAsFirstAdmin(context, phone.app, base, ADMIN);
+  for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) await registeredTape(context, base, barcode);
+  if (page.url() !== `${base}/backup/scan`) await page.goto(`${base}/backup/scan`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // The first load is not yet controlled by the worker; a reload is, and caches the page for offline use.
+  if (!(await controlled())) await page.reload();
+  await expect.poll(controlled).toBe(true);
 }
 
 describe("the field app", () => {
   test("is installable and works from the service worker", async () => {
-    await setUpFirstAdmin(page, base, ADMIN);
-
-    for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) {
-      expect((await trpc("tapes.register", { barcode })).status).toBe(200);
-    }
-
-    await page.goto(`${base}/backup/scan`);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    // The first load is not yet controlled by the worker; a reload is, and caches the page for offline use.
-    await page.reload();
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await openScanScreen();
 
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
@@ -70,6 +68,7 @@ describe("the field app", () => {
   });
 
   test("a label shown to the camera joins the batch within a second", async () => {
+    await openScanScreen();
     await expect
       .poll(() => page.locator("[data-camera]").getAttribute("data-camera"), { timeout: 15_000 })
       .toBe("running");
@@ -83,6 +82,9 @@ describe("the field app", () => {
   });
 
   test("offline: scan two cartridges, sign a hand-off, see 2 waiting, reload, then sync exactly once", async () => {
+    await openScanScreen();
+    // The camera has read its label, as above.
+    await expect.poll(() => page.getByTestId("batch-item").count(), { timeout: 10_000 }).toBe(1);
     await context.setOffline(true);
     await page.getByRole("button", { name: "Clear" }).click();
     // The camera still sees its label: after a new batch it is read again.
@@ -114,20 +116,18 @@ describe("the field app", () => {
     await expect.poll(() => visible("sync-summary").textContent(), { timeout: 30_000 }).toContain("All synced");
 
     for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) {
-      const { id } = await query("tapes.byBarcode", { barcode });
-      const tape = await query("tapes.get", { id });
+      const { id, tape } = await tapeNamed(barcode);
       expect(tape.custodyEvents).toHaveLength(1);
       expect(tape.custodyEvents[0]).toMatchObject({
         fromParty: "Data centre",
         toParty: "Iron Vault courier",
         signerName: "Vic Vault",
       });
-      expect(tape.custodyEvents[0].signature).toMatch(/^data:image\/png;base64,/);
+      expect(tape.custodyEvents[0]!.signature).toMatch(/^data:image\/png;base64,/);
 
-      const trail = await page.evaluate(
-        async (id) => (await fetch(`/backup/audit/custody/${id}`)).json(),
-        tape.custodyEvents[0].id,
-      );
+      const trail = await (
+        await context.request.get(`${base}/backup/audit/custody/${tape.custodyEvents[0]!.id}`)
+      ).json();
       expect(trail.items).toHaveLength(1);
       expect(trail.items[0].action).toBe("create");
       await page.goto(`${base}/backup/tapes/${id}`);
@@ -136,7 +136,8 @@ describe("the field app", () => {
   });
 
   test("a session that ends offline: sync waits for the same user to sign in again, and the event stays theirs", async () => {
-    expect((await trpc("access.createUser", { ...OTHER, role: "courier" })).status).toBe(200);
+    await openScanScreen();
+    await existingUser(context, base, OTHER, "courier");
     await page.goto(`${base}/backup/scan`);
     await context.setOffline(true);
     await expect.poll(() => page.getByTestId("batch-item").count(), { timeout: 10_000 }).toBe(1);
@@ -159,8 +160,7 @@ describe("the field app", () => {
       .toBe(true);
     await page.getByRole("button", { name: "Sync now" }).click();
     await expect.poll(() => page.getByRole("button", { name: "Sync now" }).isEnabled()).toBe(true);
-    const { id } = await query("tapes.byBarcode", { barcode: CAMERA_LABEL });
-    expect((await query("tapes.get", { id })).locations).toHaveLength(0);
+    expect((await tapeNamed(CAMERA_LABEL)).tape.locations).toHaveLength(0);
 
     // The courier who recorded it signs in again: it syncs, once, as theirs.
     await page.getByRole("button", { name: "Sign out" }).first().click();
@@ -169,13 +169,10 @@ describe("the field app", () => {
     expect(new URL(page.url()).pathname).toBe("/backup/outbox");
     await expect.poll(() => visible("sync-summary").textContent(), { timeout: 30_000 }).toContain("All synced");
 
-    const tape = await query("tapes.get", { id });
+    const { tape } = await tapeNamed(CAMERA_LABEL);
     expect(tape.locations).toHaveLength(1);
     expect(tape.locations[0]).toMatchObject({ kind: "in_transit", isCurrent: true });
-    const trail = await page.evaluate(
-      async (id) => (await fetch(`/backup/audit/location/${id}`)).json(),
-      tape.locations[0].id,
-    );
+    const trail = await (await context.request.get(`${base}/backup/audit/location/${tape.locations[0]!.id}`)).json();
     expect(trail.items).toHaveLength(1);
     expect(trail.items[0].actor.name).toBe(ADMIN.name);
   });

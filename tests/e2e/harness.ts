@@ -3,8 +3,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from "playwright-core";
+import superjson, { type SuperJSONResult } from "superjson";
 import { expect } from "vitest";
+import type { Role } from "../../lib/vocabulary";
 import { writeLabelVideo } from "./fake-camera";
 
 const root = path.resolve(__dirname, "../..");
@@ -86,6 +88,10 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       reject(new Error(`The app exited with ${code} before it was ready:\n${output}`));
     });
   });
+
+  // A fresh server loads the app's code on its first request, which on a busy machine can take longer than a
+  // test's page load may: made here, that wait is part of starting.
+  await (await fetch(`http://127.0.0.1:${port}/sign-in`)).arrayBuffer();
 
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   /** Signals the whole process group: killing only the parent would leave the server running. */
@@ -187,25 +193,118 @@ export async function signIn(page: Page, base: string, user: { email: string; pa
   await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).not.toBe("/sign-in");
 }
 
+/** Who a call is made as: a browser context (the session signed in there) or a client of its own, with its own cookies. */
+export type HttpClient = BrowserContext | APIRequestContext;
+
+const requestsOf = (client: HttpClient): APIRequestContext => ("newPage" in client ? client.request : client);
+
+/** What the tRPC endpoint answered, as it sent it (superjson inside). */
+export type TrpcAnswer = {
+  status: number;
+  body: {
+    result?: { data: SuperJSONResult };
+    error?: { json: { message: string; data: { code: string; httpStatus: number } } };
+  };
+};
+
 /**
- * Calls a tRPC procedure with the session of whoever is signed in in the browser context, beside the page's
- * own network (so it works while the page is offline).
+ * Sends a tRPC call as the app's own client does (superjson), with the cookies of `client`, beside any page's
+ * own network (so it works while the page is offline), and returns the answer whatever its status.
  */
-export async function callTrpc<T = unknown>(
-  context: BrowserContext,
+export async function sendTrpc(
+  client: HttpClient,
   base: string,
   path: string,
-  input: unknown,
+  input?: unknown,
   type: "query" | "mutation" = "query",
-): Promise<T> {
+): Promise<TrpcAnswer> {
   const url = `${base}/api/trpc/${path}`;
+  const requests = requestsOf(client);
+  // No time limit of its own (Playwright's is 30 s): a test's own timeout bounds it, as it bounds the page's calls.
   const response =
     type === "query"
-      ? await context.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await context.request.post(url, { data: { json: input } });
-  const body = await response.json();
-  if (!response.ok()) throw new Error(`${path} answered ${response.status()}: ${JSON.stringify(body)}`);
-  return body.result.data.json as T;
+      ? await requests.get(`${url}?input=${encodeURIComponent(superjson.stringify(input))}`, { timeout: 0 })
+      : await requests.post(url, { data: superjson.serialize(input), timeout: 0 });
+  return { status: response.status(), body: await response.json() };
+}
+
+/** A tRPC call as {@link sendTrpc} makes it: its result, or a {@link TrpcRefusal} naming the procedure and the answer. */
+export async function callTrpc<T = unknown>(
+  client: HttpClient,
+  base: string,
+  path: string,
+  input?: unknown,
+  type: "query" | "mutation" = "query",
+): Promise<T> {
+  const { status, body } = await sendTrpc(client, base, path, input, type);
+  if (!body.result) throw new TrpcRefusal(path, status, body.error?.json.message ?? JSON.stringify(body));
+  return superjson.deserialize<T>(body.result.data);
+}
+
+/** The server answered a call with an error (as opposed to not answering at all). */
+export class TrpcRefusal extends Error {
+  constructor(
+    path: string,
+    readonly status: number,
+    reason: string,
+  ) {
+    super(`${path} answered ${status}: ${reason}`);
+  }
+}
+
+/** Signs `client` in through the sign-in endpoint the sign-in page posts to; its cookies then carry the session. */
+export async function signInOverHttp(client: HttpClient, base: string, user: { email: string; password: string }) {
+  const response = await requestsOf(client).post(`${base}/api/auth/sign-in/email`, {
+    headers: { origin: base },
+    data: { email: user.email, password: user.password },
+    timeout: 0,
+  });
+  if (!response.ok())
+    throw new Error(`Signing in ${user.email} answered ${response.status()}: ${await response.text()}`);
+}
+
+/**
+ * The first administrator, created from this machine (no setup code) unless the install already has users,
+ * then signed in on `client` at `base` unless it is already: what a test needs before it acts as an administrator.
+ */
+export async function signInAsFirstAdmin(
+  client: HttpClient,
+  app: RunningApp,
+  base: string,
+  admin: { name: string; email: string; password: string },
+) {
+  const local = app.url("127.0.0.1");
+  if ((await callTrpc<{ needsSetup: boolean }>(client, local, "setup.status")).needsSetup) {
+    await callTrpc(client, local, "setup.createFirstAdmin", admin, "mutation");
+  }
+  const me = await sendTrpc(client, base, "access.me");
+  if (me.body.result && superjson.deserialize<{ email: string }>(me.body.result.data).email === admin.email) return;
+  await signInOverHttp(client, base, admin);
+}
+
+/** The cartridge with this barcode, registered (with `details`) unless it already is: its id. */
+export async function registeredTape(
+  client: HttpClient,
+  base: string,
+  barcode: string,
+  details: Record<string, unknown> = {},
+): Promise<string> {
+  const found = await callTrpc<{ id: string } | null>(client, base, "tapes.byBarcode", { barcode });
+  if (found) return found.id;
+  return (await callTrpc<{ id: string }>(client, base, "tapes.register", { barcode, ...details }, "mutation")).id;
+}
+
+/** The user with this email, added with `role` by the administrator signed in on `client` unless they exist: their id. */
+export async function existingUser(
+  client: HttpClient,
+  base: string,
+  user: { name: string; email: string; password: string },
+  role: Role,
+): Promise<string> {
+  const users = await callTrpc<{ id: string; email: string }[]>(client, base, "access.listUsers");
+  const found = users.find((existing) => existing.email === user.email);
+  if (found) return found.id;
+  return (await callTrpc<{ id: string }>(client, base, "access.createUser", { ...user, role }, "mutation")).id;
 }
 
 /** The notices (toasts) the page shows after an action. */

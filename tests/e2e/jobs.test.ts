@@ -1,9 +1,14 @@
-import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { CreateJobInput } from "../../lib/jobs";
 import {
+  callTrpc,
   externalAddress,
   launchBrowser,
   recordPolicyViolations,
+  registeredTape,
+  sendTrpc,
+  signInAsFirstAdmin,
   startApp,
   toastText,
   type RunningApp,
@@ -16,6 +21,7 @@ const JOB = "Nightly full – file servers";
 
 let app: RunningApp;
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
 let violations: string[] = [];
 let base: string;
@@ -25,7 +31,7 @@ const remoteHost = externalAddress();
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   base = app.url(remoteHost ?? "localhost");
-  const context = await browser.newContext();
+  context = await browser.newContext();
   violations = recordPolicyViolations(context);
   page = await context.newPage();
 });
@@ -40,19 +46,30 @@ const path = () => new URL(page.url()).pathname;
 const eventually = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 10_000 });
 const spanOrder = () => page.getByTestId("span-item").locator(".font-mono").allTextContents();
 
-/** A tRPC call from the signed-in page, as the app's own client makes it. */
-function trpc(procedure: string, input: unknown, method: "GET" | "POST") {
-  return page.evaluate(
-    async ({ procedure, input, method }) => {
-      const body = JSON.stringify({ json: input });
-      const response =
-        method === "GET"
-          ? await fetch(`/api/trpc/${procedure}?input=${encodeURIComponent(body)}`)
-          : await fetch(`/api/trpc/${procedure}`, { method, headers: { "content-type": "application/json" }, body });
-      return { status: response.status, body: await response.json() };
-    },
-    { procedure, input, method },
-  );
+/** Signed in as the administrator (created first if the install is new), with both cartridges registered: their ids. */
+async function adminWithCartridges(): Promise<string[]> {
+  await signInAsFirstAdmin(context, app, base, ADMIN);
+  return [await registeredTape(context, base, FIRST), await registeredTape(context, base, SECOND)];
+}
+
+/** The job the form below logs, created through the API unless it exists already: its id. */
+async function loggedJob(): Promise<string> {
+  const tapeIds = await adminWithCartridges();
+  const { items } = await callTrpc<{ items: { id: string; name: string }[] }>(context, base, "jobs.list", {
+    search: JOB,
+  });
+  const job = items.find((item) => item.name === JOB);
+  if (job) return job.id;
+  const input: CreateJobInput = {
+    name: JOB,
+    jobDate: "2026-01-05",
+    retentionDays: 30,
+    // 1.5 TB, as the form below enters it.
+    totalBytes: 1_500_000_000_000n,
+    totalFiles: 120_000n,
+    tapeIds,
+  };
+  return (await callTrpc<{ id: string }>(context, base, "jobs.create", input, "mutation")).id;
 }
 
 describe("backup jobs", () => {
@@ -68,11 +85,12 @@ describe("backup jobs", () => {
     await expect.poll(path, { timeout: 15_000 }).toBe("/backup");
 
     for (const barcode of [FIRST, SECOND]) {
-      expect((await trpc("tapes.register", { barcode }, "POST")).status).toBe(200);
+      expect((await sendTrpc(context, base, "tapes.register", { barcode }, "mutation")).status).toBe(200);
     }
   });
 
   test("a job spanning both cartridges is logged, the cartridges scanned or picked from suggestions", async () => {
+    await adminWithCartridges();
     // Typing into controlled inputs before React has hydrated them could be lost.
     await page.goto(`${base}/backup/jobs/new`, { waitUntil: "networkidle" });
     await page.getByLabel("Job name").fill(JOB);
@@ -109,6 +127,8 @@ describe("backup jobs", () => {
   });
 
   test("reordering the span on the job page is saved and survives a reload", async () => {
+    await page.goto(`${base}/backup/jobs/${await loggedJob()}`);
+    await eventually(spanOrder).toEqual([FIRST, SECOND]);
     await page.getByRole("button", { name: `Move ${SECOND} up` }).click();
     await eventually(spanOrder).toEqual([SECOND, FIRST]);
     await eventually(() => page.getByTestId("span-status").textContent()).toBe("Span saved.");
@@ -121,6 +141,7 @@ describe("backup jobs", () => {
   });
 
   test("the overview lists the job; deleting it from its page keeps the cartridges", async () => {
+    await loggedJob();
     await page.goto(`${base}/backup`, { waitUntil: "networkidle" });
     const row = page.getByTestId("jobs-table").getByRole("row", { name: new RegExp(JOB) });
     await eventually(() => row.textContent()).toContain("1.5 TB");
@@ -138,8 +159,7 @@ describe("backup jobs", () => {
     await eventually(() => page.getByText("No backup jobs logged yet").isVisible()).toBe(true);
 
     for (const barcode of [FIRST, SECOND]) {
-      const { body } = await trpc("tapes.byBarcode", { barcode }, "GET");
-      expect(body.result.data.json).toMatchObject({ barcode });
+      expect(await callTrpc(context, base, "tapes.byBarcode", { barcode })).toMatchObject({ barcode });
     }
   });
 

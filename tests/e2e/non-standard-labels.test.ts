@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { setUpFirstAdmin, startCameraPhone, type CameraPhone } from "./harness";
+import { registeredTape, signInAsFirstAdmin, startCameraPhone, type CameraPhone } from "./harness";
 
 const ADMIN = { name: "Nora Nonstandard", email: "nora@example.com", password: "correct-horse-42" };
 // What the camera shows: an in-house label, not an LTO one.
@@ -24,10 +24,14 @@ afterAll(async () => {
 const pathname = () => new URL(page.url()).pathname;
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 const batchCount = () => page.getByTestId("batch-item").count();
+const signedIn = () => signInAsFirstAdmin(phone.context, phone.app, base, ADMIN);
+/** The in-house label registered as the form below registers it, unless it is already. */
+const registered = (barcode: string) =>
+  registeredTape(phone.context, base, barcode, { nonStandard: true, mediaId: "L7" });
 
 describe("non-standard labels", () => {
   test("an unregistered non-standard label in front of the camera is never read", async () => {
-    await setUpFirstAdmin(page, base, ADMIN);
+    await signedIn();
     await page.goto(`${base}/backup/scan`);
     await poll(() => page.locator("[data-camera]").getAttribute("data-camera")).toBe("running");
     // The fake camera shows the label after one second; give it several to be sure nothing is taken.
@@ -43,6 +47,7 @@ describe("non-standard labels", () => {
   });
 
   test("is registered with the generation chosen by hand, after the form asks for one", async () => {
+    await signedIn();
     await page.goto(`${base}/backup/tapes/new`);
     await page.getByLabel("Barcode label").fill(MISTYPED);
     await page.getByRole("button", { name: "Register cartridge" }).click();
@@ -66,6 +71,10 @@ describe("non-standard labels", () => {
   });
 
   test("the find box opens it; an administrator corrects the mistyped barcode, and the page shows the mark", async () => {
+    await signedIn();
+    await registered(MISTYPED);
+    // Typing into the box before React has hydrated it could be lost.
+    await page.goto(`${base}/backup`, { waitUntil: "networkidle" });
     const find = page.getByLabel("Find tape by barcode");
     await find.fill(MISTYPED.toLowerCase());
     await find.press("Enter");
@@ -86,6 +95,8 @@ describe("non-standard labels", () => {
   });
 
   test("once registered, the camera reads it in two agreeing frames and typing it adds it too", async () => {
+    await signedIn();
+    await registered(CAMERA_LABEL);
     await page.goto(`${base}/backup/scan`);
     await poll(() => page.locator("[data-camera]").getAttribute("data-camera")).toBe("running");
     await poll(batchCount).toBe(1);

@@ -1,6 +1,14 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { callTrpc, launchBrowser, recordPolicyViolations, setUpFirstAdmin, startApp, type RunningApp } from "./harness";
+import {
+  callTrpc,
+  launchBrowser,
+  recordPolicyViolations,
+  registeredTape,
+  signInAsFirstAdmin,
+  startApp,
+  type RunningApp,
+} from "./harness";
 
 const ADMIN = { name: "Bea Basement", email: "bea@example.com", password: "correct-horse-42" };
 const LABEL = "CLD001L9";
@@ -27,14 +35,18 @@ afterAll(async () => {
 
 const summary = () => page.locator('[data-testid="sync-summary"]:visible').first().textContent();
 
+/** The scan screen opened once online, signed in with the cartridge registered: the service worker installs during it. */
+async function openScanScreen() {
+  await signInAsFirstAdmin(context, app, base, ADMIN);
+  await registeredTape(context, base, LABEL);
+  await page.goto(`${base}/backup/scan`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+}
+
 describe("offline from a cold start", () => {
   test("the scan screen opened once online reloads with no network, records, and syncs later", async () => {
-    await setUpFirstAdmin(page, base, ADMIN);
-    await callTrpc(context, base, "tapes.register", { barcode: LABEL }, "mutation");
-
     // One visit: the service worker installs during it, and this page was loaded before it existed.
-    await page.goto(`${base}/backup/scan`);
-    await page.evaluate(() => navigator.serviceWorker.ready);
+    await openScanScreen();
     await expect.poll(() => summary()).toContain("All synced");
 
     await context.setOffline(true);
@@ -59,6 +71,7 @@ describe("offline from a cold start", () => {
   });
 
   test("the precached shell holds no user's data, and other pages say they need the connection", async () => {
+    await openScanScreen();
     const shell = await page.evaluate(async () => {
       const response = await caches.match("/offline", { ignoreSearch: true });
       return response ? response.text() : null;

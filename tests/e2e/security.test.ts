@@ -1,13 +1,21 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, recordPolicyViolations, setUpFirstAdmin, startApp, type RunningApp } from "./harness";
+import {
+  callTrpc,
+  launchBrowser,
+  recordPolicyViolations,
+  signInAsFirstAdmin,
+  startApp,
+  type RunningApp,
+} from "./harness";
 
 const ADMIN = { name: "Sid Security", email: "sid@example.com", password: "correct-horse-42" };
 
 let app: RunningApp;
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
 let base: string;
 let violations: string[] = [];
@@ -24,9 +32,10 @@ beforeAll(async () => {
   );
   await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
   elsewhereUrl = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
-  const context = await browser.newContext();
+  context = await browser.newContext();
   violations = recordPolicyViolations(context);
   page = await context.newPage();
+  await signInAsFirstAdmin(context, app, base, ADMIN);
 });
 
 afterAll(async () => {
@@ -36,17 +45,11 @@ afterAll(async () => {
 });
 
 async function tapeCount(): Promise<number> {
-  return page.evaluate(async () => {
-    const input = encodeURIComponent(JSON.stringify({ json: {} }));
-    const response = await fetch(`/api/trpc/tapes.summary?input=${input}`);
-    return (await response.json()).result.data.json.tapes as number;
-  });
+  return (await callTrpc<{ tapes: number }>(context, base, "tapes.summary")).tapes;
 }
 
 describe("the app under attack from another site", () => {
   test("every page carries the security headers", async () => {
-    await setUpFirstAdmin(page, base, ADMIN);
-
     for (const path of [
       "/sign-in",
       "/backup",
@@ -95,8 +98,9 @@ describe("the app under attack from another site", () => {
   });
 
   test("the session cookie cannot be read by scripts and is not sent with other sites' requests", async () => {
-    const cookie = (await page.context().cookies(base)).find((c) => c.name.includes("session_token"));
+    const cookie = (await context.cookies(base)).find((c) => c.name.includes("session_token"));
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    await page.goto(`${base}/backup`);
     expect(await page.evaluate(() => document.cookie)).not.toContain("session_token");
   });
 
@@ -104,7 +108,7 @@ describe("the app under attack from another site", () => {
     const before = await tapeCount();
     elsewherePage = `<form method="post" action="${base}/api/trpc/tapes.register" enctype="text/plain">
       <input name='{"json":{"barcode":"EVL001L9","x":"' value='"}}'><button>Win a prize</button></form>`;
-    const other = await page.context().newPage();
+    const other = await context.newPage();
     await other.goto(elsewhereUrl);
     const [response] = await Promise.all([
       other.waitForResponse(`${base}/api/trpc/tapes.register`),
@@ -123,7 +127,7 @@ describe("the app under attack from another site", () => {
         headers: { "content-type": "text/plain" }, body: JSON.stringify({ json: { barcode: "EVL002L9" } }) })
         .then(() => (document.title = "sent"), () => (document.title = "failed"));
     </script>`;
-    const other = await page.context().newPage();
+    const other = await context.newPage();
     const refused = other.waitForResponse(`${base}/api/trpc/tapes.register`);
     await other.goto(elsewhereUrl);
     expect((await refused).status()).toBe(403);
@@ -133,7 +137,7 @@ describe("the app under attack from another site", () => {
 
   test("the app cannot be framed by another site", async () => {
     elsewherePage = `<iframe id="app" src="${base}/backup" width="800" height="600"></iframe>`;
-    const other = await page.context().newPage();
+    const other = await context.newPage();
     const blocked = new Promise<string>((resolve) =>
       other.on("console", (message) => {
         if (/frame-ancestors/.test(message.text())) resolve(message.text());

@@ -1,8 +1,17 @@
 import http from "node:http";
 import superjson from "superjson";
+import { request as clients, type APIRequestContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createScratchDatabase, testDatabaseUrl, type ScratchDatabase } from "../helpers/database";
-import { externalAddress, startApp, type RunningApp } from "./harness";
+import {
+  callTrpc,
+  existingUser,
+  externalAddress,
+  signInAsFirstAdmin,
+  signInOverHttp,
+  startApp,
+  type RunningApp,
+} from "./harness";
 
 /**
  * On PostgreSQL the app runs one server process per core, all on one port, each remembering recently
@@ -43,28 +52,22 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
   let app: RunningApp;
   let base: string;
 
-  const call = async (procedure: string, input: unknown, cookie = "", on = base) => {
-    const answer = await request(
-      on,
-      "POST",
-      `/api/trpc/${procedure}`,
-      { "content-type": "application/json", origin: on, cookie },
-      superjson.stringify(input),
-    );
-    if (answer.status !== 200) throw new Error(`${procedure}: ${answer.status} ${answer.body}`);
-    return superjson.deserialize<{ id: string }>(JSON.parse(answer.body).result.data);
+  const opened: APIRequestContext[] = [];
+  /** A client of its own, with its own cookies. */
+  const client = async () => {
+    const created = await clients.newContext();
+    opened.push(created);
+    return created;
   };
-  const signIn = async (user: { email: string; password: string }) => {
-    const answer = await request(
-      base,
-      "POST",
-      "/api/auth/sign-in/email",
-      { "content-type": "application/json", origin: base },
-      JSON.stringify(user),
-    );
-    expect(answer.status).toBe(200);
-    return (answer.headers["set-cookie"] ?? []).map((cookie) => cookie.split(";")[0]).join("; ");
+  /** The administrator, signed in on a client of their own (created first if no test before did). */
+  const signedInAdmin = async () => {
+    const admin = await client();
+    await signInAsFirstAdmin(admin, app, base, ADMIN);
+    return admin;
   };
+  /** The session cookie of a client, for requests on connections of their own. */
+  const cookieOf = async (signedIn: APIRequestContext) =>
+    (await signedIn.storageState()).cookies.map(({ name, value }) => `${name}=${value}`).join("; ");
   /** `access.me` as the staff member, on fresh connections: the role each process answers with, or the status. */
   const readsOfMe = async (cookie: string) =>
     Promise.all(
@@ -88,6 +91,7 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
   });
 
   afterAll(async () => {
+    await Promise.all(opened.map((each) => each.dispose()));
     await app?.stop();
     await database?.drop();
   });
@@ -101,26 +105,29 @@ describe.skipIf(!serverUrl)("several server processes on PostgreSQL (needs TEST_
     expect(codes, app.logs()).toHaveLength(1);
     // From another machine the code is required; without an address other than loopback, setup runs locally.
     const address = externalAddress();
-    await call("setup.createFirstAdmin", { ...ADMIN, setupCode: codes[0] }, "", address ? app.url(address) : base);
+    const remote = address ? app.url(address) : base;
+    await callTrpc(await client(), remote, "setup.createFirstAdmin", { ...ADMIN, setupCode: codes[0] }, "mutation");
   });
 
   test("a role change and a deactivation made through one process reach reads on all of them at once", async () => {
-    const adminCookie = await signIn(ADMIN);
-    const staff = await call("access.createUser", { ...STAFF, role: "staff" }, adminCookie);
-    const staffCookie = await signIn(STAFF);
+    const admin = await signedInAdmin();
+    const staffId = await existingUser(admin, base, STAFF, "staff");
+    const staff = await client();
+    await signInOverHttp(staff, base, STAFF);
+    const staffCookie = await cookieOf(staff);
 
     // Every process has now checked the staff member's session and remembers it.
     expect(await readsOfMe(staffCookie)).toEqual(Array(CONNECTIONS).fill("staff"));
 
-    await call("access.setRole", { userId: staff.id, role: "courier" }, adminCookie);
+    await callTrpc(admin, base, "access.setRole", { userId: staffId, role: "courier" }, "mutation");
     expect(await readsOfMe(staffCookie)).toEqual(Array(CONNECTIONS).fill("courier"));
 
-    await call("access.setActive", { userId: staff.id, active: false }, adminCookie);
+    await callTrpc(admin, base, "access.setActive", { userId: staffId, active: false }, "mutation");
     expect(await readsOfMe(staffCookie)).toEqual(Array(CONNECTIONS).fill(401));
   });
 
   test("a signed-out session stops working on every process at once", async () => {
-    const cookie = await signIn(ADMIN);
+    const cookie = await cookieOf(await signedInAdmin());
     const reads = async () =>
       Promise.all(
         Array.from(

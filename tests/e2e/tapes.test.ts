@@ -1,7 +1,16 @@
 import Papa from "papaparse";
-import type { Browser, Page, Request } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, recordPolicyViolations, startApp, type RunningApp } from "./harness";
+import { signatureImage } from "../factories/signature";
+import {
+  callTrpc,
+  launchBrowser,
+  recordPolicyViolations,
+  registeredTape,
+  signInAsFirstAdmin,
+  startApp,
+  type RunningApp,
+} from "./harness";
 
 const ADMIN = { name: "Tess Tapes", email: "tess@example.com", password: "correct-horse-42" };
 const BARCODE = "000321L8";
@@ -11,6 +20,7 @@ const NOTES = 'Box 3, shelf "B"';
 
 let app: RunningApp;
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
 let violations: string[] = [];
 let base: string;
@@ -19,7 +29,7 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   // From localhost the first administrator needs no setup code.
   base = app.url("localhost");
-  const context = await browser.newContext();
+  context = await browser.newContext();
   violations = recordPolicyViolations(context);
   page = await context.newPage();
 });
@@ -36,20 +46,20 @@ const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_
 const alertText = () => page.locator('[role="alert"]:not(#__next-route-announcer__)').first().textContent();
 const tapeLink = (barcode: string) => page.getByTestId("tapes-table").getByRole("link", { name: barcode, exact: true });
 
-/** A read through the app's own tRPC endpoint, from the signed-in page. */
-async function byBarcode(barcode: string) {
-  return page.evaluate(async (barcode) => {
-    const input = encodeURIComponent(JSON.stringify({ json: { barcode } }));
-    const response = await fetch(`/api/trpc/tapes.byBarcode?input=${input}`);
-    return (await response.json()).result.data.json as { id: string; barcode: string } | null;
-  }, barcode);
+const byBarcode = (barcode: string) =>
+  callTrpc<{ id: string; barcode: string } | null>(context, base, "tapes.byBarcode", { barcode });
+const signedIn = () => signInAsFirstAdmin(context, app, base, ADMIN);
+
+/** The page of the registered cartridge, its history loaded (so its buttons are live). */
+async function openTape() {
+  await signedIn();
+  await page.goto(`${base}/backup/tapes/${await registeredTape(context, base, BARCODE)}`);
+  await poll(() => page.getByTestId("audit-trail").isVisible()).toBe(true);
 }
 
 async function exportTapes() {
-  return page.evaluate(async () => {
-    const response = await fetch("/backup/export/tapes");
-    return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
-  });
+  const response = await context.request.get(`${base}/backup/export/tapes`);
+  return { status: response.status(), type: response.headers()["content-type"], text: await response.text() };
 }
 
 describe("tape cartridges in the browser", () => {
@@ -68,6 +78,7 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("the overview shows nothing a link put in its address", async () => {
+    await signedIn();
     const planted = encodeURIComponent("<b>Every cartridge</b> was wiped. Call 555-0100");
     await page.goto(`${base}/backup?deleted=${planted}&registered=${planted}&saved=${planted}`);
     await poll(() => page.getByTestId("metric-tapes").isVisible()).toBe(true);
@@ -76,6 +87,7 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("a typed label shows its generation and capacity; Enter moves on like a scanner; the cartridge is registered", async () => {
+    await signedIn();
     // Loaded just before registering, so the table's cached list is still fresh and has to be refreshed.
     await page.goto(`${base}/backup`);
     await poll(() => page.getByText("No tape cartridges are registered yet.").isVisible()).toBe(true);
@@ -118,6 +130,8 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("registering the same label again is refused with a clear message", async () => {
+    await signedIn();
+    await registeredTape(context, base, BARCODE);
     await page.goto(`${base}/backup/tapes/new`);
     await page.getByLabel("Barcode label").fill(` *${BARCODE}* `);
     await page.getByRole("button", { name: "Register cartridge" }).click();
@@ -126,6 +140,8 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("the barcode box on the overview opens the cartridge's page", async () => {
+    await signedIn();
+    await registeredTape(context, base, BARCODE);
     await page.goto(`${base}/backup`);
     const find = page.getByLabel("Find tape by barcode");
     await find.pressSequentially(BARCODE.toLowerCase(), { delay: 5 });
@@ -140,6 +156,7 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("Log Location makes the new place the current location", async () => {
+    await openTape();
     await page.getByRole("button", { name: "Log Location" }).click();
     const form = page.getByRole("form", { name: "Log location" });
     await form.getByLabel("Where").selectOption("off_site");
@@ -160,6 +177,7 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("Record Custody Event with a drawn signature adds it to the chain of custody", async () => {
+    await openTape();
     await page.getByRole("button", { name: "Record Custody Event" }).click();
     const form = page.getByRole("form", { name: "Record custody event" });
     await form.getByLabel("From", { exact: true }).fill("Operations");
@@ -190,6 +208,33 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("deleting from the cartridge's page names what goes with it and lands on the overview", async () => {
+    // The cartridge with the location and the hand-off the tests above record through its page.
+    await signedIn();
+    const tapeId = await registeredTape(context, base, BARCODE);
+    const tape = await callTrpc<{ locations: unknown[]; custodyEvents: unknown[] }>(context, base, "tapes.get", {
+      id: tapeId,
+    });
+    if (tape.locations.length === 0) {
+      const location = {
+        tapeId,
+        kind: "off_site",
+        site: "Iron Vault",
+        locker: "L-12",
+        custodian: "Vera Vault",
+        serviceProvider: "SafeStore",
+      };
+      await callTrpc(context, base, "locations.log", location, "mutation");
+    }
+    if (tape.custodyEvents.length === 0) {
+      const handOff = {
+        tapeId,
+        fromParty: "Operations",
+        toParty: "SafeStore courier",
+        signerName: "Carl Courier",
+        signature: signatureImage(),
+      };
+      await callTrpc(context, base, "custody.record", handOff, "mutation");
+    }
     // Opened from a freshly loaded overview, whose list must not show the cartridge once it is deleted.
     await page.goto(`${base}/backup`);
     await tapeLink(BARCODE).click();
@@ -203,7 +248,7 @@ describe("tape cartridges in the browser", () => {
 
     // Its history can be kept first: locations, hand-offs and changes in one file.
     const href = await page.getByRole("link", { name: "Download history (CSV)" }).first().getAttribute("href");
-    const history = await page.evaluate(async (href) => (await fetch(href!)).text(), href);
+    const history = await (await context.request.get(new URL(href!, base).href)).text();
     const records = Papa.parse<Record<string, string>>(history.trim(), { header: true }).data;
     expect(records.map((record) => record.record).sort()).toEqual(["change", "custody", "location"]);
     expect(records.find((record) => record.record === "location")).toMatchObject({
@@ -223,6 +268,7 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("the CSV export is text/csv with a header row and correctly quoted fields", async () => {
+    await signedIn();
     // Even with nothing to export, the columns are named, so a spreadsheet import still sees them.
     const empty = await exportTapes();
     expect(empty.status).toBe(200);
@@ -257,6 +303,16 @@ describe("tape cartridges in the browser", () => {
   });
 
   test("Manage → Audit log lists the entries, filtered by what and who", async () => {
+    // The cartridge changes the tests above make: one registered and deleted, another registered.
+    await signedIn();
+    const deletions = await callTrpc<{ items: unknown[] }>(context, base, "audit.log", {
+      entityType: "tape",
+      action: "delete",
+    });
+    if (deletions.items.length === 0) {
+      await callTrpc(context, base, "tapes.delete", { id: await registeredTape(context, base, BARCODE) }, "mutation");
+    }
+    await registeredTape(context, base, NOTES_TAPE, { tags: ["monthly", "finance"], notes: NOTES });
     await page.goto(`${base}/manage/audit`);
     const log = page.getByTestId("audit-log");
     await poll(() => log.isVisible()).toBe(true);

@@ -1,6 +1,14 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, recordPolicyViolations, setUpFirstAdmin, startApp, type RunningApp } from "./harness";
+import {
+  callTrpc,
+  launchBrowser,
+  recordPolicyViolations,
+  registeredTape,
+  signInAsFirstAdmin,
+  startApp,
+  type RunningApp,
+} from "./harness";
 
 /**
  * A job date and an expiry are calendar days: the same for every viewer. When a cartridge moved is a moment:
@@ -24,23 +32,6 @@ let base: string;
 let signedIn: Awaited<ReturnType<BrowserContext["storageState"]>>;
 let ids: { tape: string; job: string };
 
-/** A tRPC mutation from the signed-in page, as the app's own client makes it. */
-async function mutate<T>(page: Page, procedure: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ procedure, input }) => {
-      const response = await fetch(`/api/trpc/${procedure}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ json: input }),
-      });
-      const body = await response.json();
-      if (!response.ok) throw new Error(JSON.stringify(body));
-      return body.result.data.json;
-    },
-    { procedure, input },
-  );
-}
-
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
   base = app.url("localhost");
@@ -51,19 +42,21 @@ afterAll(async () => {
   await app?.stop();
 });
 
-test("an administrator logs a job on a cartridge and records where it went", async () => {
+// An administrator logs a job on a cartridge and records where it went; every zone's browser then reads them.
+beforeAll(async () => {
   const context = await browser.newContext({ timezoneId: "UTC" });
-  const page = await context.newPage();
-  await setUpFirstAdmin(page, base, ADMIN);
-  const tape = await mutate<{ id: string }>(page, "tapes.register", { barcode: BARCODE });
-  const job = await mutate<{ id: string }>(page, "jobs.create", {
-    name: JOB,
-    jobDate: "2026-12-01T00:00:00.000Z",
-    retentionDays: 30,
-    tapeIds: [tape.id],
-  });
-  await mutate(page, "locations.log", { tapeId: tape.id, kind: "off_site", site: "Iron Vault", occurredAt: MOVED_AT });
-  ids = { tape: tape.id, job: job.id };
+  await signInAsFirstAdmin(context, app, base, ADMIN);
+  const tape = await registeredTape(context, base, BARCODE);
+  const job = await callTrpc<{ id: string }>(
+    context,
+    base,
+    "jobs.create",
+    { name: JOB, jobDate: "2026-12-01T00:00:00.000Z", retentionDays: 30, tapeIds: [tape] },
+    "mutation",
+  );
+  const moved = { tapeId: tape, kind: "off_site", site: "Iron Vault", occurredAt: MOVED_AT };
+  await callTrpc(context, base, "locations.log", moved, "mutation");
+  ids = { tape, job: job.id };
   signedIn = await context.storageState();
   await context.close();
 });
