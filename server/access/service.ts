@@ -11,9 +11,16 @@ import { DomainError, notFound } from "../errors";
 import { BACKUP_MODULE, effectiveAccess } from "./rules";
 import { transaction } from "../db/transaction";
 
-const AUDITED_USER_FIELDS = ["name", "email", "role", "active", "backupAccess"] as const;
+const AUDITED_USER_FIELDS = ["name", "email", "role", "active", "backupAccess", "approver"] as const;
 
-type UserSnapshot = { name: string; email: string; role: Role; active: boolean; backupAccess: AccessLevel };
+type UserSnapshot = {
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  backupAccess: AccessLevel;
+  approver: boolean;
+};
 
 async function loadUser(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({
@@ -27,6 +34,7 @@ async function loadUser(tx: Tx, userId: string) {
     role: user.role,
     active: user.active,
     backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
+    approver: user.approver,
   };
   return { user, snapshot };
 }
@@ -59,6 +67,7 @@ export async function listUsers(db: Db) {
     createdAt: user.createdAt,
     backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
     backupAccessOverridden: user.role !== "admin" && user.moduleAccess.length > 0,
+    approver: user.approver,
   }));
 }
 
@@ -116,7 +125,8 @@ export function setUserActive(db: Db, actor: Actor, userId: string, active: bool
 export function setUserRole(db: Db, actor: Actor, userId: string, role: Role) {
   return changeUser(db, actor, userId, "change_role", async (tx, { user }) => {
     if (user.role === "admin" && role !== "admin") await assertAnotherActiveAdmin(tx, userId, "Cannot change the role");
-    await tx.user.update({ where: { id: userId }, data: { role } });
+    // The approver mark is for staff: it goes with a change to any other role, not to return with staff.
+    await tx.user.update({ where: { id: userId }, data: { role, ...(role === "staff" ? {} : { approver: false }) } });
   });
 }
 
@@ -130,6 +140,17 @@ export function setBackupAccess(db: Db, actor: Actor, userId: string, level: Acc
       create: { userId, module: BACKUP_MODULE, level },
       update: { level },
     });
+  });
+}
+
+/** Marks a staff member as able to approve, or no longer; administrators approve without the mark. */
+export function setApprover(db: Db, actor: Actor, userId: string, approver: boolean) {
+  return changeUser(db, actor, userId, "set_access", async (tx, { user }) => {
+    if (approver && user.role !== "staff") {
+      const why = user.role === "admin" ? "administrators always approve" : "change the role to staff first";
+      throw new DomainError("CONFLICT", `Only staff can be marked as approvers: ${why}`);
+    }
+    await tx.user.update({ where: { id: userId }, data: { approver } });
   });
 }
 
