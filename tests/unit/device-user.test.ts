@@ -3,8 +3,14 @@ import { afterEach, expect, test } from "vitest";
 import { claimDevice, deviceUser, releaseDevice, type DeviceUser } from "../../app/_client/device-user";
 import { enqueue, getMeta, setMeta, SyncDb, SYNC_DB_NAME } from "../../app/_client/outbox";
 
-const ALICE: DeviceUser = { id: "user-alice", name: "Alice Courier", role: "courier", backupAccess: "write" };
-const BOB: DeviceUser = { id: "user-bob", name: "Bob Courier", role: "courier", backupAccess: "write" };
+const ALICE: DeviceUser = {
+  id: "user-alice",
+  name: "Alice Courier",
+  role: "courier",
+  backupAccess: "write",
+  approver: false,
+};
+const BOB: DeviceUser = { id: "user-bob", name: "Bob Courier", role: "courier", backupAccess: "write", approver: false };
 
 const db = new SyncDb(SYNC_DB_NAME);
 
