@@ -49,6 +49,9 @@ export const APPROVER_CAPABILITIES: Partial<Record<Role, readonly Capability[]>>
   staff: ["consignments.approve"],
 };
 
+/** Whether an approver mark means anything for `role` (it is kept only on those roles). */
+export const takesApproverMark = (role: Role): boolean => APPROVER_CAPABILITIES[role] !== undefined;
+
 export type CapabilityHolder = Pick<Viewer, "role" | "backupAccess" | "approver">;
 
 function roleGrants({ role, approver }: CapabilityHolder, capability: Capability): boolean {

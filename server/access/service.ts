@@ -1,5 +1,6 @@
 import type { ChangePassword } from "../../lib/password";
 import type { AuditAction } from "../../lib/audit";
+import { takesApproverMark } from "../../lib/capabilities";
 import type { NewUser } from "../../lib/users";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { recordAudit, diffFields, type Actor } from "../audit/service";
@@ -125,8 +126,9 @@ export function setUserActive(db: Db, actor: Actor, userId: string, active: bool
 export function setUserRole(db: Db, actor: Actor, userId: string, role: Role) {
   return changeUser(db, actor, userId, "change_role", async (tx, { user }) => {
     if (user.role === "admin" && role !== "admin") await assertAnotherActiveAdmin(tx, userId, "Cannot change the role");
-    // The approver mark is for staff: it goes with a change to any other role, not to return with staff.
-    await tx.user.update({ where: { id: userId }, data: { role, ...(role === "staff" ? {} : { approver: false }) } });
+    // The approver mark goes with a change to a role it means nothing for, not to return with staff later.
+    const approver = takesApproverMark(role) ? {} : { approver: false };
+    await tx.user.update({ where: { id: userId }, data: { role, ...approver } });
   });
 }
 
@@ -146,7 +148,7 @@ export function setBackupAccess(db: Db, actor: Actor, userId: string, level: Acc
 /** Marks a staff member as able to approve, or no longer; administrators approve without the mark. */
 export function setApprover(db: Db, actor: Actor, userId: string, approver: boolean) {
   return changeUser(db, actor, userId, "set_access", async (tx, { user }) => {
-    if (approver && user.role !== "staff") {
+    if (approver && !takesApproverMark(user.role)) {
       const why = user.role === "admin" ? "administrators always approve" : "change the role to staff first";
       throw new DomainError("CONFLICT", `Only staff can be marked as approvers: ${why}`);
     }

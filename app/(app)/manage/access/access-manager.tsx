@@ -7,6 +7,7 @@ import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { ACCESS_LEVELS, ROLE_LABEL, ROLES, type AccessLevel, type Role } from "@/lib/vocabulary";
 import { useViewer } from "@/app/_components/writers-only";
+import { takesApproverMark } from "@/lib/capabilities";
 import { NewUserForm } from "./new-user-form";
 
 export function AccessManager() {
@@ -149,7 +150,7 @@ export function AccessManager() {
                 <label
                   className="flex items-center gap-2 text-sm"
                   title={
-                    user.role === "staff"
+                    takesApproverMark(user.role)
                       ? undefined
                       : user.role === "admin"
                         ? "Administrators always approve"
@@ -161,8 +162,8 @@ export function AccessManager() {
                     aria-label={`${user.name} approves`}
                     className="size-4"
                     // Administrators approve without the mark; only staff carry it.
-                    checked={user.role === "admin" || (user.role === "staff" && user.approver)}
-                    disabled={user.role !== "staff" || setApprover.isPending}
+                    checked={user.role === "admin" || (takesApproverMark(user.role) && user.approver)}
+                    disabled={!takesApproverMark(user.role) || setApprover.isPending}
                     onChange={(event) => changeApprover(user, event.target.checked)}
                   />
                   Approver
