@@ -22,7 +22,7 @@ import { parseEnv, serverProcesses } from "../server/env";
 import { createAdapterFactory } from "../server/db/adapter";
 import { appRouter } from "../server/root";
 import { getOrCreateSetting, randomSecret } from "../server/settings";
-import type { SyncActor } from "../lib/users";
+import type { SyncPusher } from "../lib/users";
 import { pushEvents } from "../server/sync/service";
 import { findTapeByBarcode } from "../server/tapes/service";
 import { createContext, loadViewer } from "../server/trpc";
@@ -335,7 +335,7 @@ type Run = {
   load: string;
 };
 
-type Fixture = { barcodes: string[]; cookie: string; actor: SyncActor; server: Server; databaseRoot: number | null };
+type Fixture = { barcodes: string[]; cookie: string; actor: SyncPusher; server: Server; databaseRoot: number | null };
 
 /** Every failure counts: a run with any is reported as such, not as a result. */
 class Failures {
@@ -747,7 +747,7 @@ async function main() {
     const fixture: Fixture = {
       barcodes,
       cookie,
-      actor: { id: viewer.id, name: viewer.name },
+      actor: viewer,
       server,
       databaseRoot: seeded.databaseRoot,
     };

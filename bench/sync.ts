@@ -11,7 +11,7 @@ import { z } from "zod";
 import { Prisma, PrismaClient } from "../generated/prisma/client";
 import { MAX_BATCH, type SyncEvent } from "../lib/sync/events";
 import { createDb, TRANSACTION_DEFAULTS, type Db } from "../server/db";
-import type { SyncActor } from "../lib/users";
+import type { SyncPusher } from "../lib/users";
 import { pushEvents } from "../server/sync/service";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 
@@ -42,7 +42,13 @@ const options = z
 
 const TAPES = 500;
 const CUSTODY_SHARE = 0.1;
-const actor: SyncActor = { id: "0190a000-0000-7000-8000-00000000bench", name: "Bench Courier" };
+const actor: SyncPusher = {
+  id: "0190a000-0000-7000-8000-00000000bench",
+  name: "Bench Courier",
+  role: "courier",
+  backupAccess: "write",
+  approver: false,
+};
 const barcodes = Array.from({ length: TAPES }, (_, index) => `B${index.toString().padStart(5, "0")}L8`);
 
 /** A phone's queue: mostly moves, some hand-offs, times spread over the last week and out of order. */

@@ -14,8 +14,10 @@ export const CAPABILITY_LABEL = {
   "movements.record": "record locations and hand-offs",
   "sites.manage": "manage sites",
   "rotation.recall": "recall cartridges for a restore",
+  "consignments.approve": "approve consignments",
   "settings.manage": "change settings",
   "users.manage": "manage users and their access",
+  "audit.review": "read the whole audit log or check its integrity",
   "system.administer": "back up the database or sign audit checkpoints",
 } as const;
 
@@ -39,18 +41,50 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   custodian: MOVEMENTS,
 };
 
-export type CapabilityHolder = Pick<Viewer, "role" | "backupAccess">;
+/**
+ * What an administrator's approver mark adds to a role. Only staff can be made approvers: on anyone else the
+ * mark means nothing (administrators approve anyway, couriers and custodians never do).
+ */
+export const APPROVER_CAPABILITIES: Partial<Record<Role, readonly Capability[]>> = {
+  staff: ["consignments.approve"],
+};
+
+/** Whether an approver mark means anything for `role` (it is kept only on those roles). */
+export const takesApproverMark = (role: Role): boolean => APPROVER_CAPABILITIES[role] !== undefined;
+
+export type CapabilityHolder = Pick<Viewer, "role" | "backupAccess" | "approver">;
+
+function roleGrants({ role, approver }: CapabilityHolder, capability: Capability): boolean {
+  return (
+    ROLE_CAPABILITIES[role].includes(capability) || (approver && !!APPROVER_CAPABILITIES[role]?.includes(capability))
+  );
+}
 
 /** Whether `viewer` may do what `capability` covers: write access and a role that includes it. */
 export function can(viewer: CapabilityHolder | null | undefined, capability: Capability): boolean {
   if (!viewer || viewer.backupAccess !== "write") return false;
-  return ROLE_CAPABILITIES[viewer.role].includes(capability);
+  return roleGrants(viewer, capability);
 }
 
-/** Why `viewer` may not do what `capability` covers, in words for an error message; null when they may. */
+const AS_ROLE: Record<Role, string> = {
+  admin: "As an administrator",
+  staff: "As staff",
+  courier: "As a courier",
+  custodian: "As a custodian",
+};
+
+/**
+ * Why `viewer` may not do what `capability` covers, in words for an error message or a notice; null when
+ * they may. The role is named first: with write access they still could not.
+ */
 export function refusal(viewer: CapabilityHolder, capability: Capability): string | null {
   if (can(viewer, capability)) return null;
-  if (viewer.backupAccess !== "write") return "You have read-only access to Backup Monitor";
-  const role = viewer.role === "admin" ? "an administrator" : `a ${viewer.role}`;
-  return `As ${role} you cannot ${CAPABILITY_LABEL[capability]}`;
+  const label = CAPABILITY_LABEL[capability];
+  if (!roleGrants(viewer, capability)) {
+    const withMark = APPROVER_CAPABILITIES[viewer.role]?.includes(capability);
+    return withMark
+      ? `${AS_ROLE[viewer.role]} you cannot ${label} unless an administrator marks you as an approver`
+      : `${AS_ROLE[viewer.role]} you cannot ${label}`;
+  }
+  return `You have read-only access to Backup Monitor, so you cannot ${label}`;
 }

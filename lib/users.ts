@@ -3,11 +3,24 @@ import { newPasswordSchema } from "./password";
 import { text } from "./text";
 import { ACCESS_LEVELS, ROLES, type AccessLevel, type Role } from "./vocabulary";
 
-/** The signed-in user a request acts for, as the server checked it, and as pages show it. */
-export type Viewer = { id: string; name: string; email: string; role: Role; backupAccess: AccessLevel };
+/**
+ * The signed-in user a request acts for, as the server checked it, and as pages show it. `approver` is an
+ * administrator's mark on a staff member (lib/capabilities.ts says what it allows).
+ */
+export type Viewer = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  backupAccess: AccessLevel;
+  approver: boolean;
+};
 
-/** Who pushes or discards offline events: always a signed-in user, so always with an id. */
+/** Who discards offline events: always a signed-in user, so always with an id. */
 export type SyncActor = Pick<Viewer, "id" | "name">;
+
+/** Who pushes offline events: their role and access also decide which of the events may apply. */
+export type SyncPusher = SyncActor & Pick<Viewer, "role" | "backupAccess" | "approver">;
 
 export const roleSchema = z.enum(ROLES, { message: "Choose a role: admin, staff, courier or custodian" });
 

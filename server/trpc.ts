@@ -32,6 +32,7 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
     email: user.email,
     role: user.role,
     backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
+    approver: user.approver,
   };
 }
 
@@ -128,21 +129,10 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 /** Every active user can read the backup module; the procedure exists so reads say what they need. */
 export const backupReadProcedure = signedInProcedure;
 
-export const backupWriteProcedure = signedInProcedure.use(({ ctx, next }) => {
-  if (ctx.viewer.backupAccess !== "write") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "You have read-only access to Backup Monitor" });
-  }
-  return next();
-});
-
-export const adminProcedure = signedInProcedure.use(({ ctx, next }) => {
-  if (ctx.viewer.role !== "admin") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can do this" });
-  }
-  return next();
-});
-
-/** A procedure only viewers whose role and access include `capability` may call (lib/capabilities.ts). */
+/**
+ * A procedure only viewers whose role and access include `capability` may call (lib/capabilities.ts); anyone
+ * else is refused before it runs, so a refused call writes nothing, with the reason in words.
+ */
 export function capabilityProcedure(capability: Capability) {
   return signedInProcedure.use(({ ctx, next }) => {
     const reason = refusal(ctx.viewer, capability);

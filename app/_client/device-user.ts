@@ -2,8 +2,11 @@ import type { Viewer } from "@/lib/users";
 import { forgetCatalogue } from "./catalogue-cache";
 import { getMeta, setMeta, SyncDb } from "./outbox";
 
-/** Who the device's data belongs to: the user signed in on it, as the app shell shows them offline. */
-export type DeviceUser = Pick<Viewer, "id" | "name" | "role" | "backupAccess">;
+/**
+ * Who the device's data belongs to: the user signed in on it, as the app shell shows them offline, with what
+ * `can()` needs (role, access, approver mark) so offline screens offer what the server would accept.
+ */
+export type DeviceUser = Pick<Viewer, "id" | "name" | "role" | "backupAccess" | "approver">;
 
 /**
  * Makes the device the signed-in user's. Another user's offline catalogue and sync time are dropped; the
@@ -13,7 +16,8 @@ export function claimDevice(db: SyncDb, user: DeviceUser): Promise<void> {
   return db.transaction("rw", db.catalogue, db.meta, async () => {
     const previous = await getMeta(db, "deviceUser");
     if (previous?.id !== user.id) await forgetCatalogue(db);
-    await setMeta(db, "deviceUser", { id: user.id, name: user.name, role: user.role, backupAccess: user.backupAccess });
+    const { id, name, role, backupAccess, approver } = user;
+    await setMeta(db, "deviceUser", { id, name, role, backupAccess, approver });
   });
 }
 
@@ -29,7 +33,9 @@ export function releaseDevice(db: SyncDb): Promise<void> {
 export async function deviceUser(): Promise<DeviceUser | null> {
   const db = new SyncDb();
   try {
-    return (await getMeta(db, "deviceUser")) ?? null;
+    const stored = await getMeta(db, "deviceUser");
+    // Claimed before the approver mark existed: unmarked, until the next online page claims it again.
+    return stored ? { ...stored, approver: stored.approver ?? false } : null;
   } finally {
     db.close();
   }

@@ -13,7 +13,7 @@ const FieldSyncContext = createContext<FieldSync | null>(null);
  */
 export function FieldSyncProvider({ user, children }: { user: DeviceUser; children: ReactNode }) {
   const [sync, setSync] = useState<FieldSync | null>(null);
-  const { id, name, role, backupAccess } = user;
+  const { id, name, role, backupAccess, approver } = user;
   useEffect(() => {
     // IndexedDB exists only in the browser: the engine is made after mount, so the server render and the
     // first client render agree (both without it).
@@ -21,7 +21,7 @@ export function FieldSyncProvider({ user, children }: { user: DeviceUser; childr
     let cancelled = false;
     void import("./field-engine").then(({ startFieldSync }) => {
       if (cancelled) return;
-      started = startFieldSync({ id, name, role, backupAccess });
+      started = startFieldSync({ id, name, role, backupAccess, approver });
       setSync(started);
     });
     return () => {
@@ -29,7 +29,7 @@ export function FieldSyncProvider({ user, children }: { user: DeviceUser; childr
       started?.stop();
       setSync(null);
     };
-  }, [id, name, role, backupAccess]);
+  }, [id, name, role, backupAccess, approver]);
   return <FieldSyncContext.Provider value={sync}>{children}</FieldSyncContext.Provider>;
 }
 

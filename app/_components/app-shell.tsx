@@ -9,9 +9,11 @@ import { onSignOutElsewhere } from "@/app/_client/sign-out";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SyncIndicator } from "@/app/_components/sync-indicator";
 import { ROLE_LABEL } from "@/lib/vocabulary";
-import { ViewerProvider, viewerCan } from "@/app/_components/writers-only";
+import { ViewerProvider } from "@/app/_components/writers-only";
+import { can, type Capability } from "@/lib/capabilities";
 
-type NavItem = { href: string; label: string; short: string; icon: ReactNode; adminOnly?: boolean };
+/** A page shown in the navigation only to those who may use it: `capability` is what the page is for. */
+type NavItem = { href: string; label: string; short: string; icon: ReactNode; capability?: Capability };
 
 const tapeIcon = (
   <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
@@ -55,14 +57,14 @@ const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
-  { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, adminOnly: true },
-  { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, adminOnly: true },
-  { href: "/manage/backup", label: "Backup", short: "Backup", icon: backupIcon, adminOnly: true },
+  { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, capability: "users.manage" },
+  { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, capability: "audit.review" },
+  { href: "/manage/backup", label: "Backup", short: "Backup", icon: backupIcon, capability: "system.administer" },
 ];
 
 export function AppShell({ viewer, children }: { viewer: DeviceUser; children: ReactNode }) {
   const pathname = usePathname();
-  const items = NAV.filter((item) => !item.adminOnly || viewerCan(viewer, "administer"));
+  const items = NAV.filter((item) => !item.capability || can(viewer, item.capability));
   // The most specific item wins: on /backup/scan, "Scan" is current, not "Backup Monitor".
   const activeHref = items
     .map((item) => item.href)

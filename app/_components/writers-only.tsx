@@ -1,20 +1,18 @@
 "use client";
 
 import { createContext, useContext, type ReactNode } from "react";
+import { can, refusal, type Capability } from "@/lib/capabilities";
 import type { Viewer } from "@/lib/users";
 
 /**
- * What a viewer may change, as the UI asks it: "write" is data in Backup Monitor, "administer" is users and
- * settings. Finer capabilities per role join this union; call sites that name none keep meaning "write".
+ * What the UI knows of the signed-in user: from the server when online, from the device when offline. It
+ * carries all `can()` needs, so the UI asks the same table of capabilities the server checks.
  */
-export type Capability = "write" | "administer";
-
-/** What the UI knows of the signed-in user: from the server when online, from the device when offline. */
-export type ShellViewer = Pick<Viewer, "id" | "name" | "role" | "backupAccess">;
+export type ShellViewer = Pick<Viewer, "id" | "name" | "role" | "backupAccess" | "approver">;
 
 const ViewerContext = createContext<ShellViewer | null>(null);
 
-/** Makes the signed-in viewer known to `useViewer`, `useCanWrite` and `<WritersOnly>` below it. */
+/** Makes the signed-in viewer known to `useViewer`, `useCan` and `<Can>` below it. */
 export function ViewerProvider({ viewer, children }: { viewer: ShellViewer; children: ReactNode }) {
   return <ViewerContext.Provider value={viewer}>{children}</ViewerContext.Provider>;
 }
@@ -23,48 +21,50 @@ export function useViewer(): ShellViewer | null {
   return useContext(ViewerContext);
 }
 
-/** The one rule the UI uses to show or hide what changes data; the server enforces the same on every call. */
-export function viewerCan(viewer: ShellViewer | null, capability: Capability): boolean {
-  if (!viewer) return false;
-  return capability === "administer" ? viewer.role === "admin" : viewer.backupAccess === "write";
-}
-
-/** Whether the viewer may change what `capability` covers (by default, data in Backup Monitor). */
-export function useCanWrite(capability: Capability = "write"): boolean {
-  return viewerCan(useViewer(), capability);
+/** Whether the viewer may do what `capability` covers (lib/capabilities.ts). */
+export function useCan(capability: Capability): boolean {
+  return can(useViewer(), capability);
 }
 
 /**
- * Shows `children` only to viewers who may change what `capability` covers, and `otherwise` (nothing unless
+ * Shows `children` only to viewers who may do what `capability` covers, and `otherwise` (nothing unless
  * given) to the rest. It only hides what the server refuses anyway: the access check is the server's.
  */
-export function WritersOnly({
-  capability = "write",
+export function Can({
+  capability,
   otherwise = null,
   children,
 }: {
-  capability?: Capability;
+  capability: Capability;
   otherwise?: ReactNode;
   children: ReactNode;
 }) {
-  return useCanWrite(capability) ? children : otherwise;
+  return useCan(capability) ? children : otherwise;
 }
 
-/** What a viewer with read-only access sees in place of a form. */
-export function ReadOnlyNotice({ children }: { children: ReactNode }) {
+/** Why the viewer cannot do what `capability` covers, in the server's own words; null when they can. */
+export function useRefusal(capability: Capability): string | null {
+  const viewer = useViewer();
+  return viewer ? refusal(viewer, capability) : null;
+}
+
+/** What a viewer who may not use a form sees in its place: the reason, as the server would give it. */
+export function ReadOnlyNotice({ capability }: { capability: Capability }) {
   return (
     <p role="alert" className="card mt-6 p-6 text-sm text-slate-700">
-      {children}
+      {useRefusal(capability)}.
     </p>
   );
 }
 
-/** What a signed-in user who is not an administrator sees on an administration page. */
-export function AdminsOnlyNotice({ hint }: { hint: string }) {
+/** What a signed-in user sees on an administration page their role may not use, and whom to ask. */
+export function AdminsOnlyNotice({ capability, hint }: { capability: Capability; hint: string }) {
   return (
     <div className="card mx-auto max-w-lg p-6" role="alert">
       <h1 className="text-lg font-semibold">Administrators only</h1>
-      <p className="mt-2 text-sm text-slate-600">{hint}</p>
+      <p className="mt-2 text-sm text-slate-600">
+        {useRefusal(capability)}. {hint}
+      </p>
     </div>
   );
 }

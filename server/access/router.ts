@@ -1,8 +1,16 @@
 import { z } from "zod";
 import { changePasswordSchema } from "../../lib/password";
 import { accessLevelSchema, newUserSchema, roleSchema } from "../../lib/users";
-import { adminProcedure, router, signedInProcedure } from "../trpc";
-import { changeOwnPassword, createUser, listUsers, setBackupAccess, setUserActive, setUserRole } from "./service";
+import { capabilityProcedure, router, signedInProcedure } from "../trpc";
+import {
+  changeOwnPassword,
+  createUser,
+  listUsers,
+  setApprover,
+  setBackupAccess,
+  setUserActive,
+  setUserRole,
+} from "./service";
 
 const userId = z.string().uuid({ message: "Unknown user" });
 
@@ -11,15 +19,20 @@ export const accessRouter = router({
   changePassword: signedInProcedure
     .input(changePasswordSchema)
     .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, { id: ctx.viewer.id, name: ctx.viewer.name }, input)),
-  listUsers: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
-  createUser: adminProcedure.input(newUserSchema).mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
-  setActive: adminProcedure
+  listUsers: capabilityProcedure("users.manage").query(({ ctx }) => listUsers(ctx.db)),
+  createUser: capabilityProcedure("users.manage")
+    .input(newUserSchema)
+    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
+  setActive: capabilityProcedure("users.manage")
     .input(z.object({ userId, active: z.boolean() }))
     .mutation(({ ctx, input }) => setUserActive(ctx.db, ctx.actor, input.userId, input.active)),
-  setRole: adminProcedure
+  setRole: capabilityProcedure("users.manage")
     .input(z.object({ userId, role: roleSchema }))
     .mutation(({ ctx, input }) => setUserRole(ctx.db, ctx.actor, input.userId, input.role)),
-  setBackupAccess: adminProcedure
+  setBackupAccess: capabilityProcedure("users.manage")
     .input(z.object({ userId, level: accessLevelSchema }))
     .mutation(({ ctx, input }) => setBackupAccess(ctx.db, ctx.actor, input.userId, input.level)),
+  setApprover: capabilityProcedure("users.manage")
+    .input(z.object({ userId, approver: z.boolean() }))
+    .mutation(({ ctx, input }) => setApprover(ctx.db, ctx.actor, input.userId, input.approver)),
 });

@@ -1,5 +1,6 @@
 import type { ChangePassword } from "../../lib/password";
 import type { AuditAction } from "../../lib/audit";
+import { takesApproverMark } from "../../lib/capabilities";
 import type { NewUser } from "../../lib/users";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { recordAudit, diffFields, type Actor } from "../audit/service";
@@ -11,9 +12,16 @@ import { DomainError, notFound } from "../errors";
 import { BACKUP_MODULE, effectiveAccess } from "./rules";
 import { transaction } from "../db/transaction";
 
-const AUDITED_USER_FIELDS = ["name", "email", "role", "active", "backupAccess"] as const;
+const AUDITED_USER_FIELDS = ["name", "email", "role", "active", "backupAccess", "approver"] as const;
 
-type UserSnapshot = { name: string; email: string; role: Role; active: boolean; backupAccess: AccessLevel };
+type UserSnapshot = {
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  backupAccess: AccessLevel;
+  approver: boolean;
+};
 
 async function loadUser(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({
@@ -27,6 +35,7 @@ async function loadUser(tx: Tx, userId: string) {
     role: user.role,
     active: user.active,
     backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
+    approver: user.approver,
   };
   return { user, snapshot };
 }
@@ -59,6 +68,7 @@ export async function listUsers(db: Db) {
     createdAt: user.createdAt,
     backupAccess: effectiveAccess(user.role, user.moduleAccess[0]?.level),
     backupAccessOverridden: user.role !== "admin" && user.moduleAccess.length > 0,
+    approver: user.approver,
   }));
 }
 
@@ -116,7 +126,9 @@ export function setUserActive(db: Db, actor: Actor, userId: string, active: bool
 export function setUserRole(db: Db, actor: Actor, userId: string, role: Role) {
   return changeUser(db, actor, userId, "change_role", async (tx, { user }) => {
     if (user.role === "admin" && role !== "admin") await assertAnotherActiveAdmin(tx, userId, "Cannot change the role");
-    await tx.user.update({ where: { id: userId }, data: { role } });
+    // The approver mark goes with a change to a role it means nothing for, not to return with staff later.
+    const approver = takesApproverMark(role) ? {} : { approver: false };
+    await tx.user.update({ where: { id: userId }, data: { role, ...approver } });
   });
 }
 
@@ -130,6 +142,17 @@ export function setBackupAccess(db: Db, actor: Actor, userId: string, level: Acc
       create: { userId, module: BACKUP_MODULE, level },
       update: { level },
     });
+  });
+}
+
+/** Marks a staff member as able to approve, or no longer; administrators approve without the mark. */
+export function setApprover(db: Db, actor: Actor, userId: string, approver: boolean) {
+  return changeUser(db, actor, userId, "set_access", async (tx, { user }) => {
+    if (approver && !takesApproverMark(user.role)) {
+      const why = user.role === "admin" ? "administrators always approve" : "change the role to staff first";
+      throw new DomainError("CONFLICT", `Only staff can be marked as approvers: ${why}`);
+    }
+    await tx.user.update({ where: { id: userId }, data: { approver } });
   });
 }
 

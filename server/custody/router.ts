@@ -1,9 +1,9 @@
 import { recordCustodySchema } from "../../lib/tapes";
-import { backupWriteProcedure, router } from "../trpc";
+import { capabilityProcedure, router } from "../trpc";
 import { recordCustody } from "./service";
 
 export const custodyRouter = router({
-  record: backupWriteProcedure
+  record: capabilityProcedure("movements.record")
     .input(recordCustodySchema)
     .mutation(({ ctx, input }) => recordCustody(ctx.db, ctx.actor, input)),
 });

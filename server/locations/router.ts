@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { logLocationSchema } from "../../lib/tapes";
-import { backupReadProcedure, backupWriteProcedure, router } from "../trpc";
+import { backupReadProcedure, capabilityProcedure, router } from "../trpc";
 import { lastLocationDetails, logLocation } from "./service";
 
 export const locationsRouter = router({
-  log: backupWriteProcedure
+  log: capabilityProcedure("movements.record")
     .input(logLocationSchema)
     .mutation(({ ctx, input }) => logLocation(ctx.db, ctx.actor, input)),
   latestFor: backupReadProcedure

@@ -1,10 +1,11 @@
+import { refusal } from "../../lib/capabilities";
 import { unreachable } from "../../lib/exhaustive";
 import type { ParsedSyncEvent } from "../../lib/sync/events";
 import { writeCustody, type CustodyRecord } from "../custody/service";
 import type { Tx } from "../db";
 import { writeLocations, type LocationRecord } from "../locations/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
-import type { SyncActor } from "../../lib/users";
+import type { SyncPusher } from "../../lib/users";
 
 /**
  * Applying a pushed batch of events in a handful of statements instead of several per event: the rows and
@@ -25,12 +26,13 @@ async function lockTapes(tx: Tx, barcodes: string[]): Promise<Map<string, string
 
 /**
  * Applies the events whose ids this transaction claimed, and returns those the domain's rules refuse
- * (unknown cartridge, cartridge already registered) for the caller to record as rejected. Anything else
- * that fails aborts the whole batch: the phone pushes it again.
+ * (unknown cartridge, cartridge already registered, a registration by someone whose role may not register)
+ * for the caller to record as rejected. Anything else that fails aborts the whole batch: the phone pushes
+ * it again.
  */
 export async function applyClaimedInTx(
   tx: Tx,
-  actor: SyncActor,
+  actor: SyncPusher,
   deviceId: string,
   events: ParsedSyncEvent[],
 ): Promise<Rejection[]> {
@@ -38,11 +40,14 @@ export async function applyClaimedInTx(
   const rejections: Rejection[] = [];
   const moves: LocationRecord[] = [];
   const handoffs: CustodyRecord[] = [];
+  // The push itself needs "movements.record"; a registration also needs the catalogue's own capability.
+  const registrationRefused = refusal(actor, "catalogue.edit");
 
   for (const event of events) {
     const barcode = event.payload.barcode.barcode;
     if (event.type === "tape.registered") {
-      if (tapes.has(barcode)) rejections.push({ id: event.id, reason: barcodeTaken(barcode).message });
+      if (registrationRefused) rejections.push({ id: event.id, reason: registrationRefused });
+      else if (tapes.has(barcode)) rejections.push({ id: event.id, reason: barcodeTaken(barcode).message });
       else tapes.set(barcode, (await registerTapeInTx(tx, actor, event.payload)).id);
       continue;
     }

@@ -11,7 +11,7 @@ import {
   type PushInput,
 } from "../../lib/sync/events";
 import { toStorableText } from "../../lib/text";
-import type { SyncActor } from "../../lib/users";
+import type { SyncActor, SyncPusher } from "../../lib/users";
 import { diffFields, recordAudit } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
@@ -26,7 +26,7 @@ type Pushed = {
   /** What identifies the event's content beyond its id: a replay of the id must carry the same. */
   contentHash: string;
 };
-type Push = { actor: SyncActor; deviceId: string; deviceTime: Date | null; receivedAt: Date };
+type Push = { actor: SyncPusher; deviceId: string; deviceTime: Date | null; receivedAt: Date };
 
 /**
  * A batch waits behind other phones' batches (on PGlite, one transaction at a time) and may take seconds on
@@ -227,7 +227,7 @@ function parsePushed(
  * rejected with its reason while the others apply, and is never applied later. Events already seen answer
  * as before, without being applied again.
  */
-export async function pushEvents(db: Db, actor: SyncActor, input: PushInput): Promise<EventResult[]> {
+export async function pushEvents(db: Db, actor: SyncPusher, input: PushInput): Promise<EventResult[]> {
   // A phone shared by several users keeps each one's events until that user signs in again: sent under
   // someone else's session they would be recorded as that person's.
   if (input.author !== undefined && input.author !== actor.id) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { correctBarcodeSchema, registerAnyTapeSchema, tapeListSchema, updateTapeSchema } from "../../lib/tapes";
 import { text } from "../../lib/text";
-import { adminProcedure, backupReadProcedure, backupWriteProcedure, router } from "../trpc";
+import { backupReadProcedure, capabilityProcedure, router } from "../trpc";
 import {
   catalogueSummary,
   correctBarcode,
@@ -27,19 +27,19 @@ export const tapesRouter = router({
     .input(z.object({ barcode: text().max(64) }))
     .query(({ ctx, input }) => findTapeByBarcode(ctx.db, input.barcode)),
   get: backupReadProcedure.input(z.object({ id: tapeId })).query(({ ctx, input }) => getTape(ctx.db, input.id)),
-  register: backupWriteProcedure
+  register: capabilityProcedure("catalogue.edit")
     .input(registerAnyTapeSchema)
     .mutation(({ ctx, input }) => registerTape(ctx.db, ctx.actor, input)),
-  update: backupWriteProcedure
+  update: capabilityProcedure("catalogue.edit")
     .input(z.object({ id: tapeId, data: updateTapeSchema }))
     .mutation(({ ctx, input }) => updateTape(ctx.db, ctx.actor, input.id, input.data)),
-  correctBarcode: adminProcedure
+  correctBarcode: capabilityProcedure("catalogue.correct")
     .input(correctBarcodeSchema)
     .mutation(({ ctx, input }) => correctBarcode(ctx.db, ctx.actor, input)),
   deletePreview: backupReadProcedure
     .input(z.object({ id: tapeId }))
     .query(({ ctx, input }) => tapeDeletePreview(ctx.db, input.id)),
-  delete: backupWriteProcedure
+  delete: capabilityProcedure("catalogue.delete")
     .input(z.object({ id: tapeId }))
     .mutation(({ ctx, input }) => deleteTape(ctx.db, ctx.actor, input.id)),
 });

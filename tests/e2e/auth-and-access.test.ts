@@ -112,7 +112,8 @@ describe("signing in and access levels", () => {
     await admin.getByRole("button", { name: "Add user" }).click();
     await admin.getByLabel("Full name").fill(READER.name);
     await admin.getByLabel("Email").fill(READER.email);
-    await admin.getByLabel("Role", { exact: true }).selectOption("courier");
+    // Staff, whose role could change the catalogue: what stops them is the read-only access alone.
+    await admin.getByLabel("Role", { exact: true }).selectOption("staff");
     await admin.getByLabel("Initial password").fill(READER.password);
     await admin.getByRole("button", { name: "Add user" }).last().click();
     await expect.poll(() => toastText(admin)).toContain(`${READER.name} can now sign in`);
@@ -144,7 +145,7 @@ describe("signing in and access levels", () => {
     const reader = await (await browser.newContext()).newPage();
     await signIn(reader, READER.email, READER.password);
     await expect.poll(() => new URL(reader.url()).pathname).toBe("/backup");
-    expect(await reader.getByTestId("viewer-role").textContent()).toBe("Courier · read-only");
+    expect(await reader.getByTestId("viewer-role").textContent()).toBe("Staff · read-only");
     // The cartridge list loads after the page: it can be browsed read-only.
     await expect.poll(() => reader.getByTestId("tapes-table").getByText("000123L9").count()).toBe(1);
     expect(await reader.getByRole("link", { name: "Register tape cartridge" }).count()).toBe(0);

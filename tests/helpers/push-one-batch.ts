@@ -14,7 +14,8 @@ async function main() {
   process.stdout.write("MARK push\n");
   const results = await pushEvents(
     db,
-    { id: "durability-test-courier", name: "Durability test" },
+    // Staff: the batch registers the cartridge it moves, which couriers may not.
+    { id: "durability-test-staff", name: "Durability test", role: "staff", backupAccess: "write", approver: false },
     { deviceId: "strace-phone", events: [tapeRegisteredEvent(barcode), locationEvent(barcode)] },
   );
   process.stdout.write(`MARK acknowledged ${results.map((result) => result.status).join(",")}\n`);

@@ -1,7 +1,9 @@
 /**
- * Who may call what: every tRPC procedure and every route handler, for every kind of user. Procedures are
- * enumerated from the app router itself, route handlers from the route files on disk, so one added later
- * without a row here fails this file by name. A refused call must also leave every table as it was.
+ * Who may call what: every tRPC procedure and every route handler, for every role at each access level.
+ * Procedures are enumerated from the app router itself, route handlers from the route files on disk, so one
+ * added later without a row here fails this file by name. Each row names what it needs, and this file's own
+ * table (WHO_MAY) says who holds that, written out rather than taken from lib/capabilities.ts, so the two can
+ * disagree. A refused call must also leave every table as it was, and say why.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,6 +17,8 @@ import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
 import * as databaseRoute from "../../app/backup/database/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
+import type { Capability } from "../../lib/capabilities";
+import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { createAuditCheckpoint, type AuditCheckpoint } from "../../server/audit/chain";
 import type { Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
@@ -53,28 +57,67 @@ const app = useTestApp();
 
 // ------------------------------------------------------------------------------------------ the users
 
-/** The four kinds of caller the matrix is about. */
-type Who = "anonymous" | "readOnly" | "writer" | "admin";
+type Level = "Read" | "Write";
+/** The kinds of caller the matrix is about: anonymous, and each role with each access level. */
+type Who = "anonymous" | "admin" | `${"staff" | "approver" | "courier" | "custodian"}${Level}`;
+type SignedInWho = Exclude<Who, "anonymous">;
 /** Deactivated users are tested too, and must fare exactly as anonymous callers do. */
 type Column = Who | "deactivated" | "lingering";
 
+/** The users behind each kind, set up as an administrator would. Administrators always have write access. */
+const KINDS: Record<SignedInWho, { label: string; role: Role; access: AccessLevel; approver: boolean }> = {
+  admin: { label: "admin", role: "admin", access: "write", approver: false },
+  staffWrite: { label: "staff with write access", role: "staff", access: "write", approver: false },
+  staffRead: { label: "staff with read access", role: "staff", access: "read", approver: false },
+  approverWrite: { label: "staff approver with write access", role: "staff", access: "write", approver: true },
+  approverRead: { label: "staff approver with read access", role: "staff", access: "read", approver: true },
+  courierWrite: { label: "courier with write access", role: "courier", access: "write", approver: false },
+  courierRead: { label: "courier with read access", role: "courier", access: "read", approver: false },
+  custodianWrite: { label: "custodian with write access", role: "custodian", access: "write", approver: false },
+  custodianRead: { label: "custodian with read access", role: "custodian", access: "read", approver: false },
+};
+const SIGNED_IN = Object.keys(KINDS) as SignedInWho[];
+
 const COLUMNS: Record<Column, { label: string; actsAs: Who }> = {
   anonymous: { label: "anonymous", actsAs: "anonymous" },
-  readOnly: { label: "read-only user", actsAs: "readOnly" },
-  writer: { label: "write user", actsAs: "writer" },
-  admin: { label: "admin", actsAs: "admin" },
+  ...(Object.fromEntries(SIGNED_IN.map((who) => [who, { label: KINDS[who].label, actsAs: who }])) as Record<
+    SignedInWho,
+    { label: string; actsAs: Who }
+  >),
   // Deactivation deletes the user's sessions: the cookie they still hold names none.
-  deactivated: { label: "user deactivated after signing in", actsAs: "anonymous" },
+  deactivated: { label: "staff deactivated after signing in", actsAs: "anonymous" },
   // A session that survived the deactivation (a row restored from a backup, say): the context's own check.
-  lingering: { label: "deactivated user whose session survived", actsAs: "anonymous" },
+  lingering: { label: "deactivated staff whose session survived", actsAs: "anonymous" },
 };
 
-const EVERYONE: readonly Who[] = ["anonymous", "readOnly", "writer", "admin"];
-const SIGNED_IN: readonly Who[] = ["readOnly", "writer", "admin"];
-const READERS = SIGNED_IN;
-const WRITERS: readonly Who[] = ["writer", "admin"];
+/** What a call needs: a capability of lib/capabilities.ts, or one of the kinds of call that need none. */
+type Need = Capability | "public" | "signedIn" | "nobody";
+
+/**
+ * Who may do what each need covers, as the access rules say it (docs/DESIGN.md, Roles): read access
+ * changes nothing whatever the role; with write access, staff keep the catalogue, jobs, sites and recalls,
+ * couriers and custodians record locations and hand-offs only, approvers are admins and staff so marked.
+ */
+const STAFF_WRITERS: readonly Who[] = ["admin", "staffWrite", "approverWrite"];
 const ADMINS: readonly Who[] = ["admin"];
-const NOBODY: readonly Who[] = [];
+const WHO_MAY: Record<Need, readonly Who[]> = {
+  public: ["anonymous", ...SIGNED_IN],
+  signedIn: SIGNED_IN,
+  nobody: [],
+  "catalogue.edit": STAFF_WRITERS,
+  "catalogue.delete": STAFF_WRITERS,
+  "catalogue.correct": ADMINS,
+  "jobs.edit": STAFF_WRITERS,
+  "jobs.delete": STAFF_WRITERS,
+  "movements.record": [...STAFF_WRITERS, "courierWrite", "custodianWrite"],
+  "sites.manage": STAFF_WRITERS,
+  "rotation.recall": STAFF_WRITERS,
+  "consignments.approve": ["admin", "approverWrite"],
+  "settings.manage": ADMINS,
+  "users.manage": ADMINS,
+  "audit.review": ADMINS,
+  "system.administer": ADMINS,
+};
 
 // ------------------------------------------------------------------------------------------ fixtures
 
@@ -126,15 +169,19 @@ beforeAll(async () => {
     return { ...user, headers: await signIn(app.auth, user.email, user.password) };
   };
   const admin = await signedIn({ role: "admin", name: "Alice Admin" });
-  const readOnly = await signedIn({ role: "courier", name: "Rita Read" });
-  const writer = await signedIn({ role: "staff", name: "Walt Write" });
   const deactivated = await signedIn({ role: "staff", name: "Dora Deactivated" });
   const lingering = await signedIn({ role: "staff", name: "Lena Lingering" });
-  const target = await createTestUser(app.db, { role: "courier", name: "Tom Target" });
+  const target = await createTestUser(app.db, { role: "staff", name: "Tom Target" });
 
   // Set up the way an administrator does it, so the audit log holds real entries too.
   const asAdmin = await callerFor(app.db, app.auth, admin.headers);
-  await asAdmin.access.setBackupAccess({ userId: readOnly.id, level: "read" });
+  const kinds = { admin } as Record<SignedInWho, TestUser & { headers: Headers }>;
+  for (const who of SIGNED_IN.filter((kind) => kind !== "admin")) {
+    const { label, role, access, approver } = KINDS[who];
+    kinds[who] = await signedIn({ role, name: label.replace(/^./, (first) => first.toUpperCase()) });
+    if (approver) await asAdmin.access.setApprover({ userId: kinds[who].id, approver: true });
+    if (access === "read") await asAdmin.access.setBackupAccess({ userId: kinds[who].id, level: "read" });
+  }
   await asAdmin.access.setActive({ userId: deactivated.id, active: false });
   await app.db.user.update({ where: { id: lingering.id }, data: { active: false } });
 
@@ -147,7 +194,7 @@ beforeAll(async () => {
   const custody = await createCustody(app.db, tape.id);
 
   fx = {
-    users: { admin, readOnly, writer, deactivated, lingering },
+    users: { ...kinds, deactivated, lingering },
     target,
     tape,
     spareTape,
@@ -156,10 +203,10 @@ beforeAll(async () => {
     custody,
     rejectedEvents: {
       // Anonymous callers have no events; one of someone else's is what they would try.
-      anonymous: await rejectedEventOf(writer.id),
-      readOnly: await rejectedEventOf(readOnly.id),
-      writer: await rejectedEventOf(writer.id),
-      admin: await rejectedEventOf(admin.id),
+      anonymous: await rejectedEventOf(kinds.staffWrite.id),
+      ...(Object.fromEntries(
+        await Promise.all(SIGNED_IN.map(async (who) => [who, await rejectedEventOf(kinds[who].id)] as const)),
+      ) as Record<SignedInWho, string>),
       deactivated: await rejectedEventOf(deactivated.id),
       lingering: await rejectedEventOf(lingering.id),
     },
@@ -202,7 +249,8 @@ type Cell<Input> = {
   label?: string;
   /** An input that succeeds for an allowed caller, so a refusal is the access check and nothing else. */
   input: (fx: Fixtures, column: Column) => Input;
-  allowed: readonly Who[];
+  /** What the call needs; WHO_MAY says who holds it. */
+  needs: Need;
   /** The refusal for callers not allowed, when it is not the usual UNAUTHORIZED / FORBIDDEN. */
   refusedWith?: "CONFLICT";
 };
@@ -216,69 +264,73 @@ type Matrix = {
 
 const MATRIX: Matrix = {
   setup: {
-    status: { input: () => undefined, allowed: EVERYONE },
+    status: { input: () => undefined, needs: "public" },
     // Public only while no user exists (see "before the first administrator exists"); afterwards, nobody.
     createFirstAdmin: {
       input: () => ({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD }),
-      allowed: NOBODY,
+      needs: "nobody",
       refusedWith: "CONFLICT",
     },
   },
   access: {
-    me: { input: () => undefined, allowed: SIGNED_IN },
+    me: { input: () => undefined, needs: "signedIn" },
     // Their own password, read-only users too: it changes nothing of the backup module.
     changePassword: {
       input: () => ({ currentPassword: TEST_PASSWORD, newPassword: "fresh-vault-key-77" }),
-      allowed: SIGNED_IN,
+      needs: "signedIn",
     },
-    listUsers: { input: () => undefined, allowed: ADMINS },
+    listUsers: { input: () => undefined, needs: "users.manage" },
     createUser: {
       input: () => ({ name: "Neil New", email: "neil@example.test", password: TEST_PASSWORD, role: "admin" }),
-      allowed: ADMINS,
+      needs: "users.manage",
     },
-    setActive: { input: (fx) => ({ userId: fx.target.id, active: false }), allowed: ADMINS },
-    setRole: { input: (fx) => ({ userId: fx.target.id, role: "admin" }), allowed: ADMINS },
-    setBackupAccess: { input: (fx) => ({ userId: fx.target.id, level: "read" }), allowed: ADMINS },
+    setActive: { input: (fx) => ({ userId: fx.target.id, active: false }), needs: "users.manage" },
+    setRole: { input: (fx) => ({ userId: fx.target.id, role: "admin" }), needs: "users.manage" },
+    setBackupAccess: { input: (fx) => ({ userId: fx.target.id, level: "read" }), needs: "users.manage" },
+    setApprover: { input: (fx) => ({ userId: fx.target.id, approver: true }), needs: "users.manage" },
   },
   tapes: {
-    summary: { input: () => undefined, allowed: READERS },
-    list: { input: () => ({}), allowed: READERS },
-    search: { input: (fx) => ({ query: fx.tape.barcode.slice(0, 3) }), allowed: READERS },
-    byBarcode: { input: (fx) => ({ barcode: fx.tape.barcode }), allowed: READERS },
-    get: { input: (fx) => ({ id: fx.tape.id }), allowed: READERS },
-    deletePreview: { input: (fx) => ({ id: fx.tape.id }), allowed: READERS },
+    summary: { input: () => undefined, needs: "signedIn" },
+    list: { input: () => ({}), needs: "signedIn" },
+    search: { input: (fx) => ({ query: fx.tape.barcode.slice(0, 3) }), needs: "signedIn" },
+    byBarcode: { input: (fx) => ({ barcode: fx.tape.barcode }), needs: "signedIn" },
+    get: { input: (fx) => ({ id: fx.tape.id }), needs: "signedIn" },
+    deletePreview: { input: (fx) => ({ id: fx.tape.id }), needs: "signedIn" },
     register: [
-      { label: "an LTO label", input: () => ({ barcode: "MTX001L8", tags: ["new"] }), allowed: WRITERS },
+      { label: "an LTO label", input: () => ({ barcode: "MTX001L8", tags: ["new"] }), needs: "catalogue.edit" },
       {
         label: "a non-standard label",
         input: () => ({ nonStandard: true, barcode: "MTX-0001", mediaId: "L7" }),
-        allowed: WRITERS,
+        needs: "catalogue.edit",
       },
     ],
-    correctBarcode: { input: (fx) => ({ id: fx.tape.id, barcode: "MTX009L8" }), allowed: ADMINS },
-    update: { input: (fx) => ({ id: fx.tape.id, data: { status: "full", notes: "Filled up" } }), allowed: WRITERS },
-    delete: { input: (fx) => ({ id: fx.tape.id }), allowed: WRITERS },
+    correctBarcode: { input: (fx) => ({ id: fx.tape.id, barcode: "MTX009L8" }), needs: "catalogue.correct" },
+    update: {
+      input: (fx) => ({ id: fx.tape.id, data: { status: "full", notes: "Filled up" } }),
+      needs: "catalogue.edit",
+    },
+    delete: { input: (fx) => ({ id: fx.tape.id }), needs: "catalogue.delete" },
   },
   jobs: {
-    list: { input: () => ({}), allowed: READERS },
-    get: { input: (fx) => ({ id: fx.job.id }), allowed: READERS },
-    deletePreview: { input: (fx) => ({ id: fx.job.id }), allowed: READERS },
-    create: { input: (fx) => jobInput({ tapeIds: [fx.spareTape.id] }), allowed: WRITERS },
+    list: { input: () => ({}), needs: "signedIn" },
+    get: { input: (fx) => ({ id: fx.job.id }), needs: "signedIn" },
+    deletePreview: { input: (fx) => ({ id: fx.job.id }), needs: "signedIn" },
+    create: { input: (fx) => jobInput({ tapeIds: [fx.spareTape.id] }), needs: "jobs.edit" },
     update: {
       input: (fx) => ({ ...jobInput({ name: "Weekly full" }), id: fx.job.id, tapeIds: [fx.tape.id] }),
-      allowed: WRITERS,
+      needs: "jobs.edit",
     },
-    setSpan: { input: (fx) => ({ jobId: fx.job.id, tapeIds: [fx.spareTape.id, fx.tape.id] }), allowed: WRITERS },
-    delete: { input: (fx) => ({ id: fx.job.id }), allowed: WRITERS },
+    setSpan: { input: (fx) => ({ jobId: fx.job.id, tapeIds: [fx.spareTape.id, fx.tape.id] }), needs: "jobs.edit" },
+    delete: { input: (fx) => ({ id: fx.job.id }), needs: "jobs.delete" },
   },
   locations: {
-    latestFor: { input: (fx) => ({ tapeId: fx.tape.id }), allowed: READERS },
-    log: { input: (fx) => ({ tapeId: fx.tape.id, kind: "off_site", site: "Iron Vault" }), allowed: WRITERS },
+    latestFor: { input: (fx) => ({ tapeId: fx.tape.id }), needs: "signedIn" },
+    log: { input: (fx) => ({ tapeId: fx.tape.id, kind: "off_site", site: "Iron Vault" }), needs: "movements.record" },
   },
   custody: {
     record: {
       input: (fx) => ({ tapeId: fx.tape.id, fromParty: "Operations", toParty: "Iron Vault", signerName: "Vera Vault" }),
-      allowed: WRITERS,
+      needs: "movements.record",
     },
   },
   audit: {
@@ -286,27 +338,38 @@ const MATRIX: Matrix = {
       {
         label: "a cartridge's history",
         input: (fx) => ({ entityType: "tape", entityId: fx.tape.id }),
-        allowed: READERS,
+        needs: "signedIn",
       },
-      { label: "a user's history", input: (fx) => ({ entityType: "user", entityId: fx.target.id }), allowed: ADMINS },
+      {
+        label: "a user's history",
+        input: (fx) => ({ entityType: "user", entityId: fx.target.id }),
+        needs: "users.manage",
+      },
     ],
     // The whole log names every user's changes to accounts too: administrators only.
     log: [
-      { label: "everything", input: () => ({}), allowed: ADMINS },
-      { label: "a cartridge's entries", input: () => ({ entityType: "tape", action: "update" }), allowed: ADMINS },
+      { label: "everything", input: () => ({}), needs: "audit.review" },
+      {
+        label: "a cartridge's entries",
+        input: () => ({ entityType: "tape", action: "update" }),
+        needs: "audit.review",
+      },
     ],
-    locations: { input: (fx) => ({ tapeId: fx.tape.id }), allowed: READERS },
-    custody: { input: () => ({}), allowed: READERS },
+    locations: { input: (fx) => ({ tapeId: fx.tape.id }), needs: "signedIn" },
+    custody: { input: () => ({}), needs: "signedIn" },
     verifyChain: [
-      { label: "alone", input: () => undefined, allowed: ADMINS },
-      { label: "against a checkpoint", input: (fx) => ({ checkpoint: fx.checkpoint }), allowed: ADMINS },
+      { label: "alone", input: () => undefined, needs: "audit.review" },
+      { label: "against a checkpoint", input: (fx) => ({ checkpoint: fx.checkpoint }), needs: "audit.review" },
     ],
-    checkpoint: { input: () => undefined, allowed: ADMINS },
+    checkpoint: { input: () => undefined, needs: "system.administer" },
   },
   sync: {
-    catalogue: { input: () => ({}), allowed: READERS },
-    push: { input: (fx) => ({ deviceId: "matrix-phone", events: [locationEvent(fx.tape.barcode)] }), allowed: WRITERS },
-    discard: { input: (fx, column) => ({ id: fx.rejectedEvents[column] }), allowed: WRITERS },
+    catalogue: { input: () => ({}), needs: "signedIn" },
+    push: {
+      input: (fx) => ({ deviceId: "matrix-phone", events: [locationEvent(fx.tape.barcode)] }),
+      needs: "movements.record",
+    },
+    discard: { input: (fx, column) => ({ id: fx.rejectedEvents[column] }), needs: "movements.record" },
   },
 };
 
@@ -333,7 +396,7 @@ type Outcome = "allowed" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT";
 
 function outcomeFor(cell: AnyCell, column: Column): Outcome {
   const who = COLUMNS[column].actsAs;
-  if (cell.allowed.includes(who)) return "allowed";
+  if (WHO_MAY[cell.needs].includes(who)) return "allowed";
   if (cell.refusedWith) return cell.refusedWith;
   return who === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN";
 }
@@ -349,15 +412,34 @@ async function call(headers: Headers, procedurePath: string, input: unknown): Pr
   return procedure(input);
 }
 
-/** The tRPC code a call was refused with, or "allowed" when it succeeded. */
-async function outcomeOf(promise: Promise<unknown>): Promise<string> {
+/** The tRPC code a call was refused with and its message, or "allowed" when it succeeded. */
+async function resultOf(promise: Promise<unknown>): Promise<{ outcome: string; message?: string }> {
   try {
     await promise;
-    return "allowed";
+    return { outcome: "allowed" };
   } catch (error) {
-    if (error instanceof TRPCError) return error.code;
+    if (error instanceof TRPCError) return { outcome: error.code, message: error.message };
     throw error;
   }
+}
+
+const outcomeOf = async (promise: Promise<unknown>) => (await resultOf(promise)).outcome;
+
+const AS_ROLE: Record<Role, string> = {
+  admin: "As an administrator",
+  staff: "As staff",
+  courier: "As a courier",
+  custodian: "As a custodian",
+};
+
+/**
+ * How a signed-in caller is told no: by their role when even write access would not do, else by their
+ * read-only access. Either way the message says what they cannot do.
+ */
+function refusalWording(need: Need, who: SignedInWho): RegExp {
+  const withWrite = who.replace(/Read$/, "Write") as SignedInWho;
+  if (WHO_MAY[need].includes(withWrite)) return /^You have read-only access to Backup Monitor, so you cannot \w/;
+  return new RegExp(`^${AS_ROLE[KINDS[who].role]} you cannot \\w`);
 }
 
 describe("tRPC procedures", () => {
@@ -394,9 +476,11 @@ describe("tRPC procedures", () => {
         const title = expected === "allowed" ? "allowed" : `${expected}, nothing changes`;
 
         test(`${name}: ${COLUMNS[column].label} → ${title}`, async () => {
-          const outcome = await outcomeOf(call(headersOf(column), procedure.path, cell.input(fx, column)));
+          const { outcome, message } = await resultOf(call(headersOf(column), procedure.path, cell.input(fx, column)));
           const after = await fingerprintAfter();
           expect(outcome).toBe(expected);
+          // A refusal says why, in words the caller can act on.
+          if (expected === "FORBIDDEN") expect(message).toMatch(refusalWording(cell.needs, column as SignedInWho));
           // An allowed mutation must change something, or the input proves nothing about the refusals.
           if (changes) expect(changedTables(baseline, after), "an allowed mutation changed nothing").not.toEqual([]);
           else expectUnchanged(after);
@@ -475,19 +559,29 @@ type RouteRow = {
   name: string;
   body?: (fx: Fixtures, column: Column) => unknown;
   /** The status each kind of caller gets; deactivated users get what anonymous callers get. */
-  status: Record<Who, number>;
+  status: (who: Who) => number;
   /** A success changes data (and so restores the fixtures after); anything else must change nothing. */
   writes?: boolean;
   /** better-auth's own endpoints, where a deactivated user's surviving session is not the app's to judge. */
   auth?: boolean;
 };
 
+/** `ok` for those WHO_MAY says hold `need`, 401 for anonymous callers, 403 for the rest. */
+const byNeed =
+  (need: Need, ok = 200) =>
+  (who: Who) =>
+    WHO_MAY[need].includes(who) ? ok : who === "anonymous" ? 401 : 403;
+/** The same status whoever calls. */
+const always = (status: number) => () => status;
+/** One status for anonymous callers, another for everyone signed in. */
+const signedOutOr = (anonymous: number, signedIn: number) => (who: Who) => (who === "anonymous" ? anonymous : signedIn);
+
 const trpcPath = (procedure: string, input?: unknown) =>
   `/api/trpc/${procedure}${input === undefined ? "" : `?input=${encodeURIComponent(superjson.stringify(input))}`}`;
 
 /** Another user's session token, so "revoke" would sign someone else out. */
 const someoneElsesToken = async (fx: Fixtures, column: Column) => {
-  const other = column === "admin" ? fx.users.writer : fx.users.admin;
+  const other = column === "admin" ? fx.users.staffWrite : fx.users.admin;
   return (await app.db.session.findFirstOrThrow({ where: { userId: other.id } })).token;
 };
 
@@ -497,34 +591,34 @@ const ROUTES: RouteRow[] = [
     method: "GET",
     name: "GET /api/trpc/setup.status",
     path: () => trpcPath("setup.status"),
-    status: { anonymous: 200, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("public"),
   },
   {
     method: "GET",
     name: "GET /api/trpc/tapes.list",
     path: () => trpcPath("tapes.list", {}),
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("signedIn"),
   },
   {
     method: "POST",
     name: "POST /api/trpc/tapes.register",
     path: () => trpcPath("tapes.register"),
     body: () => superjson.serialize({ barcode: "MTX002L8" }),
-    status: { anonymous: 401, readOnly: 403, writer: 200, admin: 200 },
+    status: byNeed("catalogue.edit"),
     writes: true,
   },
   {
     method: "GET",
     name: "GET /api/trpc/access.listUsers",
     path: () => trpcPath("access.listUsers"),
-    status: { anonymous: 401, readOnly: 403, writer: 403, admin: 200 },
+    status: byNeed("users.manage"),
   },
   {
     method: "POST",
     name: "POST /api/trpc/setup.createFirstAdmin",
     path: () => trpcPath("setup.createFirstAdmin"),
     body: () => superjson.serialize({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD }),
-    status: { anonymous: 409, readOnly: 409, writer: 409, admin: 409 },
+    status: always(409),
   },
 
   // Audit trails of the backup module's entities: every signed-in user reads them.
@@ -537,18 +631,18 @@ const ROUTES: RouteRow[] = [
         job: fx.job.id,
         location: fx.location.id,
         custody: fx.custody.id,
-        sync_event: fx.rejectedEvents.writer,
+        sync_event: fx.rejectedEvents.staffWrite,
       };
       return `/backup/audit/${entityType}/${ids[entityType]}`;
     },
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("signedIn"),
   })),
   // User accounts' histories are for administrators, through audit.list; this route serves nobody them.
   {
     method: "GET",
     name: "GET /backup/audit/user/<id>",
     path: (fx) => `/backup/audit/user/${fx.target.id}`,
-    status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 },
+    status: always(404),
   },
 
   // A backup of the whole database, password hashes included: administrators only. On PostgreSQL the route
@@ -557,43 +651,43 @@ const ROUTES: RouteRow[] = [
     method: "GET",
     name: "GET /backup/database",
     path: () => "/backup/database",
-    status: { anonymous: 401, readOnly: 403, writer: 403, admin: testDatabaseUrl() ? 409 : 200 },
+    status: byNeed("system.administer", testDatabaseUrl() ? 409 : 200),
   },
   {
     method: "GET",
     name: "GET /backup/export/tapes",
     path: () => "/backup/export/tapes",
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("signedIn"),
   },
   {
     method: "GET",
     name: "GET /backup/export/jobs",
     path: () => "/backup/export/jobs",
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("signedIn"),
   },
   {
     method: "GET",
     name: "GET /backup/export/locations",
     path: () => "/backup/export/locations",
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("signedIn"),
   },
   {
     method: "GET",
     name: "GET /backup/export/custody",
     path: () => "/backup/export/custody",
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("signedIn"),
   },
   {
     method: "GET",
     name: "GET /backup/export/history?tape=<id>",
     path: (fx) => `/backup/export/history?tape=${fx.tape.id}`,
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: byNeed("signedIn"),
   },
   {
     method: "GET",
     name: "GET /backup/export/audit",
     path: () => "/backup/export/audit",
-    status: { anonymous: 401, readOnly: 403, writer: 403, admin: 200 },
+    status: byNeed("audit.review"),
   },
 
   // better-auth's endpoints: none creates an account or changes a role, an activation or someone else's session.
@@ -602,7 +696,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/sign-up/email",
     path: () => "/api/auth/sign-up/email",
     body: () => ({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD }),
-    status: { anonymous: 400, readOnly: 400, writer: 400, admin: 400 },
+    status: always(400),
     auth: true,
   },
   {
@@ -611,7 +705,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/update-user",
     path: () => "/api/auth/update-user",
     body: (fx) => ({ name: fx.users.admin.name }),
-    status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 },
+    status: always(404),
     auth: true,
   },
   {
@@ -619,7 +713,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/update-session (another user)",
     path: () => "/api/auth/update-session",
     body: (fx) => ({ userId: fx.users.admin.id }),
-    status: { anonymous: 401, readOnly: 400, writer: 400, admin: 400 },
+    status: signedOutOr(401, 400),
     auth: true,
   },
   {
@@ -627,7 +721,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/change-email",
     path: () => "/api/auth/change-email",
     body: () => ({ newEmail: "someone-else@example.test" }),
-    status: { anonymous: 401, readOnly: 400, writer: 400, admin: 400 },
+    status: signedOutOr(401, 400),
     auth: true,
   },
   {
@@ -635,7 +729,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/delete-user",
     path: () => "/api/auth/delete-user",
     body: () => ({ password: TEST_PASSWORD }),
-    status: { anonymous: 401, readOnly: 404, writer: 404, admin: 404 },
+    status: signedOutOr(401, 404),
     auth: true,
   },
   {
@@ -643,7 +737,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/request-password-reset",
     path: () => "/api/auth/request-password-reset",
     body: (fx) => ({ email: fx.users.admin.email }),
-    status: { anonymous: 400, readOnly: 400, writer: 400, admin: 400 },
+    status: always(400),
     auth: true,
   },
   {
@@ -651,7 +745,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/revoke-session (another user's)",
     path: () => "/api/auth/revoke-session",
     body: async (fx, column) => ({ token: await someoneElsesToken(fx, column) }),
-    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+    status: signedOutOr(401, 200),
     auth: true,
   },
   {
@@ -659,7 +753,7 @@ const ROUTES: RouteRow[] = [
     name: "POST /api/auth/admin/create-user",
     path: () => "/api/auth/admin/create-user",
     body: () => ({ name: "Mallory", email: "mallory@example.test", password: TEST_PASSWORD, role: "admin" }),
-    status: { anonymous: 404, readOnly: 404, writer: 404, admin: 404 },
+    status: always(404),
     auth: true,
   },
 ];
@@ -672,6 +766,13 @@ function routeFilesOnDisk(): string[] {
     .map((file) => `app/${file.split(path.sep).join("/")}`)
     .sort();
 }
+
+/**
+ * better-auth's endpoints know nothing of roles or access levels: a user of each access level stands for
+ * the rest. Nor of deactivation: the app signs a deactivated user out everywhere instead, so a session
+ * that survived it is not theirs to judge.
+ */
+const AUTH_COLUMNS: readonly Column[] = ["anonymous", "admin", "staffRead", "courierWrite", "deactivated"];
 
 /** Better-auth counts requests per address in this table: a refused request still counts against the limit. */
 const RATE_LIMIT_TABLE = "app_rate_limit";
@@ -700,10 +801,8 @@ describe("route handlers", () => {
   });
 
   for (const row of ROUTES) {
-    for (const column of Object.keys(COLUMNS) as Column[]) {
-      // better-auth knows nothing of deactivation; the app signs a deactivated user out everywhere instead.
-      if (row.auth && column === "lingering") continue;
-      const status = row.status[COLUMNS[column].actsAs];
+    for (const column of row.auth ? AUTH_COLUMNS : (Object.keys(COLUMNS) as Column[])) {
+      const status = row.status(COLUMNS[column].actsAs);
       const changes = row.writes === true && status < 300;
 
       test(`${row.name}: ${COLUMNS[column].label} → ${status}${changes ? "" : ", nothing changes"}`, async () => {

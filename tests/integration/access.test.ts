@@ -7,7 +7,7 @@ import { truncateAll } from "../helpers/test-db";
 const app = useTestApp();
 
 let admin: { user: TestUser; caller: Caller };
-let staff: { user: TestUser; caller: Caller };
+let staff: { user: TestUser; headers: Headers; caller: Caller };
 let courier: TestUser;
 
 beforeEach(async () => {
@@ -22,7 +22,7 @@ async function accessState(db: Db) {
   return {
     users: await db.user.findMany({
       orderBy: { id: "asc" },
-      select: { id: true, role: true, active: true, email: true },
+      select: { id: true, role: true, active: true, email: true, approver: true },
     }),
     accounts: await db.account.count(),
     moduleAccess: await db.moduleAccess.findMany({ orderBy: { userId: "asc" } }),
@@ -124,6 +124,59 @@ describe("backup module access levels", () => {
   });
 });
 
+describe("the approver mark", () => {
+  test("an administrator marks staff as approvers: listed, in `me`, and audited like other access changes", async () => {
+    await admin.caller.access.setApprover({ userId: staff.user.id, approver: true });
+
+    const listed = (await admin.caller.access.listUsers()).find((user) => user.id === staff.user.id);
+    expect(listed).toMatchObject({ approver: true });
+    const nextRequest = await callerFor(app.db, app.auth, staff.headers);
+    expect(await nextRequest.access.me()).toMatchObject({ role: "staff", approver: true });
+    const entries = await app.db.backupAuditLog.findMany({ where: { entityId: staff.user.id } });
+    expect(entries.map(({ action, changes, actorId }) => ({ action, changes, actorId }))).toEqual([
+      { action: "set_access", changes: { approver: { from: false, to: true } }, actorId: admin.user.id },
+    ]);
+  });
+
+  test("only staff can be marked, and a refused mark writes nothing", async () => {
+    await createTestUser(app.db, { role: "custodian" });
+    const before = await accessState(app.db);
+    for (const [userId, why] of [
+      [courier.id, /change the role to staff first/],
+      [admin.user.id, /administrators always approve/],
+    ] as const) {
+      const error = await clientError(admin.caller.access.setApprover({ userId, approver: true }));
+      expect(error.data.code).toBe("CONFLICT");
+      expect(error.message).toMatch(why);
+    }
+    expect(await accessState(app.db)).toEqual(before);
+  });
+
+  test("staff cannot mark themselves or anyone else", async () => {
+    const before = await accessState(app.db);
+    const error = await clientError(staff.caller.access.setApprover({ userId: staff.user.id, approver: true }));
+    expect(error.data.code).toBe("FORBIDDEN");
+    expect(error.message).toBe("As staff you cannot manage users and their access");
+    expect(await accessState(app.db)).toEqual(before);
+  });
+
+  test("the mark goes with a change of role away from staff, recorded in the same entry", async () => {
+    await admin.caller.access.setApprover({ userId: staff.user.id, approver: true });
+    await admin.caller.access.setRole({ userId: staff.user.id, role: "courier" });
+    await admin.caller.access.setRole({ userId: staff.user.id, role: "staff" });
+
+    expect(await app.db.user.findUniqueOrThrow({ where: { id: staff.user.id } })).toMatchObject({ approver: false });
+    const entries = await app.db.backupAuditLog.findMany({
+      where: { entityId: staff.user.id },
+      orderBy: { id: "asc" },
+    });
+    expect(entries[1]?.changes).toEqual({
+      role: { from: "staff", to: "courier" },
+      approver: { from: true, to: false },
+    });
+  });
+});
+
 describe("guards on users", () => {
   test("an administrator cannot deactivate themselves", async () => {
     const before = await accessState(app.db);
@@ -206,6 +259,7 @@ describe("audit trail of access changes", () => {
         role: { from: null, to: "courier" },
         active: { from: null, to: true },
         backupAccess: { from: null, to: "write" },
+        approver: { from: null, to: false },
       },
     });
     expect(JSON.stringify(entries[0]!.changes)).not.toContain(newUser.password);

@@ -140,6 +140,8 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   "access.setActive": (f) => ({ userId: f.targetUserId, active: true }),
   "access.setRole": (f) => ({ userId: f.targetUserId, role: "courier" }),
   "access.setBackupAccess": (f) => ({ userId: f.targetUserId, level: "read" }),
+  // Clearing the mark: valid whatever role another case left the target with (only staff can be marked).
+  "access.setApprover": (f) => ({ userId: f.targetUserId, approver: false }),
   "tapes.summary": () => undefined,
   "tapes.list": (f) => ({
     search: "T0",

@@ -11,7 +11,7 @@ let tapeId: string;
 
 beforeEach(async () => {
   await truncateAll(app.db);
-  staff = await signedInUser(app, { role: "courier", name: "Cora Courier" });
+  staff = await signedInUser(app, { role: "staff", name: "Sam Staff" });
   tapeId = (await staff.caller.tapes.register({ barcode: "000777L9" })).id;
 });
 
@@ -51,7 +51,7 @@ describe("logging a location", () => {
       shelf: "3",
       occurredAt: hoursFromNow(-2),
     });
-    expect(first).toMatchObject({ isCurrent: true, recordedById: staff.user.id, recordedByName: "Cora Courier" });
+    expect(first).toMatchObject({ isCurrent: true, recordedById: staff.user.id, recordedByName: "Sam Staff" });
 
     const second = await staff.caller.locations.log({
       tapeId,
@@ -199,7 +199,7 @@ describe("logging a location", () => {
         entityId: newer.id,
         action: "create",
         actorId: staff.user.id,
-        actorName: "Cora Courier",
+        actorName: "Sam Staff",
         changes: {
           tapeId: { from: null, to: tapeId },
           kind: { from: null, to: "off_site" },
@@ -237,7 +237,7 @@ describe("recording a custody event", () => {
       signature: SIGNATURE,
       occurredAt,
       recordedById: staff.user.id,
-      recordedByName: "Cora Courier",
+      recordedByName: "Sam Staff",
     });
     expect((await staff.caller.tapes.get({ id: tapeId })).custodyEvents).toEqual([
       expect.objectContaining({ id: event.id, signature: SIGNATURE }),
@@ -304,7 +304,7 @@ describe("recording a custody event", () => {
       entityId: signed.id,
       action: "create",
       actorId: staff.user.id,
-      actorName: "Cora Courier",
+      actorName: "Sam Staff",
       changes: {
         tapeId: { from: null, to: tapeId },
         fromParty: { from: null, to: "Operations" },

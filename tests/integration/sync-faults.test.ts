@@ -174,7 +174,8 @@ async function drive(device: Device, drafts: TimedDraft[]) {
 const devices: Device[] = [];
 
 beforeAll(async () => {
-  courier = await signedInUser(app, { role: "courier", name: "Carl Courier" });
+  // Staff: the device also registers cartridges, which couriers may not.
+  courier = await signedInUser(app, { role: "staff", name: "Sam Staff" });
   await app.db.backupTapeCartridge.createMany({
     data: knownBarcodes.map((barcode) => ({ barcode, mediaId: "L8", generation: 8, mediaType: "data" as const })),
   });

@@ -21,6 +21,9 @@ beforeEach(async () => {
   courier = await signedInUser(app, { role: "courier", name: "Carl Courier" });
 });
 
+/** Someone who may register and delete cartridges, which couriers may not. */
+const staffCaller = async () => (await signedInUser(app, { role: "staff", name: "Sam Staff" })).caller;
+
 const push = (events: SyncEvent[] | Record<string, unknown>[], caller = courier.caller, deviceId = "phone-1") =>
   caller.sync.push({ deviceId, events: events as { id: string }[] });
 
@@ -165,7 +168,7 @@ describe("pushing events", () => {
     const move = locationEvent("NEW001L9", { site: "Courier van" });
     const again = tapeRegisteredEvent("NEW001L9");
 
-    const results = await push([register, move, again]);
+    const results = await push([register, move, again], await staffCaller());
 
     expect(statuses(results)).toEqual(["applied", "applied", "rejected"]);
     expect(results[2]).toMatchObject({ reason: "A cartridge with barcode NEW001L9 is already registered" });
@@ -369,7 +372,7 @@ describe("the catalogue pull", () => {
 
     // A move and a deletion are both changes; the move is sent with its location.
     await push([locationEvent(tapes[2]!.barcode, { site: "Vault C" })]);
-    await courier.caller.tapes.delete({ id: tapes[4]!.id });
+    await (await staffCaller()).tapes.delete({ id: tapes[4]!.id });
     const recent = await pullAll(first.cursor);
     expect(recent.items).toMatchObject([
       { deleted: false, barcode: tapes[2]!.barcode, id: tapes[2]!.id, location: { kind: "off_site", site: "Vault C" } },

@@ -3,8 +3,20 @@ import { afterEach, expect, test } from "vitest";
 import { claimDevice, deviceUser, releaseDevice, type DeviceUser } from "../../app/_client/device-user";
 import { enqueue, getMeta, setMeta, SyncDb, SYNC_DB_NAME } from "../../app/_client/outbox";
 
-const ALICE: DeviceUser = { id: "user-alice", name: "Alice Courier", role: "courier", backupAccess: "write" };
-const BOB: DeviceUser = { id: "user-bob", name: "Bob Courier", role: "courier", backupAccess: "write" };
+const ALICE: DeviceUser = {
+  id: "user-alice",
+  name: "Alice Courier",
+  role: "courier",
+  backupAccess: "write",
+  approver: false,
+};
+const BOB: DeviceUser = {
+  id: "user-bob",
+  name: "Bob Courier",
+  role: "courier",
+  backupAccess: "write",
+  approver: false,
+};
 
 const db = new SyncDb(SYNC_DB_NAME);
 
@@ -54,4 +66,22 @@ test("the same user signing in again keeps the catalogue", async () => {
   await claimDevice(db, { ...ALICE, name: "Alice C." });
   expect(await db.catalogue.count()).toBe(1);
   expect(await deviceUser()).toMatchObject({ name: "Alice C." });
+});
+
+test("the device keeps what offline screens need to decide as the server would: role, access and approver mark", async () => {
+  const approver: DeviceUser = {
+    id: "user-sam",
+    name: "Sam Staff",
+    role: "staff",
+    backupAccess: "read",
+    approver: true,
+  };
+  await claimDevice(db, approver);
+  expect(await deviceUser()).toEqual(approver);
+});
+
+test("a device claimed before the approver mark existed reads as unmarked", async () => {
+  const { id, name, role, backupAccess } = BOB;
+  await setMeta(db, "deviceUser", { id, name, role, backupAccess } as DeviceUser);
+  expect(await deviceUser()).toEqual({ ...BOB, approver: false });
 });

@@ -7,6 +7,7 @@ const viewer = (id: string, role: "courier" | "admin" = "courier") => ({
   email: `${id}@example.test`,
   role,
   backupAccess: "write" as const,
+  approver: false,
 });
 const session = (id: string, token = `token-${id}`, expiresAt = new Date(10_000_000)): CheckedSession => ({
   viewer: viewer(id),

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { serverCaller } from "@/app/_trpc/server";
+import { getViewer, serverCaller } from "@/app/_trpc/server";
+import { can } from "@/lib/capabilities";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
-import { WritersOnly } from "@/app/_components/writers-only";
 import { FindTape } from "./_components/find-tape";
 import { JobsTable } from "./_components/jobs-table";
 import { DistributionChart } from "./_components/summary-charts";
@@ -33,6 +33,9 @@ function Metric({ label, value, testId, note }: { label: string; value: number; 
 
 export default async function BackupOverviewPage() {
   const summary = await (await serverCaller()).tapes.summary();
+  const viewer = await getViewer();
+  const canRegister = can(viewer, "catalogue.edit");
+  const canLogJob = can(viewer, "jobs.edit");
 
   return (
     <div className="mx-auto max-w-6xl">
@@ -46,16 +49,20 @@ export default async function BackupOverviewPage() {
         <FindTape />
       </div>
 
-      <WritersOnly>
+      {(canRegister || canLogJob) && (
         <div className="mt-4 flex flex-wrap gap-2" data-testid="quick-actions">
-          <Link href="/backup/tapes/new" className="btn-primary">
-            Register tape cartridge
-          </Link>
-          <Link href="/backup/jobs/new" className="btn-secondary">
-            Log backup job
-          </Link>
+          {canRegister && (
+            <Link href="/backup/tapes/new" className="btn-primary">
+              Register tape cartridge
+            </Link>
+          )}
+          {canLogJob && (
+            <Link href="/backup/jobs/new" className="btn-secondary">
+              Log backup job
+            </Link>
+          )}
         </div>
-      </WritersOnly>
+      )}
 
       <dl className="mt-6 grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Metric label="Tape cartridges" value={summary.tapes} testId="metric-tapes" />

@@ -5,7 +5,7 @@ import { getDb } from "@/server/db";
 import { backupRunningDatabase, hasBackupToken, timestamp } from "@/server/db/backup";
 import { env } from "@/server/env";
 import { DomainError } from "@/server/errors";
-import { adminProcedure, createCallerFactory, createContext, router } from "@/server/trpc";
+import { capabilityProcedure, createCallerFactory, createContext, router } from "@/server/trpc";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,8 +14,10 @@ export const dynamic = "force-dynamic";
  * A consistent backup of the running embedded database, for administrators (Manage → Backup) and for
  * `npm run db:backup` on the server's own machine, which presents the token beside the data directory.
  */
-/** Administrators only, by the same check as every administrator's procedure (UNAUTHORIZED or FORBIDDEN). */
-const adminCheck = createCallerFactory(router({ allowed: adminProcedure.query(() => true) }));
+/** Those who may administer the system, by the same check as every procedure (UNAUTHORIZED or FORBIDDEN). */
+const administerCheck = createCallerFactory(
+  router({ allowed: capabilityProcedure("system.administer").query(() => true) }),
+);
 
 export async function GET(request: Request) {
   const location = env().DATABASE_URL;
@@ -23,7 +25,7 @@ export async function GET(request: Request) {
   try {
     if (!byToken) {
       const db = getDb();
-      await adminCheck(await createContext({ db, auth: await getAuth(), headers: request.headers })).allowed();
+      await administerCheck(await createContext({ db, auth: await getAuth(), headers: request.headers })).allowed();
     }
     const bytes = await backupRunningDatabase(getDb());
     return new Response(new Uint8Array(bytes), {

@@ -11,7 +11,7 @@ import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import { type JobSort } from "@/lib/jobs";
 import type { AppRouter } from "@/server/root";
-import { useCanWrite } from "@/app/_components/writers-only";
+import { useCan } from "@/app/_components/writers-only";
 import { VerificationBadge } from "../jobs/_components/verification-badge";
 import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
 
@@ -62,7 +62,7 @@ const COLUMNS: Column<Job, JobSort>[] = [
 
 /** Backup jobs a page at a time from the server, sortable and searchable; cards on phones. */
 export function JobsTable() {
-  const canWrite = useCanWrite();
+  const canDelete = useCan("jobs.delete");
   const trpc = useTRPC();
   const [searchText, setSearchText] = useState("");
   const search = useDebouncedValue(searchText.trim(), 250);
@@ -117,7 +117,7 @@ export function JobsTable() {
           </Link>
         )}
         rowAction={
-          canWrite
+          canDelete
             ? (job) => (
                 <RowDeleteButton
                   label={`Delete job ${job.name}`}

@@ -20,7 +20,7 @@ import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
-import { useCanWrite } from "@/app/_components/writers-only";
+import { useCan } from "@/app/_components/writers-only";
 import { NonStandardMark } from "./non-standard-mark";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
@@ -87,7 +87,7 @@ function exportHref(filters: Filters, { column, direction }: Sorting<Sort>) {
 }
 
 export function TapesTable() {
-  const canWrite = useCanWrite();
+  const canDelete = useCan("catalogue.delete");
   const trpc = useTRPC();
   const [filters, setFilters] = useState<Filters>({});
   const [sorting, setSorting] = useState<Sorting<Sort>>({ column: "barcode", direction: "asc" });
@@ -187,7 +187,7 @@ export function TapesTable() {
           </Link>
         )}
         rowAction={
-          canWrite
+          canDelete
             ? (tape) => (
                 <RowDeleteButton
                   label={`Delete ${tape.barcode}`}

@@ -2,7 +2,7 @@
 
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
-import { useCanWrite } from "@/app/_components/writers-only";
+import { useCan } from "@/app/_components/writers-only";
 
 /** The scanned cartridges, with what this device knows of each (works offline from the cached catalogue). */
 export function BatchList({
@@ -14,7 +14,7 @@ export function BatchList({
   onRemove: (barcode: string) => void;
   onRegister: (barcode: string) => void;
 }) {
-  const canWrite = useCanWrite();
+  const canRegister = useCan("catalogue.edit");
   const cached = useLiveQuery((db) => db.catalogue.bulkGet(barcodes), [barcodes.join()]);
 
   if (barcodes.length === 0) {
@@ -46,7 +46,7 @@ export function BatchList({
               ) : cached ? (
                 <p className="text-xs text-amber-700">
                   Not in the catalogue
-                  {canWrite && (
+                  {canRegister && (
                     <>
                       {" · "}
                       <button type="button" className="underline" onClick={() => onRegister(barcode)}>

@@ -7,7 +7,7 @@ import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { useTRPC } from "@/app/_trpc/client";
 import { parseCartridgeBarcode, parseLtoLabel } from "@/lib/lto";
-import { useCanWrite } from "@/app/_components/writers-only";
+import { useCan, useRefusal } from "@/app/_components/writers-only";
 import { HandOffAction, LogLocationAction } from "./batch-actions";
 import { BatchList } from "./batch-list";
 import { CameraView } from "./camera-view";
@@ -16,7 +16,8 @@ import { confirmScan } from "./feedback";
 type Action = "location" | "handoff";
 
 export function ScanScreen() {
-  const canWrite = useCanWrite();
+  const canRecord = useCan("movements.record");
+  const recordRefused = useRefusal("movements.record");
   const sync = useFieldSync();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -149,7 +150,7 @@ export function ScanScreen() {
           onRegister={register}
         />
 
-        {canWrite ? (
+        {canRecord ? (
           batch.length > 0 && (
             <div className="card p-4">
               <div role="tablist" aria-label="Action for the batch" className="mb-4 grid grid-cols-2 gap-2">
@@ -174,9 +175,7 @@ export function ScanScreen() {
             </div>
           )
         ) : (
-          <p className="text-sm text-slate-500">
-            You have read-only access: you can scan to look cartridges up, not record moves.
-          </p>
+          <p className="text-sm text-slate-500">{recordRefused}: you can scan to look cartridges up.</p>
         )}
       </div>
     </div>

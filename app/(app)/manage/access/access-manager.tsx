@@ -7,6 +7,7 @@ import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { ACCESS_LEVELS, ROLE_LABEL, ROLES, type AccessLevel, type Role } from "@/lib/vocabulary";
 import { useViewer } from "@/app/_components/writers-only";
+import { takesApproverMark } from "@/lib/capabilities";
 import { NewUserForm } from "./new-user-form";
 
 export function AccessManager() {
@@ -27,6 +28,7 @@ export function AccessManager() {
   const setRole = useMutation(trpc.access.setRole.mutationOptions());
   const setAccess = useMutation(trpc.access.setBackupAccess.mutationOptions());
   const setActive = useMutation(trpc.access.setActive.mutationOptions());
+  const setApprover = useMutation(trpc.access.setApprover.mutationOptions());
 
   function changeRole(user: { id: string; name: string }, role: Role) {
     setRole.mutate({ userId: user.id, role }, report(`${user.name} is now ${ROLE_LABEL[role].toLowerCase()}.`));
@@ -35,6 +37,12 @@ export function AccessManager() {
     setAccess.mutate(
       { userId: user.id, level },
       report(level === "read" ? `${user.name} now has read-only access.` : `${user.name} can now change data.`),
+    );
+  }
+  function changeApprover(user: { id: string; name: string }, approver: boolean) {
+    setApprover.mutate(
+      { userId: user.id, approver },
+      report(approver ? `${user.name} can now approve.` : `${user.name} no longer approves.`),
     );
   }
   function confirmToggle() {
@@ -93,7 +101,7 @@ export function AccessManager() {
               <li
                 key={user.id}
                 data-testid={`user-${user.email}`}
-                className="grid gap-3 p-4 md:grid-cols-[1fr_10rem_10rem_9rem] md:items-center"
+                className="grid gap-3 p-4 md:grid-cols-[1fr_10rem_10rem_7rem_9rem] md:items-center"
               >
                 <div className="min-w-0">
                   <p className="truncate font-medium">
@@ -138,6 +146,27 @@ export function AccessManager() {
                       </option>
                     ))}
                   </select>
+                </label>
+                <label
+                  className="flex items-center gap-2 text-sm"
+                  title={
+                    takesApproverMark(user.role)
+                      ? undefined
+                      : user.role === "admin"
+                        ? "Administrators always approve"
+                        : "Only staff can be approvers"
+                  }
+                >
+                  <input
+                    type="checkbox"
+                    aria-label={`${user.name} approves`}
+                    className="size-4"
+                    // Administrators approve without the mark; only staff carry it.
+                    checked={user.role === "admin" || (takesApproverMark(user.role) && user.approver)}
+                    disabled={!takesApproverMark(user.role) || setApprover.isPending}
+                    onChange={(event) => changeApprover(user, event.target.checked)}
+                  />
+                  Approver
                 </label>
                 <div className="md:text-right">
                   {!isSelf && (

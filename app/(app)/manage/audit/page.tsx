@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AdminsOnlyNotice, WritersOnly } from "@/app/_components/writers-only";
+import { AdminsOnlyNotice, Can } from "@/app/_components/writers-only";
 import { AuditLog } from "./audit-log";
 import { ChainCheck } from "./chain-check";
 
@@ -7,9 +7,9 @@ export const metadata: Metadata = { title: "Audit log" };
 
 export default function AuditLogPage() {
   return (
-    <WritersOnly
-      capability="administer"
-      otherwise={<AdminsOnlyNotice hint="Ask an administrator to check the audit log." />}
+    <Can
+      capability="audit.review"
+      otherwise={<AdminsOnlyNotice capability="audit.review" hint="Ask an administrator to check the audit log." />}
     >
       <div className="mx-auto max-w-5xl">
         <h1 className="text-2xl font-semibold">Audit log</h1>
@@ -20,6 +20,6 @@ export default function AuditLogPage() {
         <ChainCheck />
         <AuditLog />
       </div>
-    </WritersOnly>
+    </Can>
   );
 }

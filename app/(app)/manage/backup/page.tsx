@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import { AdminsOnlyNotice } from "@/app/_components/writers-only";
 import { getViewer } from "@/app/_trpc/server";
+import { can } from "@/lib/capabilities";
 import { env } from "@/server/env";
 
 export const metadata: Metadata = { title: "Backup" };
 
 export default async function BackupPage() {
   const viewer = await getViewer();
-  if (viewer?.role !== "admin") {
-    return <AdminsOnlyNotice hint="Ask an administrator for a backup of the database." />;
+  if (!can(viewer, "system.administer")) {
+    return (
+      <AdminsOnlyNotice capability="system.administer" hint="Ask an administrator for a backup of the database." />
+    );
   }
   const embedded = env().DATABASE_URL.kind === "pglite";
   return (

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Timeline } from "@/app/(app)/backup/_components/timeline";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
-import { WritersOnly } from "@/app/_components/writers-only";
+import { Can } from "@/app/_components/writers-only";
 import { DeleteJobButton } from "../_components/delete-job-button";
 import { SpanEditor } from "../_components/span-editor";
 import { SpanList } from "../_components/span-list";
@@ -44,14 +44,16 @@ export default async function JobPage({ params }: Props) {
             <p className="text-sm text-slate-500">Backup job</p>
             <h1 className="break-words text-2xl font-semibold">{job.name}</h1>
           </div>
-          <WritersOnly>
-            <div className="flex gap-2">
+          <div className="flex gap-2">
+            <Can capability="jobs.edit">
               <Link href={`/backup/jobs/${job.id}/edit`} className="btn-secondary">
                 Edit
               </Link>
+            </Can>
+            <Can capability="jobs.delete">
               <DeleteJobButton jobId={job.id} />
-            </div>
-          </WritersOnly>
+            </Can>
+          </div>
         </div>
       </div>
 
@@ -85,9 +87,9 @@ export default async function JobPage({ params }: Props) {
         <p className="mb-3 text-sm text-slate-600">
           In spanning order: the job starts on the first and continues on the next.
         </p>
-        <WritersOnly otherwise={<SpanList tapes={job.tapes} linkTapes />}>
+        <Can capability="jobs.edit" otherwise={<SpanList tapes={job.tapes} linkTapes />}>
           <SpanEditor jobId={job.id} initial={job.tapes} />
-        </WritersOnly>
+        </Can>
       </section>
 
       <Timeline entityType="job" entityId={job.id} />

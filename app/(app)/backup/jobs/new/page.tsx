@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ReadOnlyNotice, WritersOnly } from "@/app/_components/writers-only";
+import { Can, ReadOnlyNotice } from "@/app/_components/writers-only";
 import { JobForm } from "../_components/job-form";
 
 export const metadata: Metadata = { title: "Log backup job" };
@@ -12,13 +12,9 @@ export default function NewJobPage() {
         ← Backup Monitor
       </Link>
       <h1 className="mt-2 text-2xl font-semibold">Log backup job</h1>
-      <WritersOnly
-        otherwise={
-          <ReadOnlyNotice>You have read-only access to Backup Monitor, so you cannot log backup jobs.</ReadOnlyNotice>
-        }
-      >
+      <Can capability="jobs.edit" otherwise={<ReadOnlyNotice capability="jobs.edit" />}>
         <JobForm />
-      </WritersOnly>
+      </Can>
     </div>
   );
 }

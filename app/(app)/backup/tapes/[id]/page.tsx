@@ -6,7 +6,6 @@ import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { Timeline, type TimelineEvent } from "../../_components/timeline";
-import { WritersOnly } from "@/app/_components/writers-only";
 import { NonStandardMark } from "../../_components/non-standard-mark";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
@@ -115,9 +114,7 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
         </span>
         {tape.nonStandardLabel && <NonStandardMark />}
       </div>
-      <WritersOnly>
-        <TapeActions tape={{ id: tape.id, barcode: tape.barcode, nonStandardLabel: tape.nonStandardLabel }} />
-      </WritersOnly>
+      <TapeActions tape={{ id: tape.id, barcode: tape.barcode, nonStandardLabel: tape.nonStandardLabel }} />
 
       <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
         <Item label="Generation">

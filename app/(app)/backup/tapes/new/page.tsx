@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ReadOnlyNotice, WritersOnly } from "@/app/_components/writers-only";
+import { Can, ReadOnlyNotice } from "@/app/_components/writers-only";
 import { RegisterTapeForm } from "./register-tape-form";
 
 export const metadata: Metadata = { title: "Register tape cartridge" };
@@ -12,15 +12,9 @@ export default function RegisterTapePage() {
         ← Backup Monitor
       </Link>
       <h1 className="mt-2 text-2xl font-semibold">Register tape cartridge</h1>
-      <WritersOnly
-        otherwise={
-          <ReadOnlyNotice>
-            You have read-only access to Backup Monitor, so you cannot register cartridges.
-          </ReadOnlyNotice>
-        }
-      >
+      <Can capability="catalogue.edit" otherwise={<ReadOnlyNotice capability="catalogue.edit" />}>
         <RegisterTapeForm />
-      </WritersOnly>
+      </Can>
     </div>
   );
 }

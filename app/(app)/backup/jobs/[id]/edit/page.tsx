@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ReadOnlyNotice, WritersOnly } from "@/app/_components/writers-only";
+import { Can, ReadOnlyNotice } from "@/app/_components/writers-only";
 import { JobForm } from "../../_components/job-form";
 import { loadJob } from "../load-job";
 
@@ -18,13 +18,9 @@ export default async function EditJobPage({ params }: Props) {
         ← {job.name}
       </Link>
       <h1 className="mt-2 text-2xl font-semibold">Edit backup job</h1>
-      <WritersOnly
-        otherwise={
-          <ReadOnlyNotice>You have read-only access to Backup Monitor, so you cannot edit backup jobs.</ReadOnlyNotice>
-        }
-      >
+      <Can capability="jobs.edit" otherwise={<ReadOnlyNotice capability="jobs.edit" />}>
         <JobForm job={job} />
-      </WritersOnly>
+      </Can>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ReadOnlyNotice, WritersOnly } from "@/app/_components/writers-only";
+import { Can, ReadOnlyNotice } from "@/app/_components/writers-only";
 import { loadTape } from "../load-tape";
 import { EditTapeForm } from "./edit-tape-form";
 
@@ -17,13 +17,9 @@ export default async function EditTapePage({ params }: { params: Promise<{ id: s
       <h1 className="mt-2 text-2xl font-semibold">
         Edit cartridge <span className="font-mono">{tape.barcode}</span>
       </h1>
-      <WritersOnly
-        otherwise={
-          <ReadOnlyNotice>You have read-only access to Backup Monitor, so you cannot edit cartridges.</ReadOnlyNotice>
-        }
-      >
+      <Can capability="catalogue.edit" otherwise={<ReadOnlyNotice capability="catalogue.edit" />}>
         <EditTapeForm tape={tape} />
-      </WritersOnly>
+      </Can>
     </div>
   );
 }
