@@ -27,11 +27,26 @@ export function ScanScreen() {
   const [typedError, setTypedError] = useState<string | null>(null);
   const [action, setAction] = useState<Action>("location");
   const [notice, setNotice] = useState<string | null>(null);
+  // What became of the latest read, for screen readers: a courier scanning need not look at the screen.
+  const [announcement, setAnnouncement] = useState("");
 
-  const add = useCallback((barcode: string) => {
-    setBatch((current) => (current.includes(barcode) ? current : [...current, barcode]));
-    setNotice(null);
-  }, []);
+  const add = useCallback(
+    (barcode: string) => {
+      if (batch.includes(barcode)) {
+        setAnnouncement(`${barcode} is already in the batch.`);
+        return;
+      }
+      setBatch((current) => (current.includes(barcode) ? current : [...current, barcode]));
+      setAnnouncement(`${barcode} added to the batch.`);
+      setNotice(null);
+    },
+    [batch],
+  );
+
+  function refuse(reason: string) {
+    setTypedError(reason);
+    setAnnouncement(`Not added: ${reason}.`);
+  }
 
   // A non-standard label is read only for a cartridge this device's catalogue knows, so that a misread of a
   // free-form label never joins the batch.
@@ -61,13 +76,11 @@ export function ScanScreen() {
     event.preventDefault();
     const parsed = parseCartridgeBarcode(typed);
     if (!parsed.ok) {
-      setTypedError(parsed.error);
+      refuse(parsed.error);
       return;
     }
     if (!parseLtoLabel(parsed.barcode).ok && !(await registeredNonStandard(parsed.barcode))) {
-      setTypedError(
-        `${parsed.barcode} is not an LTO label, and no cartridge with this non-standard label is registered`,
-      );
+      refuse(`${parsed.barcode} is not an LTO label, and no cartridge with this non-standard label is registered`);
       return;
     }
     setTypedError(null);
@@ -89,6 +102,8 @@ export function ScanScreen() {
   function clearBatch() {
     setBatch([]);
     setBatchNumber((n) => n + 1);
+    // The same read in a new batch is news again; an unchanged region would not be read out.
+    setAnnouncement("");
   }
 
   function recorded(message: string) {
@@ -100,6 +115,9 @@ export function ScanScreen() {
     <div className="mx-auto grid max-w-5xl gap-6 lg:grid-cols-2">
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold">Scan cartridges</h1>
+        <p role="status" aria-live="polite" className="sr-only" data-testid="read-announcement">
+          {announcement}
+        </p>
         <CameraView onDetect={add} resetKey={batchNumber} isRegistered={isRegistered} />
         <form onSubmit={(event) => void onTyped(event)} className="flex gap-2" noValidate>
           <label htmlFor="typed-label" className="sr-only">
