@@ -5,7 +5,14 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { useDebouncedValue } from "@/app/_client/use-debounced-value";
-import { DataTable, RowDeleteButton, useKeysetPages, type Column, type Sorting } from "@/app/_components/data-table";
+import {
+  DataTable,
+  FilterText,
+  RowDeleteButton,
+  useKeysetPages,
+  type Column,
+  type Sorting,
+} from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_trpc/client";
 import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
@@ -94,13 +101,13 @@ export function JobsTable() {
         sorting={sorting}
         onSort={setSorting}
         actions={
-          <input
+          <FilterText
             type="search"
-            aria-label="Search jobs by name or source system"
+            label="Search jobs by name or source system"
             placeholder="Search name or source system"
-            className="input sm:w-72"
+            className="sm:w-72"
             value={searchText}
-            onChange={(event) => setSearchText(event.target.value)}
+            onChange={setSearchText}
           />
         }
         empty={search ? `No backup jobs match “${search}”.` : "No backup jobs logged yet"}

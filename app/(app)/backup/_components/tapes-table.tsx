@@ -7,6 +7,7 @@ import { useState } from "react";
 import {
   DataTable,
   FilterSelect,
+  FilterText,
   RowDeleteButton,
   useKeysetPages,
   type Column,
@@ -134,12 +135,12 @@ export function TapesTable() {
         }
         filters={
           <>
-            <input
-              aria-label="Search barcodes"
+            <FilterText
+              label="Search barcodes"
               placeholder="Search barcode"
-              className="input lg:col-span-2"
-              value={filters.search ?? ""}
-              onChange={(event) => update({ search: event.target.value || undefined })}
+              className="lg:col-span-2"
+              value={filters.search}
+              onChange={(search) => update({ search: search || undefined })}
             />
             <FilterSelect
               label="Status"
@@ -162,13 +163,7 @@ export function TapesTable() {
               options={GENERATION_OPTIONS}
               onChange={(generation) => update({ generation })}
             />
-            <input
-              aria-label="Tag"
-              placeholder="Tag"
-              className="input"
-              value={filters.tag ?? ""}
-              onChange={(event) => update({ tag: event.target.value || undefined })}
-            />
+            <FilterText label="Tag" value={filters.tag} onChange={(tag) => update({ tag: tag || undefined })} />
           </>
         }
         empty={filtered ? "No cartridges match these filters." : "No tape cartridges are registered yet."}
