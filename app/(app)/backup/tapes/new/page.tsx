@@ -1,26 +1,17 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { ReadOnlyNotice, WritersOnly } from "@/app/_components/writers-only";
+import { FormPage } from "../../_components/form-page";
 import { RegisterTapeForm } from "./register-tape-form";
 
 export const metadata: Metadata = { title: "Register tape cartridge" };
 
 export default function RegisterTapePage() {
   return (
-    <div className="mx-auto max-w-2xl">
-      <Link href="/backup" className="text-sm text-brand-700 hover:underline">
-        ← Backup Monitor
-      </Link>
-      <h1 className="mt-2 text-2xl font-semibold">Register tape cartridge</h1>
-      <WritersOnly
-        otherwise={
-          <ReadOnlyNotice>
-            You have read-only access to Backup Monitor, so you cannot register cartridges.
-          </ReadOnlyNotice>
-        }
-      >
-        <RegisterTapeForm />
-      </WritersOnly>
-    </div>
+    <FormPage
+      back={{ href: "/backup", label: "Backup Monitor" }}
+      title="Register tape cartridge"
+      cannot="register cartridges"
+    >
+      <RegisterTapeForm />
+    </FormPage>
   );
 }
