@@ -199,6 +199,33 @@ export function formFields<Values extends FieldValues>() {
   };
 }
 
+/** A form's closing buttons: Cancel when there is somewhere to go back to, and submit, disabled while pending. */
+export function FormActions({
+  submit,
+  busy = "Saving…",
+  pending,
+  onCancel,
+}: {
+  submit: string;
+  /** What the submit button says while the change is on its way. */
+  busy?: string;
+  pending: boolean;
+  onCancel?: () => void;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      {onCancel && (
+        <button type="button" className="btn-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+      <button type="submit" className="btn-primary" disabled={pending}>
+        {pending ? busy : submit}
+      </button>
+    </div>
+  );
+}
+
 export function FormError({ message }: { message?: string | null }) {
   if (!message) return null;
   return (

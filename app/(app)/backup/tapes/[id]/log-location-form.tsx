@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { z } from "zod";
-import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
 import { toDateTimeLocal } from "@/lib/dates";
 import { logLocationSchema } from "@/lib/tapes";
@@ -68,14 +68,7 @@ function LocationFields({
           <TextField key={name} id={`location-${name}`} name={name} label={label} />
         ))}
       </div>
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn-secondary" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={log.isPending}>
-          {log.isPending ? "Saving…" : "Save location"}
-        </button>
-      </div>
+      <FormActions submit="Save location" pending={log.isPending} onCancel={onDone} />
     </Form>
   );
 }
