@@ -10,7 +10,9 @@ export const accessRouter = router({
   me: signedInProcedure.query(({ ctx }) => ctx.viewer),
   changePassword: signedInProcedure
     .input(changePasswordSchema)
-    .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, { id: ctx.viewer.id, name: ctx.viewer.name }, input)),
+    .mutation(({ ctx, input }) =>
+      changeOwnPassword(ctx.db, { id: ctx.viewer.id, name: ctx.viewer.name }, ctx.sessionToken, input),
+    ),
   listUsers: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
   createUser: adminProcedure.input(newUserSchema).mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
   setActive: adminProcedure
