@@ -8,7 +8,6 @@ import {
   DataTable,
   FilterSelect,
   FilterText,
-  RowDeleteButton,
   useKeysetPages,
   type Column,
   type Sorting,
@@ -20,8 +19,7 @@ import { formatBytes } from "@/lib/format";
 import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
-import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
-import { useCanWrite } from "@/app/_components/writers-only";
+import { useRowDelete } from "./delete-dialog";
 import { NonStandardMark } from "./non-standard-mark";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
@@ -88,12 +86,11 @@ function exportHref(filters: Filters, { column, direction }: Sorting<Sort>) {
 }
 
 export function TapesTable() {
-  const canWrite = useCanWrite();
   const trpc = useTRPC();
   const [filters, setFilters] = useState<Filters>({});
   const [sorting, setSorting] = useState<Sorting<Sort>>({ column: "barcode", direction: "asc" });
   const paging = useKeysetPages(JSON.stringify([filters, sorting]));
-  const [deleting, setDeleting] = useState<DeleteTarget | null>(null);
+  const remove = useRowDelete<Tape>("tape", (tape) => `Delete ${tape.barcode}`);
 
   const query = useQuery({
     ...trpc.tapes.list.queryOptions({
@@ -181,18 +178,9 @@ export function TapesTable() {
             </p>
           </Link>
         )}
-        rowAction={
-          canWrite
-            ? (tape) => (
-                <RowDeleteButton
-                  label={`Delete ${tape.barcode}`}
-                  onClick={() => setDeleting({ kind: "tape", id: tape.id })}
-                />
-              )
-            : undefined
-        }
+        rowAction={remove.rowAction}
       />
-      <DeleteDialog target={deleting} onClose={() => setDeleting(null)} />
+      {remove.dialog}
     </>
   );
 }
