@@ -15,6 +15,7 @@ import {
 } from "react-hook-form";
 import type { z } from "zod";
 import { errorMessage } from "@/app/_trpc/client";
+import { PASSWORD_RULE_TEXT } from "@/lib/password";
 
 /**
  * The one way a form is built: react-hook-form, validated by a zod schema from lib/ (the same one the server
@@ -188,6 +189,27 @@ function SelectField<Values extends FieldValues>({
 }
 
 /**
+ * A new password and the same typed again into `confirm`, for a schema made with `withRepeatedPassword`
+ * (lib/password.ts); the password rule is the hint.
+ */
+function NewPasswordFields<Values extends FieldValues>({
+  name,
+  label,
+  repeatLabel,
+}: {
+  name: FieldPath<Values>;
+  label: string;
+  repeatLabel: string;
+}) {
+  return (
+    <>
+      <TextField name={name} label={label} hint={PASSWORD_RULE_TEXT} type="password" autoComplete="new-password" />
+      <TextField name="confirm" label={repeatLabel} type="password" autoComplete="new-password" />
+    </>
+  );
+}
+
+/**
  * The field components typed for one form's values, so a misspelt field name fails the type check:
  * `const { TextField } = formFields<z.input<typeof schema>>();` next to the form.
  */
@@ -196,6 +218,7 @@ export function formFields<Values extends FieldValues>() {
     TextField: TextField<Values>,
     TextAreaField: TextAreaField<Values>,
     SelectField: SelectField<Values>,
+    NewPasswordFields: NewPasswordFields<Values>,
   };
 }
 

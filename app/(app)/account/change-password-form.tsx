@@ -5,9 +5,9 @@ import { toast } from "sonner";
 import type { z } from "zod";
 import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
-import { changePasswordFormSchema, PASSWORD_RULE_TEXT } from "@/lib/password";
+import { changePasswordFormSchema } from "@/lib/password";
 
-const { TextField } = formFields<z.input<typeof changePasswordFormSchema>>();
+const { TextField, NewPasswordFields } = formFields<z.input<typeof changePasswordFormSchema>>();
 
 function changedNotice(otherSessionsEnded: number) {
   if (otherSessionsEnded === 0) return "Password changed.";
@@ -47,14 +47,7 @@ export function ChangePasswordForm() {
       }
     >
       <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" />
-      <TextField
-        name="newPassword"
-        label="New password"
-        hint={PASSWORD_RULE_TEXT}
-        type="password"
-        autoComplete="new-password"
-      />
-      <TextField name="confirm" label="Repeat new password" type="password" autoComplete="new-password" />
+      <NewPasswordFields name="newPassword" label="New password" repeatLabel="Repeat new password" />
       <FormActions submit="Change password" busy="Changing…" pending={change.isPending} />
     </Form>
   );

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { authClient } from "@/app/_client/auth-client";
 import { Form, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
-import { PASSWORD_RULE_TEXT, withRepeatedPassword } from "@/lib/password";
+import { withRepeatedPassword } from "@/lib/password";
 import { firstAdminSchema } from "@/lib/users";
 
 // Checked even while other fields are wrong, so every mistake shows at once.
@@ -24,7 +24,7 @@ function setupFormSchema(codeRequired: boolean) {
     },
   );
 }
-const { TextField } = formFields<z.input<ReturnType<typeof setupFormSchema>>>();
+const { TextField, NewPasswordFields } = formFields<z.input<ReturnType<typeof setupFormSchema>>>();
 
 export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
   const trpc = useTRPC();
@@ -48,14 +48,7 @@ export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
     <Form form={form} onSubmit={onSubmit} className="space-y-4">
       <TextField name="name" label="Full name" autoComplete="name" autoFocus />
       <TextField name="email" label="Email" type="email" autoComplete="username" />
-      <TextField
-        name="password"
-        label="Password"
-        hint={PASSWORD_RULE_TEXT}
-        type="password"
-        autoComplete="new-password"
-      />
-      <TextField name="confirm" label="Repeat password" type="password" autoComplete="new-password" />
+      <NewPasswordFields name="password" label="Password" repeatLabel="Repeat password" />
       {codeRequired && (
         <TextField
           name="setupCode"
