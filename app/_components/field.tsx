@@ -8,6 +8,7 @@ import {
   get,
   useForm,
   useFormContext,
+  type RegisterOptions,
   type FieldPath,
   type FieldValues,
   type UseFormProps,
@@ -111,8 +112,17 @@ export function Field({
   );
 }
 
-/** The message the schema or the server gave for `name`, and the attributes that bind and announce a control. */
-function useBoundControl(name: string, id: string, hint?: string, className?: string) {
+/**
+ * The message the schema or the server gave for `name`, and the attributes that bind and announce a control.
+ * An `onChange` given runs after the form has taken the new value.
+ */
+function useBoundControl(
+  name: string,
+  id: string,
+  hint?: string,
+  className?: string,
+  onChange?: RegisterOptions["onChange"],
+) {
   const { register, formState } = useFormContext();
   const error = (get(formState.errors, name) as { message?: string } | undefined)?.message;
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
@@ -121,7 +131,7 @@ function useBoundControl(name: string, id: string, hint?: string, className?: st
     control: {
       id,
       className: className ? `input ${className}` : "input",
-      ...register(name),
+      ...register(name, { onChange }),
       "aria-invalid": !!error,
       "aria-describedby": describedBy,
     },
@@ -141,9 +151,10 @@ function TextField<Values extends FieldValues>({
   hint,
   id = name,
   className,
+  onChange,
   ...input
 }: BoundProps<Values> & { hint?: string } & Omit<ComponentProps<"input">, "name" | "id">) {
-  const { error, control } = useBoundControl(name, id, hint, className);
+  const { error, control } = useBoundControl(name, id, hint, className, onChange);
   return (
     <Field id={id} label={label} hint={hint} error={error}>
       <input {...input} {...control} />
@@ -170,14 +181,18 @@ function SelectField<Values extends FieldValues>({
   label,
   id = name,
   options,
+  placeholder,
   ...select
 }: BoundProps<Values> & {
   options: Readonly<Record<string, string>>;
+  /** The first, empty choice, when there is no sensible default. */
+  placeholder?: string;
 } & Omit<ComponentProps<"select">, "name" | "id" | "children">) {
   const { error, control } = useBoundControl(name, id);
   return (
     <Field id={id} label={label} error={error}>
       <select {...select} {...control}>
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
         {Object.entries(options).map(([value, text]) => (
           <option key={value} value={value}>
             {text}
@@ -185,6 +200,36 @@ function SelectField<Values extends FieldValues>({
         ))}
       </select>
     </Field>
+  );
+}
+
+/** A checkbox with its label and hint beside it; `onChange` runs after the form has taken the new value. */
+function CheckboxField<Values extends FieldValues>({
+  name,
+  label,
+  hint,
+  id = name,
+  onChange,
+}: BoundProps<Values> & { hint?: string; onChange?: RegisterOptions["onChange"] }) {
+  const { register } = useFormContext();
+  return (
+    <label className="flex items-start gap-2 text-sm">
+      <input
+        type="checkbox"
+        id={id}
+        {...register(name, { onChange })}
+        className="mt-0.5"
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+      <span>
+        <span className="font-medium">{label}</span>
+        {hint && (
+          <span id={`${id}-hint`} className="block text-xs text-slate-500">
+            {hint}
+          </span>
+        )}
+      </span>
+    </label>
   );
 }
 
@@ -218,6 +263,7 @@ export function formFields<Values extends FieldValues>() {
     TextField: TextField<Values>,
     TextAreaField: TextAreaField<Values>,
     SelectField: SelectField<Values>,
+    CheckboxField: CheckboxField<Values>,
     NewPasswordFields: NewPasswordFields<Values>,
   };
 }
