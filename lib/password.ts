@@ -18,3 +18,27 @@ export const changePasswordSchema = z.object({
   newPassword: newPasswordSchema,
 });
 export type ChangePassword = z.infer<typeof changePasswordSchema>;
+
+/**
+ * A form that sets a password asks for it twice: `confirm` must repeat `field`. Checked even while other
+ * fields are wrong, so every mistake shows at once.
+ */
+export function withRepeatedPassword<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+  field: keyof Shape & string,
+) {
+  return schema.extend({ confirm: z.string() }).refine(
+    (values) => {
+      const typed = values as Record<string, unknown>;
+      return typed[field] === typed.confirm;
+    },
+    {
+      path: ["confirm"],
+      message: "The passwords do not match",
+      when: () => true,
+    },
+  );
+}
+
+/** The change-password form: the server's input, the new password typed twice. */
+export const changePasswordFormSchema = withRepeatedPassword(changePasswordSchema, "newPassword");

@@ -234,6 +234,17 @@ export const occurredAtSchema = z.coerce
   .refine((date) => date.getTime() <= Date.now() + MAX_FUTURE_MS, "The time cannot be in the future")
   .refine((date) => date.getUTCFullYear() >= 1990, "The time is too far in the past");
 
+/** The free-text details of a place, as every form that logs a location asks for them. */
+export const PLACE_FIELDS = [
+  ["site", "Site"],
+  ["shelf", "Shelf"],
+  ["locker", "Locker"],
+  ["slot", "Slot"],
+  ["custodian", "Custodian"],
+  ["serviceProvider", "Service provider"],
+] as const;
+export type PlaceField = (typeof PLACE_FIELDS)[number][0];
+
 export const logLocationSchema = z.object({
   tapeId: z.uuid({ message: "Unknown cartridge" }),
   kind: z.enum(LOCATION_KINDS, { message: "Choose on site, in transit or off site" }),

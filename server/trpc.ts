@@ -16,6 +16,8 @@ export type Context = {
   auth: Auth;
   headers: Headers;
   viewer: Viewer | null;
+  /** The token of the session that proved the viewer, so a change can end the viewer's other sessions. */
+  sessionToken: string | null;
   /** Who is calling, as the app's own server decided it (server/http/client-address.ts). */
   client: ReturnType<typeof clientFromHeaders>;
 };
@@ -60,10 +62,17 @@ type ContextOptions = Pick<Context, "db" | "auth" | "headers"> & {
 };
 
 export async function createContext({ db, auth, headers, viewers }: ContextOptions): Promise<Context> {
-  const viewer = viewers
+  const signedIn = viewers
     ? await viewers.resolve(headers.get("cookie"), () => checkSession(db, auth, headers))
-    : ((await checkSession(db, auth, headers))?.viewer ?? null);
-  return { db, auth, headers, viewer, client: clientFromHeaders(headers) };
+    : await checkSession(db, auth, headers);
+  return {
+    db,
+    auth,
+    headers,
+    viewer: signedIn?.viewer ?? null,
+    sessionToken: signedIn?.token ?? null,
+    client: clientFromHeaders(headers),
+  };
 }
 
 const MAX_INPUT_PROBLEMS = 3;

@@ -109,7 +109,14 @@ export function AppShell({ viewer, children }: { viewer: DeviceUser; children: R
                 {ROLE_LABEL[viewer.role]}
                 {viewer.backupAccess === "read" && " · read-only"}
               </p>
-              <SignOutButton className="btn-secondary mt-3 w-full" />
+              <Link
+                href="/account"
+                aria-current={pathname === "/account" ? "page" : undefined}
+                className="btn-secondary mt-3 w-full"
+              >
+                Account
+              </Link>
+              <SignOutButton className="btn-secondary mt-2 w-full" />
             </div>
           </aside>
 
@@ -119,10 +126,14 @@ export function AppShell({ viewer, children }: { viewer: DeviceUser; children: R
               <SyncIndicator />
             </div>
             <div className="flex items-center gap-3">
-              <span className="text-right text-xs leading-tight">
+              <Link
+                href="/account"
+                aria-current={pathname === "/account" ? "page" : undefined}
+                className="rounded text-right text-xs leading-tight hover:underline"
+              >
                 <span className="block font-medium">{viewer.name}</span>
                 <span className="text-slate-500">{ROLE_LABEL[viewer.role]}</span>
-              </span>
+              </Link>
               <SignOutButton className="btn-secondary px-2 py-1 text-xs" />
             </div>
           </header>

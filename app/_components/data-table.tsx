@@ -275,6 +275,34 @@ export function FilterSelect<V extends string | number>({
   );
 }
 
+/** A text box in a filter bar, named for screen readers by `label`. */
+export function FilterText({
+  type = "text",
+  label,
+  placeholder = label,
+  value,
+  onChange,
+  className,
+}: {
+  type?: "text" | "search";
+  label: string;
+  placeholder?: string;
+  value: string | undefined;
+  onChange: (value: string) => void;
+  className?: string;
+}) {
+  return (
+    <input
+      type={type}
+      aria-label={label}
+      placeholder={placeholder}
+      className={className ? `input ${className}` : "input"}
+      value={value ?? ""}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
+}
+
 /** The delete control of a row. */
 export function RowDeleteButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (

@@ -8,6 +8,7 @@ import {
   get,
   useForm,
   useFormContext,
+  type RegisterOptions,
   type FieldPath,
   type FieldValues,
   type UseFormProps,
@@ -15,6 +16,7 @@ import {
 } from "react-hook-form";
 import type { z } from "zod";
 import { errorMessage } from "@/app/_trpc/client";
+import { PASSWORD_RULE_TEXT } from "@/lib/password";
 
 /**
  * The one way a form is built: react-hook-form, validated by a zod schema from lib/ (the same one the server
@@ -110,8 +112,17 @@ export function Field({
   );
 }
 
-/** The message the schema or the server gave for `name`, and the attributes that bind and announce a control. */
-function useBoundControl(name: string, id: string, hint?: string, className?: string) {
+/**
+ * The message the schema or the server gave for `name`, and the attributes that bind and announce a control.
+ * An `onChange` given runs after the form has taken the new value.
+ */
+function useBoundControl(
+  name: string,
+  id: string,
+  hint?: string,
+  className?: string,
+  onChange?: RegisterOptions["onChange"],
+) {
   const { register, formState } = useFormContext();
   const error = (get(formState.errors, name) as { message?: string } | undefined)?.message;
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
@@ -120,7 +131,7 @@ function useBoundControl(name: string, id: string, hint?: string, className?: st
     control: {
       id,
       className: className ? `input ${className}` : "input",
-      ...register(name),
+      ...register(name, { onChange }),
       "aria-invalid": !!error,
       "aria-describedby": describedBy,
     },
@@ -140,9 +151,10 @@ function TextField<Values extends FieldValues>({
   hint,
   id = name,
   className,
+  onChange,
   ...input
 }: BoundProps<Values> & { hint?: string } & Omit<ComponentProps<"input">, "name" | "id">) {
-  const { error, control } = useBoundControl(name, id, hint, className);
+  const { error, control } = useBoundControl(name, id, hint, className, onChange);
   return (
     <Field id={id} label={label} hint={hint} error={error}>
       <input {...input} {...control} />
@@ -169,14 +181,18 @@ function SelectField<Values extends FieldValues>({
   label,
   id = name,
   options,
+  placeholder,
   ...select
 }: BoundProps<Values> & {
   options: Readonly<Record<string, string>>;
+  /** The first, empty choice, when there is no sensible default. */
+  placeholder?: string;
 } & Omit<ComponentProps<"select">, "name" | "id" | "children">) {
   const { error, control } = useBoundControl(name, id);
   return (
     <Field id={id} label={label} error={error}>
       <select {...select} {...control}>
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
         {Object.entries(options).map(([value, text]) => (
           <option key={value} value={value}>
             {text}
@@ -184,6 +200,57 @@ function SelectField<Values extends FieldValues>({
         ))}
       </select>
     </Field>
+  );
+}
+
+/** A checkbox with its label and hint beside it; `onChange` runs after the form has taken the new value. */
+function CheckboxField<Values extends FieldValues>({
+  name,
+  label,
+  hint,
+  id = name,
+  onChange,
+}: BoundProps<Values> & { hint?: string; onChange?: RegisterOptions["onChange"] }) {
+  const { register } = useFormContext();
+  return (
+    <label className="flex items-start gap-2 text-sm">
+      <input
+        type="checkbox"
+        id={id}
+        {...register(name, { onChange })}
+        className="mt-0.5"
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+      <span>
+        <span className="font-medium">{label}</span>
+        {hint && (
+          <span id={`${id}-hint`} className="block text-xs text-slate-500">
+            {hint}
+          </span>
+        )}
+      </span>
+    </label>
+  );
+}
+
+/**
+ * A new password and the same typed again into `confirm`, for a schema made with `withRepeatedPassword`
+ * (lib/password.ts); the password rule is the hint.
+ */
+function NewPasswordFields<Values extends FieldValues>({
+  name,
+  label,
+  repeatLabel,
+}: {
+  name: FieldPath<Values>;
+  label: string;
+  repeatLabel: string;
+}) {
+  return (
+    <>
+      <TextField name={name} label={label} hint={PASSWORD_RULE_TEXT} type="password" autoComplete="new-password" />
+      <TextField name="confirm" label={repeatLabel} type="password" autoComplete="new-password" />
+    </>
   );
 }
 
@@ -196,7 +263,36 @@ export function formFields<Values extends FieldValues>() {
     TextField: TextField<Values>,
     TextAreaField: TextAreaField<Values>,
     SelectField: SelectField<Values>,
+    CheckboxField: CheckboxField<Values>,
+    NewPasswordFields: NewPasswordFields<Values>,
   };
+}
+
+/** A form's closing buttons: Cancel when there is somewhere to go back to, and submit, disabled while pending. */
+export function FormActions({
+  submit,
+  busy = "Saving…",
+  pending,
+  onCancel,
+}: {
+  submit: string;
+  /** What the submit button says while the change is on its way. */
+  busy?: string;
+  pending: boolean;
+  onCancel?: () => void;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      {onCancel && (
+        <button type="button" className="btn-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+      <button type="submit" className="btn-primary" disabled={pending}>
+        {pending ? busy : submit}
+      </button>
+    </div>
+  );
 }
 
 export function FormError({ message }: { message?: string | null }) {

@@ -18,7 +18,9 @@ export const accessRouter = router({
   me: signedInProcedure.query(({ ctx }) => ctx.viewer),
   changePassword: signedInProcedure
     .input(changePasswordSchema)
-    .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, { id: ctx.viewer.id, name: ctx.viewer.name }, input)),
+    .mutation(({ ctx, input }) =>
+      changeOwnPassword(ctx.db, { id: ctx.viewer.id, name: ctx.viewer.name }, ctx.sessionToken, input),
+    ),
   listUsers: capabilityProcedure("users.manage").query(({ ctx }) => listUsers(ctx.db)),
   createUser: capabilityProcedure("users.manage")
     .input(newUserSchema)

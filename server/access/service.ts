@@ -3,7 +3,7 @@ import type { AuditAction } from "../../lib/audit";
 import { takesApproverMark } from "../../lib/capabilities";
 import type { NewUser } from "../../lib/users";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
-import { recordAudit, diffFields, type Actor } from "../audit/service";
+import { recordAudit, diffFields, type Actor, type Changes } from "../audit/service";
 import { createCredentialUser, replacePassword } from "../auth/credentials";
 import { accountLockedFor, recordFailedSignIn } from "../auth/sign-in-limit";
 import { viewerCache } from "../auth/viewer-cache";
@@ -158,22 +158,35 @@ export function setApprover(db: Db, actor: Actor, userId: string, approver: bool
 
 /**
  * A signed-in user replaces their own password, with the rule every new password follows and an audit
- * entry. A wrong current password counts as a failed sign-in of the account, so this cannot be used to
- * guess it past the sign-in limit.
+ * entry. Every other session of the user ends with it (whoever learnt the old password is signed out);
+ * the one making the change stays. A wrong current password changes nothing and counts as a failed
+ * sign-in of the account, so this cannot be used to guess it past the sign-in limit.
  */
-export async function changeOwnPassword(db: Db, actor: Actor & { id: string }, input: ChangePassword) {
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor & { id: string },
+  currentSessionToken: string | null,
+  input: ChangePassword,
+): Promise<{ otherSessionsEnded: number }> {
   const { email } = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true } });
   const lockedFor = await accountLockedFor(db, email);
   if (lockedFor !== null) {
     throw new DomainError("TOO_MANY_REQUESTS", `Too many failed attempts. Try again in ${lockedFor} minutes.`);
   }
-  const changed = await transaction(db, async (tx) => {
-    if (!(await replacePassword(tx, actor.id, input))) return false;
-    await recordAudit(tx, { entityType: "user", entityId: actor.id, action: "change_password", changes: {}, actor });
-    return true;
+  const ended = await transaction(db, async (tx) => {
+    if (!(await replacePassword(tx, actor.id, input))) return null;
+    const { count } = await tx.session.deleteMany({
+      where: { userId: actor.id, ...(currentSessionToken ? { token: { not: currentSessionToken } } : {}) },
+    });
+    const changes: Changes = count > 0 ? { otherSessions: { from: count, to: 0 } } : {};
+    await recordAudit(tx, { entityType: "user", entityId: actor.id, action: "change_password", changes, actor });
+    return count;
   });
-  if (!changed) {
+  if (ended === null) {
     await recordFailedSignIn(db, email);
     throw new DomainError("BAD_REQUEST", "Your current password is not right", "currentPassword");
   }
+  // After the commit, as for every change to a user: no remembered check keeps an ended session reading.
+  if (ended > 0) viewerCache().forgetUser(actor.id);
+  return { otherSessionsEnded: ended };
 }

@@ -10,7 +10,9 @@ export const VIEWER_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
 export type CheckedSession = { viewer: Viewer; token: string; expiresAt: Date };
-type Entry = { viewer: Viewer; token: string; until: number };
+/** Who a request's cookies prove, and by which session. */
+export type SignedIn = Pick<CheckedSession, "viewer" | "token">;
+type Entry = SignedIn & { until: number };
 export type ForgottenChange = { userId: string } | { token: string };
 
 /**
@@ -34,11 +36,11 @@ export class ViewerCache {
   }
 
   /** The viewer for these cookies: remembered, or checked by `check` (null: not signed in, never kept). */
-  async resolve(cookie: string | null, check: () => Promise<CheckedSession | null>): Promise<Viewer | null> {
-    if (!cookie) return (await check())?.viewer ?? null;
+  async resolve(cookie: string | null, check: () => Promise<CheckedSession | null>): Promise<SignedIn | null> {
+    if (!cookie) return check();
     const key = createHash("sha256").update(cookie).digest("base64");
     const entry = this.#entries.get(key);
-    if (entry && entry.until > this.now()) return entry.viewer;
+    if (entry && entry.until > this.now()) return { viewer: entry.viewer, token: entry.token };
     if (entry) this.#entries.delete(key);
 
     const generation = this.#generation;
@@ -48,7 +50,7 @@ export class ViewerCache {
       const until = Math.min(this.now() + this.ttlMs, checked.expiresAt.getTime());
       this.#entries.set(key, { viewer: checked.viewer, token: checked.token, until });
     }
-    return checked?.viewer ?? null;
+    return checked;
   }
 
   /** Told of every change forgotten here, so the app's other server processes can forget it too. */

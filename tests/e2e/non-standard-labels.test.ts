@@ -85,7 +85,10 @@ describe("non-standard labels", () => {
     const dialog = page.getByRole("dialog", { name: `Correct barcode ${MISTYPED}` });
     await dialog.getByLabel("Corrected barcode").fill("ACME_0042");
     await dialog.getByRole("button", { name: "Correct barcode" }).click();
-    await poll(() => dialog.getByRole("alert").textContent()).toContain("only letters A–Z, digits 0–9 and hyphens");
+    // The server names the field it refuses, so the message stands at the corrected barcode.
+    await poll(() => dialog.locator("#corrected-barcode-error").textContent()).toContain(
+      "only letters A–Z, digits 0–9 and hyphens",
+    );
 
     await dialog.getByLabel("Corrected barcode").fill(CAMERA_LABEL.toLowerCase());
     await dialog.getByLabel("Corrected barcode").press("Enter");

@@ -3,6 +3,8 @@ import { verifyPassword } from "better-auth/crypto";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import { createAuth, MAX_SESSION_AGE_MS, SIGN_IN_LIMIT, type Auth } from "../../server/auth/auth";
 import { ACCOUNT_SIGN_IN_LIMIT } from "../../server/auth/sign-in-limit";
+import { viewerCache } from "../../server/auth/viewer-cache";
+import { createContext } from "../../server/trpc";
 import { createTestUser, TEST_PASSWORD } from "../factories/users";
 import {
   authRequest,
@@ -275,6 +277,50 @@ describe("changing one's own password", () => {
       401,
     );
     await signIn(app.auth, user.email, "fresh-vault-key-77");
+  });
+
+  test("ends the user's other sessions in the same audited change and keeps the one that made it", async () => {
+    const { user, headers: desk, caller } = await signedInUser(app, { role: "staff" });
+    const phone = await signIn(app.auth, user.email, user.password);
+    const someoneElse = await signedInUser(app, { role: "staff" });
+    // The phone's session was checked moments ago and is remembered for reads.
+    const readOn = async (headers: Headers) =>
+      (await createContext({ db: app.db, auth: app.auth, headers, viewers: viewerCache() })).viewer;
+    expect(await readOn(phone)).toMatchObject({ id: user.id });
+
+    expect(
+      await caller.access.changePassword({ currentPassword: user.password, newPassword: "fresh-vault-key-77" }),
+    ).toEqual({ otherSessionsEnded: 1 });
+
+    await expect((await callerFor(app.db, app.auth, phone)).access.me()).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    expect(await readOn(phone)).toBeNull();
+    expect(await (await callerFor(app.db, app.auth, desk)).access.me()).toMatchObject({ id: user.id });
+    expect(await readOn(desk)).toMatchObject({ id: user.id });
+    expect(await (await callerFor(app.db, app.auth, someoneElse.headers)).access.me()).toMatchObject({
+      id: someoneElse.user.id,
+    });
+    expect(await app.db.backupAuditLog.findMany({ where: { entityId: user.id } })).toMatchObject([
+      { action: "change_password", actorId: user.id, changes: { otherSessions: { from: 1, to: 0 } } },
+    ]);
+  });
+
+  test("a wrong current password changes nothing: every session stays and so does the password", async () => {
+    const { user, headers: desk, caller } = await signedInUser(app, { role: "staff" });
+    const phone = await signIn(app.auth, user.email, user.password);
+
+    const wrong = await clientError(
+      caller.access.changePassword({ currentPassword: "not-my-password-1", newPassword: "fresh-vault-key-77" }),
+    );
+    expect(wrong).toMatchObject({ message: "Your current password is not right", data: { field: "currentPassword" } });
+
+    for (const headers of [desk, phone]) {
+      expect(await (await callerFor(app.db, app.auth, headers)).access.me()).toMatchObject({ id: user.id });
+    }
+    expect(await app.db.session.count({ where: { userId: user.id } })).toBe(2);
+    expect(await app.db.backupAuditLog.count({ where: { entityId: user.id } })).toBe(0);
+    await signIn(app.auth, user.email, user.password);
   });
 
   test("the auth library's own change-password endpoint, which applies neither the rule nor the audit, is closed", async () => {

@@ -45,6 +45,14 @@ describe("describeEntry", () => {
     });
   });
 
+  test("a password change is named, with the other sessions it ended", () => {
+    const changes = { otherSessions: { from: 2, to: 0 } };
+    expect(describeEntry("user", { action: "change_password", changes }, UTC)).toEqual({
+      summary: "change password",
+      changes: [{ field: "otherSessions", label: "other sessions", from: "2", to: "0" }],
+    });
+  });
+
   test("a changed moment reads in the viewer's zone, a changed calendar date the same everywhere", () => {
     const entry = {
       action: "update" as const,

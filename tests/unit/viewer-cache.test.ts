@@ -25,9 +25,10 @@ describe("the viewer cache", () => {
     const time = clock();
     const cache = new ViewerCache(5_000, time.now);
     const check = vi.fn(async () => session("u1"));
-    expect(await cache.resolve("cookie-a", check)).toMatchObject({ id: "u1" });
+    expect(await cache.resolve("cookie-a", check)).toMatchObject({ viewer: { id: "u1" }, token: "token-u1" });
     time.advance(4_999);
-    expect(await cache.resolve("cookie-a", check)).toMatchObject({ id: "u1" });
+    // A remembered answer still names the session, which a change to the account keeps signed in.
+    expect(await cache.resolve("cookie-a", check)).toEqual({ viewer: viewer("u1"), token: "token-u1" });
     expect(check).toHaveBeenCalledTimes(1);
     time.advance(1);
     await cache.resolve("cookie-a", check);
@@ -45,7 +46,7 @@ describe("the viewer cache", () => {
 
     const other = vi.fn(async () => session("u2"));
     await cache.resolve("cookie-a", async () => session("u1"));
-    expect(await cache.resolve("cookie-a; theme=dark", other)).toMatchObject({ id: "u2" });
+    expect(await cache.resolve("cookie-a; theme=dark", other)).toMatchObject({ viewer: { id: "u2" } });
     expect(other).toHaveBeenCalledTimes(1);
   });
 
@@ -81,7 +82,7 @@ describe("the viewer cache", () => {
     // The check read the user's old row; the change commits and is forgotten before the check returns.
     cache.forgetUser("u1");
     finish(session("u1"));
-    expect(await pending).toMatchObject({ id: "u1" });
+    expect(await pending).toMatchObject({ viewer: { id: "u1" } });
     expect(cache.size).toBe(0);
   });
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { authClient } from "@/app/_client/auth-client";
 import { Form, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
-import { PASSWORD_RULE_TEXT } from "@/lib/password";
+import { withRepeatedPassword } from "@/lib/password";
 import { firstAdminSchema } from "@/lib/users";
 
 // Checked even while other fields are wrong, so every mistake shows at once.
@@ -15,20 +15,16 @@ const always = () => true;
 
 /** The first administrator, the password typed twice, and the setup code when the server asks for one. */
 function setupFormSchema(codeRequired: boolean) {
-  return firstAdminSchema
-    .extend({ confirm: z.string() })
-    .refine((values) => values.password === values.confirm, {
-      path: ["confirm"],
-      message: "The passwords do not match",
-      when: always,
-    })
-    .refine((values) => !codeRequired || !!values.setupCode?.trim(), {
+  return withRepeatedPassword(firstAdminSchema, "password").refine(
+    (values) => !codeRequired || !!values.setupCode?.trim(),
+    {
       path: ["setupCode"],
       message: "Enter the setup code from the server's log",
       when: always,
-    });
+    },
+  );
 }
-const { TextField } = formFields<z.input<ReturnType<typeof setupFormSchema>>>();
+const { TextField, NewPasswordFields } = formFields<z.input<ReturnType<typeof setupFormSchema>>>();
 
 export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
   const trpc = useTRPC();
@@ -52,14 +48,7 @@ export function SetupForm({ codeRequired }: { codeRequired: boolean }) {
     <Form form={form} onSubmit={onSubmit} className="space-y-4">
       <TextField name="name" label="Full name" autoComplete="name" autoFocus />
       <TextField name="email" label="Email" type="email" autoComplete="username" />
-      <TextField
-        name="password"
-        label="Password"
-        hint={PASSWORD_RULE_TEXT}
-        type="password"
-        autoComplete="new-password"
-      />
-      <TextField name="confirm" label="Repeat password" type="password" autoComplete="new-password" />
+      <NewPasswordFields name="password" label="Password" repeatLabel="Repeat password" />
       {codeRequired && (
         <TextField
           name="setupCode"

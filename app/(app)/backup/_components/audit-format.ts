@@ -119,5 +119,7 @@ export function describeEntry(
     from: formatValue(change.from, field, zone),
     to: formatValue(change.to, field, zone),
   }));
-  return { summary: lines.length === 0 ? humanise(action) : null, changes: lines };
+  // A password change records no password: the action is the news, its fields only what came with it.
+  const named = lines.length === 0 || action === "change_password";
+  return { summary: named ? humanise(action) : null, changes: lines };
 }

@@ -2,9 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
+import { RowDeleteButton } from "@/app/_components/data-table";
+import { useCan } from "@/app/_components/writers-only";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 
 /** What is about to be deleted; null while nothing is. */
@@ -112,4 +114,19 @@ export function DeleteDialog({ target, onClose }: { target: DeleteTarget | null;
       {dialog.summary ?? <p>Counting what goes with it…</p>}
     </ConfirmDialog>
   );
+}
+
+/**
+ * A table's delete control on each row, for viewers who may change data (undefined for the rest), and the
+ * dialog it opens, to be rendered beside the table.
+ */
+export function useRowDelete<Row extends { id: string }>(kind: DeleteTarget["kind"], label: (row: Row) => string) {
+  const canDelete = useCan(kind === "tape" ? "catalogue.delete" : "jobs.delete");
+  const [deleting, setDeleting] = useState<DeleteTarget | null>(null);
+  return {
+    rowAction: canDelete
+      ? (row: Row) => <RowDeleteButton label={label(row)} onClick={() => setDeleting({ kind, id: row.id })} />
+      : undefined,
+    dialog: <DeleteDialog target={deleting} onClose={() => setDeleting(null)} />,
+  };
 }

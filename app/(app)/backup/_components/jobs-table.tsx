@@ -5,15 +5,14 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { useDebouncedValue } from "@/app/_client/use-debounced-value";
-import { DataTable, RowDeleteButton, useKeysetPages, type Column, type Sorting } from "@/app/_components/data-table";
+import { DataTable, FilterText, useKeysetPages, type Column, type Sorting } from "@/app/_components/data-table";
 import { useTRPC } from "@/app/_trpc/client";
 import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import { type JobSort } from "@/lib/jobs";
 import type { AppRouter } from "@/server/root";
-import { useCan } from "@/app/_components/writers-only";
 import { VerificationBadge } from "../jobs/_components/verification-badge";
-import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
+import { useRowDelete } from "./delete-dialog";
 
 type Job = inferRouterOutputs<AppRouter>["jobs"]["list"]["items"][number];
 const PAGE_SIZE = 25;
@@ -62,13 +61,12 @@ const COLUMNS: Column<Job, JobSort>[] = [
 
 /** Backup jobs a page at a time from the server, sortable and searchable; cards on phones. */
 export function JobsTable() {
-  const canDelete = useCan("jobs.delete");
   const trpc = useTRPC();
   const [searchText, setSearchText] = useState("");
   const search = useDebouncedValue(searchText.trim(), 250);
   const [sorting, setSorting] = useState<Sorting<JobSort>>({ column: "jobDate", direction: "desc" });
   const paging = useKeysetPages(JSON.stringify([search, sorting]));
-  const [deleting, setDeleting] = useState<DeleteTarget | null>(null);
+  const remove = useRowDelete<Job>("job", (job) => `Delete job ${job.name}`);
 
   const query = useQuery({
     ...trpc.jobs.list.queryOptions({
@@ -94,13 +92,13 @@ export function JobsTable() {
         sorting={sorting}
         onSort={setSorting}
         actions={
-          <input
+          <FilterText
             type="search"
-            aria-label="Search jobs by name or source system"
+            label="Search jobs by name or source system"
             placeholder="Search name or source system"
-            className="input sm:w-72"
+            className="sm:w-72"
             value={searchText}
-            onChange={(event) => setSearchText(event.target.value)}
+            onChange={setSearchText}
           />
         }
         empty={search ? `No backup jobs match “${search}”.` : "No backup jobs logged yet"}
@@ -116,18 +114,9 @@ export function JobsTable() {
             </p>
           </Link>
         )}
-        rowAction={
-          canDelete
-            ? (job) => (
-                <RowDeleteButton
-                  label={`Delete job ${job.name}`}
-                  onClick={() => setDeleting({ kind: "job", id: job.id })}
-                />
-              )
-            : undefined
-        }
+        rowAction={remove.rowAction}
       />
-      <DeleteDialog target={deleting} onClose={() => setDeleting(null)} />
+      {remove.dialog}
     </>
   );
 }

@@ -7,7 +7,7 @@ import { useState } from "react";
 import {
   DataTable,
   FilterSelect,
-  RowDeleteButton,
+  FilterText,
   useKeysetPages,
   type Column,
   type Sorting,
@@ -19,8 +19,7 @@ import { formatBytes } from "@/lib/format";
 import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
-import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
-import { useCan } from "@/app/_components/writers-only";
+import { useRowDelete } from "./delete-dialog";
 import { NonStandardMark } from "./non-standard-mark";
 
 type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
@@ -87,12 +86,11 @@ function exportHref(filters: Filters, { column, direction }: Sorting<Sort>) {
 }
 
 export function TapesTable() {
-  const canDelete = useCan("catalogue.delete");
   const trpc = useTRPC();
   const [filters, setFilters] = useState<Filters>({});
   const [sorting, setSorting] = useState<Sorting<Sort>>({ column: "barcode", direction: "asc" });
   const paging = useKeysetPages(JSON.stringify([filters, sorting]));
-  const [deleting, setDeleting] = useState<DeleteTarget | null>(null);
+  const remove = useRowDelete<Tape>("tape", (tape) => `Delete ${tape.barcode}`);
 
   const query = useQuery({
     ...trpc.tapes.list.queryOptions({
@@ -134,12 +132,12 @@ export function TapesTable() {
         }
         filters={
           <>
-            <input
-              aria-label="Search barcodes"
+            <FilterText
+              label="Search barcodes"
               placeholder="Search barcode"
-              className="input lg:col-span-2"
-              value={filters.search ?? ""}
-              onChange={(event) => update({ search: event.target.value || undefined })}
+              className="lg:col-span-2"
+              value={filters.search}
+              onChange={(search) => update({ search: search || undefined })}
             />
             <FilterSelect
               label="Status"
@@ -162,13 +160,7 @@ export function TapesTable() {
               options={GENERATION_OPTIONS}
               onChange={(generation) => update({ generation })}
             />
-            <input
-              aria-label="Tag"
-              placeholder="Tag"
-              className="input"
-              value={filters.tag ?? ""}
-              onChange={(event) => update({ tag: event.target.value || undefined })}
-            />
+            <FilterText label="Tag" value={filters.tag} onChange={(tag) => update({ tag: tag || undefined })} />
           </>
         }
         empty={filtered ? "No cartridges match these filters." : "No tape cartridges are registered yet."}
@@ -186,18 +178,9 @@ export function TapesTable() {
             </p>
           </Link>
         )}
-        rowAction={
-          canDelete
-            ? (tape) => (
-                <RowDeleteButton
-                  label={`Delete ${tape.barcode}`}
-                  onClick={() => setDeleting({ kind: "tape", id: tape.id })}
-                />
-              )
-            : undefined
-        }
+        rowAction={remove.rowAction}
       />
-      <DeleteDialog target={deleting} onClose={() => setDeleting(null)} />
+      {remove.dialog}
     </>
   );
 }

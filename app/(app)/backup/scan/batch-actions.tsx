@@ -5,6 +5,7 @@ import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { Field, FormError } from "@/app/_components/field";
 import { SignatureField } from "@/app/_components/signature-field";
+import { PLACE_FIELDS, type PlaceField } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, type LOCATION_KINDS } from "@/lib/vocabulary";
 import { handOffForBatch, logLocationForBatch } from "./batch-events";
 
@@ -14,17 +15,9 @@ const MOVES: { kind: Kind; label: string }[] = [
   { kind: "off_site", label: "At the vault" },
   { kind: "on_site", label: "Returned" },
 ];
-const PLACE_FIELDS = [
-  ["site", "Site"],
-  ["shelf", "Shelf"],
-  ["locker", "Locker"],
-  ["slot", "Slot"],
-  ["custodian", "Custodian"],
-  ["serviceProvider", "Service provider"],
-] as const;
 const LAST_USE_KEY = "backup-monitor:last-location";
 
-type Place = Partial<Record<(typeof PLACE_FIELDS)[number][0], string>>;
+type Place = Partial<Record<PlaceField, string>>;
 
 /** The place details last used for each kind of move on this device, to prefill the next one. */
 function lastUse(kind: Kind): Place {

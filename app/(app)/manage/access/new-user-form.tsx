@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
-import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
 import { PASSWORD_RULE_TEXT } from "@/lib/password";
 import { newUserSchema, type NewUser } from "@/lib/users";
@@ -51,11 +51,7 @@ export function NewUserForm({ onDone }: { onDone: (message: string) => void }) {
           autoComplete="new-password"
         />
       </div>
-      <div className="flex justify-end">
-        <button type="submit" className="btn-primary" disabled={create.isPending}>
-          {create.isPending ? "Adding…" : "Add user"}
-        </button>
-      </div>
+      <FormActions submit="Add user" busy="Adding…" pending={create.isPending} />
     </Form>
   );
 }

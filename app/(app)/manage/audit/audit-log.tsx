@@ -5,7 +5,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { useDebouncedValue } from "@/app/_client/use-debounced-value";
-import { DataTable, FilterSelect, useKeysetPages, type Column } from "@/app/_components/data-table";
+import { DataTable, FilterSelect, FilterText, useKeysetPages, type Column } from "@/app/_components/data-table";
 import { Moment, useTimeZone } from "@/app/_components/time-zone";
 import { useTRPC } from "@/app/_trpc/client";
 import { AUDIT_ENTITY_TYPES, type AuditEntityType } from "@/lib/audit";
@@ -73,6 +73,15 @@ type Filters = { entityType?: AuditEntityType; action: string; actor: string; fr
 /** A datetime-local value is the browser's own wall time: the viewer's zone, as every moment is shown. */
 const moment = (value: string) => (value ? new Date(value) : undefined);
 
+function MomentFilter({ label, value, onChange }: { label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <label className="flex items-center gap-2 text-sm text-slate-600 lg:col-span-1">
+      {label}
+      <input type="datetime-local" className="input" value={value} onChange={(event) => onChange(event.target.value)} />
+    </label>
+  );
+}
+
 /** Every entry of the audit log, newest first, narrowed by what, which action, who and when. */
 export function AuditLog() {
   const trpc = useTRPC();
@@ -120,38 +129,15 @@ export function AuditLog() {
             options={ENTITY_OPTIONS}
             onChange={(entityType) => update({ entityType })}
           />
-          <input
-            aria-label="Action"
+          <FilterText
+            label="Action"
             placeholder="Action, e.g. update"
-            className="input"
             value={filters.action}
-            onChange={(event) => update({ action: event.target.value })}
+            onChange={(action) => update({ action })}
           />
-          <input
-            aria-label="Who"
-            placeholder="Who"
-            className="input"
-            value={filters.actor}
-            onChange={(event) => update({ actor: event.target.value })}
-          />
-          <label className="flex items-center gap-2 text-sm text-slate-600 lg:col-span-1">
-            From
-            <input
-              type="datetime-local"
-              className="input"
-              value={filters.from}
-              onChange={(event) => update({ from: event.target.value })}
-            />
-          </label>
-          <label className="flex items-center gap-2 text-sm text-slate-600 lg:col-span-1">
-            To
-            <input
-              type="datetime-local"
-              className="input"
-              value={filters.to}
-              onChange={(event) => update({ to: event.target.value })}
-            />
-          </label>
+          <FilterText label="Who" value={filters.actor} onChange={(actor) => update({ actor })} />
+          <MomentFilter label="From" value={filters.from} onChange={(from) => update({ from })} />
+          <MomentFilter label="To" value={filters.to} onChange={(to) => update({ to })} />
         </>
       }
       empty="No entries match these filters."

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
-import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
 import { formatCalendarDate, fromDateInput, toDateInput, toDateTimeLocal } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
@@ -186,18 +186,11 @@ export function JobForm({ job }: { job?: JobDetail }) {
 
       <TextAreaField name="notes" label="Notes" rows={3} maxLength={2000} />
 
-      <div className="flex justify-end gap-2">
-        <button
-          type="button"
-          className="btn-secondary"
-          onClick={() => router.push(job ? `/backup/jobs/${job.id}` : "/backup")}
-        >
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={pending}>
-          {pending ? "Saving…" : job ? "Save changes" : "Log backup job"}
-        </button>
-      </div>
+      <FormActions
+        submit={job ? "Save changes" : "Log backup job"}
+        pending={pending}
+        onCancel={() => router.push(job ? `/backup/jobs/${job.id}` : "/backup")}
+      />
     </Form>
   );
 }

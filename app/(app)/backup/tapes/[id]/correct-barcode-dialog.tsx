@@ -1,14 +1,15 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useForm } from "react-hook-form";
+import { useRef } from "react";
 import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
-import { Field } from "@/app/_components/field";
-import { errorMessage, useTRPC } from "@/app/_trpc/client";
+import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { useTRPC } from "@/app/_trpc/client";
 import { correctBarcodeSchema, type CorrectBarcodeInput } from "@/lib/tapes";
+
+const { TextField } = formFields<CorrectBarcodeInput>();
 
 /**
  * An administrator corrects a mistyped barcode in place, instead of deleting the cartridge and its history
@@ -27,27 +28,20 @@ export function CorrectBarcodeDialog({
   const router = useRouter();
   const queryClient = useQueryClient();
   const correct = useMutation(trpc.tapes.correctBarcode.mutationOptions());
-  const form = useForm<CorrectBarcodeInput>({
-    resolver: zodResolver(correctBarcodeSchema),
-    defaultValues: { id: tape.id, barcode: "" },
-  });
-  const error = form.formState.errors.barcode?.message;
+  const form = useZodForm(correctBarcodeSchema, { defaultValues: { id: tape.id, barcode: "" } });
+  // The dialog's own button submits the form, as Enter in the field does.
+  const formRef = useRef<HTMLFormElement>(null);
 
-  const submit = form.handleSubmit(async (input) => {
-    try {
-      const corrected = await correct.mutateAsync(input);
-      void queryClient.invalidateQueries({ queryKey: trpc.tapes.pathKey() });
-      toast.success(`Barcode corrected: ${tape.barcode} → ${corrected.barcode}`);
-      form.reset();
-      onClose();
-      router.refresh();
-    } catch {
-      // The mutation keeps the error; the dialog shows it.
-    }
-  });
+  async function onSubmit(input: CorrectBarcodeInput) {
+    const corrected = await correct.mutateAsync(input);
+    void queryClient.invalidateQueries({ queryKey: trpc.tapes.pathKey() });
+    toast.success(`Barcode corrected: ${tape.barcode} → ${corrected.barcode}`);
+    form.reset();
+    onClose();
+    router.refresh();
+  }
 
   function cancel() {
-    correct.reset();
     form.reset();
     onClose();
   }
@@ -58,36 +52,28 @@ export function CorrectBarcodeDialog({
       title={`Correct barcode ${tape.barcode}`}
       confirmLabel="Correct barcode"
       pending={form.formState.isSubmitting}
-      error={correct.error ? errorMessage(correct.error) : null}
-      onConfirm={() => void submit()}
+      onConfirm={() => formRef.current?.requestSubmit()}
       onCancel={cancel}
     >
-      <form onSubmit={(event) => void submit(event)} noValidate className="space-y-3">
+      <Form ref={formRef} form={form} onSubmit={onSubmit} className="space-y-3">
         <p>
           The cartridge keeps its locations, custody events and jobs; its history records the barcode before and after.
         </p>
-        <Field
+        <TextField
           id="corrected-barcode"
+          name="barcode"
           label="Corrected barcode"
           hint={
             tape.nonStandardLabel
               ? "The non-standard label as printed, or the standard LTO label the cartridge really has."
               : "The LTO label as printed on the cartridge, e.g. 000123L9."
           }
-          error={error}
-        >
-          <input
-            id="corrected-barcode"
-            {...form.register("barcode")}
-            className="input font-mono uppercase"
-            autoComplete="off"
-            autoCapitalize="characters"
-            spellCheck={false}
-            aria-invalid={!!error}
-            aria-describedby={error ? "corrected-barcode-error" : "corrected-barcode-hint"}
-          />
-        </Field>
-      </form>
+          className="font-mono uppercase"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+        />
+      </Form>
     </ConfirmDialog>
   );
 }

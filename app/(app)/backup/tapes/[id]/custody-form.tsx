@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { z } from "zod";
-import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { SignatureField } from "@/app/_components/signature-field";
 import { useTRPC } from "@/app/_trpc/client";
 import { toDateTimeLocal } from "@/lib/dates";
@@ -48,14 +48,7 @@ export function CustodyForm({ tapeId, onDone }: { tapeId: string; onDone: () => 
         error={form.formState.errors.signature?.message}
       />
       <TextAreaField id="custody-notes" name="notes" label="Notes" rows={2} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn-secondary" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={record.isPending}>
-          {record.isPending ? "Saving…" : "Save hand-off"}
-        </button>
-      </div>
+      <FormActions submit="Save hand-off" pending={record.isPending} onCancel={onDone} />
     </Form>
   );
 }

@@ -4,25 +4,16 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { z } from "zod";
-import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
 import { toDateTimeLocal } from "@/lib/dates";
-import { logLocationSchema } from "@/lib/tapes";
+import { logLocationSchema, PLACE_FIELDS, type PlaceField } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
-
-const TEXT_FIELDS = [
-  ["site", "Site"],
-  ["shelf", "Shelf"],
-  ["locker", "Locker"],
-  ["slot", "Slot"],
-  ["custodian", "Custodian"],
-  ["serviceProvider", "Service provider"],
-] as const;
 
 const formSchema = logLocationSchema.omit({ tapeId: true });
 type Values = z.input<typeof formSchema>;
 const { TextField, SelectField } = formFields<Values>();
-type Previous = Partial<Record<(typeof TEXT_FIELDS)[number][0], string | null>> & { kind: Values["kind"] };
+type Previous = Partial<Record<PlaceField, string | null>> & { kind: Values["kind"] };
 
 export function LogLocationForm({ tapeId, onDone }: { tapeId: string; onDone: () => void }) {
   const trpc = useTRPC();
@@ -49,7 +40,7 @@ function LocationFields({
     defaultValues: {
       kind: previous?.kind ?? "on_site",
       occurredAt: now,
-      ...Object.fromEntries(TEXT_FIELDS.map(([name]) => [name, previous?.[name] ?? ""])),
+      ...Object.fromEntries(PLACE_FIELDS.map(([name]) => [name, previous?.[name] ?? ""])),
     },
   });
 
@@ -64,18 +55,11 @@ function LocationFields({
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField id="location-kind" name="kind" label="Where" options={LOCATION_KIND_LABEL} />
         <TextField id="location-when" name="occurredAt" label="When" type="datetime-local" />
-        {TEXT_FIELDS.map(([name, label]) => (
+        {PLACE_FIELDS.map(([name, label]) => (
           <TextField key={name} id={`location-${name}`} name={name} label={label} />
         ))}
       </div>
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn-secondary" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={log.isPending}>
-          {log.isPending ? "Saving…" : "Save location"}
-        </button>
-      </div>
+      <FormActions submit="Save location" pending={log.isPending} onCancel={onDone} />
     </Form>
   );
 }

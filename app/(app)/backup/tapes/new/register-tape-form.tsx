@@ -1,13 +1,12 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type KeyboardEvent } from "react";
-import { useForm, useWatch } from "react-hook-form";
+import { useEffect, type KeyboardEvent } from "react";
+import { useWatch } from "react-hook-form";
 import { toast } from "sonner";
-import { Field, FormError } from "@/app/_components/field";
-import { errorMessage, useTRPC } from "@/app/_trpc/client";
+import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
+import { useTRPC } from "@/app/_trpc/client";
 import { formatBytes } from "@/lib/format";
 import {
   labelWithMedia,
@@ -25,7 +24,10 @@ import {
   type RegisterTapeFormValues,
   type RegisterTapeInput,
 } from "@/lib/tapes";
-import { TAPE_STATUSES, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+
+const { TextField, TextAreaField, SelectField, CheckboxField } = formFields<RegisterTapeFormValues>();
+const MEDIA_OPTIONS = Object.fromEntries(MEDIA_CHOICES.map((choice) => [choice.mediaId, choice.label]));
 
 /** What the typed label says: parsed from a standard label, or the generation chosen for a non-standard one. */
 function previewOf(barcode: string, nonStandard: boolean, mediaId: string): ParseResult | null {
@@ -41,13 +43,9 @@ export function RegisterTapeForm() {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [formError, setFormError] = useState<string | null>(null);
-  const register = useMutation(trpc.tapes.register.mutationOptions());
-  const form = useForm<RegisterTapeFormValues, unknown, RegisterTapeInput>({
-    resolver: zodResolver(registerTapeFormSchema),
-    defaultValues: REGISTER_TAPE_FORM_DEFAULTS,
-  });
-  const { errors, dirtyFields } = form.formState;
+  const registerTape = useMutation(trpc.tapes.register.mutationOptions());
+  const form = useZodForm(registerTapeFormSchema, { defaultValues: REGISTER_TAPE_FORM_DEFAULTS });
+  const { dirtyFields } = form.formState;
   const [barcode, nonStandard, mediaId] = useWatch({
     control: form.control,
     name: ["barcode", "nonStandard", "mediaId"],
@@ -75,83 +73,44 @@ export function RegisterTapeForm() {
     form.setFocus(nonStandard ? "mediaId" : "status");
   }
 
-  const onSubmit = form.handleSubmit(async (input) => {
-    setFormError(null);
-    try {
-      const tape = await register.mutateAsync(input);
-      // The overview's table keeps its list for a while; it would not show the new cartridge yet.
-      void queryClient.invalidateQueries({ queryKey: trpc.tapes.list.pathKey() });
-      toast.success(`Cartridge ${tape.barcode} registered.`);
-      router.push("/backup");
-      router.refresh();
-    } catch (error) {
-      setFormError(errorMessage(error));
-    }
-  });
-
-  const describedBy = (name: keyof RegisterTapeFormValues) => (errors[name] ? `${name}-error` : `${name}-hint`);
-  const barcodeField = form.register("barcode", { onChange: () => form.clearErrors("barcode") });
+  async function onSubmit(input: RegisterTapeInput) {
+    const tape = await registerTape.mutateAsync(input);
+    // The overview's table keeps its list for a while; it would not show the new cartridge yet.
+    void queryClient.invalidateQueries({ queryKey: trpc.tapes.list.pathKey() });
+    toast.success(`Cartridge ${tape.barcode} registered.`);
+    router.push("/backup");
+    router.refresh();
+  }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="card mt-6 space-y-5 p-5 sm:p-6">
-      <FormError message={formError} />
-      <Field
-        id="barcode"
+    <Form form={form} onSubmit={onSubmit} className="card mt-6 space-y-5 p-5 sm:p-6">
+      <TextField
+        name="barcode"
         label="Barcode label"
         hint={
           nonStandard
             ? `A legacy or in-house label: up to ${NON_STANDARD_LABEL_MAX} letters, digits and hyphens, e.g. ACME-0042.`
             : "Type the label or scan it with a USB scanner, e.g. 000123L9."
         }
-        error={errors.barcode?.message}
-      >
-        <input
-          id="barcode"
-          {...barcodeField}
-          onKeyDown={onBarcodeKeyDown}
-          className="input font-mono uppercase"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          autoFocus
-          aria-invalid={!!errors.barcode}
-          aria-describedby={describedBy("barcode")}
-        />
-      </Field>
+        // A problem found when Enter was pressed stands until the label is typed again.
+        onChange={() => form.clearErrors("barcode")}
+        onKeyDown={onBarcodeKeyDown}
+        className="font-mono uppercase"
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        autoFocus
+      />
 
       <div className="space-y-3 rounded-md border border-slate-200 p-3">
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="checkbox"
-            {...form.register("nonStandard", { onChange: () => form.clearErrors(["barcode", "mediaId"]) })}
-            className="mt-0.5"
-            aria-describedby="nonStandard-hint"
-          />
-          <span>
-            <span className="font-medium">Non-standard label</span>
-            <span id="nonStandard-hint" className="block text-xs text-slate-500">
-              The label is not an LTO label (a legacy 6-character or an in-house label), so choose the generation by
-              hand.
-            </span>
-          </span>
-        </label>
+        <CheckboxField
+          name="nonStandard"
+          label="Non-standard label"
+          hint="The label is not an LTO label (a legacy 6-character or an in-house label), so choose the generation by hand."
+          onChange={() => form.clearErrors(["barcode", "mediaId"])}
+        />
         {nonStandard && (
-          <Field id="mediaId" label="Generation" error={errors.mediaId?.message}>
-            <select
-              id="mediaId"
-              {...form.register("mediaId")}
-              className="input"
-              aria-invalid={!!errors.mediaId}
-              aria-describedby={errors.mediaId ? "mediaId-error" : undefined}
-            >
-              <option value="">Choose the generation…</option>
-              {MEDIA_CHOICES.map((choice) => (
-                <option key={choice.mediaId} value={choice.mediaId}>
-                  {choice.label}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField name="mediaId" label="Generation" options={MEDIA_OPTIONS} placeholder="Choose the generation…" />
         )}
       </div>
 
@@ -183,61 +142,31 @@ export function RegisterTapeForm() {
       </div>
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field
-          id="capacityGb"
+        <TextField
+          name="capacityGb"
           label="Native capacity (GB)"
           hint={
             nonStandard
               ? "Filled from the generation; change it for unusual media."
               : "Filled from the label; change it for unusual media."
           }
-          error={errors.capacityGb?.message}
-        >
-          <input
-            id="capacityGb"
-            inputMode="decimal"
-            {...form.register("capacityGb")}
-            className="input"
-            aria-invalid={!!errors.capacityGb}
-            aria-describedby={describedBy("capacityGb")}
-          />
-        </Field>
-        <Field id="status" label="Status" error={errors.status?.message}>
-          <select id="status" {...form.register("status")} className="input" aria-invalid={!!errors.status}>
-            {TAPE_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {TAPE_STATUS_LABEL[status]}
-              </option>
-            ))}
-          </select>
-        </Field>
+          inputMode="decimal"
+        />
+        <SelectField name="status" label="Status" options={TAPE_STATUS_LABEL} />
       </div>
-      <Field
-        id="tags"
+      <TextField
+        name="tags"
         label="Usage tags"
         hint="Separate tags with commas, e.g. monthly, finance."
-        error={errors.tags?.message}
-      >
-        <input
-          id="tags"
-          {...form.register("tags")}
-          className="input"
-          autoComplete="off"
-          aria-invalid={!!errors.tags}
-          aria-describedby={describedBy("tags")}
-        />
-      </Field>
-      <Field id="notes" label="Notes" error={errors.notes?.message}>
-        <textarea id="notes" rows={3} {...form.register("notes")} className="input" aria-invalid={!!errors.notes} />
-      </Field>
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn-secondary" onClick={() => router.push("/backup")}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={form.formState.isSubmitting}>
-          {form.formState.isSubmitting ? "Registering…" : "Register cartridge"}
-        </button>
-      </div>
-    </form>
+        autoComplete="off"
+      />
+      <TextAreaField name="notes" label="Notes" rows={3} />
+      <FormActions
+        submit="Register cartridge"
+        busy="Registering…"
+        pending={form.formState.isSubmitting}
+        onCancel={() => router.push("/backup")}
+      />
+    </Form>
   );
 }

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { Can, ReadOnlyNotice } from "@/app/_components/writers-only";
+import { FormPage } from "../../../_components/form-page";
 import { JobForm } from "../../_components/job-form";
 import { loadJob } from "../load-job";
 
@@ -13,14 +12,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function EditJobPage({ params }: Props) {
   const job = await loadJob((await params).id);
   return (
-    <div className="mx-auto max-w-2xl">
-      <Link href={`/backup/jobs/${job.id}`} className="text-sm text-brand-700 hover:underline">
-        ← {job.name}
-      </Link>
-      <h1 className="mt-2 text-2xl font-semibold">Edit backup job</h1>
-      <Can capability="jobs.edit" otherwise={<ReadOnlyNotice capability="jobs.edit" />}>
-        <JobForm job={job} />
-      </Can>
-    </div>
+    <FormPage back={{ href: `/backup/jobs/${job.id}`, label: job.name }} title="Edit backup job" capability="jobs.edit">
+      <JobForm job={job} />
+    </FormPage>
   );
 }

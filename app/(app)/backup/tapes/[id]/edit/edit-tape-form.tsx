@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import type { z } from "zod";
-import { Form, formFields, useZodForm } from "@/app/_components/field";
+import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
 import { capacityGbText, capacityGbTextSchema, tagsTextSchema, updateTapeSchema } from "@/lib/tapes";
 import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
@@ -50,14 +50,11 @@ export function EditTapeForm({
       </div>
       <TextField name="tags" label="Usage tags" hint="Separate tags with commas." />
       <TextAreaField name="notes" label="Notes" rows={3} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn-secondary" onClick={() => router.push(`/backup/tapes/${tape.id}`)}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save changes"}
-        </button>
-      </div>
+      <FormActions
+        submit="Save changes"
+        pending={update.isPending}
+        onCancel={() => router.push(`/backup/tapes/${tape.id}`)}
+      />
     </Form>
   );
 }

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { Can, ReadOnlyNotice } from "@/app/_components/writers-only";
+import { FormPage } from "../../../_components/form-page";
 import { loadTape } from "../load-tape";
 import { EditTapeForm } from "./edit-tape-form";
 
@@ -10,16 +9,16 @@ export default async function EditTapePage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const tape = await loadTape(id);
   return (
-    <div className="mx-auto max-w-2xl">
-      <Link href={`/backup/tapes/${tape.id}`} className="text-sm text-brand-700 hover:underline">
-        ← {tape.barcode}
-      </Link>
-      <h1 className="mt-2 text-2xl font-semibold">
-        Edit cartridge <span className="font-mono">{tape.barcode}</span>
-      </h1>
-      <Can capability="catalogue.edit" otherwise={<ReadOnlyNotice capability="catalogue.edit" />}>
-        <EditTapeForm tape={tape} />
-      </Can>
-    </div>
+    <FormPage
+      back={{ href: `/backup/tapes/${tape.id}`, label: tape.barcode }}
+      title={
+        <>
+          Edit cartridge <span className="font-mono">{tape.barcode}</span>
+        </>
+      }
+      capability="catalogue.edit"
+    >
+      <EditTapeForm tape={tape} />
+    </FormPage>
   );
 }
