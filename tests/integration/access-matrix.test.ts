@@ -88,6 +88,8 @@ type Fixtures = {
   job: { id: string };
   location: { id: string };
   custody: { id: string };
+  /** An active site; the fixture location's free-text site ("Server room") names none yet. */
+  site: { id: string };
   /** A rejected sync event of each user's own: only its author may discard it. */
   rejectedEvents: Record<Column, string>;
   /** A checkpoint of the audit chain as the fixtures leave it. */
@@ -145,6 +147,7 @@ beforeAll(async () => {
   await asAdmin.tapes.update({ id: tape.id, data: { status: "in_use", tags: ["matrix"] } });
   const location = await createLocation(app.db, tape.id, { isCurrent: true });
   const custody = await createCustody(app.db, tape.id);
+  const site = await asAdmin.sites.create({ name: "Matrix Vault", kind: "off_site" });
 
   fx = {
     users: { admin, readOnly, writer, deactivated, lingering },
@@ -154,6 +157,7 @@ beforeAll(async () => {
     job,
     location,
     custody,
+    site,
     rejectedEvents: {
       // Anonymous callers have no events; one of someone else's is what they would try.
       anonymous: await rejectedEventOf(writer.id),
@@ -302,6 +306,19 @@ const MATRIX: Matrix = {
       { label: "against a checkpoint", input: (fx) => ({ checkpoint: fx.checkpoint }), allowed: ADMINS },
     ],
     checkpoint: { input: () => undefined, allowed: ADMINS },
+  },
+  sites: {
+    list: { input: () => ({}), allowed: READERS },
+    options: { input: () => undefined, allowed: READERS },
+    get: { input: (fx) => ({ id: fx.site.id }), allowed: READERS },
+    legacyTexts: { input: () => undefined, allowed: READERS },
+    create: { input: () => ({ name: "Granite Vault", kind: "off_site", address: "1 Quarry Road" }), allowed: WRITERS },
+    update: {
+      input: (fx) => ({ id: fx.site.id, data: { name: "Matrix Vault East", kind: "off_site" } }),
+      allowed: WRITERS,
+    },
+    setActive: { input: (fx) => ({ id: fx.site.id, active: false }), allowed: WRITERS },
+    mapLegacy: { input: (fx) => ({ mappings: [{ text: "Server room", siteId: fx.site.id }] }), allowed: WRITERS },
   },
   sync: {
     catalogue: { input: () => ({}), allowed: READERS },
@@ -538,6 +555,7 @@ const ROUTES: RouteRow[] = [
         location: fx.location.id,
         custody: fx.custody.id,
         sync_event: fx.rejectedEvents.writer,
+        site: fx.site.id,
       };
       return `/backup/audit/${entityType}/${ids[entityType]}`;
     },
