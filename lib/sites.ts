@@ -89,3 +89,27 @@ export function siteByCode<S extends Pick<SiteOption, "code">>(sites: readonly S
   const code = normaliseSiteCode(typed);
   return code ? sites.find((site) => site.code === code) : undefined;
 }
+
+/**
+ * The mapping form: one row per old text, mapped to an existing site (its id), to a new site named after
+ * the text ("new"), or left for later (""). Its output is the mapping the server takes.
+ */
+export const legacyMappingFormSchema = z
+  .object({
+    rows: z.array(z.object({ text: z.string(), choice: z.string(), kind: z.enum(SITE_KINDS) })),
+  })
+  .transform(({ rows }, ctx): z.input<typeof mapLegacySitesSchema> => {
+    const chosen = rows.filter((row) => row.choice !== "");
+    if (chosen.length === 0) {
+      ctx.addIssue({ code: "custom", message: "Choose a site for at least one text", path: ["rows"] });
+      return z.NEVER;
+    }
+    return {
+      mappings: chosen.map((row) =>
+        row.choice === "new"
+          ? { text: row.text, create: { name: row.text, kind: row.kind } }
+          : { text: row.text, siteId: row.choice },
+      ),
+    };
+  });
+export type LegacyMappingFormValues = z.input<typeof legacyMappingFormSchema>;

@@ -23,7 +23,7 @@ import { DeleteDialog, type DeleteTarget } from "./delete-dialog";
 import { useCanWrite } from "@/app/_components/writers-only";
 import { NonStandardMark } from "./non-standard-mark";
 
-type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
+type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "siteId" | "generation" | "tag">;
 type Sort = NonNullable<TapeListInput["sort"]>;
 type Tape = inferRouterOutputs<AppRouter>["tapes"]["list"]["items"][number];
 const PAGE_SIZE = 25;
@@ -104,6 +104,7 @@ export function TapesTable() {
     }),
     placeholderData: keepPreviousData,
   });
+  const sites = useQuery(trpc.sites.options.queryOptions());
   const update = (next: Partial<Filters>) => setFilters((current) => ({ ...current, ...next }));
   const filtered = Object.values(filters).some((value) => value !== undefined && value !== "");
 
@@ -154,6 +155,13 @@ export function TapesTable() {
               value={filters.locationKind}
               options={LOCATION_OPTIONS}
               onChange={(locationKind) => update({ locationKind })}
+            />
+            <FilterSelect
+              label="Site"
+              anyLabel="Any site"
+              value={filters.siteId}
+              options={(sites.data ?? []).map((site) => ({ value: site.id, label: site.name }))}
+              onChange={(siteId) => update({ siteId })}
             />
             <FilterSelect
               label="Generation"

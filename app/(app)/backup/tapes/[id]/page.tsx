@@ -149,6 +149,11 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
               <>
                 <p className="font-medium">{LOCATION_KIND_LABEL[current.kind]}</p>
                 <p className="text-sm text-slate-600">{describePlace(current) || "No place details"}</p>
+                {current.siteId && (
+                  <Link href={`/manage/sites/${current.siteId}`} className="text-sm text-brand-700 hover:underline">
+                    About {current.site}
+                  </Link>
+                )}
                 <p className="text-xs text-slate-500">
                   {[current.custodian && `Custodian ${current.custodian}`, current.serviceProvider]
                     .filter(Boolean)
