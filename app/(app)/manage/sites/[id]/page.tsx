@@ -1,20 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DetailItem } from "@/app/_components/detail-item";
 import { SITE_KIND_LABEL } from "@/lib/vocabulary";
 import { loadSite } from "./load-site";
 import { SiteActions } from "./site-actions";
 import { SiteCartridges } from "./site-cartridges";
 
 export const metadata: Metadata = { title: "Site" };
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="font-medium">{children}</dd>
-    </div>
-  );
-}
 
 export default async function SitePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -34,14 +26,14 @@ export default async function SitePage({ params }: { params: Promise<{ id: strin
       <SiteActions site={site} />
 
       <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
-        <Item label="Label code">
+        <DetailItem label="Label code">
           <span className="font-mono" data-testid="site-code">
             {site.code}
           </span>
-        </Item>
-        <Item label="Service provider">{site.serviceProvider ?? "—"}</Item>
-        <Item label="Default custodian">{site.defaultCustodian ?? "—"}</Item>
-        <Item label="Cartridges here">{site.cartridgesHere}</Item>
+        </DetailItem>
+        <DetailItem label="Service provider">{site.serviceProvider ?? "—"}</DetailItem>
+        <DetailItem label="Default custodian">{site.defaultCustodian ?? "—"}</DetailItem>
+        <DetailItem label="Cartridges here">{site.cartridgesHere}</DetailItem>
         <div className="col-span-2 sm:col-span-4">
           <dt className="text-xs text-slate-500">Address</dt>
           <dd className="whitespace-pre-wrap">{site.address ?? "—"}</dd>
