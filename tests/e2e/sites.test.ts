@@ -26,6 +26,8 @@ beforeAll(async () => {
   context = await browser.newContext();
   violations = recordPolicyViolations(context);
   page = await context.newPage();
+  // A first render on a loaded machine can outlast Playwright's 30 s default.
+  page.setDefaultTimeout(90_000);
 });
 
 afterAll(async () => {
