@@ -1,5 +1,5 @@
 /** Entities of the backup module: every user who can read the module may see their history. */
-export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event"] as const;
+export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event", "site"] as const;
 export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 
 /** User accounts too, whose history (roles, access, deactivation) only administrators may see. */
@@ -29,6 +29,10 @@ export const AUDIT_ACTIONS = [
   "keyed",
   /** An administrator corrected a mistyped barcode in place. */
   "correct_barcode",
+  /** A site was retired: kept for the locations that name it, offered for no new one. */
+  "retire",
+  /** Locations recorded with a site as free text were set to name a site. */
+  "map_legacy",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -208,6 +208,8 @@ export const tapeListSchema = z.object({
   status: z.enum([...TAPE_STATUSES, "destroyed"]).optional(),
   locationKind: z.enum([...LOCATION_KINDS, "none"]).optional(),
   generation: z.number().int().min(1).max(10).optional(),
+  /** Cartridges whose current location is at this site. */
+  siteId: z.uuid({ message: "Unknown site" }).optional(),
   tag: text().trim().toLowerCase().max(40).optional(),
   sort: z.enum(TAPE_SORTS).default("barcode"),
   direction: z.enum(["asc", "desc"]).default("asc"),
@@ -217,7 +219,7 @@ export const tapeListSchema = z.object({
 export type TapeListInput = z.input<typeof tapeListSchema>;
 export type TapeListFilters = z.output<typeof tapeListSchema>;
 
-const optionalText = (max: number, what: string) =>
+export const optionalText = (max: number, what: string) =>
   text()
     .trim()
     .max(max, `${what} must be at most ${max} characters`)
@@ -234,9 +236,8 @@ export const occurredAtSchema = z.coerce
   .refine((date) => date.getTime() <= Date.now() + MAX_FUTURE_MS, "The time cannot be in the future")
   .refine((date) => date.getUTCFullYear() >= 1990, "The time is too far in the past");
 
-/** The free-text details of a place, as every form that logs a location asks for them. */
+/** The free-text details of a place beside its named site, as every form that logs a location asks for them. */
 export const PLACE_FIELDS = [
-  ["site", "Site"],
   ["shelf", "Shelf"],
   ["locker", "Locker"],
   ["slot", "Slot"],
@@ -248,6 +249,8 @@ export type PlaceField = (typeof PLACE_FIELDS)[number][0];
 export const logLocationSchema = z.object({
   tapeId: z.uuid({ message: "Unknown cartridge" }),
   kind: z.enum(LOCATION_KINDS, { message: "Choose on site, in transit or off site" }),
+  /** The named site. Without one, `site` is free text, as phones that predate named sites still send it. */
+  siteId: z.uuid({ message: "Choose a site from the list" }).nullish(),
   site: optionalText(120, "Site"),
   shelf: optionalText(60, "Shelf"),
   locker: optionalText(60, "Locker"),

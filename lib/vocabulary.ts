@@ -20,6 +20,11 @@ export const LOCATION_KIND_LABEL: Record<LocationKind, string> = {
   off_site: "Off site",
 };
 
+/** A site is on site or off site; "in transit" is a move between sites, never a site. */
+export const SITE_KINDS = ["on_site", "off_site"] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+export const SITE_KIND_LABEL: Record<SiteKind, string> = { on_site: "On site", off_site: "Off site" };
+
 export const ROLES = ["admin", "staff", "courier", "custodian"] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABEL: Record<Role, string> = {

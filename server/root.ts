@@ -4,6 +4,7 @@ import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
 import { setupRouter } from "./setup/router";
+import { sitesRouter } from "./sites/router";
 import { syncRouter } from "./sync/router";
 import { tapesRouter } from "./tapes/router";
 import { createCallerFactory, router } from "./trpc";
@@ -17,6 +18,7 @@ export const appRouter = router({
   custody: custodyRouter,
   audit: auditRouter,
   sync: syncRouter,
+  sites: sitesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -22,7 +22,7 @@ function newestPendingLocation(rows: OutboxRow[], barcode: string): CatalogueLoc
  * theirs and show nowhere.
  */
 export async function mergeCataloguePage(db: SyncDb, page: CataloguePage, userId: string) {
-  await db.transaction("rw", db.catalogue, db.outbox, db.meta, async () => {
+  await db.transaction("rw", db.catalogue, db.outbox, db.sites, db.meta, async () => {
     const barcodes = [...new Set(page.items.map((item) => item.barcode))];
     const [cachedRows, pendingRows] = await Promise.all([
       db.catalogue.bulkGet(barcodes),
@@ -57,12 +57,15 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage, userId
     const entries = [...cache.entries()];
     await db.catalogue.bulkDelete(entries.filter(([, tape]) => !tape).map(([barcode]) => barcode));
     await db.catalogue.bulkPut(entries.flatMap(([, tape]) => (tape ? [tape] : [])));
+    await db.sites.clear();
+    await db.sites.bulkPut(page.sites);
     await setMeta(db, "catalogueCursor", page.cursor);
   });
 }
 
-/** Drops the offline catalogue and where its pull had got to, so the next pull starts over. */
+/** Drops the offline catalogue, its sites and where its pull had got to, so the next pull starts over. */
 export async function forgetCatalogue(db: SyncDb) {
   await db.catalogue.clear();
+  await db.sites.clear();
   await db.meta.bulkDelete(["catalogueCursor", "lastSyncedAt"]);
 }

@@ -13,7 +13,7 @@ export type DeviceUser = Pick<Viewer, "id" | "name" | "role" | "backupAccess" | 
  * events they queued stay theirs and wait for them.
  */
 export function claimDevice(db: SyncDb, user: DeviceUser): Promise<void> {
-  return db.transaction("rw", db.catalogue, db.meta, async () => {
+  return db.transaction("rw", db.catalogue, db.sites, db.meta, async () => {
     const previous = await getMeta(db, "deviceUser");
     if (previous?.id !== user.id) await forgetCatalogue(db);
     const { id, name, role, backupAccess, approver } = user;
@@ -23,7 +23,7 @@ export function claimDevice(db: SyncDb, user: DeviceUser): Promise<void> {
 
 /** After sign-out: the device belongs to nobody, and keeps only the events still waiting for their authors. */
 export function releaseDevice(db: SyncDb): Promise<void> {
-  return db.transaction("rw", db.catalogue, db.meta, async () => {
+  return db.transaction("rw", db.catalogue, db.sites, db.meta, async () => {
     await forgetCatalogue(db);
     await db.meta.delete("deviceUser");
   });

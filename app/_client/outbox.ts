@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from "dexie";
 import { v7 as uuidv7 } from "uuid";
 import { unreachable } from "@/lib/exhaustive";
 import { normaliseLabel } from "@/lib/lto";
+import type { SiteOption } from "@/lib/sites";
 import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
 import type { DeviceUser } from "./device-user";
 import { supersedes } from "@/lib/sync/current-location";
@@ -57,6 +58,8 @@ export const SYNC_DB_NAME = "backup-monitor";
 export class SyncDb extends Dexie {
   outbox!: EntityTable<OutboxRow, "id">;
   catalogue!: EntityTable<CachedTape, "barcode">;
+  /** The active sites as the last catalogue pull gave them, for the site picker offline. */
+  sites!: EntityTable<SiteOption, "id">;
   meta!: EntityTable<MetaRow, "key">;
 
   constructor(name: string = SYNC_DB_NAME) {
@@ -66,6 +69,7 @@ export class SyncDb extends Dexie {
       catalogue: "barcode",
       meta: "key",
     });
+    this.version(2).stores({ sites: "id, code" });
   }
 }
 

@@ -32,6 +32,12 @@ const outboxIcon = (
     <path d="M4 13h4l2 3h4l2-3h4M4 13l2-8h12l2 8v6H4v-6zM12 3v7m-3-3l3 3 3-3" />
   </svg>
 );
+const siteIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <path d="M12 21s-7-6.2-7-11.5A7 7 0 0119 9.5C19 14.8 12 21 12 21z" />
+    <circle cx="12" cy="9.5" r="2.5" />
+  </svg>
+);
 const keyIcon = (
   <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
     <circle cx="8" cy="15" r="4" />
@@ -57,6 +63,7 @@ const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
+  { href: "/manage/sites", label: "Sites", short: "Sites", icon: siteIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, capability: "users.manage" },
   { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, capability: "audit.review" },
   { href: "/manage/backup", label: "Backup", short: "Backup", icon: backupIcon, capability: "system.administer" },

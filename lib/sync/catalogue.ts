@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cursorSchema } from "../paging";
+import type { SiteOption } from "../sites";
 import type { LOCATION_KINDS, TAPE_STATUS_LABEL } from "../vocabulary";
 
 /**
@@ -30,6 +31,11 @@ export type CataloguePage = {
   more: boolean;
   /** The server's clock when it answered, for the device to tell whether its own clock is off. */
   serverTime: Date;
+  /**
+   * Every active site, whole on each page: sites are few, and the phone's site picker must work offline with
+   * the list as it is now, renames and retirements included.
+   */
+  sites: SiteOption[];
 };
 
 export const CATALOGUE_PAGE_MAX = 2000;

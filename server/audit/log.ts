@@ -35,15 +35,17 @@ async function subjectsOf(db: Db, rows: { entityType: string; entityId: string }
   const idsOf = (type: AuditEntityType) => [
     ...new Set(rows.filter((row) => row.entityType === type).map((row) => row.entityId)),
   ];
-  const [tapes, jobs, users] = await Promise.all([
+  const [tapes, jobs, users, sites] = await Promise.all([
     db.backupTapeCartridge.findMany({ where: { id: { in: idsOf("tape") } }, select: { id: true, barcode: true } }),
     db.backupJob.findMany({ where: { id: { in: idsOf("job") } }, select: { id: true, name: true } }),
     db.user.findMany({ where: { id: { in: idsOf("user") } }, select: { id: true, name: true } }),
+    db.backupSite.findMany({ where: { id: { in: idsOf("site") } }, select: { id: true, name: true } }),
   ]);
   return new Map<string, string>([
     ...tapes.map((tape) => [tape.id, tape.barcode] as const),
     ...jobs.map((job) => [job.id, job.name] as const),
     ...users.map((user) => [user.id, user.name] as const),
+    ...sites.map((site) => [site.id, site.name] as const),
   ]);
 }
 

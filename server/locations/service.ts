@@ -4,12 +4,15 @@ import { supersedes } from "../../lib/sync/current-location";
 import type { LogLocationInput } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
+import { DomainError } from "../errors";
+import { lockSites, sitePlacementProblem } from "../sites/service";
 import { lockTape } from "../tapes/lock";
 import { transaction } from "../db/transaction";
 
 export const AUDITED_LOCATION_FIELDS = [
   "tapeId",
   "kind",
+  "siteId",
   "site",
   "shelf",
   "locker",
@@ -28,7 +31,7 @@ export type LocationRecord = {
   barcode: string;
   location: Pick<
     BackupTapeLocation,
-    "tapeId" | "kind" | "site" | "shelf" | "locker" | "slot" | "custodian" | "serviceProvider" | "occurredAt"
+    "tapeId" | "kind" | "siteId" | "site" | "shelf" | "locker" | "slot" | "custodian" | "serviceProvider" | "occurredAt"
   > &
     EventOrigin;
 };
@@ -38,11 +41,24 @@ export type LocationRecord = {
  * for cartridges the caller has locked. Locations are taken in the order given, as if written one after
  * another: each becomes current only if it supersedes the cartridge's current one, so an old event synced
  * late is kept in the history without moving the cartridge. Each audit entry records whether its row
- * became current when written; the rows end with exactly one current per cartridge.
+ * became current when written; the rows end with exactly one current per cartridge. A location that names a
+ * site stores the site's name as its text too, so every reader of the text sees the name it had then; a site
+ * it may not name (unknown, retired, of the other kind) fails the whole write: callers that judge events one
+ * by one check `sitePlacementProblem` first.
  */
 export async function writeLocations(tx: Tx, actor: Actor, records: LocationRecord[]): Promise<BackupTapeLocation[]> {
   if (records.length === 0) return [];
   const now = new Date();
+  const sites = await lockSites(tx, [
+    ...new Set(records.flatMap(({ location }) => (location.siteId ? [location.siteId] : []))),
+  ]);
+  const placed = records.map(({ location }) => {
+    if (!location.siteId) return location;
+    const site = sites.get(location.siteId);
+    const problem = sitePlacementProblem(site, location.kind);
+    if (problem) throw new DomainError("BAD_REQUEST", problem, "siteId");
+    return { ...location, site: site!.name };
+  });
   const tapeIds = [...new Set(records.map(({ location }) => location.tapeId))];
   // Read after the cartridges are locked, so no concurrent change of their current location is missed.
   const stored = await tx.$queryRaw<{ id: string; tape_id: string; occurred_at: Date }[]>`
@@ -51,7 +67,7 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
     stored.map((location) => [location.tape_id, { occurredAt: location.occurred_at }]),
   );
   const becameCurrent: boolean[] = [];
-  const rows = records.map(({ location }): BackupTapeLocation => {
+  const rows = placed.map((location): BackupTapeLocation => {
     const row = { ...location, id: uuidv7(), recordedAt: now, recordedById: actor.id, recordedByName: actor.name };
     const before = current.get(row.tapeId);
     const becomes = supersedes(row, before);
@@ -68,13 +84,13 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
   if (superseded.length > 0)
     await tx.$executeRaw`UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[])`;
   await tx.$executeRaw`
-    INSERT INTO backup_tape_location (id, tape_id, kind, site, shelf, locker, slot, custodian, service_provider, occurred_at,
+    INSERT INTO backup_tape_location (id, tape_id, kind, site_id, site, shelf, locker, slot, custodian, service_provider, occurred_at,
       recorded_at, recorded_by_id, recorded_by_name, is_current, event_id, device_id)
     VALUES ${Prisma.join(
       rows.map(
         (
           row,
-        ) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.kind}::"LocationKind", ${row.site}, ${row.shelf}, ${row.locker}, ${row.slot},
+        ) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.kind}::"LocationKind", ${row.siteId}, ${row.site}, ${row.shelf}, ${row.locker}, ${row.slot},
           ${row.custodian}, ${row.serviceProvider}, ${row.occurredAt}, ${now}, ${row.recordedById}, ${row.recordedByName}, ${row.isCurrent},
           ${row.eventId}, ${row.deviceId})`,
       ),
@@ -102,10 +118,10 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
 /** Records where a cartridge was at a moment (now, unless told). */
 export function logLocation(db: Db, actor: Actor, input: LogLocationInput) {
   return transaction(db, async (tx) => {
-    const { tapeId, occurredAt = new Date(), ...place } = input;
+    const { tapeId, occurredAt = new Date(), siteId = null, ...place } = input;
     const { barcode } = await lockTape(tx, tapeId);
     const [location] = await writeLocations(tx, actor, [
-      { barcode, location: { ...place, tapeId, occurredAt, eventId: null, deviceId: null } },
+      { barcode, location: { ...place, siteId, tapeId, occurredAt, eventId: null, deviceId: null } },
     ]);
     return location!;
   });
@@ -116,6 +132,15 @@ export async function lastLocationDetails(db: Db, tapeId: string) {
   return db.backupTapeLocation.findFirst({
     where: { tapeId },
     orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }],
-    select: { kind: true, site: true, shelf: true, locker: true, slot: true, custodian: true, serviceProvider: true },
+    select: {
+      kind: true,
+      siteId: true,
+      site: true,
+      shelf: true,
+      locker: true,
+      slot: true,
+      custodian: true,
+      serviceProvider: true,
+    },
   });
 }

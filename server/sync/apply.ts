@@ -4,6 +4,7 @@ import type { ParsedSyncEvent } from "../../lib/sync/events";
 import { writeCustody, type CustodyRecord } from "../custody/service";
 import type { Tx } from "../db";
 import { writeLocations, type LocationRecord } from "../locations/service";
+import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
 
@@ -26,9 +27,9 @@ async function lockTapes(tx: Tx, barcodes: string[]): Promise<Map<string, string
 
 /**
  * Applies the events whose ids this transaction claimed, and returns those the domain's rules refuse
- * (unknown cartridge, cartridge already registered, a registration by someone whose role may not register)
- * for the caller to record as rejected. Anything else that fails aborts the whole batch: the phone pushes
- * it again.
+ * (unknown cartridge, cartridge already registered, a registration by someone whose role may not register, a
+ * site it may not name) for the caller to record as rejected. Anything else that fails aborts the whole batch:
+ * the phone pushes it again.
  */
 export async function applyClaimedInTx(
   tx: Tx,
@@ -37,6 +38,13 @@ export async function applyClaimedInTx(
   events: ParsedSyncEvent[],
 ): Promise<Rejection[]> {
   const tapes = await lockTapes(tx, [...new Set(events.map((event) => event.payload.barcode.barcode))]);
+  const sites = await lockSites(tx, [
+    ...new Set(
+      events.flatMap((event) =>
+        event.type === "location.logged" && event.payload.siteId ? [event.payload.siteId] : [],
+      ),
+    ),
+  ]);
   const rejections: Rejection[] = [];
   const moves: LocationRecord[] = [];
   const handoffs: CustodyRecord[] = [];
@@ -58,8 +66,16 @@ export async function applyClaimedInTx(
     }
     const origin = { tapeId, occurredAt: event.occurredAt, eventId: event.id, deviceId };
     if (event.type === "location.logged") {
-      const { kind, site, shelf, locker, slot, custodian, serviceProvider } = event.payload;
-      moves.push({ barcode, location: { ...origin, kind, site, shelf, locker, slot, custodian, serviceProvider } });
+      const { kind, siteId = null, site, shelf, locker, slot, custodian, serviceProvider } = event.payload;
+      const problem = siteId ? sitePlacementProblem(sites.get(siteId), kind) : null;
+      if (problem) {
+        rejections.push({ id: event.id, reason: problem });
+        continue;
+      }
+      moves.push({
+        barcode,
+        location: { ...origin, kind, siteId, site, shelf, locker, slot, custodian, serviceProvider },
+      });
     } else if (event.type === "custody.recorded") {
       const { fromParty, toParty, signerName, signature = null, containerId, sealNumber, notes } = event.payload;
       handoffs.push({

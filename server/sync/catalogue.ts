@@ -8,6 +8,7 @@ import type {
 } from "../../lib/sync/catalogue";
 import type { Db } from "../db";
 import { cursorCodec } from "../pagination";
+import { siteOptions } from "../sites/service";
 
 /**
  * How long a change may take to become visible. A change time is stamped before its transaction commits
@@ -72,7 +73,8 @@ export async function pullCatalogue(
         ${changedAfter(Prisma.sql`d.deleted_at`, Prisma.sql`d.tape_id`)}
         ORDER BY d.deleted_at, d.tape_id LIMIT ${limit})`
     : Prisma.empty;
-  const rows = await db.$queryRaw<Row[]>`
+  const [rows, sites] = await Promise.all([
+    db.$queryRaw<Row[]>`
     SELECT * FROM (
       (SELECT t.id, t.barcode, t.status::text AS status, l.kind::text AS location_kind, l.site AS location_site,
               l.occurred_at AS location_occurred_at, t.updated_at AS changed_at, false AS deleted
@@ -83,7 +85,9 @@ export async function pullCatalogue(
       ${tombstones}
     ) page
     ORDER BY changed_at, id
-    LIMIT ${limit}`;
+    LIMIT ${limit}`,
+    siteOptions(db),
+  ]);
 
   const settledBefore = now.getTime() - CATALOGUE_SETTLE_MS;
   const settled = rows.filter((row) => row.changed_at.getTime() <= settledBefore);
@@ -93,5 +97,6 @@ export async function pullCatalogue(
     cursor: last ? catalogueCursor.encode({ value: last.changed_at, id: last.id }) : (cursor ?? null),
     more: rows.length === limit && settled.length === rows.length,
     serverTime: now,
+    sites,
   };
 }

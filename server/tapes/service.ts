@@ -45,11 +45,12 @@ async function countExpiringSoon(db: Db, now: Date) {
 }
 
 export async function catalogueSummary(db: Db, now = new Date()) {
-  const [tapes, jobs, byStatus, byLocation, expiringSoon] = await Promise.all([
+  const [tapes, jobs, byStatus, byLocation, bySite, expiringSoon] = await Promise.all([
     db.backupTapeCartridge.count(),
     db.backupJob.count(),
     db.backupTapeCartridge.groupBy({ by: ["status"], _count: { _all: true } }),
     db.backupTapeLocation.groupBy({ by: ["kind"], where: { isCurrent: true }, _count: { _all: true } }),
+    countBySite(db),
     countExpiringSoon(db, now),
   ]);
   const located = byLocation.reduce((sum, row) => sum + row._count._all, 0);
@@ -63,9 +64,21 @@ export async function catalogueSummary(db: Db, now = new Date()) {
       ...(Object.fromEntries(byLocation.map((row) => [row.kind, row._count._all])) as Partial<Record<string, number>>),
       none: tapes - located,
     } as Partial<Record<string, number>> & { none: number },
+    bySite,
     expiringSoon,
     expiringWindowDays: EXPIRING_WINDOW_DAYS,
   };
+}
+
+/** Cartridges by the site of their current location, most first; null for locations that name no site. */
+async function countBySite(db: Db) {
+  const rows = await db.$queryRaw<{ site_id: string | null; name: string | null; count: bigint }[]>`
+    SELECT l.site_id, s.name, count(*) AS count
+    FROM backup_tape_location l LEFT JOIN backup_site s ON s.id = l.site_id
+    WHERE l.is_current
+    GROUP BY l.site_id, s.name
+    ORDER BY count(*) DESC, s.name`;
+  return rows.map((row) => ({ siteId: row.site_id, name: row.name, count: Number(row.count) }));
 }
 
 function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInput {
@@ -76,6 +89,7 @@ function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInp
   if (filters.tag) where.tags = { has: filters.tag };
   if (filters.locationKind === "none") where.locations = { none: { isCurrent: true } };
   else if (filters.locationKind) where.locations = { some: { isCurrent: true, kind: filters.locationKind } };
+  if (filters.siteId) where.AND = [{ locations: { some: { isCurrent: true, siteId: filters.siteId } } }];
   return where;
 }
 

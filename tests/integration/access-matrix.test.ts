@@ -131,6 +131,8 @@ type Fixtures = {
   job: { id: string };
   location: { id: string };
   custody: { id: string };
+  /** An active site; the fixture location's free-text site ("Server room") names none yet. */
+  site: { id: string };
   /** A rejected sync event of each user's own: only its author may discard it. */
   rejectedEvents: Record<Column, string>;
   /** A checkpoint of the audit chain as the fixtures leave it. */
@@ -192,6 +194,7 @@ beforeAll(async () => {
   await asAdmin.tapes.update({ id: tape.id, data: { status: "in_use", tags: ["matrix"] } });
   const location = await createLocation(app.db, tape.id, { isCurrent: true });
   const custody = await createCustody(app.db, tape.id);
+  const site = await asAdmin.sites.create({ name: "Matrix Vault", kind: "off_site" });
 
   fx = {
     users: { ...kinds, deactivated, lingering },
@@ -201,6 +204,7 @@ beforeAll(async () => {
     job,
     location,
     custody,
+    site,
     rejectedEvents: {
       // Anonymous callers have no events; one of someone else's is what they would try.
       anonymous: await rejectedEventOf(kinds.staffWrite.id),
@@ -362,6 +366,22 @@ const MATRIX: Matrix = {
       { label: "against a checkpoint", input: (fx) => ({ checkpoint: fx.checkpoint }), needs: "audit.review" },
     ],
     checkpoint: { input: () => undefined, needs: "system.administer" },
+  },
+  sites: {
+    list: { input: () => ({}), needs: "signedIn" },
+    options: { input: () => undefined, needs: "signedIn" },
+    get: { input: (fx) => ({ id: fx.site.id }), needs: "signedIn" },
+    legacyTexts: { input: () => undefined, needs: "signedIn" },
+    create: {
+      input: () => ({ name: "Granite Vault", kind: "off_site", address: "1 Quarry Road" }),
+      needs: "sites.manage",
+    },
+    update: {
+      input: (fx) => ({ id: fx.site.id, data: { name: "Matrix Vault East", kind: "off_site" } }),
+      needs: "sites.manage",
+    },
+    setActive: { input: (fx) => ({ id: fx.site.id, active: false }), needs: "sites.manage" },
+    mapLegacy: { input: (fx) => ({ mappings: [{ text: "Server room", siteId: fx.site.id }] }), needs: "sites.manage" },
   },
   sync: {
     catalogue: { input: () => ({}), needs: "signedIn" },
@@ -632,6 +652,7 @@ const ROUTES: RouteRow[] = [
         location: fx.location.id,
         custody: fx.custody.id,
         sync_event: fx.rejectedEvents.staffWrite,
+        site: fx.site.id,
       };
       return `/backup/audit/${entityType}/${ids[entityType]}`;
     },

@@ -58,7 +58,7 @@ class FakeServer {
     const start = cursor ? Number(cursor) : 0;
     const items = this.catalogue.slice(start, start + 2);
     const end = start + items.length;
-    return { items, cursor: String(end), more: end < this.catalogue.length, serverTime: new Date() };
+    return { items, cursor: String(end), more: end < this.catalogue.length, serverTime: new Date(), sites: [] };
   }
 }
 

@@ -5,7 +5,7 @@ import { can } from "@/lib/capabilities";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { FindTape } from "./_components/find-tape";
 import { JobsTable } from "./_components/jobs-table";
-import { DistributionChart } from "./_components/summary-charts";
+import { BreakdownChart, DistributionChart } from "./_components/summary-charts";
 import { TapesTable } from "./_components/tapes-table";
 
 export const metadata: Metadata = { title: "Backup Monitor" };
@@ -18,6 +18,7 @@ const STATUS_COLOR = {
   destroyed: "#b91c1c",
 };
 const LOCATION_COLOR = { on_site: "#1f5fbf", in_transit: "#d97706", off_site: "#0f766e", none: "#cbd5e1" };
+const SITE_COLORS = ["#1f5fbf", "#0f766e", "#7c3aed", "#d97706", "#be185d", "#0891b2", "#65a30d", "#475569"];
 
 function Metric({ label, value, testId, note }: { label: string; value: number; testId: string; note?: string }) {
   return (
@@ -86,16 +87,35 @@ export default async function BackupOverviewPage() {
             color: STATUS_COLOR[key as keyof typeof STATUS_COLOR],
           }))}
         />
-        <DistributionChart
+        <BreakdownChart
           title="Cartridges by location"
-          slices={[
-            ...Object.entries(LOCATION_KIND_LABEL).map(([key, label]) => ({
-              key: `location-${key}`,
-              label,
-              value: summary.byLocation[key] ?? 0,
-              color: LOCATION_COLOR[key as keyof typeof LOCATION_COLOR],
-            })),
-            { key: "location-none", label: "Not logged", value: summary.byLocation.none, color: LOCATION_COLOR.none },
+          views={[
+            {
+              label: "By kind",
+              slices: [
+                ...Object.entries(LOCATION_KIND_LABEL).map(([key, label]) => ({
+                  key: `location-${key}`,
+                  label,
+                  value: summary.byLocation[key] ?? 0,
+                  color: LOCATION_COLOR[key as keyof typeof LOCATION_COLOR],
+                })),
+                {
+                  key: "location-none",
+                  label: "Not logged",
+                  value: summary.byLocation.none,
+                  color: LOCATION_COLOR.none,
+                },
+              ],
+            },
+            {
+              label: "By site",
+              slices: summary.bySite.map((row, index) => ({
+                key: `site-${row.siteId ?? "none"}`,
+                label: row.name ?? "No named site",
+                value: row.count,
+                color: row.siteId ? SITE_COLORS[index % SITE_COLORS.length]! : LOCATION_COLOR.none,
+              })),
+            },
           ]}
         />
       </div>

@@ -23,6 +23,8 @@ const FIELDS: Record<string, FieldFormat> = {
   totalBytes: { label: "size", format: bytes },
   totalFiles: { label: "files", format: count },
   mediaId: { label: "media ID" },
+  siteId: { label: "site ID" },
+  defaultCustodian: { label: "default custodian" },
   mediaType: { label: "media type", format: (value) => MEDIA_TYPE_LABEL[value as MediaType] ?? String(value) },
   retentionDays: { label: "retention", format: (value) => `${value} days` },
   backupAccess: { label: "backup access" },
@@ -79,6 +81,7 @@ const CREATED: Partial<Record<AuditEntityType, string>> = {
   custody: "recorded",
   sync_event: "recorded",
   user: "created",
+  site: "added",
 };
 /** A creation, deletion or discard in one word: its fields are the whole record, which the page already shows. */
 function summaryOf(entityType: AuditEntityType, action: AuditAction): string | null {
@@ -91,6 +94,8 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
       return "discarded";
     case "keyed":
       return "sealed with the audit key";
+    case "retire":
+      return "retired";
     case "update":
     case "span":
     case "deactivate":
@@ -99,6 +104,7 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
     case "set_access":
     case "change_password":
     case "correct_barcode":
+    case "map_legacy":
       return null;
     default:
       return unreachable(action, "audit action");

@@ -1,15 +1,19 @@
 "use client";
 
+import { useState, type ReactNode } from "react";
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 type Slice = { key: string; label: string; value: number; color: string };
 
 /** A small horizontal bar chart of one distribution; the numbers stay readable beside it. */
-export function DistributionChart({ title, slices }: { title: string; slices: Slice[] }) {
+export function DistributionChart({ title, slices, control }: { title: string; slices: Slice[]; control?: ReactNode }) {
   const total = slices.reduce((sum, slice) => sum + slice.value, 0);
   return (
     <figure className="card p-4">
-      <figcaption className="text-sm font-semibold">{title}</figcaption>
+      <div className="flex items-center justify-between gap-2">
+        <figcaption className="text-sm font-semibold">{title}</figcaption>
+        {control}
+      </div>
       {total === 0 ? (
         <p className="mt-3 text-sm text-slate-500">Nothing to show yet.</p>
       ) : (
@@ -49,5 +53,30 @@ export function DistributionChart({ title, slices }: { title: string; slices: Sl
         ))}
       </ul>
     </figure>
+  );
+}
+
+/** One distribution seen several ways (cartridges by kind of location, or by site), chosen beside its title. */
+export function BreakdownChart({ title, views }: { title: string; views: { label: string; slices: Slice[] }[] }) {
+  const [shown, setShown] = useState(0);
+  return (
+    <DistributionChart
+      title={title}
+      slices={views[shown]?.slices ?? []}
+      control={
+        <select
+          aria-label={`${title}: break down`}
+          className="input w-auto py-0.5 text-xs"
+          value={shown}
+          onChange={(event) => setShown(Number(event.target.value))}
+        >
+          {views.map((view, index) => (
+            <option key={view.label} value={index}>
+              {view.label}
+            </option>
+          ))}
+        </select>
+      }
+    />
   );
 }

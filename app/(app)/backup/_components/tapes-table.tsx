@@ -22,7 +22,7 @@ import type { AppRouter } from "@/server/root";
 import { useRowDelete } from "./delete-dialog";
 import { NonStandardMark } from "./non-standard-mark";
 
-type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "generation" | "tag">;
+type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "siteId" | "generation" | "tag">;
 type Sort = NonNullable<TapeListInput["sort"]>;
 type Tape = inferRouterOutputs<AppRouter>["tapes"]["list"]["items"][number];
 const PAGE_SIZE = 25;
@@ -102,6 +102,7 @@ export function TapesTable() {
     }),
     placeholderData: keepPreviousData,
   });
+  const sites = useQuery(trpc.sites.options.queryOptions());
   const update = (next: Partial<Filters>) => setFilters((current) => ({ ...current, ...next }));
   const filtered = Object.values(filters).some((value) => value !== undefined && value !== "");
 
@@ -152,6 +153,13 @@ export function TapesTable() {
               value={filters.locationKind}
               options={LOCATION_OPTIONS}
               onChange={(locationKind) => update({ locationKind })}
+            />
+            <FilterSelect
+              label="Site"
+              anyLabel="Any site"
+              value={filters.siteId}
+              options={(sites.data ?? []).map((site) => ({ value: site.id, label: site.name }))}
+              onChange={(siteId) => update({ siteId })}
             />
             <FilterSelect
               label="Generation"

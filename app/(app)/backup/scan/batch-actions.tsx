@@ -3,8 +3,11 @@
 import { useState, type FormEvent } from "react";
 import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
+import { useLiveQuery } from "@/app/_client/use-live-query";
 import { Field, FormError } from "@/app/_components/field";
 import { SignatureField } from "@/app/_components/signature-field";
+import { SitePicker } from "@/app/_components/site-picker";
+import type { SiteOption } from "@/lib/sites";
 import { PLACE_FIELDS, type PlaceField } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, type LOCATION_KINDS } from "@/lib/vocabulary";
 import { handOffForBatch, logLocationForBatch } from "./batch-events";
@@ -17,7 +20,7 @@ const MOVES: { kind: Kind; label: string }[] = [
 ];
 const LAST_USE_KEY = "backup-monitor:last-location";
 
-type Place = Partial<Record<PlaceField, string>>;
+type Place = Partial<Record<PlaceField | "siteId", string>>;
 
 /** The place details last used for each kind of move on this device, to prefill the next one. */
 function lastUse(kind: Kind): Place {
@@ -40,10 +43,30 @@ export function LogLocationAction({ barcodes, onRecorded }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const [place, setPlace] = useState<Place>(() => (typeof window === "undefined" ? {} : lastUse("in_transit")));
+  // The sites the last catalogue pull brought, so the picker works with no signal.
+  const sites = useLiveQuery(async (db) => (await db.sites.toArray()).sort((a, b) => a.name.localeCompare(b.name)), []);
+  // A remembered site that has since been retired or removed is no longer offered, nor sent.
+  const site = kind === "in_transit" ? undefined : sites?.find((candidate) => candidate.id === place.siteId);
 
   function choose(next: Kind) {
     setKind(next);
     setPlace(lastUse(next));
+  }
+
+  /** Picking a site says where the cartridges are: the move follows from its kind. */
+  function chooseSite(chosen: SiteOption | null) {
+    if (!chosen) {
+      setPlace((current) => ({ ...current, siteId: undefined }));
+      return;
+    }
+    if (chosen.kind !== kind) setKind(chosen.kind);
+    setPlace((current) => ({
+      ...(chosen.kind === kind ? current : lastUse(chosen.kind)),
+      siteId: chosen.id,
+      custodian: (chosen.kind === kind ? current.custodian : undefined) || chosen.defaultCustodian || undefined,
+      serviceProvider:
+        (chosen.kind === kind ? current.serviceProvider : undefined) || chosen.serviceProvider || undefined,
+    }));
   }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -52,8 +75,12 @@ export function LogLocationAction({ barcodes, onRecorded }: Props) {
     setPending(true);
     setError(null);
     try {
-      await logLocationForBatch(sync.engine, { barcodes, occurredAt: new Date(), place: { kind, ...place } });
-      rememberUse(kind, place);
+      await logLocationForBatch(sync.engine, {
+        barcodes,
+        occurredAt: new Date(),
+        place: { kind, ...place, siteId: site?.id ?? null },
+      });
+      rememberUse(kind, { ...place, siteId: site?.id });
       onRecorded(
         `${LOCATION_KIND_LABEL[kind]} logged for ${barcodes.length} cartridge${barcodes.length === 1 ? "" : "s"}.`,
       );
@@ -85,6 +112,11 @@ export function LogLocationAction({ barcodes, onRecorded }: Props) {
           ))}
         </div>
       </fieldset>
+      {kind !== "in_transit" && (
+        <Field id="batch-site" label="Site">
+          <SitePicker id="batch-site" sites={sites} value={site?.id} onChange={chooseSite} />
+        </Field>
+      )}
       <div className="grid grid-cols-2 gap-3">
         {PLACE_FIELDS.map(([name, label]) => (
           <Field key={name} id={`batch-${name}`} label={label}>

@@ -22,9 +22,14 @@ const ENTITY_LABEL: Record<AuditEntityType, string> = {
   custody: "Hand-off",
   sync_event: "Phone event",
   user: "User account",
+  site: "Site",
 };
 const ENTITY_OPTIONS = AUDIT_ENTITY_TYPES.map((type) => ({ value: type, label: ENTITY_LABEL[type] }));
-const PAGE_OF: Partial<Record<AuditEntityType, string>> = { tape: "/backup/tapes", job: "/backup/jobs" };
+const PAGE_OF: Partial<Record<AuditEntityType, string>> = {
+  tape: "/backup/tapes",
+  job: "/backup/jobs",
+  site: "/manage/sites",
+};
 
 function Subject({ entry }: { entry: Entry }) {
   const name = entry.subject ?? entry.entityId;

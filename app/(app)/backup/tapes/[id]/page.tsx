@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DetailItem } from "@/app/_components/detail-item";
 import { Moment } from "@/app/_components/time-zone";
 import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
@@ -88,15 +89,6 @@ function historyEvents(tape: Awaited<ReturnType<typeof loadTape>>): TimelineEven
   ];
 }
 
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="font-medium">{children}</dd>
-    </div>
-  );
-}
-
 export default async function TapePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const tape = await loadTape(id);
@@ -117,19 +109,19 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
       <TapeActions tape={{ id: tape.id, barcode: tape.barcode, nonStandardLabel: tape.nonStandardLabel }} />
 
       <dl className="card mt-4 grid grid-cols-2 gap-4 p-5 text-sm sm:grid-cols-4">
-        <Item label="Generation">
+        <DetailItem label="Generation">
           {tape.generation ? `LTO-${tape.generation}` : "Any (cleaning)"} ·{" "}
           {tape.nonStandardLabel ? "chosen by hand" : tape.mediaId}
-        </Item>
-        <Item label="Media type">{MEDIA_TYPE_LABEL[tape.mediaType]}</Item>
-        <Item label="Native capacity">{formatBytes(tape.nativeCapacityBytes)}</Item>
-        <Item label="Data expires">
+        </DetailItem>
+        <DetailItem label="Media type">{MEDIA_TYPE_LABEL[tape.mediaType]}</DetailItem>
+        <DetailItem label="Native capacity">{formatBytes(tape.nativeCapacityBytes)}</DetailItem>
+        <DetailItem label="Data expires">
           <span data-testid="tape-expiry">{tape.expiresAt ? formatCalendarDate(tape.expiresAt) : "No jobs"}</span>
-        </Item>
-        <Item label="Tags">{tape.tags.length ? tape.tags.join(", ") : "—"}</Item>
-        <Item label="Registered">
+        </DetailItem>
+        <DetailItem label="Tags">{tape.tags.length ? tape.tags.join(", ") : "—"}</DetailItem>
+        <DetailItem label="Registered">
           <Moment value={tape.createdAt} dayOnly />
-        </Item>
+        </DetailItem>
         <div className="col-span-2">
           <dt className="text-xs text-slate-500">Notes</dt>
           <dd className="whitespace-pre-wrap">{tape.notes || "—"}</dd>
@@ -146,6 +138,11 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
               <>
                 <p className="font-medium">{LOCATION_KIND_LABEL[current.kind]}</p>
                 <p className="text-sm text-slate-600">{describePlace(current) || "No place details"}</p>
+                {current.siteId && (
+                  <Link href={`/manage/sites/${current.siteId}`} className="text-sm text-brand-700 hover:underline">
+                    About {current.site}
+                  </Link>
+                )}
                 <p className="text-xs text-slate-500">
                   {[current.custodian && `Custodian ${current.custodian}`, current.serviceProvider]
                     .filter(Boolean)
