@@ -3,6 +3,8 @@ import { auditRouter } from "./audit/router";
 import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
+import { rotationRouter } from "./rotation/router";
+import { settingsRouter } from "./settings/router";
 import { setupRouter } from "./setup/router";
 import { syncRouter } from "./sync/router";
 import { tapesRouter } from "./tapes/router";
@@ -17,6 +19,8 @@ export const appRouter = router({
   custody: custodyRouter,
   audit: auditRouter,
   sync: syncRouter,
+  rotation: rotationRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

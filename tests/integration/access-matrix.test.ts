@@ -15,6 +15,7 @@ import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
 import * as databaseRoute from "../../app/backup/database/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
+import { toDateInput } from "../../lib/dates";
 import { createAuditCheckpoint, type AuditCheckpoint } from "../../server/audit/chain";
 import type { Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
@@ -51,6 +52,9 @@ vi.mock("server-only", () => ({}));
 
 const app = useTestApp();
 
+/** Today as a date input gives it: the earliest needed-by date a recall accepts. */
+const today = () => toDateInput(new Date());
+
 // ------------------------------------------------------------------------------------------ the users
 
 /** The four kinds of caller the matrix is about. */
@@ -85,6 +89,9 @@ type Fixtures = {
   tape: { id: string; barcode: string };
   /** A cartridge in no job, for deletes and new spans. */
   spareTape: { id: string; barcode: string };
+  /** A cartridge off site, in the job too, which can be recalled; and its recall, which can be cancelled. */
+  awayTape: { id: string; barcode: string };
+  recall: { id: string };
   job: { id: string };
   location: { id: string };
   custody: { id: string };
@@ -145,12 +152,18 @@ beforeAll(async () => {
   await asAdmin.tapes.update({ id: tape.id, data: { status: "in_use", tags: ["matrix"] } });
   const location = await createLocation(app.db, tape.id, { isCurrent: true });
   const custody = await createCustody(app.db, tape.id);
+  const awayTape = await createTape(app.db);
+  await linkTape(app.db, job.id, awayTape.id, 2);
+  await asAdmin.locations.log({ tapeId: awayTape.id, kind: "off_site", site: "Iron Vault" });
+  const recall = await asAdmin.rotation.recallTape({ tapeId: awayTape.id, reason: "Restore drill", neededBy: today() });
 
   fx = {
     users: { admin, readOnly, writer, deactivated, lingering },
     target,
     tape,
     spareTape,
+    awayTape,
+    recall,
     job,
     location,
     custody,
@@ -302,6 +315,21 @@ const MATRIX: Matrix = {
       { label: "against a checkpoint", input: (fx) => ({ checkpoint: fx.checkpoint }), allowed: ADMINS },
     ],
     checkpoint: { input: () => undefined, allowed: ADMINS },
+  },
+  rotation: {
+    overview: { input: () => undefined, allowed: READERS },
+    list: { input: () => ({ list: "bring_back" }), allowed: READERS },
+    recalls: { input: (fx) => ({ jobId: fx.job.id }), allowed: READERS },
+    recallTape: {
+      input: (fx) => ({ tapeId: fx.awayTape.id, reason: "Restore", neededBy: today() }),
+      allowed: WRITERS,
+    },
+    recallJob: { input: (fx) => ({ jobId: fx.job.id, reason: "Restore", neededBy: today() }), allowed: WRITERS },
+    cancelRecall: { input: (fx) => ({ id: fx.recall.id }), allowed: WRITERS },
+  },
+  settings: {
+    get: { input: () => undefined, allowed: READERS },
+    update: { input: () => ({ sendDelayDays: 3, leadTimeDays: "21" }), allowed: ADMINS },
   },
   sync: {
     catalogue: { input: () => ({}), allowed: READERS },
@@ -587,6 +615,18 @@ const ROUTES: RouteRow[] = [
     method: "GET",
     name: "GET /backup/export/history?tape=<id>",
     path: (fx) => `/backup/export/history?tape=${fx.tape.id}`,
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/to-send",
+    path: () => "/backup/export/to-send",
+    status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/to-bring-back?overdue=1",
+    path: () => "/backup/export/to-bring-back?overdue=1",
     status: { anonymous: 401, readOnly: 200, writer: 200, admin: 200 },
   },
   {

@@ -25,6 +25,9 @@ const FIELDS: Record<string, FieldFormat> = {
   mediaId: { label: "media ID" },
   mediaType: { label: "media type", format: (value) => MEDIA_TYPE_LABEL[value as MediaType] ?? String(value) },
   retentionDays: { label: "retention", format: (value) => `${value} days` },
+  sendDelayDays: { label: "send delay", format: (value) => `${value} days` },
+  leadTimeDays: { label: "bring-back lead time", format: (value) => `${value} days` },
+  neededBy: { label: "needed by" },
   backupAccess: { label: "backup access" },
   fromParty: { label: "from" },
   toParty: { label: "to" },
@@ -99,6 +102,8 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
     case "set_access":
     case "change_password":
     case "correct_barcode":
+    case "recall":
+    case "cancel_recall":
       return null;
     default:
       return unreachable(action, "audit action");

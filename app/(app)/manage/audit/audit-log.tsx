@@ -22,6 +22,7 @@ const ENTITY_LABEL: Record<AuditEntityType, string> = {
   custody: "Hand-off",
   sync_event: "Phone event",
   user: "User account",
+  setting: "Setting",
 };
 const ENTITY_OPTIONS = AUDIT_ENTITY_TYPES.map((type) => ({ value: type, label: ENTITY_LABEL[type] }));
 const PAGE_OF: Partial<Record<AuditEntityType, string>> = { tape: "/backup/tapes", job: "/backup/jobs" };
