@@ -5,6 +5,7 @@ import { Timeline } from "@/app/(app)/backup/_components/timeline";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
 import { WritersOnly } from "@/app/_components/writers-only";
+import { RecallPanel } from "../../_components/recall-panel";
 import { DeleteJobButton } from "../_components/delete-job-button";
 import { SpanEditor } from "../_components/span-editor";
 import { SpanList } from "../_components/span-list";
@@ -89,6 +90,8 @@ export default async function JobPage({ params }: Props) {
           <SpanEditor jobId={job.id} initial={job.tapes} />
         </WritersOnly>
       </section>
+
+      <RecallPanel subject={{ jobId: job.id }} name={job.name} />
 
       <Timeline entityType="job" entityId={job.id} />
     </div>

@@ -8,6 +8,7 @@ import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { Timeline, type TimelineEvent } from "../../_components/timeline";
 import { WritersOnly } from "@/app/_components/writers-only";
 import { NonStandardMark } from "../../_components/non-standard-mark";
+import { RecallPanel } from "../../_components/recall-panel";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -187,6 +188,8 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
           )}
         </section>
       </div>
+
+      <RecallPanel subject={{ tapeId: tape.id }} name={tape.barcode} />
 
       <div className="mt-6">
         <Timeline
