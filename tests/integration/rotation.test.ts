@@ -267,6 +267,51 @@ describe("paging", () => {
   });
 });
 
+describe("the cartridge table", () => {
+  test("sorts and filters by next move and data expiry, the other filters still applying", async () => {
+    const real = utcDay(new Date());
+    const rel = (offset: number) => addDays(real, offset);
+    const overdueToSend = await cartridge({ kind: "on_site", jobs: [{ jobDate: rel(-9), retentionDays: 90 }] });
+    const dueBack = await cartridge({ kind: "off_site", jobs: [{ jobDate: rel(-50), retentionDays: 60 }] });
+    const later = await cartridge({ kind: "off_site", jobs: [{ jobDate: rel(-1), retentionDays: 400 }] });
+    const noJobs = await cartridge({});
+    await writer.tapes.update({ id: dueBack.id, data: { status: "full", tags: [] } });
+
+    const bySort = async (sort: "nextMove" | "dataExpiry", direction: "asc" | "desc") =>
+      ids((await reader.tapes.list({ sort, direction })).items);
+    expect(await bySort("nextMove", "asc")).toEqual([overdueToSend.id, dueBack.id, later.id, noJobs.id]);
+    expect(await bySort("nextMove", "desc")).toEqual([later.id, dueBack.id, overdueToSend.id, noJobs.id]);
+    expect(await bySort("dataExpiry", "asc")).toEqual([dueBack.id, overdueToSend.id, later.id, noJobs.id]);
+
+    const page = await reader.tapes.list({ sort: "nextMove" });
+    expect(page.items[0]).toMatchObject({ nextMove: rel(-8), overdue: true, expiresAt: rel(81) });
+    // Data expiring in 10 days with a 14-day lead time: due back 4 days ago.
+    expect(ids((await reader.tapes.list({ nextMove: "overdue" })).items)).toEqual([overdueToSend.id, dueBack.id]);
+    expect(ids((await reader.tapes.list({ nextMove: "month", sort: "nextMove" })).items)).toEqual([
+      overdueToSend.id,
+      dueBack.id,
+    ]);
+    expect(ids((await reader.tapes.list({ nextMove: "month", status: "full" })).items)).toEqual([dueBack.id]);
+    expect(ids((await reader.tapes.list({ nextMove: "month", locationKind: "on_site" })).items)).toEqual([
+      overdueToSend.id,
+    ]);
+
+    // "Data expiring soon" on the overview counts exactly what its link lists.
+    const summary = await reader.tapes.summary();
+    const expiring = await reader.tapes.list({ dataExpiresWithin: summary.expiringWindowDays, sort: "dataExpiry" });
+    expect(ids(expiring.items)).toEqual([dueBack.id]);
+    expect(summary.expiringSoon).toBe(expiring.items.length);
+
+    // Pages of a computed order follow one another, and a cursor of another order is refused.
+    const first = await reader.tapes.list({ sort: "dataExpiry", limit: 2 });
+    const second = await reader.tapes.list({ sort: "dataExpiry", limit: 2, cursor: first.nextCursor! });
+    expect([...ids(first.items), ...ids(second.items)]).toEqual(await bySort("dataExpiry", "asc"));
+    expect(second.nextCursor).toBeNull();
+    const refused = await clientError(reader.tapes.list({ sort: "nextMove", cursor: first.nextCursor! }));
+    expect(refused.message).toMatch(/another sort order/);
+  });
+});
+
 describe("settings", () => {
   test("defaults until set; changes are validated, audited and move cartridges at once", async () => {
     expect(await reader.settings.get()).toEqual(DEFAULT_SETTINGS);
