@@ -21,7 +21,7 @@ import { createDb, type Db } from "../server/db";
 import { parseEnv, serverProcesses } from "../server/env";
 import { createAdapterFactory } from "../server/db/adapter";
 import { appRouter } from "../server/root";
-import { getOrCreateSetting, randomSecret } from "../server/settings";
+import { getOrCreateSetting, randomSecret } from "../server/settings/service";
 import type { SyncPusher } from "../lib/users";
 import { pushEvents } from "../server/sync/service";
 import { findTapeByBarcode } from "../server/tapes/service";

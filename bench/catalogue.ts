@@ -5,6 +5,7 @@ import { listJobsSchema, type ListJobsOptions } from "../lib/jobs";
 import { tapeListSchema, type TapeListInput } from "../lib/tapes";
 import type { Db } from "../server/db";
 import { listJobs } from "../server/jobs/service";
+import { listRotation, rotationOverview } from "../server/rotation/service";
 import { catalogueSummary, findTapeByBarcode, listTapes } from "../server/tapes/service";
 import { freshDatabase, migrate } from "./catalogue/database";
 import { markdownTable, measure, type Timing } from "./catalogue/measure";
@@ -85,6 +86,18 @@ async function measureAll(db: Db, tapes: number, jobs: number): Promise<Timing[]
     ['listJobs: search "srv-42"', () => jobPage({ ...jobDefaults, search: "srv-42" })],
     ["listJobs: search with no match", () => jobPage({ ...jobDefaults, search: "no such job" })],
     ["findTapeByBarcode: a registered label", (run) => findTapeByBarcode(db, barcodes[run % barcodes.length]!)],
+    ["listRotation: to send off site, first page with counts", () => listRotation(db, { list: "send", limit: 25 })],
+    ["listRotation: to bring back, first page with counts", () => listRotation(db, { list: "bring_back", limit: 25 })],
+    [
+      "listRotation: to bring back, overdue only",
+      () => listRotation(db, { list: "bring_back", overdue: true, limit: 25 }),
+    ],
+    ["rotationOverview: both lists, 5 rows each", () => rotationOverview(db, 5)],
+    ["listTapes: next move soonest first", () => tapePage({ ...tapeDefaults, sort: "nextMove" })],
+    [
+      "listTapes: data expiring within 30 days, soonest first",
+      () => tapePage({ ...tapeDefaults, dataExpiresWithin: 30, sort: "dataExpiry" }),
+    ],
   ];
 
   const timings: Timing[] = [];

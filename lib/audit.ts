@@ -2,8 +2,8 @@
 export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event", "site"] as const;
 export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 
-/** User accounts too, whose history (roles, access, deactivation) only administrators may see. */
-export const AUDIT_ENTITY_TYPES = [...BACKUP_ENTITY_TYPES, "user"] as const;
+/** User accounts (roles, access, deactivation) and settings too, whose history only administrators may see. */
+export const AUDIT_ENTITY_TYPES = [...BACKUP_ENTITY_TYPES, "user", "setting"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 /**
@@ -33,6 +33,10 @@ export const AUDIT_ACTIONS = [
   "retire",
   /** Locations recorded with a site as free text were set to name a site. */
   "map_legacy",
+  /** A cartridge was recalled for a restore (on the cartridge: the recall's reason, needed-by date, job). */
+  "recall",
+  /** A recall was cancelled before the cartridge came back. */
+  "cancel_recall",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cursorSchema } from "./paging";
+import { NEXT_MOVE_FILTER_NAMES } from "./rotation";
 import { labelWithMedia, MEDIA_CHOICE_IDS, parseCartridgeBarcode, parseLtoLabel, parseNonStandardLabel } from "./lto";
 import { text } from "./text";
 import { LOCATION_KINDS, TAPE_STATUSES } from "./vocabulary";
@@ -201,7 +202,9 @@ export const REGISTER_TAPE_FORM_DEFAULTS: RegisterTapeFormValues = {
   notes: "",
 };
 
-export const TAPE_SORTS = ["barcode", "createdAt", "updatedAt"] as const;
+export const TAPE_SORTS = ["barcode", "createdAt", "updatedAt", "nextMove", "dataExpiry"] as const;
+/** Sorts by a value computed for every cartridge (server/rotation/sql.ts) rather than read from a column. */
+export const COMPUTED_TAPE_SORTS = ["nextMove", "dataExpiry"] as const satisfies readonly (typeof TAPE_SORTS)[number][];
 
 export const tapeListSchema = z.object({
   search: text().trim().max(64, "Search at most 64 characters").optional(),
@@ -211,6 +214,9 @@ export const tapeListSchema = z.object({
   /** Cartridges whose current location is at this site. */
   siteId: z.uuid({ message: "Unknown site" }).optional(),
   tag: text().trim().toLowerCase().max(40).optional(),
+  nextMove: z.enum(NEXT_MOVE_FILTER_NAMES).optional(),
+  /** Data expiry (the latest expiry of the cartridge's jobs) from now to this many days ahead. */
+  dataExpiresWithin: z.number().int().min(1).max(3650).optional(),
   sort: z.enum(TAPE_SORTS).default("barcode"),
   direction: z.enum(["asc", "desc"]).default("asc"),
   cursor: cursorSchema.optional(),

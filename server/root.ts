@@ -3,6 +3,8 @@ import { auditRouter } from "./audit/router";
 import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
+import { rotationRouter } from "./rotation/router";
+import { settingsRouter } from "./settings/router";
 import { setupRouter } from "./setup/router";
 import { sitesRouter } from "./sites/router";
 import { syncRouter } from "./sync/router";
@@ -19,6 +21,8 @@ export const appRouter = router({
   audit: auditRouter,
   sync: syncRouter,
   sites: sitesRouter,
+  rotation: rotationRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

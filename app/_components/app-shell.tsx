@@ -59,6 +59,15 @@ const backupIcon = (
   </svg>
 );
 
+const settingsIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0" />
+    <circle cx="16" cy="6" r="2" />
+    <circle cx="10" cy="12" r="2" />
+    <circle cx="18" cy="18" r="2" />
+  </svg>
+);
+
 const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
@@ -67,6 +76,7 @@ const NAV: NavItem[] = [
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, capability: "users.manage" },
   { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, capability: "audit.review" },
   { href: "/manage/backup", label: "Backup", short: "Backup", icon: backupIcon, capability: "system.administer" },
+  { href: "/manage/settings", label: "Settings", short: "Settings", icon: settingsIcon, capability: "settings.manage" },
 ];
 
 export function AppShell({ viewer, children }: { viewer: DeviceUser; children: ReactNode }) {

@@ -7,7 +7,7 @@ import { getDb, type Db } from "../db";
 import { env } from "../env";
 import { CLIENT_ADDRESS_HEADER } from "../http/client-address";
 import { requestOrigin } from "../http/security";
-import { getOrCreateSetting, randomSecret } from "../settings";
+import { getOrCreateSetting, randomSecret } from "../settings/service";
 import { accountLockedFor, clearFailedSignIns, recordFailedSignIn } from "./sign-in-limit";
 import { viewerCache } from "./viewer-cache";
 

@@ -1,18 +1,22 @@
 import type { z } from "zod";
-import type { BackupTapeCartridge, Prisma } from "../../generated/prisma/client";
+import { Prisma, type BackupTapeCartridge, type BackupTapeLocation } from "../../generated/prisma/client";
 import { labelWithMedia, normaliseLabel, parseLtoLabel, parseNonStandardLabel, type LtoLabel } from "../../lib/lto";
-import type {
-  correctBarcodeSchema,
-  registerAnyTapeSchema,
-  registerTapeSchema,
-  TapeListFilters,
-  updateTapeSchema,
+import { NEXT_MOVE_FILTERS } from "../../lib/rotation";
+import {
+  COMPUTED_TAPE_SORTS,
+  type correctBarcodeSchema,
+  type registerAnyTapeSchema,
+  type registerTapeSchema,
+  type TapeListFilters,
+  type updateTapeSchema,
 } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { removeFromSpans } from "../jobs/service";
-import { listOrders } from "../pagination";
+import { cursorCodec, listOrders } from "../pagination";
+import { rotationParams } from "../rotation/service";
+import { addDays, tapeRotation, utcDay, type RotationParams } from "../rotation/sql";
 import { consistentRead, transaction } from "../db/transaction";
 
 export const AUDITED_TAPE_FIELDS = [
@@ -93,41 +97,124 @@ function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInp
   return where;
 }
 
-/** The latest expiry among the jobs on each cartridge: when its data may be overwritten. */
-async function effectiveExpiries(db: Db, tapeIds: string[]) {
-  if (tapeIds.length === 0) return new Map<string, Date>();
-  const rows = await db.$queryRaw<{ tape_id: string; expires_at: Date }[]>`
-    SELECT jt.tape_id, max(j.expires_at) AS expires_at
-    FROM backup_job_tape jt JOIN backup_job j ON j.id = jt.job_id
-    WHERE jt.tape_id = ANY(${tapeIds}::text[])
-    GROUP BY jt.tape_id`;
-  return new Map(rows.map((row) => [row.tape_id, row.expires_at]));
+/**
+ * Each cartridge's rotation (server/rotation/sql.ts): its data expiry (the latest expiry of its jobs, when
+ * its data may be overwritten), its next move and whether that is overdue.
+ */
+async function rotationOf(db: Db, tapeIds: string[], params: RotationParams) {
+  type Row = { tape_id: string; data_expires_at: Date | null; next_move: Date | null; overdue: boolean };
+  if (tapeIds.length === 0) return new Map<string, Row>();
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT r.tape_id, r.data_expires_at, r.next_move, r.overdue FROM ${tapeRotation(params, { tapeIds })} r`;
+  return new Map(rows.map((row) => [row.tape_id, row]));
 }
 
-/** The orders of the cartridges table. */
+/** The orders of the cartridges table read from a column. */
 const tapeOrder = listOrders("tapes", { barcode: "text", createdAt: "date", updatedAt: "date" });
 
-export async function listTapes(db: Db, filters: TapeListFilters) {
+type ComputedSort = (typeof COMPUTED_TAPE_SORTS)[number];
+const isComputed = (sort: TapeListFilters["sort"]): sort is ComputedSort =>
+  (COMPUTED_TAPE_SORTS as readonly string[]).includes(sort);
+const COMPUTED_COLUMN: Record<ComputedSort, Prisma.Sql> = {
+  nextMove: Prisma.sql`r.next_move`,
+  dataExpiry: Prisma.sql`r.data_expires_at`,
+};
+// Cartridges without the value come last in either direction: a sort key the cursor can carry stands in.
+const WITHOUT_VALUE = { asc: new Date("9999-12-31T00:00:00Z"), desc: new Date("0001-01-01T00:00:00Z") };
+
+/**
+ * The page of ids for an order or filter computed from the rotation: the filters of `tapeWhere` said again
+ * in SQL over the same columns, then the rotation's. Keyset paging on (value, id), like every list.
+ */
+async function computedPage(db: Db, filters: TapeListFilters, params: RotationParams) {
   const { sort, direction, limit } = filters;
-  const order = tapeOrder(sort, direction);
-  const rows = await db.backupTapeCartridge.findMany({
-    where: { AND: [tapeWhere(filters), ...order.after(filters.cursor)] },
-    orderBy: order.orderBy,
-    take: limit + 1,
-    include: { locations: { where: { isCurrent: true }, take: 1 } },
-  });
-  const page = order.page(rows, limit);
-  const expiries = await effectiveExpiries(
+  const column = isComputed(sort) ? COMPUTED_COLUMN[sort] : null;
+  const codec = cursorCodec(`tapes:${sort}:${direction}`, column ? "date" : sort === "barcode" ? "text" : "date");
+  const key = column
+    ? Prisma.sql`coalesce(${column}, ${WITHOUT_VALUE[direction]})`
+    : Prisma.sql`t.${Prisma.raw(sort === "barcode" ? "barcode" : sort === "createdAt" ? "created_at" : "updated_at")}`;
+  const today = utcDay(params.now);
+  const conditions = [
+    filters.search && Prisma.sql`strpos(t.barcode, ${normaliseLabel(filters.search)}) > 0`,
+    filters.status && Prisma.sql`t.status = ${filters.status}::"TapeStatus"`,
+    filters.generation && Prisma.sql`t.generation = ${filters.generation}`,
+    filters.tag && Prisma.sql`t.tags @> ARRAY[${filters.tag}]::text[]`,
+    filters.locationKind === "none" && Prisma.sql`r.location_kind IS NULL`,
+    filters.locationKind &&
+      filters.locationKind !== "none" &&
+      Prisma.sql`r.location_kind = ${filters.locationKind}::"LocationKind"`,
+    filters.nextMove === "overdue" && Prisma.sql`r.overdue`,
+    filters.nextMove &&
+      filters.nextMove !== "overdue" &&
+      Prisma.sql`r.next_move <= ${addDays(today, NEXT_MOVE_FILTERS[filters.nextMove].days)}`,
+    filters.dataExpiresWithin &&
+      Prisma.sql`r.data_expires_at >= ${params.now}
+        AND r.data_expires_at < ${addDays(params.now, filters.dataExpiresWithin)}`,
+  ].filter((condition): condition is Prisma.Sql => !!condition);
+  if (filters.cursor) {
+    const after = codec.decode(filters.cursor) as { value: string | Date; id: string };
+    conditions.push(
+      direction === "asc"
+        ? Prisma.sql`(${key}, t.id) > (${after.value}, ${after.id})`
+        : Prisma.sql`(${key}, t.id) < (${after.value}, ${after.id})`,
+    );
+  }
+  const order = Prisma.raw(direction === "asc" ? "ASC" : "DESC");
+  const rows = await db.$queryRaw<{ id: string; sort_key: string | Date }[]>`
+    SELECT t.id, ${key} AS sort_key
+    FROM ${tapeRotation(params)} r JOIN backup_tape_cartridge t ON t.id = r.tape_id
+    ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty}
+    ORDER BY sort_key ${order}, t.id ${order}
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    ids: page.map((row) => row.id),
+    nextCursor:
+      rows.length > limit && last ? codec.encode({ value: last.sort_key as string & Date, id: last.id }) : null,
+  };
+}
+
+export async function listTapes(db: Db, filters: TapeListFilters) {
+  const params = await rotationParams(db);
+  let page: { items: (BackupTapeCartridge & { locations: BackupTapeLocation[] })[]; nextCursor: string | null };
+  const { sort } = filters;
+  if (isComputed(sort) || filters.nextMove !== undefined || filters.dataExpiresWithin !== undefined) {
+    const { ids, nextCursor } = await computedPage(db, filters, params);
+    const rows = await db.backupTapeCartridge.findMany({
+      where: { id: { in: ids } },
+      include: { locations: { where: { isCurrent: true }, take: 1 } },
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    // A cartridge deleted between the two statements is left out rather than shown half.
+    page = { items: ids.flatMap((id) => byId.get(id) ?? []), nextCursor };
+  } else {
+    const order = tapeOrder(sort, filters.direction);
+    const rows = await db.backupTapeCartridge.findMany({
+      where: { AND: [tapeWhere(filters), ...order.after(filters.cursor)] },
+      orderBy: order.orderBy,
+      take: filters.limit + 1,
+      include: { locations: { where: { isCurrent: true }, take: 1 } },
+    });
+    page = order.page(rows, filters.limit);
+  }
+  const rotation = await rotationOf(
     db,
     page.items.map((tape) => tape.id),
+    params,
   );
   return {
     nextCursor: page.nextCursor,
-    items: page.items.map(({ locations, ...tape }) => ({
-      ...tape,
-      currentLocation: locations[0] ?? null,
-      expiresAt: expiries.get(tape.id) ?? null,
-    })),
+    items: page.items.map(({ locations, ...tape }) => {
+      const state = rotation.get(tape.id);
+      return {
+        ...tape,
+        currentLocation: locations[0] ?? null,
+        expiresAt: state?.data_expires_at ?? null,
+        nextMove: state?.next_move ?? null,
+        overdue: state?.overdue ?? false,
+      };
+    }),
   };
 }
 

@@ -19,6 +19,7 @@ import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
 import type { Capability } from "../../lib/capabilities";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
+import { toDateInput } from "../../lib/dates";
 import { createAuditCheckpoint, type AuditCheckpoint } from "../../server/audit/chain";
 import type { Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
@@ -54,6 +55,9 @@ vi.mock(import("../../server/auth/auth"), async (importOriginal) => ({
 vi.mock("server-only", () => ({}));
 
 const app = useTestApp();
+
+/** Today as a date input gives it: the earliest needed-by date a recall accepts. */
+const today = () => toDateInput(new Date());
 
 // ------------------------------------------------------------------------------------------ the users
 
@@ -128,6 +132,9 @@ type Fixtures = {
   tape: { id: string; barcode: string };
   /** A cartridge in no job, for deletes and new spans. */
   spareTape: { id: string; barcode: string };
+  /** A cartridge off site, in the job too, which can be recalled; and its recall, which can be cancelled. */
+  awayTape: { id: string; barcode: string };
+  recall: { id: string };
   job: { id: string };
   location: { id: string };
   custody: { id: string };
@@ -195,12 +202,18 @@ beforeAll(async () => {
   const location = await createLocation(app.db, tape.id, { isCurrent: true });
   const custody = await createCustody(app.db, tape.id);
   const site = await asAdmin.sites.create({ name: "Matrix Vault", kind: "off_site" });
+  const awayTape = await createTape(app.db);
+  await linkTape(app.db, job.id, awayTape.id, 2);
+  await asAdmin.locations.log({ tapeId: awayTape.id, kind: "off_site", site: "Iron Vault" });
+  const recall = await asAdmin.rotation.recallTape({ tapeId: awayTape.id, reason: "Restore drill", neededBy: today() });
 
   fx = {
     users: { ...kinds, deactivated, lingering },
     target,
     tape,
     spareTape,
+    awayTape,
+    recall,
     job,
     location,
     custody,
@@ -382,6 +395,24 @@ const MATRIX: Matrix = {
     },
     setActive: { input: (fx) => ({ id: fx.site.id, active: false }), needs: "sites.manage" },
     mapLegacy: { input: (fx) => ({ mappings: [{ text: "Server room", siteId: fx.site.id }] }), needs: "sites.manage" },
+  },
+  rotation: {
+    overview: { input: () => undefined, needs: "signedIn" },
+    list: { input: () => ({ list: "bring_back" }), needs: "signedIn" },
+    recalls: { input: (fx) => ({ jobId: fx.job.id }), needs: "signedIn" },
+    recallTape: {
+      input: (fx) => ({ tapeId: fx.awayTape.id, reason: "Restore", neededBy: today() }),
+      needs: "rotation.recall",
+    },
+    recallJob: {
+      input: (fx) => ({ jobId: fx.job.id, reason: "Restore", neededBy: today() }),
+      needs: "rotation.recall",
+    },
+    cancelRecall: { input: (fx) => ({ id: fx.recall.id }), needs: "rotation.recall" },
+  },
+  settings: {
+    get: { input: () => undefined, needs: "signedIn" },
+    update: { input: () => ({ sendDelayDays: 3, leadTimeDays: "21" }), needs: "settings.manage" },
   },
   sync: {
     catalogue: { input: () => ({}), needs: "signedIn" },
@@ -702,6 +733,18 @@ const ROUTES: RouteRow[] = [
     method: "GET",
     name: "GET /backup/export/history?tape=<id>",
     path: (fx) => `/backup/export/history?tape=${fx.tape.id}`,
+    status: byNeed("signedIn"),
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/to-send",
+    path: () => "/backup/export/to-send",
+    status: byNeed("signedIn"),
+  },
+  {
+    method: "GET",
+    name: "GET /backup/export/to-bring-back?overdue=1",
+    path: () => "/backup/export/to-bring-back?overdue=1",
     status: byNeed("signedIn"),
   },
   {

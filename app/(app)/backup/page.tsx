@@ -4,6 +4,7 @@ import { getViewer, serverCaller } from "@/app/_trpc/server";
 import { can } from "@/lib/capabilities";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { FindTape } from "./_components/find-tape";
+import { RotationOverview } from "./_components/rotation-overview";
 import { JobsTable } from "./_components/jobs-table";
 import { BreakdownChart, DistributionChart } from "./_components/summary-charts";
 import { TapesTable } from "./_components/tapes-table";
@@ -20,20 +21,54 @@ const STATUS_COLOR = {
 const LOCATION_COLOR = { on_site: "#1f5fbf", in_transit: "#d97706", off_site: "#0f766e", none: "#cbd5e1" };
 const SITE_COLORS = ["#1f5fbf", "#0f766e", "#7c3aed", "#d97706", "#be185d", "#0891b2", "#65a30d", "#475569"];
 
-function Metric({ label, value, testId, note }: { label: string; value: number; testId: string; note?: string }) {
+function Metric({
+  label,
+  value,
+  testId,
+  note,
+  href,
+}: {
+  label: string;
+  value: number;
+  testId: string;
+  note?: string;
+  /** Where the cartridges counted are listed. */
+  href?: string;
+}) {
+  const count = value.toLocaleString("en");
   return (
     <div className="card p-4">
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid={testId}>
-        {value.toLocaleString("en")}
+        {href ? (
+          <Link href={href} className="text-brand-700 hover:underline">
+            {count}
+          </Link>
+        ) : (
+          count
+        )}
       </dd>
       {note && <p className="text-xs text-slate-500">{note}</p>}
     </div>
   );
 }
 
-export default async function BackupOverviewPage() {
-  const summary = await (await serverCaller()).tapes.summary();
+/** The cartridge table's filters an address may set, e.g. from "Data expiring soon". */
+function tableFilters(params: { dataExpiresWithin?: string }) {
+  const days = Number(params.dataExpiresWithin);
+  return Number.isInteger(days) && days > 0 && days <= 3650
+    ? { dataExpiresWithin: days, sort: "dataExpiry" as const }
+    : undefined;
+}
+
+export default async function BackupOverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ dataExpiresWithin?: string }>;
+}) {
+  const caller = await serverCaller();
+  const [summary, rotation] = await Promise.all([caller.tapes.summary(), caller.rotation.overview()]);
+  const initial = tableFilters(await searchParams);
   const viewer = await getViewer();
   const canRegister = can(viewer, "catalogue.edit");
   const canLogJob = can(viewer, "jobs.edit");
@@ -74,8 +109,11 @@ export default async function BackupOverviewPage() {
           value={summary.expiringSoon}
           testId="metric-expiring"
           note={`cartridges, next ${summary.expiringWindowDays} days`}
+          href={`/backup?dataExpiresWithin=${summary.expiringWindowDays}#cartridges`}
         />
       </dl>
+
+      <RotationOverview overview={rotation} />
 
       <div className="mt-3 grid gap-3 md:grid-cols-2">
         <DistributionChart
@@ -120,7 +158,9 @@ export default async function BackupOverviewPage() {
         />
       </div>
 
-      <TapesTable />
+      <div id="cartridges">
+        <TapesTable key={JSON.stringify(initial)} initial={initial} />
+      </div>
       <JobsTable />
     </div>
   );

@@ -27,6 +27,9 @@ const FIELDS: Record<string, FieldFormat> = {
   defaultCustodian: { label: "default custodian" },
   mediaType: { label: "media type", format: (value) => MEDIA_TYPE_LABEL[value as MediaType] ?? String(value) },
   retentionDays: { label: "retention", format: (value) => `${value} days` },
+  sendDelayDays: { label: "send delay", format: (value) => `${value} days` },
+  leadTimeDays: { label: "bring-back lead time", format: (value) => `${value} days` },
+  neededBy: { label: "needed by" },
   backupAccess: { label: "backup access" },
   fromParty: { label: "from" },
   toParty: { label: "to" },
@@ -105,6 +108,8 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
     case "change_password":
     case "correct_barcode":
     case "map_legacy":
+    case "recall":
+    case "cancel_recall":
       return null;
     default:
       return unreachable(action, "audit action");

@@ -16,13 +16,18 @@ import { Moment } from "@/app/_components/time-zone";
 import { useTRPC } from "@/app/_trpc/client";
 import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
+import { NEXT_MOVE_FILTER_NAMES, NEXT_MOVE_FILTERS } from "@/lib/rotation";
 import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 import { useRowDelete } from "./delete-dialog";
 import { NonStandardMark } from "./non-standard-mark";
+import { NextMove } from "./rotation-table";
 
-type Filters = Pick<TapeListInput, "search" | "status" | "locationKind" | "siteId" | "generation" | "tag">;
+type Filters = Pick<
+  TapeListInput,
+  "search" | "status" | "locationKind" | "siteId" | "generation" | "tag" | "nextMove" | "dataExpiresWithin"
+>;
 type Sort = NonNullable<TapeListInput["sort"]>;
 type Tape = inferRouterOutputs<AppRouter>["tapes"]["list"]["items"][number];
 const PAGE_SIZE = 25;
@@ -35,6 +40,8 @@ const LOCATION_OPTIONS = [
   ...LOCATION_KINDS.map((kind) => ({ value: kind, label: LOCATION_KIND_LABEL[kind] })),
   { value: "none" as const, label: "No location logged" },
 ];
+const NEXT_MOVE_OPTIONS = NEXT_MOVE_FILTER_NAMES.map((name) => ({ value: name, label: NEXT_MOVE_FILTERS[name].label }));
+const EXPIRY_OPTIONS = [7, 30, 90, 365].map((days) => ({ value: days, label: `Data expiring within ${days} days` }));
 const GENERATION_OPTIONS = Array.from({ length: 10 }, (_, i) => ({ value: i + 1, label: `LTO-${i + 1}` }));
 
 const media = (tape: Tape) =>
@@ -67,7 +74,20 @@ const COLUMNS: Column<Tape, Sort>[] = [
     cell: ({ currentLocation: location }) =>
       location ? `${LOCATION_KIND_LABEL[location.kind]}${location.site ? ` · ${location.site}` : ""}` : "—",
   },
-  { key: "expires", header: "Expires", cell: (tape) => formatCalendarDate(tape.expiresAt) },
+  {
+    key: "expires",
+    header: "Data expires",
+    sort: "dataExpiry",
+    sortLabels: { asc: "Data expiring first", desc: "Data expiring last" },
+    cell: (tape) => formatCalendarDate(tape.expiresAt),
+  },
+  {
+    key: "nextMove",
+    header: "Next move",
+    sort: "nextMove",
+    sortLabels: { asc: "Next move soonest", desc: "Next move latest" },
+    cell: (tape) => (tape.nextMove ? <NextMove row={{ nextMove: tape.nextMove, overdue: tape.overdue }} /> : "—"),
+  },
   {
     key: "registered",
     header: "Registered",
@@ -85,10 +105,12 @@ function exportHref(filters: Filters, { column, direction }: Sorting<Sort>) {
   return `/backup/export/tapes?${params}`;
 }
 
-export function TapesTable() {
+/** `initial` opens the table filtered and sorted, e.g. on the cartridges whose data expires soon. */
+export function TapesTable({ initial }: { initial?: Filters & { sort?: Sort } } = {}) {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<Filters>({});
-  const [sorting, setSorting] = useState<Sorting<Sort>>({ column: "barcode", direction: "asc" });
+  const { sort: initialSort, ...initialFilters } = initial ?? {};
+  const [filters, setFilters] = useState<Filters>(initialFilters);
+  const [sorting, setSorting] = useState<Sorting<Sort>>({ column: initialSort ?? "barcode", direction: "asc" });
   const paging = useKeysetPages(JSON.stringify([filters, sorting]));
   const remove = useRowDelete<Tape>("tape", (tape) => `Delete ${tape.barcode}`);
 
@@ -168,6 +190,31 @@ export function TapesTable() {
               options={GENERATION_OPTIONS}
               onChange={(generation) => update({ generation })}
             />
+            <FilterSelect
+              label="Next move"
+              anyLabel="Any next move"
+              value={filters.nextMove}
+              options={NEXT_MOVE_OPTIONS}
+              onChange={(nextMove) => update({ nextMove })}
+            />
+            <FilterSelect
+              label="Data expiry"
+              anyLabel="Any data expiry"
+              value={filters.dataExpiresWithin}
+              options={
+                filters.dataExpiresWithin &&
+                !EXPIRY_OPTIONS.some((option) => option.value === filters.dataExpiresWithin)
+                  ? [
+                      ...EXPIRY_OPTIONS,
+                      {
+                        value: filters.dataExpiresWithin,
+                        label: `Data expiring within ${filters.dataExpiresWithin} days`,
+                      },
+                    ]
+                  : EXPIRY_OPTIONS
+              }
+              onChange={(dataExpiresWithin) => update({ dataExpiresWithin })}
+            />
             <FilterText label="Tag" value={filters.tag} onChange={(tag) => update({ tag: tag || undefined })} />
           </>
         }
@@ -183,6 +230,12 @@ export function TapesTable() {
             <p className="text-xs text-slate-500">
               {tape.currentLocation ? LOCATION_KIND_LABEL[tape.currentLocation.kind] : "No location"} · expires{" "}
               {formatCalendarDate(tape.expiresAt)}
+              {tape.nextMove && (
+                <>
+                  {" "}
+                  · next move <NextMove row={{ nextMove: tape.nextMove, overdue: tape.overdue }} />
+                </>
+              )}
             </p>
           </Link>
         )}

@@ -1,4 +1,6 @@
 import { AUDIT_PAGE_MAX } from "@/lib/audit";
+import { toDateInput } from "@/lib/dates";
+import type { RotationList } from "@/lib/rotation";
 import type { AppCaller as Caller } from "@/server/root";
 
 /**
@@ -12,6 +14,8 @@ type Page<T> = { items: T[]; nextCursor: string | null };
 type Input<P extends (input: never) => unknown> = Parameters<P>[0];
 
 const iso = (date: Date | null) => (date ? date.toISOString() : "");
+/** A calendar date (stored at UTC midnight) as the day it is, YYYY-MM-DD. */
+const calendarDay = (date: Date | null) => (date ? toDateInput(date) : "");
 
 /** Every page of a keyset-paged procedure, following its cursor to the end. */
 async function* pagesOf<T>(read: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T[]> {
@@ -72,6 +76,31 @@ const LOCATION_COLUMNS = ["kind", "site", "shelf", "locker", "slot", "custodian"
 const CUSTODY_COLUMNS = ["from", "to", "signer", "signed", "container", "seal", "notes"];
 const RECORDED_COLUMNS = ["occurred_at", "recorded_by", "recorded_at", "device_id"];
 
+/** A rotation list as the full list's table shows it; `?overdue=1` keeps the overdue rows only. */
+function rotationExport(list: RotationList, name: string): Export {
+  return {
+    columns: ["barcode", "status", "site", "next_move", "overdue", "data_expires_at", "recall_needed_by"],
+    async open(caller, params) {
+      const overdue = params.get("overdue") === "1" || undefined;
+      return {
+        name,
+        pages: paged(
+          (cursor) => caller.rotation.list({ list, overdue, cursor, limit: 200 }),
+          (tape) => ({
+            barcode: tape.barcode,
+            status: tape.status,
+            site: tape.site ?? "",
+            next_move: calendarDay(tape.nextMove),
+            overdue: tape.overdue ? "yes" : "no",
+            data_expires_at: iso(tape.dataExpiresAt),
+            recall_needed_by: calendarDay(tape.recallNeededBy),
+          }),
+        ),
+      };
+    },
+  };
+}
+
 export type Export = {
   /** The columns in order; the header names them even when nothing matches. */
   columns: readonly string[];
@@ -93,6 +122,7 @@ export const EXPORTS: Record<string, Export> = {
       "location",
       "site",
       "data_expires_at",
+      "next_move",
       "notes",
       "registered_at",
       "non_standard_label",
@@ -102,6 +132,7 @@ export const EXPORTS: Record<string, Export> = {
       const input = {
         ...filters,
         generation: filters.generation ? Number(filters.generation) : undefined,
+        dataExpiresWithin: filters.dataExpiresWithin ? Number(filters.dataExpiresWithin) : undefined,
       } as Input<Caller["tapes"]["list"]>;
       return {
         name: "tapes",
@@ -118,6 +149,7 @@ export const EXPORTS: Record<string, Export> = {
             location: tape.currentLocation?.kind ?? "",
             site: tape.currentLocation?.site ?? "",
             data_expires_at: iso(tape.expiresAt),
+            next_move: calendarDay(tape.nextMove),
             notes: tape.notes ?? "",
             registered_at: iso(tape.createdAt),
             non_standard_label: String(tape.nonStandardLabel),
@@ -211,6 +243,8 @@ export const EXPORTS: Record<string, Export> = {
       };
     },
   },
+  "to-send": rotationExport("send", "to-send-off-site"),
+  "to-bring-back": rotationExport("bring_back", "to-bring-back"),
   /** One cartridge's whole history, to keep before it is deleted: its locations, hand-offs and changes. */
   history: {
     columns: [

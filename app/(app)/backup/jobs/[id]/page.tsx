@@ -5,6 +5,7 @@ import { Timeline } from "@/app/(app)/backup/_components/timeline";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
 import { Can } from "@/app/_components/writers-only";
+import { RecallPanel } from "../../_components/recall-panel";
 import { DeleteJobButton } from "../_components/delete-job-button";
 import { SpanEditor } from "../_components/span-editor";
 import { SpanList } from "../_components/span-list";
@@ -91,6 +92,8 @@ export default async function JobPage({ params }: Props) {
           <SpanEditor jobId={job.id} initial={job.tapes} />
         </Can>
       </section>
+
+      <RecallPanel subject={{ jobId: job.id }} name={job.name} />
 
       <Timeline entityType="job" entityId={job.id} />
     </div>

@@ -8,6 +8,7 @@ import { MEDIA_TYPE_LABEL } from "@/lib/lto";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { Timeline, type TimelineEvent } from "../../_components/timeline";
 import { NonStandardMark } from "../../_components/non-standard-mark";
+import { RecallPanel } from "../../_components/recall-panel";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -181,6 +182,8 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
           )}
         </section>
       </div>
+
+      <RecallPanel subject={{ tapeId: tape.id }} name={tape.barcode} />
 
       <div className="mt-6">
         <Timeline

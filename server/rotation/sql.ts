@@ -1,0 +1,125 @@
+import { Prisma } from "../../generated/prisma/client";
+import type { Settings } from "../../lib/settings";
+import type { LocationKind } from "../../lib/vocabulary";
+
+/**
+ * Where each cartridge stands in the rotation, computed from its current location, its jobs, its recalls
+ * and the settings, never stored: editing a job, logging a location or recalling a cartridge moves it on
+ * or off the lists at the next read. One definition, used by the rotation lists, the overview and the
+ * cartridge table's next-move and data-expiry columns.
+ *
+ * Calendar days are UTC days; `today` is the UTC day of `now`.
+ * - A job is **sendable** when it has not expired (`expires_at > now`) and its job date's day plus the send
+ *   delay is today or earlier.
+ * - **To send**: the cartridge's current location is on site, it is not on its way (`onTheirWay`), and it
+ *   holds a sendable job. Its next move is the *send-by* date: the newest sendable job's day + send delay.
+ *   An on-site cartridge whose unexpired jobs are all too recent is not listed yet; its send-by date is the
+ *   day the first of them becomes sendable (a job that expires by then never does).
+ * - **Data expiry**: the latest expiry among the cartridge's jobs (when all of its data may be overwritten).
+ * - **To bring back**: the current location is off site and either the data expiry's day is at most today +
+ *   lead time (every job expires within the lead time or has expired; a cartridge without jobs holds nothing
+ *   to keep), or an open recall asks for it. Its next move is the *bring-back-by* date: the earliest of the
+ *   data expiry's day − lead time (for a cartridge without jobs, the day it went off site) and the needed-by
+ *   date of each open recall.
+ * - A recall is **open** while it is not cancelled and the cartridge has not been logged on site since it
+ *   was requested.
+ * - **Overdue**: on a list, and the next move is before today.
+ */
+export type RotationParams = { now: Date; settings: Pick<Settings, "sendDelayDays" | "leadTimeDays"> };
+
+const DAY_MS = 86_400_000;
+
+/** The UTC midnight of `date`'s day. */
+export const utcDay = (date: Date) => new Date(Math.floor(date.getTime() / DAY_MS) * DAY_MS);
+export const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
+
+/**
+ * The cartridges already on their way somewhere, which are not asked to be sent again: today, those whose
+ * current location is in transit. Consignments extend this one relation (a cartridge packed in an open
+ * consignment is on its way too). A relation of `tape_id`s, joined once rather than probed per use.
+ */
+export const onTheirWay = Prisma.sql`(
+  SELECT tape_id FROM backup_tape_location WHERE is_current AND kind = 'in_transit')`;
+
+/** Recalls still in force: not cancelled, and the cartridge not logged on site since the request. */
+export const openRecall = (recall: Prisma.Sql) => Prisma.sql`${recall}.cancelled_at IS NULL AND NOT EXISTS (
+    SELECT 1 FROM backup_tape_location back
+    WHERE back.tape_id = ${recall}.tape_id AND back.kind = 'on_site' AND back.occurred_at >= ${recall}.requested_at)`;
+
+/**
+ * One row per cartridge (`tape_id`, `location_kind`, `data_expires_at`, `recall_needed_by`, `list` —
+ * 'send', 'bring_back' or null —, `next_move`, `overdue`), as a relation to select from. A scope limits it
+ * to the cartridges whose current location is of one kind (all a list needs) or to some cartridges (a page
+ * of the cartridge table): much less work than every cartridge.
+ */
+export function tapeRotation(
+  { now, settings }: RotationParams,
+  scope: { kind?: LocationKind; tapeIds?: string[] } = {},
+): Prisma.Sql {
+  const today = utcDay(now);
+  const delay = settings.sendDelayDays;
+  // A job is sendable when its day is before this: its day + delay <= today.
+  const sendableBefore = addDays(today, 1 - delay);
+  const horizon = addDays(today, settings.leadTimeDays);
+  const days = (count: number) => Prisma.sql`(${count}::int * interval '1 day')`;
+  const currentOfKind = (kind: LocationKind) =>
+    Prisma.sql`SELECT tape_id FROM backup_tape_location WHERE is_current AND kind = ${kind}::"LocationKind"`;
+  // The scope is applied to the cartridges and, separately, to the links aggregated per cartridge: the
+  // planner would not carry it from one to the other.
+  const { kind, tapeIds } = scope;
+  const cartridges = kind
+    ? // Limited to one kind, the current locations alone name the cartridges (one index), not the table.
+      Prisma.sql`(${currentOfKind(kind)}) t(id) JOIN backup_tape_location cur ON cur.tape_id = t.id AND cur.is_current`
+    : Prisma.sql`backup_tape_cartridge t LEFT JOIN backup_tape_location cur ON cur.tape_id = t.id AND cur.is_current`;
+  const cartridgesIn = tapeIds ? Prisma.sql`WHERE t.id = ANY(${tapeIds}::text[])` : Prisma.empty;
+  const linksOf = kind
+    ? Prisma.sql`WHERE jt.tape_id IN (${currentOfKind(kind)})`
+    : tapeIds
+      ? Prisma.sql`WHERE jt.tape_id = ANY(${tapeIds}::text[])`
+      : Prisma.empty;
+  return Prisma.sql`(
+    SELECT r.*, (r.list IS NOT NULL AND r.next_move < ${today}) AS overdue
+    FROM (
+      SELECT b.tape_id, b.location_kind, b.data_expires_at, b.recall_needed_by,
+        CASE
+          WHEN b.sendable AND b.newest_sendable IS NOT NULL THEN 'send'
+          WHEN b.location_kind = 'off_site'
+            AND (b.data_expires_at IS NULL OR date_trunc('day', b.data_expires_at) <= ${horizon}
+              OR b.recall_needed_by IS NOT NULL) THEN 'bring_back'
+        END AS list,
+        CASE
+          WHEN b.sendable THEN coalesce(b.newest_sendable, b.first_pending) + ${days(delay)}
+          WHEN b.location_kind = 'off_site' THEN least(
+            coalesce(date_trunc('day', b.data_expires_at) - ${days(settings.leadTimeDays)},
+              date_trunc('day', b.located_at)),
+            b.recall_needed_by)
+        END AS next_move
+      FROM (
+        SELECT t.id AS tape_id, cur.kind AS location_kind, cur.occurred_at AS located_at,
+          (cur.kind = 'on_site' AND way.tape_id IS NULL) AS sendable,
+          d.data_expires_at, d.newest_sendable, d.first_pending, rc.needed_by AS recall_needed_by
+        FROM ${cartridges}
+        LEFT JOIN ${onTheirWay} way ON way.tape_id = t.id
+        LEFT JOIN (
+          SELECT jt.tape_id,
+            max(j.expires_at) AS data_expires_at,
+            max(date_trunc('day', j.job_date)) FILTER (
+              WHERE j.expires_at > ${now} AND j.job_date < ${sendableBefore}) AS newest_sendable,
+            min(date_trunc('day', j.job_date)) FILTER (
+              WHERE j.job_date >= ${sendableBefore}
+                AND j.expires_at > date_trunc('day', j.job_date) + ${days(delay)}) AS first_pending
+          FROM backup_job_tape jt JOIN backup_job j ON j.id = jt.job_id
+          ${linksOf}
+          GROUP BY jt.tape_id
+        ) d ON d.tape_id = t.id
+        LEFT JOIN (
+          SELECT recall.tape_id, min(recall.needed_by) AS needed_by
+          FROM backup_recall recall
+          WHERE ${openRecall(Prisma.sql`recall`)}
+          GROUP BY recall.tape_id
+        ) rc ON rc.tape_id = t.id
+        ${cartridgesIn}
+      ) b
+    ) r
+  )`;
+}
