@@ -11,8 +11,8 @@ import {
   recordPolicyViolations,
   existingUser,
   registeredTape,
+  setUpFirstAdmin,
   signIn,
-  signInAsFirstAdmin,
   startApp,
   type RunningApp,
 } from "./harness";
@@ -87,7 +87,8 @@ async function locationsOf(id: string) {
  * show and keep on the way: where the tests below start.
  */
 async function aliceQueuesEventsAndSignsOut() {
-  await signInAsFirstAdmin(context, app, base, ALICE);
+  // Signed in by the page itself: the sign-out below must end the very session the browser holds.
+  await setUpFirstAdmin(page, base, ALICE);
   ids = [];
   for (const barcode of LABELS) ids.push(await registeredTape(context, base, barcode));
   await existingUser(context, base, BOB, "courier");
