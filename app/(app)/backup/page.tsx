@@ -26,7 +26,7 @@ function Metric({ label, value, testId, note }: { label: string; value: number; 
       <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid={testId}>
         {value.toLocaleString("en")}
       </dd>
-      {note && <p className="text-xs text-slate-500">{note}</p>}
+      {note && <dd className="text-xs text-slate-500">{note}</dd>}
     </div>
   );
 }
