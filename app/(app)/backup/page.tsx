@@ -48,7 +48,7 @@ function Metric({
           count
         )}
       </dd>
-      {note && <p className="text-xs text-slate-500">{note}</p>}
+      {note && <dd className="text-xs text-slate-500">{note}</dd>}
     </div>
   );
 }

@@ -107,7 +107,7 @@ export function LogLocationAction({ barcodes, onRecorded }: Props) {
               className="btn-secondary flex-col gap-0 py-2 aria-pressed:border-brand-600 aria-pressed:bg-brand-50 aria-pressed:text-brand-700"
             >
               <span>{move.label}</span>
-              <span className="text-xs font-normal text-slate-500">{LOCATION_KIND_LABEL[move.kind]}</span>
+              <span className="text-xs font-normal text-slate-600">{LOCATION_KIND_LABEL[move.kind]}</span>
             </button>
           ))}
         </div>
