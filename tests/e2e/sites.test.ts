@@ -35,7 +35,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const pathname = () => new URL(page.url()).pathname;
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 const sitesTable = () => page.getByTestId("sites-table");
 
