@@ -47,6 +47,7 @@ describe("signing in", () => {
       email: user.email,
       role: "custodian",
       backupAccess: "write",
+      approver: false,
     });
     expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1);
   });

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
 import { v7 as uuidv7 } from "uuid";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { toDateInput } from "../../lib/dates";
 import { correctedTime } from "../../lib/sync/clock";
 import { syncEventSchema, type EventResult } from "../../lib/sync/events";
 import { cursorCodec } from "../../server/pagination";
@@ -41,6 +42,11 @@ type Fixtures = {
   jobId: string;
   spareJobId: string;
   rejectedEventId: string;
+  siteId: string;
+  /** Off site, so it can be recalled: alone, and in a job of its own. */
+  awayTapeId: string;
+  awayJobId: string;
+  recallId: string;
   tapeCursor: string;
   jobCursor: string;
   catalogueCursor: string;
@@ -98,6 +104,13 @@ beforeAll(async () => {
     events: [{ id: uuidv7(), type: "location.logged", occurredAt: new Date(), payload: { barcode: "NOT-A-TAPE" } }],
   });
   fx.rejectedEventId = rejected!.id;
+  fx.siteId = (await admin.sites.create({ name: "Hostile Vault", kind: "off_site" })).id;
+  fx.awayTapeId = (await createTape(app.db)).id;
+  fx.awayJobId = (await createJob(app.db, { name: "Away job" })).id;
+  await linkTape(app.db, fx.awayJobId, fx.awayTapeId);
+  await admin.locations.log({ tapeId: fx.awayTapeId, kind: "off_site", site: "Iron Vault" });
+  const recall = { tapeId: fx.awayTapeId, reason: "Restore drill", neededBy: toDateInput(new Date()) };
+  fx.recallId = (await admin.rotation.recallTape(recall)).id;
   fx.tapeCursor = (await admin.tapes.list({ limit: 1 })).nextCursor!;
   fx.jobCursor = (await admin.jobs.list({ limit: 1 })).nextCursor!;
   fx.catalogueCursor = cursorCodec("catalogue:changedAt:asc", "date").encode({
@@ -220,6 +233,22 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   }),
   "sync.discard": (f) => ({ id: f.rejectedEventId, note: "Typed the wrong label" }),
   "sync.catalogue": (f) => ({ cursor: f.catalogueCursor, limit: 100 }),
+  "sites.list": () => ({}),
+  "sites.options": () => undefined,
+  "sites.get": (f) => ({ id: f.siteId }),
+  "sites.legacyTexts": () => undefined,
+  "sites.create": () => ({ name: `Vault ${uuidv7()}`, kind: "off_site", address: "1 Quarry Road" }),
+  "sites.update": (f) => ({ id: f.siteId, data: { name: "Hostile Vault", kind: "off_site" } }),
+  "sites.setActive": (f) => ({ id: f.siteId, active: true }),
+  "sites.mapLegacy": (f) => ({ mappings: [{ text: "Iron Vault", siteId: f.siteId }] }),
+  "rotation.overview": () => undefined,
+  "rotation.list": () => ({ list: "bring_back" }),
+  "rotation.recalls": (f) => ({ jobId: f.jobId }),
+  "rotation.recallTape": (f) => ({ tapeId: f.awayTapeId, reason: "Restore", neededBy: toDateInput(new Date()) }),
+  "rotation.recallJob": (f) => ({ jobId: f.awayJobId, reason: "Restore", neededBy: toDateInput(new Date()) }),
+  "rotation.cancelRecall": (f) => ({ id: f.recallId }),
+  "settings.get": () => undefined,
+  "settings.update": () => ({ sendDelayDays: 2, leadTimeDays: 14 }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();

@@ -586,7 +586,7 @@ describe("access", () => {
 
   test("a read-only user is refused every write and nothing changes, but can read everything", async () => {
     const tape = await seeded();
-    const reader = await signedInUser(app, { role: "courier", backupAccess: "read" });
+    const reader = await signedInUser(app, { role: "staff", backupAccess: "read" });
     const before = await catalogueState(app.db);
 
     for (const [name, call] of Object.entries(writes(reader.caller, tape.id))) {
