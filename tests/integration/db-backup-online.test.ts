@@ -170,7 +170,7 @@ describe.skipIf(testDatabaseUrl())("a backup of the embedded database while phon
     const cookies = { courier: await signedIn("courier"), admin: await signedIn("admin") };
     const barcodes = ["ONL001L9", "ONL002L9", "ONL003L8"];
     const registering = barcodes.map((barcode) => tapeRegisteredEvent(barcode));
-    const { answer: registered } = await untilAnswered(() => push(cookies.courier, "setup", registering));
+    const { answer: registered } = await untilAnswered(() => push(cookies.admin, "setup", registering));
     expect(registered.every((result) => result.status !== "rejected")).toBe(true);
 
     const { taken, batches, backupAt } = await pushWhileBackingUp(cookies, barcodes);
