@@ -36,7 +36,7 @@ function pageRoutes(dir = APP_DIR, segments: string[] = []): string[] {
   });
 }
 
-type Seeded = { tape: string; other: string; job: string };
+type Seeded = { tape: string; other: string; job: string; site: string };
 type Visit = {
   url: (ids: Seeded) => string;
   /** What shows that the page has its content, beyond no "Loading…" left. */
@@ -64,6 +64,12 @@ const SIGNED_IN: Record<string, Visit> = {
   "/manage/access": { url: () => "/manage/access", ready: (page) => page.getByText(COURIER.email).waitFor() },
   "/manage/audit": { url: () => "/manage/audit" },
   "/manage/backup": { url: () => "/manage/backup" },
+  "/manage/settings": { url: () => "/manage/settings" },
+  "/manage/sites": { url: () => "/manage/sites" },
+  "/manage/sites/[id]": { url: ({ site }) => `/manage/sites/${site}` },
+  "/manage/sites/[id]/label": { url: ({ site }) => `/manage/sites/${site}/label` },
+  "/backup/rotation/[list]": { url: () => "/backup/rotation/bring-back" },
+  "/account": { url: () => "/account" },
   "/offline": { url: () => "/offline" },
 };
 /** Seen signed out; the setup page only before the first administrator exists. */
@@ -180,7 +186,8 @@ describe("accessibility", () => {
       signerName: "Vic Vault",
     });
     await call("access.createUser", { ...COURIER, role: "courier" });
-    ids = { tape: tape.id, other: other.id, job: job.id };
+    const site = await call<{ id: string }>("sites.create", { name: "Granite Vault", kind: "off_site" });
+    ids = { tape: tape.id, other: other.id, job: job.id, site: site.id };
     await desktop.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => new URL(desktop.url()).pathname).toBe("/sign-in");
 
@@ -330,12 +337,13 @@ describe("accessibility", () => {
       // From "on site", the first choice for a cartridge never logged, to "in transit".
       await page.keyboard.type("i");
       expect(await page.locator("#location-kind").inputValue()).toBe("in_transit");
-      await tabTo(page, "location-site");
+      // In transit names no site: the van goes in the free-text slot.
+      await tabTo(page, "location-slot");
       await page.keyboard.type("Courier van 7");
       await page.keyboard.press("Enter");
 
       await page.getByRole("form", { name: "Log location" }).waitFor({ state: "detached" });
-      await expect.poll(() => page.getByTestId("current-location").textContent()).toContain("Courier van 7");
+      await expect.poll(() => page.getByTestId("current-location").textContent()).toContain("slot Courier van 7");
     });
   });
 });
