@@ -29,6 +29,26 @@ const signedIn = () => signInAsFirstAdmin(phone.context, phone.app, base, ADMIN)
 const registered = (barcode: string) =>
   registeredTape(phone.context, base, barcode, { nonStandard: true, mediaId: "L7" });
 
+/** Whether the phone's offline catalogue (IndexedDB "backup-monitor", store "catalogue") holds `barcode`. */
+function cachedOnPhone(barcode: string): Promise<boolean> {
+  return page.evaluate(
+    (key) =>
+      new Promise<boolean>((resolve, reject) => {
+        const open = indexedDB.open("backup-monitor");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const read = open.result.transaction("catalogue").objectStore("catalogue").count(key);
+          read.onsuccess = () => {
+            open.result.close();
+            resolve(read.result > 0);
+          };
+          read.onerror = () => reject(read.error);
+        };
+      }),
+    barcode,
+  );
+}
+
 describe("non-standard labels", () => {
   test("an unregistered non-standard label in front of the camera is never read", async () => {
     await signedIn();
@@ -104,7 +124,9 @@ describe("non-standard labels", () => {
     await poll(() => page.locator("[data-camera]").getAttribute("data-camera")).toBe("running");
     await poll(batchCount).toBe(1);
     expect(await page.getByTestId("batch").textContent()).toContain(CAMERA_LABEL);
-    // The old barcode names no cartridge any more: it is refused like any unknown label.
+    // The old barcode names no cartridge any more, once the phone's catalogue has pulled the correction (a change
+    // is pulled once settled, 30 s, at the next sync, within a minute): it is refused like any unknown label.
+    await expect.poll(() => cachedOnPhone(MISTYPED), { timeout: 120_000, interval: 2_000 }).toBe(false);
     await page.getByLabel("Cartridge label").fill(MISTYPED);
     await page.getByLabel("Cartridge label").press("Enter");
     await poll(() => page.locator("#typed-label-error").textContent()).toContain(`${MISTYPED} is not an LTO label`);
@@ -115,7 +137,7 @@ describe("non-standard labels", () => {
     await poll(() => page.getByLabel("Cartridge label").inputValue()).toBe("");
     expect(await page.locator("#typed-label-error").count()).toBe(0);
     expect(await batchCount()).toBe(1);
-  });
+  }, 240_000);
 
   test("no page broke the Content-Security-Policy", () => {
     expect(violations).toEqual([]);

@@ -85,7 +85,7 @@ describe("rotation", () => {
     await page.getByRole("button", { name: "Recall for a restore" }).click();
     await page.getByLabel("What it is needed for").fill("Restore of the archive share");
     await page.getByRole("button", { name: "Recall", exact: true }).click();
-    expect(await toastText(page)).toMatch(`${BARCODE} recalled`);
+    await expect.poll(() => toastText(page)).toMatch(`${BARCODE} recalled`);
     await page.goto(`${base}/backup`);
     expect(await listed("bring-back")).toEqual([BARCODE]);
   });
