@@ -9,7 +9,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { Prisma, PrismaClient } from "../generated/prisma/client";
-import { MAX_BATCH, type SyncEvent } from "../lib/sync/events";
+import { eventSubject, MAX_BATCH, type SyncEvent } from "../lib/sync/events";
 import { createDb, TRANSACTION_DEFAULTS, type Db } from "../server/db";
 import type { SyncPusher } from "../lib/users";
 import { pushEvents } from "../server/sync/service";
@@ -101,7 +101,7 @@ async function throughService(db: Db, events: SyncEvent[]) {
 async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, string>) {
   const receivedAt = new Date();
   for (const batch of batches(events)) {
-    const rows = batch.map((event) => ({ event, tapeId: tapeIds.get(event.payload.barcode)!, rowId: uuidv7() }));
+    const rows = batch.map((event) => ({ event, tapeId: tapeIds.get(eventSubject(event))!, rowId: uuidv7() }));
     const moves = rows.filter(({ event }) => event.type === "location.logged");
     const handoffs = rows.filter(({ event }) => event.type === "custody.recorded");
     await db.$transaction(async (tx) => {
@@ -130,7 +130,7 @@ async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, strin
       await tx.$executeRaw`INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_id, actor_name) VALUES ${Prisma.join(
         rows.map(
           ({ event, rowId }) =>
-            Prisma.sql`(${event.type === "location.logged" ? "location" : "custody"}, ${rowId}, 'create', ${JSON.stringify({ barcode: { from: null, to: event.payload.barcode } })}::jsonb, ${actor.id}, ${actor.name})`,
+            Prisma.sql`(${event.type === "location.logged" ? "location" : "custody"}, ${rowId}, 'create', ${JSON.stringify({ barcode: { from: null, to: eventSubject(event) } })}::jsonb, ${actor.id}, ${actor.name})`,
         ),
       )}`;
     });

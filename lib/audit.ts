@@ -1,5 +1,5 @@
 /** Entities of the backup module: every user who can read the module may see their history. */
-export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event", "site"] as const;
+export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event", "site", "consignment"] as const;
 export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 
 /** User accounts (roles, access, deactivation) and settings too, whose history only administrators may see. */
@@ -37,6 +37,19 @@ export const AUDIT_ACTIONS = [
   "recall",
   /** A recall was cancelled before the cartridge came back. */
   "cancel_recall",
+  /** A consignment's steps: sent for approval (or approved at once), decided, cancelled, moved. */
+  "submit",
+  "approve",
+  "reject",
+  "cancel",
+  "dispatch",
+  "receive",
+  /** A cartridge missing from a consignment was declared lost, with a reason. */
+  "declare_lost",
+  /** A cartridge missing from a consignment turned up and was received at its destination. */
+  "mark_found",
+  /** An incident (a lost cartridge, a seal discrepancy) was closed with a note. */
+  "resolve",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

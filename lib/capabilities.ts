@@ -14,7 +14,10 @@ export const CAPABILITY_LABEL = {
   "movements.record": "record locations and hand-offs",
   "sites.manage": "manage sites",
   "rotation.recall": "recall cartridges for a restore",
+  "consignments.manage": "create, edit or cancel consignments, or resolve their incidents",
   "consignments.approve": "approve consignments",
+  "consignments.dispatch": "dispatch consignments",
+  "consignments.receive": "receive consignments",
   "settings.manage": "change settings",
   "users.manage": "manage users and their access",
   "audit.review": "read the whole audit log or check its integrity",
@@ -23,8 +26,6 @@ export const CAPABILITY_LABEL = {
 
 export type Capability = keyof typeof CAPABILITY_LABEL;
 export const CAPABILITIES = Object.keys(CAPABILITY_LABEL) as Capability[];
-
-const MOVEMENTS: readonly Capability[] = ["movements.record"];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: CAPABILITIES,
@@ -36,9 +37,13 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     "movements.record",
     "sites.manage",
     "rotation.recall",
+    "consignments.manage",
+    "consignments.dispatch",
+    "consignments.receive",
   ],
-  courier: MOVEMENTS,
-  custodian: MOVEMENTS,
+  // A courier dispatches and receives only the consignments they carry (server/consignments/service.ts).
+  courier: ["movements.record", "consignments.dispatch", "consignments.receive"],
+  custodian: ["movements.record", "consignments.receive"],
 };
 
 /**

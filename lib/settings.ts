@@ -25,6 +25,26 @@ function wholeDays(name: string, min: number, max: number) {
   });
 }
 
+/** A whole number of hours, with the same rules for a form's text and a program's number. */
+function wholeHours(name: string, min: number, max: number) {
+  const enter = `Enter the ${name} in hours`;
+  return z.union([z.number(), z.string().trim()], { message: enter }).transform((value, ctx) => {
+    const hours = value === "" ? NaN : Number(value);
+    if (value === "") ctx.addIssue({ code: "custom", message: enter });
+    else if (!Number.isInteger(hours))
+      ctx.addIssue({ code: "custom", message: `The ${name} must be a whole number of hours` });
+    else if (hours < min || hours > max)
+      ctx.addIssue({ code: "custom", message: `The ${name} must be between ${min} and ${max} hours` });
+    else return hours;
+    return z.NEVER;
+  });
+}
+
+/** On or off: a checkbox's true or false, or the words a program may send. */
+const onOff = z
+  .union([z.boolean(), z.enum(["true", "false"])], { message: "Choose on or off" })
+  .transform((value) => value === true || value === "true");
+
 /**
  * The instance's settings: each is one entry here, with its stored key, how it is shown and checked, and
  * its value when nobody has set it. A later threshold (inventory due after so many months, approval
@@ -32,6 +52,7 @@ function wholeDays(name: string, min: number, max: number) {
  */
 export const SETTINGS = {
   sendDelayDays: {
+    group: "Rotation",
     key: "rotation.send_delay_days",
     label: "Send delay",
     unit: "days",
@@ -40,12 +61,31 @@ export const SETTINGS = {
     default: 1,
   },
   leadTimeDays: {
+    group: "Rotation",
     key: "rotation.lead_time_days",
     label: "Bring-back lead time",
     unit: "days",
     help: "How long before its data expires an off-site cartridge is brought back, so it is on site when it can be reused.",
     schema: wholeDays("lead time", 0, 3650),
     default: 14,
+  },
+  approvalForOffSite: {
+    group: "Consignments",
+    key: "consignments.approval_for_off_site",
+    label: "Approval for moves off site",
+    unit: "on or off",
+    help: "When on, a consignment to an off-site site must be approved by an approver (not the person who created it) before it is dispatched.",
+    schema: onOff,
+    default: true,
+  },
+  transitOverdueHours: {
+    group: "Consignments",
+    key: "consignments.transit_overdue_hours",
+    label: "Overdue in transit after",
+    unit: "hours",
+    help: "A consignment still in transit this long after its dispatch is shown as overdue.",
+    schema: wholeHours("time in transit", 1, 24 * 90),
+    default: 24,
   },
 } as const;
 

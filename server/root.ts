@@ -1,5 +1,6 @@
 import { accessRouter } from "./access/router";
 import { auditRouter } from "./audit/router";
+import { consignmentsRouter } from "./consignments/router";
 import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
@@ -23,6 +24,7 @@ export const appRouter = router({
   sites: sitesRouter,
   rotation: rotationRouter,
   settings: settingsRouter,
+  consignments: consignmentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

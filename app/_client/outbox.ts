@@ -7,7 +7,7 @@ import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
 import type { DeviceUser } from "./device-user";
 import { supersedes } from "@/lib/sync/current-location";
 import { InvalidEventError } from "./invalid-event-error";
-import { describeIssues, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
+import { describeIssues, eventSubject, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
 
 /**
  * The phone's offline store: events waiting to be pushed (the outbox), the cartridges it can show
@@ -17,7 +17,10 @@ import { describeIssues, syncEventSchema, type SyncEvent, type SyncEventDraft } 
 export type OutboxStatus = "pending" | "rejected";
 
 export type OutboxRow = SyncEvent & {
-  /** The cartridge's normalised barcode, indexed so the cache can overlay events not yet synced. */
+  /**
+   * The cartridge's normalised barcode, indexed so the cache can overlay events not yet synced; for a
+   * consignment's dispatch or receipt, its `eventSubject`.
+   */
   barcode: string;
   /** The signed-in user who recorded it; only that user's session pushes it. */
   userId: string;
@@ -120,6 +123,8 @@ export function cacheChangeFor(event: SyncEvent): CacheUpdate {
               changedAt: null,
             };
     case "custody.recorded":
+    case "consignment.dispatched":
+    case "consignment.received":
       return () => undefined;
     default:
       return unreachable(event, "event");
@@ -147,7 +152,8 @@ function check(recorded: RecordedEvent): Checked {
   const event = { ...draft, id: uuidv7(), occurredAt } as SyncEvent;
   const checked = syncEventSchema.safeParse(event);
   if (!checked.success) throw new InvalidEventError(describeIssues(checked.error));
-  return { event, userId, userName, barcode: checked.data.payload.barcode.barcode };
+  const { payload } = checked.data;
+  return { event, userId, userName, barcode: "barcode" in payload ? payload.barcode.barcode : eventSubject(event) };
 }
 
 /** Writes outbox rows and their cache changes in one transaction: the screen never shows a change that will not be pushed. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FieldConsignment } from "../consignments";
 import { cursorSchema } from "../paging";
 import type { SiteOption } from "../sites";
 import type { LOCATION_KINDS, TAPE_STATUS_LABEL } from "../vocabulary";
@@ -36,6 +37,11 @@ export type CataloguePage = {
    * the list as it is now, renames and retirements included.
    */
   sites: SiteOption[];
+  /**
+   * Every consignment a phone may dispatch or receive (approved or in transit), whole on each page as the
+   * sites are: few at a time, and the scan-out and scan-in screens must show missing and unexpected offline.
+   */
+  consignments: FieldConsignment[];
 };
 
 export const CATALOGUE_PAGE_MAX = 2000;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dispatchSchema, receiptSchema } from "../consignments";
 import {
   cartridgeBarcodeSchema,
   logLocationSchema,
@@ -11,7 +12,8 @@ import { text } from "../text";
 /**
  * Events recorded in the field, possibly offline, and pushed to the server later. Each is typed,
  * append-only and carries a client-generated UUID v7 so the server applies it at most once.
- * Events name cartridges by barcode: a cartridge registered offline has no server id yet.
+ * Events name cartridges by barcode: a cartridge registered offline has no server id yet. A consignment's
+ * dispatch or receipt names its consignment and the labels scanned.
  * Payloads are the forms' own schemas, so an event is held to the same rules as the form that made it.
  */
 const eventBase = {
@@ -41,11 +43,24 @@ export const custodyRecordedEvent = z.object({
   payload: custodyPayload,
 });
 export const tapeRegisteredEvent = z.object({ ...eventBase, type: z.literal("tape.registered"), payload: tapePayload });
+/** A whole case: its cartridges, seals and one signature travel as one event, applied all together or not at all. */
+export const consignmentDispatchedEvent = z.object({
+  ...eventBase,
+  type: z.literal("consignment.dispatched"),
+  payload: dispatchSchema,
+});
+export const consignmentReceivedEvent = z.object({
+  ...eventBase,
+  type: z.literal("consignment.received"),
+  payload: receiptSchema,
+});
 
 export const syncEventSchema = z.discriminatedUnion("type", [
   locationLoggedEvent,
   custodyRecordedEvent,
   tapeRegisteredEvent,
+  consignmentDispatchedEvent,
+  consignmentReceivedEvent,
 ]);
 export type ParsedSyncEvent = z.output<typeof syncEventSchema>;
 
@@ -53,11 +68,27 @@ export type SyncEventPayloads = {
   "location.logged": z.input<typeof locationPayload>;
   "custody.recorded": z.input<typeof custodyPayload>;
   "tape.registered": z.input<typeof tapePayload>;
+  "consignment.dispatched": z.input<typeof dispatchSchema>;
+  "consignment.received": z.input<typeof receiptSchema>;
 };
 export type SyncEventType = keyof SyncEventPayloads;
 
 /** What a screen records: the kind of event and its fields. */
 export type SyncEventDraft = { [T in SyncEventType]: { type: T; payload: SyncEventPayloads[T] } }[SyncEventType];
+
+/**
+ * What an event is about, as the phone's outbox indexes it: a cartridge's label as recorded, or the
+ * consignment a dispatch or receipt moves.
+ */
+export function eventSubject(event: SyncEventDraft): string {
+  switch (event.type) {
+    case "consignment.dispatched":
+    case "consignment.received":
+      return `consignment:${event.payload.consignmentId}`;
+    default:
+      return event.payload.barcode;
+  }
+}
 
 /** An event as it travels to the server. */
 export type SyncEvent = SyncEventDraft & { id: string; occurredAt: Date };

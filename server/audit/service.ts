@@ -1,4 +1,4 @@
-import { Prisma } from "../../generated/prisma/client";
+import { Prisma, type BackupAuditLog } from "../../generated/prisma/client";
 import type { AuditAction, AuditChanges, AuditEntityType } from "../../lib/audit";
 import type { Db, Tx } from "../db";
 import { listOrders } from "../pagination";
@@ -76,6 +76,18 @@ export type AuditQuery = {
  */
 const newestFirst = listOrders("audit", { id: "serial" })("id", "desc");
 
+/** An entry as readers see it. */
+export function auditItemOf(row: BackupAuditLog): AuditItem {
+  return {
+    id: row.id.toString(),
+    // Only the app writes these columns, always with an action of the add-only union and in this shape.
+    action: row.action as AuditAction,
+    changes: row.changes as AuditChanges,
+    actor: { id: row.actorId, name: row.actorName },
+    at: row.createdAt,
+  };
+}
+
 /** One page of an entity's history, continuing after `cursor`. */
 export async function listAudit(db: Db, { entityType, entityId, cursor, limit }: AuditQuery): Promise<AuditPage> {
   const rows = await db.backupAuditLog.findMany({
@@ -85,14 +97,7 @@ export async function listAudit(db: Db, { entityType, entityId, cursor, limit }:
   });
   const page = newestFirst.page(rows, limit);
   return {
-    items: page.items.map((row) => ({
-      id: row.id.toString(),
-      // Only the app writes these columns, always with an action of the add-only union and in this shape.
-      action: row.action as AuditAction,
-      changes: row.changes as AuditChanges,
-      actor: { id: row.actorId, name: row.actorName },
-      at: row.createdAt,
-    })),
+    items: page.items.map(auditItemOf),
     nextCursor: page.nextCursor,
   };
 }

@@ -29,13 +29,13 @@ export async function readSettings(db: Db | Tx): Promise<Settings> {
     where: { key: { in: SETTING_NAMES.map((name) => SETTINGS[name].key) } },
   });
   const stored = new Map(rows.map((row) => [row.key, row.value]));
-  const settings = { ...DEFAULT_SETTINGS };
-  for (const name of SETTING_NAMES) {
-    const value = stored.get(SETTINGS[name].key);
-    // Only updateSettings writes these keys, always a value its schema accepted, as JSON.
-    if (value !== undefined) settings[name] = SETTINGS[name].schema.parse(JSON.parse(value));
-  }
-  return settings;
+  // Only updateSettings writes these keys, always a value its schema accepted, as JSON.
+  return Object.fromEntries(
+    SETTING_NAMES.map((name) => {
+      const value = stored.get(SETTINGS[name].key);
+      return [name, value === undefined ? DEFAULT_SETTINGS[name] : SETTINGS[name].schema.parse(JSON.parse(value))];
+    }),
+  ) as Settings;
 }
 
 /** Changes the settings given, each with an audit entry saying from what to what; unchanged ones write nothing. */

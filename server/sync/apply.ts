@@ -7,6 +7,8 @@ import { writeLocations, type LocationRecord } from "../locations/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
+import { prepareDispatch, prepareReceipt } from "../consignments/service";
+import { DomainError } from "../errors";
 
 /**
  * Applying a pushed batch of events in a handful of statements instead of several per event: the rows and
@@ -25,10 +27,31 @@ async function lockTapes(tx: Tx, barcodes: string[]): Promise<Map<string, string
   return new Map(rows.map((row) => [row.barcode, row.id]));
 }
 
+/** Every label an event names: one cartridge's, or each scanned into or out of a consignment's case. */
+const labelsOf = (event: ParsedSyncEvent): string[] =>
+  "barcodes" in event.payload ? event.payload.barcodes : [event.payload.barcode.barcode];
+
+/**
+ * A consignment's dispatch or receipt as all of it or nothing: its rules are checked before anything is
+ * written, so a step they refuse (not approved yet, already received on another device, a label no
+ * cartridge has) is the event's rejection while the rest of the batch applies.
+ */
+async function consignmentStep(prepare: () => Promise<() => Promise<void>>): Promise<string | null> {
+  let write: () => Promise<void>;
+  try {
+    write = await prepare();
+  } catch (error) {
+    if (error instanceof DomainError) return error.message;
+    throw error;
+  }
+  await write();
+  return null;
+}
+
 /**
  * Applies the events whose ids this transaction claimed, and returns those the domain's rules refuse
  * (unknown cartridge, cartridge already registered, a registration by someone whose role may not register, a
- * site it may not name) for the caller to record as rejected. Anything else that fails aborts the whole batch:
+ * site it may not name, a consignment step its rules refuse) for the caller to record as rejected. Anything else that fails aborts the whole batch:
  * the phone pushes it again.
  */
 export async function applyClaimedInTx(
@@ -37,7 +60,7 @@ export async function applyClaimedInTx(
   deviceId: string,
   events: ParsedSyncEvent[],
 ): Promise<Rejection[]> {
-  const tapes = await lockTapes(tx, [...new Set(events.map((event) => event.payload.barcode.barcode))]);
+  const tapes = await lockTapes(tx, [...new Set(events.flatMap(labelsOf))]);
   const sites = await lockSites(tx, [
     ...new Set(
       events.flatMap((event) =>
@@ -52,6 +75,19 @@ export async function applyClaimedInTx(
   const registrationRefused = refusal(actor, "catalogue.edit");
 
   for (const event of events) {
+    if (event.type === "consignment.dispatched" || event.type === "consignment.received") {
+      const capability = event.type === "consignment.dispatched" ? "consignments.dispatch" : "consignments.receive";
+      const origin = { occurredAt: event.occurredAt, eventId: event.id, deviceId };
+      const reason =
+        refusal(actor, capability) ??
+        (await consignmentStep(() =>
+          event.type === "consignment.dispatched"
+            ? prepareDispatch(tx, actor, event.payload, origin)
+            : prepareReceipt(tx, actor, event.payload, origin),
+        ));
+      if (reason) rejections.push({ id: event.id, reason });
+      continue;
+    }
     const barcode = event.payload.barcode.barcode;
     if (event.type === "tape.registered") {
       if (registrationRefused) rejections.push({ id: event.id, reason: registrationRefused });

@@ -8,6 +8,7 @@ import type {
 } from "../../lib/sync/catalogue";
 import type { Db } from "../db";
 import { cursorCodec } from "../pagination";
+import { fieldConsignments } from "../consignments/service";
 import { siteOptions } from "../sites/service";
 
 /**
@@ -73,7 +74,7 @@ export async function pullCatalogue(
         ${changedAfter(Prisma.sql`d.deleted_at`, Prisma.sql`d.tape_id`)}
         ORDER BY d.deleted_at, d.tape_id LIMIT ${limit})`
     : Prisma.empty;
-  const [rows, sites] = await Promise.all([
+  const [rows, sites, consignments] = await Promise.all([
     db.$queryRaw<Row[]>`
     SELECT * FROM (
       (SELECT t.id, t.barcode, t.status::text AS status, l.kind::text AS location_kind, l.site AS location_site,
@@ -87,6 +88,7 @@ export async function pullCatalogue(
     ORDER BY changed_at, id
     LIMIT ${limit}`,
     siteOptions(db),
+    fieldConsignments(db),
   ]);
 
   const settledBefore = now.getTime() - CATALOGUE_SETTLE_MS;
@@ -98,5 +100,6 @@ export async function pullCatalogue(
     more: rows.length === limit && settled.length === rows.length,
     serverTime: now,
     sites,
+    consignments,
   };
 }

@@ -29,7 +29,7 @@ beforeEach(async () => {
 const NOW = new Date("2026-03-10T09:30:00Z");
 const TODAY = utcDay(NOW);
 const day = (offset: number) => addDays(TODAY, offset);
-const SETTINGS: Settings = { sendDelayDays: 1, leadTimeDays: 14 };
+const SETTINGS: Settings = { ...DEFAULT_SETTINGS, sendDelayDays: 1, leadTimeDays: 14 };
 
 type JobSpec = { jobDate: Date; retentionDays: number };
 type TapeSpec = { kind?: LocationKind; locatedAt?: Date; jobs?: JobSpec[] };
@@ -432,7 +432,7 @@ describe("property: the lists agree with a brute-force recomputation", () => {
             ...spec,
             recall: spec.kind === "off_site" ? spec.recall : null,
           }));
-          const settings = { sendDelayDays, leadTimeDays };
+          const settings = { ...DEFAULT_SETTINGS, sendDelayDays, leadTimeDays };
           const expected = bruteForce(recallable, tapeIds, now, settings);
           for (const list of ["send", "bring_back"] as const) {
             const actual = (await listed(list, settings, now)).map((item) => ({

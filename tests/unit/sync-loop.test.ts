@@ -13,7 +13,7 @@ import {
 } from "../../app/_client/sync-loop";
 import { normaliseLabel } from "../../lib/lto";
 import type { CatalogueEntry } from "../../lib/sync/catalogue";
-import type { EventResult, SyncEvent, SyncEventDraft } from "../../lib/sync/events";
+import { eventSubject, type EventResult, type SyncEvent, type SyncEventDraft } from "../../lib/sync/events";
 import { handOffForBatch, logLocationForBatch } from "../../app/(app)/backup/scan/batch-events";
 
 const ALICE = "user-alice";
@@ -37,7 +37,7 @@ class FakeServer {
       if (this.applied.has(event.id)) return { id: event.id, status: "duplicate" };
       const earlier = this.rejected.get(event.id);
       if (earlier) return { id: event.id, status: "rejected", reason: earlier };
-      const barcode = normaliseLabel(event.payload.barcode);
+      const barcode = normaliseLabel(eventSubject(event));
       if (event.type !== "tape.registered" && !this.barcodes.has(barcode)) {
         const reason = `No cartridge with barcode ${barcode} is registered`;
         this.rejected.set(event.id, reason);
@@ -58,7 +58,14 @@ class FakeServer {
     const start = cursor ? Number(cursor) : 0;
     const items = this.catalogue.slice(start, start + 2);
     const end = start + items.length;
-    return { items, cursor: String(end), more: end < this.catalogue.length, serverTime: new Date(), sites: [] };
+    return {
+      items,
+      cursor: String(end),
+      more: end < this.catalogue.length,
+      serverTime: new Date(),
+      sites: [],
+      consignments: [],
+    };
   }
 }
 
@@ -650,7 +657,7 @@ describe("batch actions", () => {
     await engine.start();
 
     expect(server.applications).toBe(2);
-    expect([...server.applied.values()].map((event) => event.payload.barcode)).toEqual([KNOWN[0], KNOWN[1]]);
+    expect([...server.applied.values()].map((event) => eventSubject(event))).toEqual([KNOWN[0], KNOWN[1]]);
   });
 
   test("a hand-off for a batch is queued as one event per cartridge, all or none", async () => {

@@ -85,6 +85,7 @@ const CREATED: Partial<Record<AuditEntityType, string>> = {
   sync_event: "recorded",
   user: "created",
   site: "added",
+  consignment: "created",
 };
 /** A creation, deletion or discard in one word: its fields are the whole record, which the page already shows. */
 function summaryOf(entityType: AuditEntityType, action: AuditAction): string | null {
@@ -99,6 +100,15 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
       return "sealed with the audit key";
     case "retire":
       return "retired";
+    case "submit":
+    case "approve":
+    case "reject":
+    case "cancel":
+    case "dispatch":
+    case "receive":
+    case "declare_lost":
+    case "mark_found":
+    case "resolve":
     case "update":
     case "span":
     case "deactivate":

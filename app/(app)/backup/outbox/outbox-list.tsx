@@ -19,6 +19,10 @@ function describe(row: OutboxRow) {
       return `Hand-off ${row.payload.fromParty} → ${row.payload.toParty}, signed by ${row.payload.signerName}`;
     case "tape.registered":
       return "Registration";
+    case "consignment.dispatched":
+      return `Dispatch of ${row.payload.barcodes.length} cartridges, seals ${row.payload.sealNumbers.join(", ")}, signed by ${row.payload.courierName}`;
+    case "consignment.received":
+      return `Receipt of ${row.payload.barcodes.length} cartridges, signed by ${row.payload.receiverName}`;
     default:
       return unreachable(row, "event");
   }

@@ -23,6 +23,7 @@ const ENTITY_LABEL: Record<AuditEntityType, string> = {
   sync_event: "Phone event",
   user: "User account",
   site: "Site",
+  consignment: "Consignment",
   setting: "Setting",
 };
 const ENTITY_OPTIONS = AUDIT_ENTITY_TYPES.map((type) => ({ value: type, label: ENTITY_LABEL[type] }));
