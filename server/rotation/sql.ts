@@ -11,8 +11,8 @@ import type { LocationKind } from "../../lib/vocabulary";
  * Calendar days are UTC days; `today` is the UTC day of `now`.
  * - A job is **sendable** when it has not expired (`expires_at > now`) and its job date's day plus the send
  *   delay is today or earlier.
- * - **To send**: the cartridge's current location is on site, it is not on its way (`onTheirWay`), and it
- *   holds a sendable job. Its next move is the *send-by* date: the newest sendable job's day + send delay.
+ * - **To send**: the cartridge's current location is on site, it is not on its way (`onTheirWay`: in transit
+ *   or packed in a consignment not yet dispatched), and it holds a sendable job. Its next move is the *send-by* date: the newest sendable job's day + send delay.
  *   An on-site cartridge whose unexpired jobs are all too recent is not listed yet; its send-by date is the
  *   day the first of them becomes sendable (a job that expires by then never does).
  * - **Data expiry**: the latest expiry among the cartridge's jobs (when all of its data may be overwritten).
@@ -34,12 +34,16 @@ export const utcDay = (date: Date) => new Date(Math.floor(date.getTime() / DAY_M
 export const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
 
 /**
- * The cartridges already on their way somewhere, which are not asked to be sent again: today, those whose
- * current location is in transit. Consignments extend this one relation (a cartridge packed in an open
- * consignment is on its way too). A relation of `tape_id`s, joined once rather than probed per use.
+ * The cartridges already on their way somewhere, which are not asked to be sent again: those whose current
+ * location is in transit, and those packed in a consignment not yet dispatched. A relation of `tape_id`s,
+ * joined once rather than probed per use.
  */
 export const onTheirWay = Prisma.sql`(
-  SELECT tape_id FROM backup_tape_location WHERE is_current AND kind = 'in_transit')`;
+  SELECT tape_id FROM backup_tape_location WHERE is_current AND kind = 'in_transit'
+  UNION
+  SELECT packed.tape_id FROM backup_consignment_tape packed
+  JOIN backup_consignment c ON c.id = packed.consignment_id
+  WHERE c.state IN ('draft', 'awaiting_approval', 'approved'))`;
 
 /** Recalls still in force: not cancelled, and the cartridge not logged on site since the request. */
 export const openRecall = (recall: Prisma.Sql) => Prisma.sql`${recall}.cancelled_at IS NULL AND NOT EXISTS (

@@ -98,6 +98,32 @@ describe("to send off site", () => {
     await cartridge({ jobs });
     expect(await listed("send")).toEqual([]);
   });
+
+  test("packed in a consignment not yet dispatched: not on the list; cancelled or received, it counts again", async () => {
+    const tape = await cartridge({ kind: "on_site", jobs: [{ jobDate: day(-10), retentionDays: 90 }] });
+    const [home, vault] = await Promise.all(
+      (["on_site", "off_site"] as const).map((kind) => app.db.backupSite.create({ data: { name: kind, kind } })),
+    );
+    const consignment = await app.db.backupConsignment.create({
+      data: {
+        number: "C-2026-0001",
+        year: 2026,
+        sequence: 1,
+        fromSiteId: home!.id,
+        toSiteId: vault!.id,
+        createdByName: "Factory",
+        tapes: { create: { tapeId: tape.id, expected: true } },
+      },
+    });
+    for (const state of ["draft", "awaiting_approval", "approved"] as const) {
+      await app.db.backupConsignment.update({ where: { id: consignment.id }, data: { state } });
+      expect(await listed("send"), state).toEqual([]);
+    }
+    for (const state of ["cancelled", "received"] as const) {
+      await app.db.backupConsignment.update({ where: { id: consignment.id }, data: { state } });
+      expect(ids(await listed("send")), state).toEqual([tape.id]);
+    }
+  });
 });
 
 describe("to bring back", () => {
