@@ -10,6 +10,8 @@ export type SiteOption = {
   name: string;
   code: string;
   kind: SiteKind;
+  /** False for a retired site: offered only by filters over where cartridges already are. */
+  active: boolean;
   serviceProvider: string | null;
   defaultCustodian: string | null;
 };
@@ -33,6 +35,9 @@ export const SITE_FORM_DEFAULTS: SiteFormValues = {
   serviceProvider: "",
   defaultCustodian: "",
 };
+
+/** Which sites a picker offers: the active ones, or with `retired` every site. */
+export const siteOptionsSchema = z.object({ retired: z.boolean().default(false) }).optional();
 
 export const updateSiteSchema = z.object({ id: siteId, data: siteSchema });
 export const setSiteActiveSchema = z.object({ id: siteId, active: z.boolean() });

@@ -3,6 +3,7 @@ import {
   mapLegacySitesSchema,
   setSiteActiveSchema,
   siteListSchema,
+  siteOptionsSchema,
   siteSchema,
   updateSiteSchema,
 } from "../../lib/sites";
@@ -22,7 +23,7 @@ const manage = capabilityProcedure("sites.manage");
 
 export const sitesRouter = router({
   list: backupReadProcedure.input(siteListSchema).query(({ ctx, input }) => listSites(ctx.db, input)),
-  options: backupReadProcedure.query(({ ctx }) => siteOptions(ctx.db)),
+  options: backupReadProcedure.input(siteOptionsSchema).query(({ ctx, input }) => siteOptions(ctx.db, input)),
   get: backupReadProcedure
     .input(z.object({ id: z.uuid({ message: "Unknown site" }) }))
     .query(({ ctx, input }) => getSite(ctx.db, input.id)),

@@ -101,12 +101,23 @@ export async function listSites(db: Db, filters: z.output<typeof siteListSchema>
   };
 }
 
-/** Every active site, for the location forms' pickers and the phone's offline cache. */
-export function siteOptions(db: Db | Tx): Promise<SiteOption[]> {
+/**
+ * Every active site, for the location forms' pickers and the phone's offline cache; with `retired`, the
+ * retired ones too (after the active ones), for filters over where cartridges already are.
+ */
+export function siteOptions(db: Db | Tx, { retired = false } = {}): Promise<SiteOption[]> {
   return db.backupSite.findMany({
-    where: { active: true },
-    orderBy: [{ name: "asc" }, { id: "asc" }],
-    select: { id: true, name: true, code: true, kind: true, serviceProvider: true, defaultCustodian: true },
+    where: retired ? {} : { active: true },
+    orderBy: [{ active: "desc" }, { name: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      name: true,
+      code: true,
+      kind: true,
+      active: true,
+      serviceProvider: true,
+      defaultCustodian: true,
+    },
   });
 }
 

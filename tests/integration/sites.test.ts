@@ -92,6 +92,8 @@ describe("sites", () => {
     await staff.sites.setActive({ id: vault.id, active: false });
     await staff.sites.setActive({ id: vault.id, active: false });
     expect(await staff.sites.options()).toEqual([]);
+    // Filters over where cartridges already are still offer it.
+    expect(await staff.sites.options({ retired: true })).toMatchObject([{ name: "Iron Vault", active: false }]);
     expect((await staff.sites.list({})).items).toEqual([]);
     expect((await staff.sites.list({ status: "retired" })).items.map((site) => site.name)).toEqual(["Iron Vault"]);
     await staff.sites.setActive({ id: vault.id, active: true });
@@ -203,6 +205,7 @@ describe("locations at a site", () => {
         name: "Iron Vault",
         code: "SITE-0001",
         kind: "off_site",
+        active: true,
         serviceProvider: null,
         defaultCustodian: null,
       },

@@ -124,7 +124,8 @@ export function TapesTable({ initial }: { initial?: Filters & { sort?: Sort } } 
     }),
     placeholderData: keepPreviousData,
   });
-  const sites = useQuery(trpc.sites.options.queryOptions());
+  // Cartridges may still be at a retired site: the filter offers those too.
+  const sites = useQuery(trpc.sites.options.queryOptions({ retired: true }));
   const update = (next: Partial<Filters>) => setFilters((current) => ({ ...current, ...next }));
   const filtered = Object.values(filters).some((value) => value !== undefined && value !== "");
 
@@ -180,7 +181,10 @@ export function TapesTable({ initial }: { initial?: Filters & { sort?: Sort } } 
               label="Site"
               anyLabel="Any site"
               value={filters.siteId}
-              options={(sites.data ?? []).map((site) => ({ value: site.id, label: site.name }))}
+              options={(sites.data ?? []).map((site) => ({
+                value: site.id,
+                label: site.active ? site.name : `${site.name} (retired)`,
+              }))}
               onChange={(siteId) => update({ siteId })}
             />
             <FilterSelect
