@@ -36,6 +36,8 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",
+          // Migrates one embedded database once; every app a test starts runs on a copy of it.
+          globalSetup: ["tests/e2e/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // A page waits on the server and the browser; on a loaded CI machine that takes more than a second.

@@ -110,6 +110,9 @@ test("a crash in the middle of a sync: every event pushed is applied exactly onc
   const acknowledged: number[] = [];
   let crashedDuring = -1;
 
+  // The app's first start was on an empty directory: it created and migrated the embedded database itself.
+  expect(app.logs()).toContain("Applying migrations to the embedded database");
+
   // The first administrator signs in over HTTP and registers the cartridges.
   await signInAsFirstAdmin(phone, app, base, ADMIN);
   expect((await phone.storageState()).cookies.map((cookie) => cookie.name).join(" ")).toContain("session_token");
@@ -161,6 +164,7 @@ test("a crash in the middle of a sync: every event pushed is applied exactly onc
   app = await startApp({ dataDir });
   base = app.url("127.0.0.1");
   expect(app.logs()).not.toMatch(/in use|could not start|PANIC|corrupt/i);
+  expect(app.logs()).toContain("is up to date");
   // The session survived the crash with the database.
   expect((await trpc<{ barcode: string }>("tapes.get", { id: tapes[0]!.id }, "query")).barcode).toBe(tapes[0]!.barcode);
 

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from "playwright-core";
 import superjson, { type SuperJSONResult } from "superjson";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import type { Role } from "../../lib/vocabulary";
 import { writeLabelVideo } from "./fake-camera";
 
@@ -43,8 +43,9 @@ export type RunningApp = {
 
 export type StartOptions = {
   /**
-   * An existing embedded database directory to run on, e.g. to start again after a crash. The caller owns
-   * it: `stop()` leaves it in place.
+   * An existing embedded database directory to run on, as it is: empty for a first start (`npm start` then
+   * migrates it), or e.g. to start again after a crash. The caller owns it: `stop()` leaves it in place.
+   * Without it the app starts on a copy of the database the end-to-end global setup migrated once.
    */
   dataDir?: string;
   /** Further environment for the app, e.g. a PostgreSQL DATABASE_URL instead of the embedded database. */
@@ -52,13 +53,16 @@ export type StartOptions = {
 };
 
 /**
- * Starts the app exactly as a user does (`npm start`: build if needed, migrate, serve) on a fresh
- * embedded database in a temporary directory, or on `options.dataDir`.
+ * Starts the app exactly as a user does (`npm start`: build if needed, migrate, serve) in a temporary
+ * directory on a new embedded database with every migration already applied, or on `options.dataDir`.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const port = await freePort();
   const ownsDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bm-e2e-"));
+  if (ownsDataDir && !options.env?.DATABASE_URL) {
+    fs.cpSync(inject("migratedDataDir"), dataDir, { recursive: true });
+  }
   let output = "";
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
