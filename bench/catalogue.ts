@@ -17,8 +17,9 @@ import { catalogueSize, seedSteps } from "./catalogue/seed";
  *   npm run bench:catalogue                                          embedded PGlite in a temp directory
  *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:catalogue   PostgreSQL (a new database on it)
  * BENCH_SCALE=0.1 seeds a tenth of it, BENCH_RUNS sets the timed runs per query (at least 50),
- * BENCH_ONLY=<regular expression> times only the queries whose name matches (BENCH_ONLY=otation: the
- * rotation lists), BENCH_KEEP=1 leaves the database in place to look at query plans.
+ * BENCH_ONLY=<regular expression> times only the queries whose name matches ('otation|next move|expiring':
+ * the rotation lists and the cartridge table's orders and filters on them), BENCH_KEEP=1 leaves the
+ * database in place to look at query plans.
  */
 const options = z
   .object({

@@ -67,6 +67,9 @@ export function tapeRotation(
   const horizon = addDays(today, settings.leadTimeDays);
   const days = (count: number) => Prisma.sql`(${count}::int * interval '1 day')`;
   const { kind, tapeIds } = scope;
+  // The planner would not carry a list of ids from the cartridges to the jobs aggregated for them: said twice.
+  const inScope = (id: Prisma.Sql, keyword: "WHERE" | "AND") =>
+    tapeIds ? Prisma.sql`${Prisma.raw(keyword)} ${id} = ANY(${tapeIds}::text[])` : Prisma.empty;
   // Each cartridge in scope with its current location (tape_id, kind, occurred_at). Limited to one kind,
   // the current locations alone name the cartridges (one index-only scan), not the cartridge table.
   const cartridges = kind
@@ -74,7 +77,7 @@ export function tapeRotation(
         WHERE is_current AND kind = ${kind}::"LocationKind")`
     : Prisma.sql`(SELECT t.id AS tape_id, cur.kind, cur.occurred_at
         FROM backup_tape_cartridge t LEFT JOIN backup_tape_location cur ON cur.tape_id = t.id AND cur.is_current
-        ${tapeIds ? Prisma.sql`WHERE t.id = ANY(${tapeIds}::text[])` : Prisma.empty})`;
+        ${inScope(Prisma.sql`t.id`, "WHERE")})`;
   // A cartridge whose jobs are all old enough to send (its newest job day before `sendableBefore`) is
   // decided from its row in backup_tape_rotation: its newest sendable job is its newest job unexpired now,
   // which is on its frontier, and it has no first pending day (only a job too recent to send gives one).
@@ -117,7 +120,7 @@ export function tapeRotation(
               WHERE j.job_date >= ${sendableBefore}
                 AND j.expires_at > date_trunc('day', j.job_date) + ${days(delay)}) AS first_pending
           FROM backup_job_tape jt JOIN backup_job j ON j.id = jt.job_id
-          WHERE jt.tape_id IN (${recent})
+          WHERE jt.tape_id IN (${recent}) ${inScope(Prisma.sql`jt.tape_id`, "AND")}
           GROUP BY jt.tape_id
         ) d ON d.tape_id = c.tape_id
         LEFT JOIN (
