@@ -17,7 +17,9 @@ import { catalogueSize, seedSteps } from "./catalogue/seed";
  *   npm run bench:catalogue                                          embedded PGlite in a temp directory
  *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:catalogue   PostgreSQL (a new database on it)
  * BENCH_SCALE=0.1 seeds a tenth of it, BENCH_RUNS sets the timed runs per query (at least 50),
- * BENCH_KEEP=1 leaves the database in place to look at query plans.
+ * BENCH_ONLY=<regular expression> times only the queries whose name matches ('otation|next move|expiring':
+ * the rotation lists and the cartridge table's orders and filters on them), BENCH_KEEP=1 leaves the
+ * database in place to look at query plans.
  */
 const options = z
   .object({
@@ -27,6 +29,10 @@ const options = z
       .optional(),
     BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
     BENCH_RUNS: z.coerce.number().int().min(50).default(100),
+    BENCH_ONLY: z
+      .string()
+      .default("")
+      .transform((pattern) => new RegExp(pattern)),
     BENCH_KEEP: z.enum(["0", "1"]).default("0"),
   })
   .parse(process.env);
@@ -65,6 +71,9 @@ async function measureAll(db: Db, tapes: number, jobs: number): Promise<Timing[]
   const deepJobs = Math.floor(jobs / 4);
   const tapeCursor = await cursorAfter(deepTapes, 200, (cursor) => tapePage({ cursor, limit: 200 }));
   const jobCursor = await cursorAfter(deepJobs, 500, (cursor) => jobPage({ cursor, limit: 500 }));
+  const sendPage = (cursor?: string, limit = 25) => listRotation(db, { list: "send", cursor, limit });
+  const deepSend = Math.floor((await sendPage()).total / 2);
+  const sendCursor = await cursorAfter(deepSend, 200, (cursor) => sendPage(cursor, 200));
 
   const cases: [string, (run: number) => Promise<unknown>][] = [
     ["catalogueSummary: overview metrics and charts", () => catalogueSummary(db)],
@@ -86,7 +95,8 @@ async function measureAll(db: Db, tapes: number, jobs: number): Promise<Timing[]
     ['listJobs: search "srv-42"', () => jobPage({ ...jobDefaults, search: "srv-42" })],
     ["listJobs: search with no match", () => jobPage({ ...jobDefaults, search: "no such job" })],
     ["findTapeByBarcode: a registered label", (run) => findTapeByBarcode(db, barcodes[run % barcodes.length]!)],
-    ["listRotation: to send off site, first page with counts", () => listRotation(db, { list: "send", limit: 25 })],
+    ["listRotation: to send off site, first page with counts", () => sendPage()],
+    [`listRotation: to send off site, page after ${count(deepSend)} cartridges`, () => sendPage(sendCursor)],
     ["listRotation: to bring back, first page with counts", () => listRotation(db, { list: "bring_back", limit: 25 })],
     [
       "listRotation: to bring back, overdue only",
@@ -101,7 +111,7 @@ async function measureAll(db: Db, tapes: number, jobs: number): Promise<Timing[]
   ];
 
   const timings: Timing[] = [];
-  for (const [name, call] of cases) {
+  for (const [name, call] of cases.filter(([name]) => options.BENCH_ONLY.test(name))) {
     const timing = await measure(name, call, { warmup: WARMUP, runs: options.BENCH_RUNS });
     console.log(`  ${name}: p50 ${timing.p50.toFixed(2)} ms, p95 ${timing.p95.toFixed(2)} ms`);
     timings.push(timing);

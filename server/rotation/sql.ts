@@ -3,10 +3,14 @@ import type { Settings } from "../../lib/settings";
 import type { LocationKind } from "../../lib/vocabulary";
 
 /**
- * Where each cartridge stands in the rotation, computed from its current location, its jobs, its recalls
- * and the settings, never stored: editing a job, logging a location or recalling a cartridge moves it on
- * or off the lists at the next read. One definition, used by the rotation lists, the overview and the
- * cartridge table's next-move and data-expiry columns.
+ * Where each cartridge stands in the rotation, computed at read time from its current location, its jobs,
+ * its recalls, the settings and the clock, never stored: editing a job, logging a location or recalling a
+ * cartridge moves it on or off the lists at the next read. One definition, used by the rotation lists, the
+ * overview and the cartridge table's next-move and data-expiry columns. What it needs of a cartridge's jobs
+ * that does not depend on the clock (data expiry, newest job day, the frontier below) is kept per cartridge
+ * in backup_tape_rotation by triggers, in the transaction of every change to jobs or their cartridges
+ * (migration 20261202121000_rotation_per_cartridge), so a list reads one row per cartridge rather than
+ * every job of every cartridge (docs/PERFORMANCE.md, "Rotation lists").
  *
  * Calendar days are UTC days; `today` is the UTC day of `now`.
  * - A job is **sendable** when it has not expired (`expires_at > now`) and its job date's day plus the send
@@ -66,21 +70,23 @@ export function tapeRotation(
   const sendableBefore = addDays(today, 1 - delay);
   const horizon = addDays(today, settings.leadTimeDays);
   const days = (count: number) => Prisma.sql`(${count}::int * interval '1 day')`;
-  const currentOfKind = (kind: LocationKind) =>
-    Prisma.sql`SELECT tape_id FROM backup_tape_location WHERE is_current AND kind = ${kind}::"LocationKind"`;
-  // The scope is applied to the cartridges and, separately, to the links aggregated per cartridge: the
-  // planner would not carry it from one to the other.
   const { kind, tapeIds } = scope;
+  // The planner would not carry a list of ids from the cartridges to the jobs aggregated for them: said twice.
+  const inScope = (id: Prisma.Sql, keyword: "WHERE" | "AND") =>
+    tapeIds ? Prisma.sql`${Prisma.raw(keyword)} ${id} = ANY(${tapeIds}::text[])` : Prisma.empty;
+  // Each cartridge in scope with its current location (tape_id, kind, occurred_at). Limited to one kind,
+  // the current locations alone name the cartridges (one index-only scan), not the cartridge table.
   const cartridges = kind
-    ? // Limited to one kind, the current locations alone name the cartridges (one index), not the table.
-      Prisma.sql`(${currentOfKind(kind)}) t(id) JOIN backup_tape_location cur ON cur.tape_id = t.id AND cur.is_current`
-    : Prisma.sql`backup_tape_cartridge t LEFT JOIN backup_tape_location cur ON cur.tape_id = t.id AND cur.is_current`;
-  const cartridgesIn = tapeIds ? Prisma.sql`WHERE t.id = ANY(${tapeIds}::text[])` : Prisma.empty;
-  const linksOf = kind
-    ? Prisma.sql`WHERE jt.tape_id IN (${currentOfKind(kind)})`
-    : tapeIds
-      ? Prisma.sql`WHERE jt.tape_id = ANY(${tapeIds}::text[])`
-      : Prisma.empty;
+    ? Prisma.sql`(SELECT tape_id, kind, occurred_at FROM backup_tape_location
+        WHERE is_current AND kind = ${kind}::"LocationKind")`
+    : Prisma.sql`(SELECT t.id AS tape_id, cur.kind, cur.occurred_at
+        FROM backup_tape_cartridge t LEFT JOIN backup_tape_location cur ON cur.tape_id = t.id AND cur.is_current
+        ${inScope(Prisma.sql`t.id`, "WHERE")})`;
+  // A cartridge whose jobs are all old enough to send (its newest job day before `sendableBefore`) is
+  // decided from its row in backup_tape_rotation: its newest sendable job is its newest job unexpired now,
+  // which is on its frontier, and it has no first pending day (only a job too recent to send gives one).
+  // Only those written within the send delay — a few days' jobs — are decided from their jobs themselves.
+  const recent = Prisma.sql`SELECT tape_id FROM backup_tape_rotation WHERE newest_job_day >= ${sendableBefore}`;
   return Prisma.sql`(
     SELECT r.*, (r.list IS NOT NULL AND r.next_move < ${today}) AS overdue
     FROM (
@@ -99,30 +105,34 @@ export function tapeRotation(
             b.recall_needed_by)
         END AS next_move
       FROM (
-        SELECT t.id AS tape_id, cur.kind AS location_kind, cur.occurred_at AS located_at,
-          (cur.kind = 'on_site' AND way.tape_id IS NULL) AS sendable,
-          d.data_expires_at, d.newest_sendable, d.first_pending, rc.needed_by AS recall_needed_by
-        FROM ${cartridges}
-        LEFT JOIN ${onTheirWay} way ON way.tape_id = t.id
+        SELECT c.tape_id, c.kind AS location_kind, c.occurred_at AS located_at,
+          (c.kind = 'on_site' AND way.tape_id IS NULL) AS sendable,
+          s.data_expires_at,
+          CASE WHEN s.newest_job_day < ${sendableBefore}
+            THEN s.frontier_days[width_bucket(${now}::timestamp(3), s.frontier_expiries) + 1]
+            ELSE d.newest_sendable
+          END AS newest_sendable,
+          d.first_pending, rc.needed_by AS recall_needed_by
+        FROM ${cartridges} c
+        LEFT JOIN ${onTheirWay} way ON way.tape_id = c.tape_id
+        LEFT JOIN backup_tape_rotation s ON s.tape_id = c.tape_id
         LEFT JOIN (
           SELECT jt.tape_id,
-            max(j.expires_at) AS data_expires_at,
             max(date_trunc('day', j.job_date)) FILTER (
               WHERE j.expires_at > ${now} AND j.job_date < ${sendableBefore}) AS newest_sendable,
             min(date_trunc('day', j.job_date)) FILTER (
               WHERE j.job_date >= ${sendableBefore}
                 AND j.expires_at > date_trunc('day', j.job_date) + ${days(delay)}) AS first_pending
           FROM backup_job_tape jt JOIN backup_job j ON j.id = jt.job_id
-          ${linksOf}
+          WHERE jt.tape_id IN (${recent}) ${inScope(Prisma.sql`jt.tape_id`, "AND")}
           GROUP BY jt.tape_id
-        ) d ON d.tape_id = t.id
+        ) d ON d.tape_id = c.tape_id
         LEFT JOIN (
           SELECT recall.tape_id, min(recall.needed_by) AS needed_by
           FROM backup_recall recall
           WHERE ${openRecall(Prisma.sql`recall`)}
           GROUP BY recall.tape_id
-        ) rc ON rc.tape_id = t.id
-        ${cartridgesIn}
+        ) rc ON rc.tape_id = c.tape_id
       ) b
     ) r
   )`;

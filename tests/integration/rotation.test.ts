@@ -474,3 +474,117 @@ describe("property: the lists agree with a brute-force recomputation", () => {
     );
   }, 300_000);
 });
+
+describe("property: each cartridge's maintained rotation row equals a recount of its jobs", () => {
+  type Row = {
+    tapeId: string;
+    dataExpiresAt: Date;
+    newestJobDay: Date;
+    frontierDays: Date[];
+    frontierExpiries: Date[];
+  };
+
+  /** The row a cartridge should have, from its jobs' dates, worked out here rather than in SQL. */
+  function recount(jobs: { jobDate: Date; expiresAt: Date }[]): Omit<Row, "tapeId"> | null {
+    if (jobs.length === 0) return null;
+    const latestByDay = new Map<number, number>();
+    for (const job of jobs) {
+      const dayMs = utcDay(job.jobDate).getTime();
+      latestByDay.set(dayMs, Math.max(latestByDay.get(dayMs) ?? -Infinity, job.expiresAt.getTime()));
+    }
+    const frontier: [number, number][] = [];
+    for (const [dayMs, expiresMs] of [...latestByDay].sort(([a], [b]) => b - a)) {
+      if (frontier.length === 0 || expiresMs > frontier.at(-1)![1]) frontier.push([dayMs, expiresMs]);
+    }
+    return {
+      dataExpiresAt: new Date(Math.max(...jobs.map((job) => job.expiresAt.getTime()))),
+      newestJobDay: new Date(Math.max(...latestByDay.keys())),
+      frontierDays: frontier.map(([dayMs]) => new Date(dayMs)),
+      frontierExpiries: frontier.map(([, expiresMs]) => new Date(expiresMs)),
+    };
+  }
+
+  const jobDate = fc
+    .tuple(fc.integer({ min: -40, max: 3 }), fc.integer({ min: 0, max: 23 }))
+    .map(([offset, hour]) => new Date(day(offset).getTime() + hour * 3_600_000));
+  const retention = fc.integer({ min: 0, max: 60 });
+  const slot = fc.nat(7);
+  const step = fc.oneof(
+    fc.record({ op: fc.constant("job" as const), jobDate, retention }),
+    fc.record({ op: fc.constant("link" as const), job: slot, tape: slot }),
+    fc.record({ op: fc.constant("unlink" as const), job: slot, tape: slot }),
+    fc.record({ op: fc.constant("move" as const), job: slot, tape: slot, to: slot }),
+    fc.record({ op: fc.constant("redate" as const), job: slot, jobDate, retention }),
+    fc.record({ op: fc.constant("retain" as const), job: slot, retention }),
+    fc.record({ op: fc.constant("deleteJob" as const), job: slot }),
+    fc.record({ op: fc.constant("deleteTape" as const), tape: slot }),
+    fc.record({ op: fc.constant("tape" as const) }),
+  );
+
+  const initial = fc.array(fc.record({ jobDate, retention, tapes: fc.subarray([0, 1, 2, 3], { minLength: 1 }) }), {
+    minLength: 1,
+    maxLength: 6,
+  });
+
+  test("after random job edits, link changes and deletes", async () => {
+    await fc.assert(
+      fc.asyncProperty(initial, fc.array(step, { minLength: 1, maxLength: 20 }), async (start, steps) => {
+        await app.db.backupJob.deleteMany();
+        await app.db.backupTapeCartridge.deleteMany();
+        const tapes: string[] = [];
+        for (let n = 0; n < 4; n++) tapes.push((await createTape(app.db)).id);
+        const jobs: string[] = [];
+        for (const spec of start) {
+          const { id } = await job({ jobDate: spec.jobDate, retentionDays: spec.retention });
+          jobs.push(id);
+          for (const [position, tape] of spec.tapes.entries()) await linkTape(app.db, id, tapes[tape]!, position + 1);
+        }
+        const pick = (ids: string[], index: number) => (ids.length ? ids[index % ids.length]! : null);
+        for (const s of steps) {
+          const jobId = "job" in s ? pick(jobs, s.job) : null;
+          const tapeId = "tape" in s ? pick(tapes, s.tape) : null;
+          if (s.op === "tape") tapes.push((await createTape(app.db)).id);
+          else if (s.op === "job") jobs.push((await job({ jobDate: s.jobDate, retentionDays: s.retention })).id);
+          else if (s.op === "deleteJob" && jobId) {
+            await app.db.backupJob.delete({ where: { id: jobId } });
+            jobs.splice(jobs.indexOf(jobId), 1);
+          } else if (s.op === "deleteTape" && tapeId) {
+            await app.db.backupTapeCartridge.delete({ where: { id: tapeId } });
+            tapes.splice(tapes.indexOf(tapeId), 1);
+          } else if (s.op === "redate" && jobId) {
+            await app.db.backupJob.update({
+              where: { id: jobId },
+              data: { jobDate: s.jobDate, expiresAt: addDays(s.jobDate, s.retention) },
+            });
+          } else if (s.op === "retain" && jobId) {
+            const { jobDate: date } = await app.db.backupJob.findUniqueOrThrow({ where: { id: jobId } });
+            await app.db.backupJob.update({ where: { id: jobId }, data: { expiresAt: addDays(date, s.retention) } });
+          } else if (jobId && tapeId) {
+            const link = { jobId_tapeId: { jobId, tapeId } };
+            const linked = await app.db.backupJobTape.findUnique({ where: link });
+            if (s.op === "link" && !linked) {
+              const last = await app.db.backupJobTape.aggregate({ where: { jobId }, _max: { position: true } });
+              await linkTape(app.db, jobId, tapeId, (last._max.position ?? 0) + 1);
+            } else if (s.op === "unlink" && linked) await app.db.backupJobTape.delete({ where: link });
+            else if (s.op === "move" && linked) {
+              const to = pick(tapes, s.to)!;
+              if (!(await app.db.backupJobTape.findUnique({ where: { jobId_tapeId: { jobId, tapeId: to } } }))) {
+                await app.db.backupJobTape.update({ where: link, data: { tapeId: to } });
+              }
+            }
+          }
+        }
+        const links = await app.db.backupJobTape.findMany({
+          select: { tapeId: true, job: { select: { jobDate: true, expiresAt: true } } },
+        });
+        const expected = tapes
+          .map((tapeId) => ({ tapeId, row: recount(links.filter((l) => l.tapeId === tapeId).map((l) => l.job)) }))
+          .flatMap(({ tapeId, row }) => (row ? [{ tapeId, ...row }] : []))
+          .sort((a, b) => a.tapeId.localeCompare(b.tapeId));
+        const actual = await app.db.backupTapeRotation.findMany({ orderBy: { tapeId: "asc" } });
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 40, seed: 20261202 },
+    );
+  }, 300_000);
+});
