@@ -345,13 +345,24 @@ describe("settings", () => {
     expect(ids((await writer.rotation.list({ list: "send" })).items)).toEqual([]);
     await admin.settings.update({ sendDelayDays: 0 });
     expect(ids((await writer.rotation.list({ list: "send" })).items)).toEqual([tape.id]);
-    expect(await admin.settings.update({ leadTimeDays: "30" })).toEqual({ sendDelayDays: 0, leadTimeDays: 30 });
+    expect(await admin.settings.update({ leadTimeDays: "30" })).toEqual({
+      ...DEFAULT_SETTINGS,
+      sendDelayDays: 0,
+      leadTimeDays: 30,
+    });
+    // A checkbox's state and a number of hours, as the settings form sends them.
+    expect(await admin.settings.update({ approvalForOffSite: "false", transitOverdueHours: "48" })).toMatchObject({
+      approvalForOffSite: false,
+      transitOverdueHours: 48,
+    });
     // The same value again changes nothing and writes no entry.
     await admin.settings.update({ leadTimeDays: 30 });
     const audit = await app.db.backupAuditLog.findMany({ where: { entityType: "setting" }, orderBy: { id: "asc" } });
     expect(audit.map((entry) => [entry.entityId, entry.changes, entry.actorName])).toEqual([
       ["rotation.send_delay_days", { sendDelayDays: { from: 1, to: 0 } }, "Adam Admin"],
       ["rotation.lead_time_days", { leadTimeDays: { from: 14, to: 30 } }, "Adam Admin"],
+      ["consignments.approval_for_off_site", { approvalForOffSite: { from: true, to: false } }, "Adam Admin"],
+      ["consignments.transit_overdue_hours", { transitOverdueHours: { from: 24, to: 48 } }, "Adam Admin"],
     ]);
   });
 
@@ -362,14 +373,19 @@ describe("settings", () => {
       [{ leadTimeDays: "" }, "leadTimeDays", "Enter the lead time in days"],
       [{ leadTimeDays: 4000 }, "leadTimeDays", "The lead time must be between 0 and 3,650 days"],
       [{ leadTimeDays: "two weeks" }, "leadTimeDays", "The lead time must be a whole number of days"],
+      [{ transitOverdueHours: 0 }, "transitOverdueHours", "The time in transit must be between 1 and 2160 hours"],
+      [{ transitOverdueHours: "" }, "transitOverdueHours", "Enter the time in transit in hours"],
+      [{ approvalForOffSite: "maybe" }, "approvalForOffSite", "Choose on or off"],
     ] as const;
     for (const [input, field, message] of cases) {
-      const error = await clientError(admin.settings.update(input));
+      // Some of these are what a program, not the form, might send: outside the input's type.
+      const error = await clientError(admin.settings.update(input as never));
       expect(error.data.fieldErrors?.[field], JSON.stringify(input)).toEqual([message]);
     }
     const staff = await clientError(writer.settings.update({ sendDelayDays: 3 }));
     expect(staff.data.code).toBe("FORBIDDEN");
-    expect(await app.db.appSetting.count({ where: { key: { startsWith: "rotation." } } })).toBe(0);
+    const settingKeys = ["rotation.", "consignments."].map((prefix) => ({ key: { startsWith: prefix } }));
+    expect(await app.db.appSetting.count({ where: { OR: settingKeys } })).toBe(0);
     expect(await app.db.backupAuditLog.count({ where: { entityType: "setting" } })).toBe(0);
   });
 });
