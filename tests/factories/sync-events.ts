@@ -38,7 +38,7 @@ export function tapeRegisteredEvent(barcode: string, fields: { occurredAt?: Date
 export function dispatchEvent(
   consignmentId: string,
   barcodes: string[],
-  fields: { occurredAt?: Date; sealNumbers?: string[]; courierName?: string; id?: string } = {},
+  fields: { occurredAt?: Date; sealNumbers?: string[]; courierName?: string; signature?: string; id?: string } = {},
 ): SyncEvent {
   return {
     id: fields.id ?? uuidv7(),
@@ -49,7 +49,7 @@ export function dispatchEvent(
       barcodes,
       sealNumbers: fields.sealNumbers ?? ["S-1001"],
       courierName: fields.courierName ?? "Carl Courier",
-      signature: signatureImage(),
+      signature: fields.signature ?? signatureImage(),
     },
   };
 }
@@ -64,6 +64,7 @@ export function receiptEvent(
     sealNumbers?: string[];
     sealDiscrepancy?: string;
     receiverName?: string;
+    signature?: string;
     id?: string;
   } = {},
 ): SyncEvent {
@@ -78,7 +79,7 @@ export function receiptEvent(
       sealNumbers: fields.sealNumbers ?? ["S-1001"],
       sealDiscrepancy: fields.sealDiscrepancy,
       receiverName: fields.receiverName ?? "Vera Vault",
-      signature: signatureImage(),
+      signature: fields.signature ?? signatureImage(),
     },
   };
 }

@@ -102,6 +102,28 @@ describe("dispatch", () => {
     expect(changedTables(before, await fingerprint(app.db))).toEqual(["sync_event"]);
   });
 
+  test("a signature that is not a whole PNG image rejects the dispatch or receipt, as it would any hand-off", async () => {
+    const planned = await world.approved(1);
+    // The schema's pattern holds; the image does not.
+    const damaged = { signature: "data:image/png;base64,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" };
+    const before = await fingerprint(app.db);
+    const [refused] = await world.push(world.courier, [
+      dispatchEvent(planned.consignment.id, planned.barcodes, damaged),
+    ]);
+    expect(reasonOf(refused)).toBe("The signature is not a PNG image");
+    expect(changedTables(before, await fingerprint(app.db))).toEqual(["sync_event"]);
+
+    await world.pushApplied(world.courier, [dispatchEvent(planned.consignment.id, planned.barcodes)]);
+    const [unsigned] = await world.push(world.custodian, [
+      receiptEvent(planned.consignment.id, planned.barcodes, damaged),
+    ]);
+    expect(reasonOf(unsigned)).toBe("The signature is not a PNG image");
+    expect(await app.db.backupConsignment.findUniqueOrThrow({ where: { id: planned.consignment.id } })).toMatchObject({
+      state: "in_transit",
+      receivedAt: null,
+    });
+  });
+
   test("a cartridge of another open consignment scanned into the case rejects the dispatch", async () => {
     const planned = await world.approved(1);
     const other = await world.draft(1);
@@ -316,9 +338,16 @@ describe("offline and concurrent pushes", () => {
     await world.pushApplied(world.courier, [
       dispatchEvent(planned.consignment.id, planned.barcodes, { sealNumbers: ["S-8"], occurredAt: hoursAgo(2) }),
     ]);
-    expect(await app.db.backupConsignment.findUniqueOrThrow({ where: { id: planned.consignment.id } })).toMatchObject({
-      state: "received_with_discrepancies",
-      sealDiscrepancy: "The seal numbers at receipt (S-7) differ from those at dispatch (S-8)",
+    const consignment = await world.staff.caller.consignments.get({ id: planned.consignment.id });
+    const sealDiscrepancy = "The seal numbers at receipt (S-7) differ from those at dispatch (S-8)";
+    expect(consignment).toMatchObject({ state: "received_with_discrepancies", sealDiscrepancy, sealIncident: true });
+    // The change of state is the dispatch's doing, and its audit entry says so.
+    expect(consignment.history.at(-1)).toMatchObject({
+      action: "dispatch",
+      changes: {
+        state: { from: "received", to: "received_with_discrepancies" },
+        sealDiscrepancy: { from: null, to: sealDiscrepancy },
+      },
     });
   });
 
