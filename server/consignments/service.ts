@@ -609,6 +609,8 @@ async function recordIncidentStep(
  */
 export function markFound(db: Db, actor: Actor, input: z.output<typeof markFoundSchema>) {
   return transaction(db, async (tx) => {
+    // Cartridges before the consignment, as a pushed receipt locks them: in the other order the two deadlock.
+    await lockTapes(tx, Prisma.sql`t.id = ANY(${input.tapeIds}::text[])`);
     const consignment = await lockConsignment(tx, input.id);
     refuse("markFound", consignment.state);
     const lines = (await linesOf(tx, consignment.id)).filter((line) => input.tapeIds.includes(line.tapeId));
@@ -617,7 +619,6 @@ export function markFound(db: Db, actor: Actor, input: z.output<typeof markFound
     const notMissing = lines.filter((line) => !lineIncident(consignment.state, line)).map((line) => line.tape.barcode);
     if (notMissing.length > 0)
       throw new DomainError("CONFLICT", `${listOf(notMissing)} ${notMissing.length === 1 ? "is" : "are"} not missing`);
-    await lockTapes(tx, Prisma.sql`t.id = ANY(${input.tapeIds}::text[])`);
     const to = await tx.backupSite.findUniqueOrThrow({ where: { id: consignment.toSiteId } });
     const now = new Date();
     await writeLocations(

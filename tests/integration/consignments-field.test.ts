@@ -3,6 +3,7 @@ import type { EventResult } from "../../lib/sync/events";
 import { dispatchEvent, receiptEvent } from "../factories/sync-events";
 import { callerFor, clientError, useTestApp } from "../helpers/app";
 import { useConsignmentWorld } from "../helpers/consignments";
+import { testDatabaseUrl } from "../helpers/database";
 import { changedTables, fingerprint } from "../helpers/db-snapshot";
 
 /**
@@ -274,6 +275,37 @@ describe("incidents", () => {
       overview.incidents.filter((incident) => incident.consignmentId === id).map((incident) => incident.kind),
     ).toEqual(["seal"]);
   });
+});
+
+describe("locks", () => {
+  // Two connections at once: PostgreSQL only (PGlite runs one transaction at a time).
+  test.skipIf(!testDatabaseUrl())(
+    "marking a cartridge found while a pushed receipt holds that cartridge waits for it instead of deadlocking",
+    async () => {
+      const planned = await world.withIncidents(2);
+      const { missing } = planned;
+      const id = planned.consignment.id;
+      const phone = app.connect(1);
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      // What a receipt pushed from another device does: its cartridges first, then the consignment.
+      const push = phone.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ${missing.id} FOR UPDATE`;
+          holding();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await tx.$queryRaw`SELECT id FROM backup_consignment WHERE id = ${id} FOR UPDATE`;
+        },
+        { timeout: 20_000 },
+      );
+      await held;
+      const found = world.staff.caller.consignments.markFound({ id, tapeIds: [missing.id] });
+      const [pushed, marked] = await Promise.allSettled([push, found]);
+      expect(pushed.status === "rejected" ? String(pushed.reason) : "done").toBe("done");
+      expect(marked.status === "rejected" ? String(marked.reason) : "done").toBe("done");
+      expect((await whereNow([missing.id]))[missing.barcode]).toMatchObject({ siteId: world.vault.id });
+    },
+  );
 });
 
 describe("time in transit", () => {
