@@ -162,7 +162,12 @@ export const cancelConsignmentSchema = z.object({ id: consignmentId, reason: rea
 export const declareLostSchema = z.object({ id: consignmentId, tapeId, reason: reason("the cartridge is lost") });
 export const markFoundSchema = z.object({
   id: consignmentId,
-  tapeIds: z.array(tapeId).min(1, "Choose the cartridges found").max(1000),
+  tapeIds: z
+    .array(tapeId)
+    .min(1, "Choose the cartridges found")
+    .max(1000)
+    // A cartridge scanned twice was found once.
+    .transform((ids) => [...new Set(ids)]),
 });
 /** Closes an incident: a lost cartridge's (`tapeId`) or the seal's (no `tapeId`). */
 export const resolveIncidentSchema = z.object({

@@ -27,6 +27,7 @@ import type { Db, Tx } from "../db";
 import { transaction } from "../db/transaction";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { writeCustody } from "../custody/service";
+import { signatureProblem } from "../custody/signature";
 import { writeLocations, type EventOrigin } from "../locations/service";
 import { listOrders } from "../pagination";
 import { readSettings } from "../settings/service";
@@ -324,6 +325,12 @@ function hasDiscrepancies(consignment: BackupConsignment, lines: Line[]): boolea
   );
 }
 
+/** The one signature for a whole case goes on each cartridge's hand-off: held to the rule every hand-off's is. */
+function refuseSignature(signature: string) {
+  const problem = signatureProblem(signature);
+  if (problem) throw new DomainError("BAD_REQUEST", problem, "signature");
+}
+
 /** The party a case is handed over by at a site: its usual custodian, else the site itself. */
 const partyAt = (site: Pick<BackupSite, "name" | "defaultCustodian">) => site.defaultCustodian ?? site.name;
 
@@ -341,6 +348,7 @@ export async function prepareDispatch(
   input: DispatchInput,
   origin: StepOrigin,
 ): Promise<() => Promise<void>> {
+  refuseSignature(input.signature);
   const before = await lockConsignment(tx, input.consignmentId);
   const late = isReceived(before.state) && before.dispatchedAt === null;
   if (!late) refuse("dispatch", before.state);
@@ -403,13 +411,14 @@ export async function prepareDispatch(
 
     const scanned = new Set(tapes.map((tape) => tape.id));
     const missing = lines.filter((line) => line.expected && !scanned.has(line.tapeId)).map((line) => line.tape.barcode);
-    const after = await recordStep(
+    const settled = late ? await settledReceipt(tx, before, input.sealNumbers) : null;
+    await recordStep(
       tx,
       actor,
       before,
       "dispatch",
       {
-        state: late ? undefined : "in_transit",
+        state: settled?.state ?? "in_transit",
         dispatchedAt: origin.occurredAt,
         dispatchedById: actor.id,
         dispatchedByName: actor.name,
@@ -417,6 +426,7 @@ export async function prepareDispatch(
         dispatchSignature: input.signature,
         sealNumbers: input.sealNumbers,
         dispatchEventId: origin.eventId,
+        sealDiscrepancy: settled?.sealDiscrepancy,
       },
       {
         sealNumbers: { from: null, to: input.sealNumbers },
@@ -425,24 +435,31 @@ export async function prepareDispatch(
         ...(missing.length > 0 && { missing: { from: null, to: missing.sort() } }),
         ...(added.length > 0 && { unexpected: { from: null, to: barcodesOf(added) } }),
         ...(input.notes && { notes: { from: null, to: input.notes } }),
+        ...(settled &&
+          settled.sealDiscrepancy !== before.sealDiscrepancy && {
+            sealDiscrepancy: { from: before.sealDiscrepancy, to: settled.sealDiscrepancy },
+          }),
       },
     );
-    if (late) await settleReceivedState(tx, after);
   };
 }
 
-/** After a late dispatch, a received consignment's state says again whether anything differed from the plan. */
-async function settleReceivedState(tx: Tx, consignment: BackupConsignment) {
+/**
+ * After a late dispatch (its cartridges' lines already written), what a received consignment's state and
+ * seal discrepancy become: whether anything differed from the plan, the dispatch's seals included. They are
+ * written with the dispatch's own audit entry, so the history shows the change.
+ */
+async function settledReceipt(tx: Tx, consignment: BackupConsignment, sealNumbers: string[]) {
   const lines = await linesOf(tx, consignment.id);
-  const mismatch =
-    consignment.sealNumbers.length > 0 && !sealsMatch(consignment.sealNumbers, consignment.receivedSealNumbers);
-  const state = hasDiscrepancies(consignment, lines) || mismatch ? "received_with_discrepancies" : "received";
+  const mismatch = sealNumbers.length > 0 && !sealsMatch(sealNumbers, consignment.receivedSealNumbers);
   const sealDiscrepancy =
     mismatch && !consignment.sealDiscrepancy
-      ? sealMismatchText(consignment.sealNumbers, consignment.receivedSealNumbers)
-      : undefined;
-  if (state !== consignment.state || sealDiscrepancy)
-    await tx.backupConsignment.update({ where: { id: consignment.id }, data: { state, sealDiscrepancy } });
+      ? sealMismatchText(sealNumbers, consignment.receivedSealNumbers)
+      : consignment.sealDiscrepancy;
+  const state: ConsignmentState = hasDiscrepancies({ ...consignment, sealDiscrepancy }, lines)
+    ? "received_with_discrepancies"
+    : "received";
+  return { state, sealDiscrepancy };
 }
 
 const sealMismatchText = (dispatched: string[], received: string[]) =>
@@ -460,6 +477,7 @@ export async function prepareReceipt(
   input: ReceiptInput,
   origin: StepOrigin,
 ): Promise<() => Promise<void>> {
+  refuseSignature(input.signature);
   const before = await lockConsignment(tx, input.consignmentId);
   if (before.receivedAt)
     throw new DomainError(
@@ -591,6 +609,8 @@ async function recordIncidentStep(
  */
 export function markFound(db: Db, actor: Actor, input: z.output<typeof markFoundSchema>) {
   return transaction(db, async (tx) => {
+    // Cartridges before the consignment, as a pushed receipt locks them: in the other order the two deadlock.
+    await lockTapes(tx, Prisma.sql`t.id = ANY(${input.tapeIds}::text[])`);
     const consignment = await lockConsignment(tx, input.id);
     refuse("markFound", consignment.state);
     const lines = (await linesOf(tx, consignment.id)).filter((line) => input.tapeIds.includes(line.tapeId));
@@ -599,7 +619,6 @@ export function markFound(db: Db, actor: Actor, input: z.output<typeof markFound
     const notMissing = lines.filter((line) => !lineIncident(consignment.state, line)).map((line) => line.tape.barcode);
     if (notMissing.length > 0)
       throw new DomainError("CONFLICT", `${listOf(notMissing)} ${notMissing.length === 1 ? "is" : "are"} not missing`);
-    await lockTapes(tx, Prisma.sql`t.id = ANY(${input.tapeIds}::text[])`);
     const to = await tx.backupSite.findUniqueOrThrow({ where: { id: consignment.toSiteId } });
     const now = new Date();
     await writeLocations(

@@ -18,6 +18,7 @@ import * as databaseRoute from "../../app/backup/database/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
 import type { Capability } from "../../lib/capabilities";
+import type { SyncEvent } from "../../lib/sync/events";
 import type { AccessLevel, Role } from "../../lib/vocabulary";
 import { toDateInput } from "../../lib/dates";
 import { createAuditCheckpoint, type AuditCheckpoint } from "../../server/audit/chain";
@@ -26,7 +27,7 @@ import type { Db } from "../../server/db";
 import { appRouter, type AppRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
-import { locationEvent } from "../factories/sync-events";
+import { dispatchEvent, locationEvent, receiptEvent } from "../factories/sync-events";
 import { linkTape } from "../factories/tape-jobs";
 import { createTestUser, TEST_PASSWORD, type TestUser } from "../factories/users";
 import { BASE_URL, callerFor, LOCAL_IP, REMOTE_IP, requestHeaders, signIn, useTestApp } from "../helpers/app";
@@ -145,6 +146,20 @@ type Fixtures = {
   site: { id: string };
   /** A rejected sync event of each user's own: only its author may discard it. */
   rejectedEvents: Record<Column, string>;
+  /** Consignments from an on-site store to the fixture site, one in each state a step starts from. */
+  consignments: {
+    store: { id: string };
+    /** At the store and in no consignment: what a new one can take. */
+    looseTape: { id: string; barcode: string };
+    draft: { id: string; tapeIds: string[] };
+    /** Created and submitted by staff who are in none of the approver columns: nobody approves their own. */
+    awaiting: { id: string };
+    approved: { id: string; barcodes: string[] };
+    /** Dispatched by the courier with write access, who receives only what they dispatched. */
+    inTransit: { id: string; barcodes: string[] };
+    /** Received with one cartridge missing and the seal found broken. */
+    incident: { id: string; missingTapeId: string };
+  };
   /** A checkpoint of the audit chain as the fixtures leave it. */
   checkpoint: AuditCheckpoint;
 };
@@ -152,6 +167,65 @@ type Fixtures = {
 let fx: Fixtures;
 let snapshot: DbSnapshot;
 let baseline: TableFingerprint;
+
+/** Pushes events as a phone would and fails unless every one applied: the fixtures must be what they say. */
+async function pushApplied(headers: Headers, events: SyncEvent[]) {
+  const caller = await callerFor(app.db, app.auth, headers);
+  const results = await caller.sync.push({ deviceId: "matrix-phone", events });
+  const refused = results.filter((result) => result.status !== "applied");
+  if (refused.length > 0) throw new Error(`A fixture event was not applied: ${JSON.stringify(refused)}`);
+}
+
+async function consignmentFixtures(
+  asAdmin: Awaited<ReturnType<typeof callerFor>>,
+  kinds: Record<SignedInWho, TestUser & { headers: Headers }>,
+  toSiteId: string,
+): Promise<Fixtures["consignments"]> {
+  const store = await asAdmin.sites.create({ name: "Matrix Server Room", kind: "on_site" });
+  const asStaff = await callerFor(app.db, app.auth, kinds.staffWrite.headers);
+  const storedTape = async () => {
+    const stored = await createTape(app.db);
+    await asAdmin.locations.log({ tapeId: stored.id, kind: "on_site", siteId: store.id });
+    return stored;
+  };
+  const planned = async (count: number) => {
+    const tapes = [];
+    for (let index = 0; index < count; index++) tapes.push(await storedTape());
+    const tapeIds = tapes.map((stored) => stored.id);
+    const { id } = await asStaff.consignments.create({ fromSiteId: store.id, toSiteId, tapeIds });
+    return { id, tapeIds, barcodes: tapes.map((stored) => stored.barcode) };
+  };
+  const approvedOne = async (count: number) => {
+    const consignment = await planned(count);
+    await asStaff.consignments.submit({ id: consignment.id });
+    await asAdmin.consignments.approve({ id: consignment.id });
+    return consignment;
+  };
+
+  const draft = await planned(1);
+  const awaiting = await planned(1);
+  await asStaff.consignments.submit({ id: awaiting.id });
+  const approved = await approvedOne(1);
+  const inTransit = await approvedOne(1);
+  await pushApplied(kinds.courierWrite.headers, [dispatchEvent(inTransit.id, inTransit.barcodes)]);
+  const incident = await approvedOne(2);
+  await pushApplied(kinds.courierWrite.headers, [
+    dispatchEvent(incident.id, incident.barcodes),
+    receiptEvent(incident.id, incident.barcodes.slice(0, 1), {
+      sealIntact: false,
+      sealDiscrepancy: "The seal was cut",
+    }),
+  ]);
+  return {
+    store,
+    looseTape: await storedTape(),
+    draft,
+    awaiting,
+    approved,
+    inTransit,
+    incident: { id: incident.id, missingTapeId: incident.tapeIds[1]! },
+  };
+}
 
 /** Headers of a request made by the user in this column, carrying their session cookie if they have one. */
 const headersOf = (column: Column) => (column === "anonymous" ? requestHeaders() : fx.users[column].headers);
@@ -209,6 +283,7 @@ beforeAll(async () => {
   await linkTape(app.db, job.id, awayTape.id, 2);
   await asAdmin.locations.log({ tapeId: awayTape.id, kind: "off_site", site: "Iron Vault" });
   const recall = await asAdmin.rotation.recallTape({ tapeId: awayTape.id, reason: "Restore drill", neededBy: today() });
+  const consignments = await consignmentFixtures(asAdmin, kinds, site.id);
 
   fx = {
     users: { ...kinds, deactivated, lingering },
@@ -221,6 +296,7 @@ beforeAll(async () => {
     location,
     custody,
     site,
+    consignments,
     rejectedEvents: {
       // Anonymous callers have no events; one of someone else's is what they would try.
       anonymous: await rejectedEventOf(kinds.staffWrite.id),
@@ -413,6 +489,66 @@ const MATRIX: Matrix = {
     },
     cancelRecall: { input: (fx) => ({ id: fx.recall.id }), needs: "rotation.recall" },
   },
+  consignments: {
+    list: { input: () => ({ filter: "all" }), needs: "signedIn" },
+    get: { input: (fx) => ({ id: fx.consignments.incident.id }), needs: "signedIn" },
+    ofTape: { input: (fx) => ({ tapeId: fx.consignments.incident.missingTapeId }), needs: "signedIn" },
+    overview: { input: () => undefined, needs: "signedIn" },
+    create: {
+      input: (fx) => ({
+        fromSiteId: fx.consignments.store.id,
+        toSiteId: fx.site.id,
+        tapeIds: [fx.consignments.looseTape.id],
+      }),
+      needs: "consignments.manage",
+    },
+    update: {
+      input: (fx) => ({
+        id: fx.consignments.draft.id,
+        data: {
+          fromSiteId: fx.consignments.store.id,
+          toSiteId: fx.site.id,
+          containerId: "Case 7",
+          tapeIds: [...fx.consignments.draft.tapeIds, fx.consignments.looseTape.id],
+        },
+      }),
+      needs: "consignments.manage",
+    },
+    submit: { input: (fx) => ({ id: fx.consignments.draft.id }), needs: "consignments.manage" },
+    cancel: [
+      {
+        label: "a draft",
+        input: (fx) => ({ id: fx.consignments.draft.id, reason: "Not needed" }),
+        needs: "consignments.manage",
+      },
+      {
+        label: "an approved one",
+        input: (fx) => ({ id: fx.consignments.approved.id, reason: "The vault is closed" }),
+        needs: "consignments.manage",
+      },
+    ],
+    approve: { input: (fx) => ({ id: fx.consignments.awaiting.id }), needs: "consignments.approve" },
+    reject: {
+      input: (fx) => ({ id: fx.consignments.awaiting.id, reason: "Wrong vault" }),
+      needs: "consignments.approve",
+    },
+    markFound: {
+      input: (fx) => ({ id: fx.consignments.incident.id, tapeIds: [fx.consignments.incident.missingTapeId] }),
+      needs: "consignments.manage",
+    },
+    declareLost: {
+      input: (fx) => ({
+        id: fx.consignments.incident.id,
+        tapeId: fx.consignments.incident.missingTapeId,
+        reason: "Not in the case",
+      }),
+      needs: "consignments.manage",
+    },
+    resolveIncident: {
+      input: (fx) => ({ id: fx.consignments.incident.id, note: "The vault resealed the case" }),
+      needs: "consignments.manage",
+    },
+  },
   settings: {
     get: { input: () => undefined, needs: "signedIn" },
     update: { input: () => ({ sendDelayDays: 3, leadTimeDays: "21" }), needs: "settings.manage" },
@@ -540,6 +676,64 @@ describe("tRPC procedures", () => {
           else expectUnchanged(after);
         });
       }
+    }
+  }
+});
+
+/**
+ * A consignment's dispatch and receipt are events pushed like any movement: the push needs what recording
+ * movements needs, and each event the step's own capability, without which the event alone is rejected
+ * (and kept, as every rejected event is, for its author to see) while nothing else changes.
+ */
+describe("sync.push of a consignment's steps", () => {
+  beforeEach(fromFixtures);
+
+  const STEPS: { label: string; needs: Capability; event: (fx: Fixtures) => SyncEvent }[] = [
+    {
+      label: "a dispatch",
+      needs: "consignments.dispatch",
+      event: (fx) => dispatchEvent(fx.consignments.approved.id, fx.consignments.approved.barcodes),
+    },
+    {
+      label: "a receipt",
+      needs: "consignments.receive",
+      event: (fx) => receiptEvent(fx.consignments.inTransit.id, fx.consignments.inTransit.barcodes),
+    },
+  ];
+
+  for (const step of STEPS) {
+    for (const column of Object.keys(COLUMNS) as Column[]) {
+      const who = COLUMNS[column].actsAs;
+      const pushes = WHO_MAY["movements.record"].includes(who);
+      const applies = pushes && WHO_MAY[step.needs].includes(who);
+      const title = applies
+        ? "applied"
+        : pushes
+          ? "the event is rejected, nothing else changes"
+          : `${who === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN"}, nothing changes`;
+
+      test(`sync.push (${step.label}): ${COLUMNS[column].label} → ${title}`, async () => {
+        const event = step.event(fx);
+        const { outcome } = await resultOf(
+          call(headersOf(column), "sync.push", { deviceId: "matrix-phone", events: [event] }),
+        );
+        const after = await fingerprintAfter();
+        if (!pushes) {
+          expect(outcome).toBe(who === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN");
+          expectUnchanged(after);
+          return;
+        }
+        expect(outcome).toBe("allowed");
+        const stored = await app.db.syncEvent.findUniqueOrThrow({ where: { id: event.id } });
+        if (applies) {
+          expect(stored).toMatchObject({ status: "applied", reason: null });
+          expect(changedTables(baseline, after)).toEqual(expect.arrayContaining(["backup_consignment"]));
+        } else {
+          expect(stored.status).toBe("rejected");
+          expect(stored.reason).toMatch(refusalWording(step.needs, column as SignedInWho));
+          expectUnchanged(after, { except: ["sync_event"] });
+        }
+      });
     }
   }
 });
@@ -687,6 +881,7 @@ const ROUTES: RouteRow[] = [
         custody: fx.custody.id,
         sync_event: fx.rejectedEvents.staffWrite,
         site: fx.site.id,
+        consignment: fx.consignments.incident.id,
       };
       return `/backup/audit/${entityType}/${ids[entityType]}`;
     },

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
 import { v7 as uuidv7 } from "uuid";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { OPEN_CONSIGNMENT_STATES } from "../../lib/consignments";
 import { toDateInput } from "../../lib/dates";
 import { correctedTime } from "../../lib/sync/clock";
 import { syncEventSchema, type EventResult } from "../../lib/sync/events";
@@ -9,7 +10,13 @@ import { cursorCodec } from "../../server/pagination";
 import { appRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape, nextBarcode } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
-import { custodyEvent, locationEvent, tapeRegisteredEvent } from "../factories/sync-events";
+import {
+  custodyEvent,
+  dispatchEvent,
+  locationEvent,
+  receiptEvent,
+  tapeRegisteredEvent,
+} from "../factories/sync-events";
 import { linkTape } from "../factories/tape-jobs";
 import { createTestUser, TEST_PASSWORD } from "../factories/users";
 import { clientError, signedInUser, useTestApp, type Caller, type ClientErrorShape } from "../helpers/app";
@@ -51,9 +58,23 @@ type Fixtures = {
   jobCursor: string;
   catalogueCursor: string;
   auditCursor: string;
+  /** Consignments leave an on-site store for an off-site depot that no other procedure's input retires. */
+  storeId: string;
+  depotId: string;
+  /** At the store and in no open consignment. */
+  looseTapeId: string;
+  draftConsignmentId: string;
+  draftTapeId: string;
+  /** Created and submitted by the planner, so the administrator may decide on it. */
+  awaitingConsignmentId: string;
+  /** Received with one cartridge missing and the seal found broken. */
+  incidentConsignmentId: string;
+  missingTapeId: string;
 };
 
 let admin: Caller;
+/** Staff who plan consignments: nobody approves their own. */
+let planner: Caller;
 const fx = {} as Fixtures;
 let tables: string[] = [];
 
@@ -88,6 +109,63 @@ async function restoreFixtures() {
     await linkTape(app.db, fx.jobId, fx.tapeId);
   }
   if (!jobs.has(fx.spareJobId)) fx.spareJobId = (await createJob(app.db, { name: "Spare job" })).id;
+  if (fx.storeId) await restoreConsignments();
+}
+
+async function tapeAtStore() {
+  const tape = await createTape(app.db);
+  await admin.locations.log({ tapeId: tape.id, kind: "on_site", siteId: fx.storeId });
+  return tape;
+}
+
+/** A draft by the planner with `count` new cartridges at the store. */
+async function plannedConsignment(count: number) {
+  const tapes = [];
+  for (let index = 0; index < count; index++) tapes.push(await tapeAtStore());
+  const tapeIds = tapes.map((tape) => tape.id);
+  const { id } = await planner.consignments.create({ fromSiteId: fx.storeId, toSiteId: fx.depotId, tapeIds });
+  return { id, tapes };
+}
+
+/** Puts back the consignments a successful step moved on, and a loose cartridge a new one took. */
+async function restoreConsignments() {
+  const ids = [fx.draftConsignmentId, fx.awaitingConsignmentId, fx.incidentConsignmentId].filter(Boolean);
+  const rows = await app.db.backupConsignment.findMany({
+    where: { id: { in: ids } },
+    include: { tapes: true },
+  });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const draft = byId.get(fx.draftConsignmentId);
+  if (draft?.state !== "draft" || !draft.tapes.some((line) => line.tapeId === fx.draftTapeId)) {
+    const planned = await plannedConsignment(1);
+    Object.assign(fx, { draftConsignmentId: planned.id, draftTapeId: planned.tapes[0]!.id });
+  }
+  if (byId.get(fx.awaitingConsignmentId)?.state !== "awaiting_approval") {
+    fx.awaitingConsignmentId = (await plannedConsignment(1)).id;
+    await planner.consignments.submit({ id: fx.awaitingConsignmentId });
+  }
+  const incident = byId.get(fx.incidentConsignmentId);
+  const missing = incident?.tapes.find((line) => line.tapeId === fx.missingTapeId);
+  if (!incident || incident.sealResolvedAt || !missing || missing.lostAt || missing.scannedInAt) {
+    const planned = await plannedConsignment(2);
+    await planner.consignments.submit({ id: planned.id });
+    await admin.consignments.approve({ id: planned.id });
+    const barcodes = planned.tapes.map((tape) => tape.barcode);
+    const results = await admin.sync.push({
+      deviceId: "fixture-phone",
+      events: [
+        dispatchEvent(planned.id, barcodes),
+        receiptEvent(planned.id, barcodes.slice(0, 1), { sealIntact: false, sealDiscrepancy: "The seal was cut" }),
+      ],
+    });
+    if (results.some((result) => result.status !== "applied"))
+      throw new Error(`The fixture consignment did not travel: ${JSON.stringify(results)}`);
+    Object.assign(fx, { incidentConsignmentId: planned.id, missingTapeId: planned.tapes[1]!.id });
+  }
+  const looseTaken = await app.db.backupConsignmentTape.count({
+    where: { tapeId: fx.looseTapeId, consignment: { state: { in: [...OPEN_CONSIGNMENT_STATES] } } },
+  });
+  if (!fx.looseTapeId || looseTaken > 0) fx.looseTapeId = (await tapeAtStore()).id;
 }
 
 beforeAll(async () => {
@@ -118,6 +196,10 @@ beforeAll(async () => {
     id: fx.tapeId,
   });
   fx.auditCursor = cursorCodec("audit:id:desc", "serial", true).encode({ value: 9_007_199_254_740_991n });
+  planner = (await signedInUser(app, { role: "staff", name: "Hostile Input Planner" })).caller;
+  fx.storeId = (await admin.sites.create({ name: "Hostile Store", kind: "on_site" })).id;
+  fx.depotId = (await admin.sites.create({ name: "Hostile Depot", kind: "off_site" })).id;
+  await restoreConsignments();
 
   const rows = await app.db.$queryRaw<{ name: string }[]>`
     SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`;
@@ -249,6 +331,32 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   "rotation.cancelRecall": (f) => ({ id: f.recallId }),
   "settings.get": () => undefined,
   "settings.update": () => ({ sendDelayDays: 2, leadTimeDays: 14 }),
+  "consignments.list": () => ({ filter: "incidents", search: "C-", limit: 10 }),
+  "consignments.get": (f) => ({ id: f.incidentConsignmentId }),
+  "consignments.ofTape": (f) => ({ tapeId: f.missingTapeId }),
+  "consignments.overview": () => undefined,
+  "consignments.create": (f) => ({
+    fromSiteId: f.storeId,
+    toSiteId: f.depotId,
+    containerId: "Case 3",
+    notes: "Monthly set",
+    tapeIds: [f.looseTapeId],
+  }),
+  "consignments.update": (f) => ({
+    id: f.draftConsignmentId,
+    data: { fromSiteId: f.storeId, toSiteId: f.depotId, containerId: "Case 4", tapeIds: [f.draftTapeId] },
+  }),
+  "consignments.submit": (f) => ({ id: f.draftConsignmentId }),
+  "consignments.cancel": (f) => ({ id: f.draftConsignmentId, reason: "Not needed" }),
+  "consignments.approve": (f) => ({ id: f.awaitingConsignmentId }),
+  "consignments.reject": (f) => ({ id: f.awaitingConsignmentId, reason: "Use another depot" }),
+  "consignments.markFound": (f) => ({ id: f.incidentConsignmentId, tapeIds: [f.missingTapeId] }),
+  "consignments.declareLost": (f) => ({
+    id: f.incidentConsignmentId,
+    tapeId: f.missingTapeId,
+    reason: "Not in the case",
+  }),
+  "consignments.resolveIncident": (f) => ({ id: f.incidentConsignmentId, note: "The depot resealed it" }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
