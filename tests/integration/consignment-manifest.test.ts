@@ -8,10 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { GET } from "../../app/backup/consignments/[id]/manifest/route";
 import { formatCalendarDate, formatMoment } from "../../lib/dates";
-import type { SyncEvent } from "../../lib/sync/events";
+import { MAX_BATCH, type SyncEvent } from "../../lib/sync/events";
 import type { Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
 import { createTape } from "../factories/backup";
@@ -73,14 +74,21 @@ async function pdfPages(pdf: Buffer): Promise<string[]> {
   return stdout.split("\f").filter((page) => page.trim() !== "");
 }
 
-/** New cartridges at the store, planned into an approved consignment to the vault. */
+/** New cartridges logged at the store as a phone logs them, planned into an approved consignment to the vault. */
 async function approvedConsignment(count: number) {
   const tapes = [];
-  for (let index = 0; index < count; index++) {
-    const tape = await createTape(app.db);
-    await admin.caller.locations.log({ tapeId: tape.id, kind: "on_site", siteId: store.id });
-    tapes.push(tape);
-  }
+  for (let index = 0; index < count; index++) tapes.push(await createTape(app.db));
+  const occurredAt = new Date(Date.now() - 86_400_000);
+  for (let start = 0; start < count; start += MAX_BATCH)
+    await pushApplied(
+      admin,
+      tapes.slice(start, start + MAX_BATCH).map((tape): SyncEvent => ({
+        id: uuidv7(),
+        type: "location.logged",
+        occurredAt,
+        payload: { barcode: tape.barcode, kind: "on_site", siteId: store.id },
+      })),
+    );
   const consignment = await admin.caller.consignments.create({
     fromSiteId: store.id,
     toSiteId: vault.id,
@@ -262,7 +270,7 @@ describe("a consignment of 200 cartridges", () => {
     for (const page of withRows) expect(page).toMatch(/#\s+Barcode\s+Media\s+Outcome\s+On list\s+Scanned out/);
     const all = pages.join("\n");
     for (const barcode of planned.barcodes) expect(all).toMatch(new RegExp(`${barcode}\\s+LTO-8\\s+In transit`));
-  });
+  }, 120_000);
 });
 
 describe("who may download it", () => {
