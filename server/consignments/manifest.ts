@@ -247,6 +247,9 @@ export function consignmentManifest(consignment: ConsignmentDetail, zone: string
   ]);
 
   pdf.heading("History");
+  pdf.paragraph(
+    "Each step as the server recorded it. A dispatch or receipt scanned on a phone without signal is recorded when the phone syncs; when it happened is given above.",
+  );
   pdf.history(
     consignment.history.map((entry) => ({
       at: entry.at,
