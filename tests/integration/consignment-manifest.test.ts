@@ -20,13 +20,8 @@ import { jobInput } from "../factories/jobs";
 import { dispatchEvent, receiptEvent } from "../factories/sync-events";
 import { callerFor, requestHeaders, signedInUser, useTestApp } from "../helpers/app";
 
-// The route reaches the app's database, auth and the viewer's time-zone cookie through these; here they
-// answer with the test's.
-const routeDeps = vi.hoisted(() => ({
-  db: undefined as Db | undefined,
-  auth: undefined as Auth | undefined,
-  zone: undefined as string | undefined,
-}));
+// The route reaches the app's database and auth through these two getters; here they answer with the test's.
+const routeDeps = vi.hoisted(() => ({ db: undefined as Db | undefined, auth: undefined as Auth | undefined }));
 vi.mock(import("../../server/db"), async (importOriginal) => ({
   ...(await importOriginal()),
   getDb: () => routeDeps.db!,
@@ -34,11 +29,6 @@ vi.mock(import("../../server/db"), async (importOriginal) => ({
 vi.mock(import("../../server/auth/auth"), async (importOriginal) => ({
   ...(await importOriginal()),
   getAuth: async () => routeDeps.auth!,
-}));
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "tz" && routeDeps.zone ? { name, value: routeDeps.zone } : undefined),
-  }),
 }));
 vi.mock("server-only", () => ({}));
 
@@ -57,11 +47,15 @@ let reader: SignedIn;
 let store: Site;
 let vault: Site;
 
+/** Downloads the manifest as a browser does; `zone` is the time zone its browser reported in the "tz" cookie. */
 async function download(id: string, headers: Headers, zone?: string) {
-  routeDeps.zone = zone;
-  const response = await GET(new Request(`http://localhost:3000/backup/consignments/${id}/manifest`, { headers }), {
-    params: Promise.resolve({ id }),
-  });
+  const withZone = new Headers(headers);
+  if (zone)
+    withZone.set("cookie", [headers.get("cookie"), `tz=${encodeURIComponent(zone)}`].filter(Boolean).join("; "));
+  const response = await GET(
+    new Request(`http://localhost:3000/backup/consignments/${id}/manifest`, { headers: withZone }),
+    { params: Promise.resolve({ id }) },
+  );
   const body = Buffer.from(await response.arrayBuffer());
   return { response, body };
 }

@@ -1,4 +1,4 @@
-import { viewerTimeZone } from "@/app/_components/viewer-time-zone";
+import { requestTimeZone } from "@/app/_components/viewer-time-zone";
 import { callerForRequest, routeErrorResponse } from "@/app/_trpc/request-caller";
 import { consignmentRefSchema } from "@/lib/consignments";
 import { consignmentManifest, manifestFilename } from "@/server/consignments/manifest";
@@ -18,7 +18,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   try {
     const caller = await callerForRequest(request);
     const consignment = await caller.consignments.get(ref.data);
-    const pdf = await consignmentManifest(consignment, await viewerTimeZone());
+    const pdf = await consignmentManifest(consignment, requestTimeZone(request));
     return new Response(new Uint8Array(pdf), {
       headers: {
         "content-type": "application/pdf",
