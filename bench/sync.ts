@@ -1,19 +1,13 @@
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
-import { Prisma, PrismaClient } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { eventSubject, MAX_BATCH, type SyncEvent } from "../lib/sync/events";
-import { createDb, TRANSACTION_DEFAULTS, type Db } from "../server/db";
+import type { Db } from "../server/db";
 import type { SyncPusher } from "../lib/users";
 import { pushEvents } from "../server/sync/service";
-import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
+import { benchDatabaseUrl, openBenchDb, type Backend } from "./databases";
 
 /**
  * How fast queued offline events are applied: 1,000 and 10,000 events pushed through the sync service in
@@ -28,10 +22,7 @@ import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
  */
 const options = z
   .object({
-    BENCH_DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
-      .optional(),
+    BENCH_DATABASE_URL: benchDatabaseUrl,
     BENCH_SIZES: z
       .string()
       .default("1000,10000")
@@ -137,60 +128,11 @@ async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, strin
   }
 }
 
-type BenchDb = { db: Db; description: string; close(): Promise<void> };
-
-type Backend = { name: string; serverUrl?: string; durable?: boolean };
-
-/**
- * A migrated PGlite data directory, on the disk the app's own data lives on (./data) so an fsync costs
- * what it costs there. `durable` opens it the way the app does; otherwise as PGlite does by default.
- */
-async function freshPglite(durable: boolean): Promise<BenchDb> {
-  fs.mkdirSync("data", { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(path.resolve("data"), "bench-sync-"));
-  const raw = await PGlite.create(dataDir);
-  for (const migration of migrationSql()) await raw.exec(migration.sql);
-  const version = (await raw.query<{ version: string }>("SELECT version()")).rows[0]!.version.split(" on ")[0]!;
-  await raw.close();
-  const pglite = durable ? undefined : new PGlite(dataDir);
-  const db = pglite
-    ? new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_DEFAULTS })
-    : createDb({ kind: "pglite", dataDir });
-  return {
-    db,
-    description: `${version}, ${durable ? "fsync on (as the app opens it)" : "fsync off (PGlite's default)"}`,
-    async close() {
-      await db.$disconnect();
-      await pglite?.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A new database on the server, migrated, behind a pool like the app's; the pool ends before the database is dropped. */
-async function freshPostgres(serverUrl: string): Promise<BenchDb> {
-  const database = await createScratchDatabase(serverUrl, "bm_bench_sync");
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-  for (const migration of migrationSql()) await pool.query(migration.sql);
-  const version = (await pool.query<{ version: string }>("SELECT version()")).rows[0]!.version.split(" on ")[0]!;
-  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return {
-    db,
-    description: version,
-    async close() {
-      await db.$disconnect();
-      await pool.end();
-      await database.drop();
-    },
-  };
-}
-
 type Method = "service" | "raw";
 type Result = { backend: string; events: number; method: Method; ms: number };
 type Latency = { backend: string; pushes: number; p50: number; p95: number };
 
-const open = (backend: Backend) =>
-  backend.serverUrl ? freshPostgres(backend.serverUrl) : freshPglite(backend.durable ?? false);
+const open = (backend: Backend) => openBenchDb(backend, "sync");
 
 /** One measurement on a database of its own, after a warm-up batch that opens connections and compiles queries. */
 async function measure(backend: Backend, method: Method, count: number): Promise<Result & { description: string }> {

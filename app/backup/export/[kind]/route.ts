@@ -1,17 +1,9 @@
-import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import Papa from "papaparse";
-import { callerForRequest } from "@/app/_trpc/request-caller";
+import { callerForRequest, routeErrorResponse } from "@/app/_trpc/request-caller";
 import { CSV_OPTIONS, EXPORTS, type Row } from "./exports";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-function errorResponse(error: unknown) {
-  const trpcError = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-  if (trpcError.code === "INTERNAL_SERVER_ERROR") console.error("CSV export failed:", error);
-  return Response.json({ error: trpcError.message }, { status: getHTTPStatusCodeFromError(trpcError) });
-}
 
 export async function GET(request: Request, { params }: { params: Promise<{ kind: string }> }) {
   const { kind } = await params;
@@ -26,7 +18,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ kind
     ({ name, pages } = await definition.open(await callerForRequest(request), new URL(request.url).searchParams));
     first = await pages.next();
   } catch (error) {
-    return errorResponse(error);
+    return routeErrorResponse(error, "CSV export");
   }
   const encoder = new TextEncoder();
   const fields = [...definition.columns];
