@@ -7,7 +7,7 @@ import {
   launchBrowser,
   recordPolicyViolations,
   registeredTape,
-  signIn,
+  signInOverHttp,
   signInAsFirstAdmin,
   startApp,
   toastText,
@@ -63,7 +63,7 @@ beforeAll(async () => {
     tapeIds: tapes,
   });
   await existingUser(adminContext, base, STAFF, "staff");
-  await signIn(staff, base, STAFF);
+  await signInOverHttp(staffContext, base, STAFF);
 });
 
 afterAll(async () => {
