@@ -101,7 +101,7 @@ export function ConsignmentFlags({ flags }: { flags: ConsignmentFlagCounts }) {
       </Badge>
     ),
   ].filter(Boolean);
-  if (badges.length === 0) return <span className="text-slate-400">—</span>;
+  if (badges.length === 0) return <span className="text-slate-500">—</span>;
   return (
     <span className="inline-flex flex-wrap gap-1" data-testid="consignment-flags">
       {badges}

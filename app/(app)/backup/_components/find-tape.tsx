@@ -2,62 +2,35 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type ComponentProps, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
 import { normaliseLabel } from "@/lib/lto";
 
-type FoundTape = { id: string; barcode: string };
-
-/**
- * The cartridge a typed or scanned barcode names (a USB scanner types the label and Enter): the cartridge,
- * or why there is none, in words for the user; null for an empty field.
- */
-export function useTapeLookup() {
+/** Type or scan (a USB scanner types the label and Enter) a barcode to open that cartridge's page. */
+export function FindTape() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  return async (typed: string): Promise<{ tape: FoundTape } | { message: string } | null> => {
-    const barcode = normaliseLabel(typed);
-    if (!barcode) return null;
-    try {
-      const tape = await queryClient.fetchQuery(trpc.tapes.byBarcode.queryOptions({ barcode }, { staleTime: 0 }));
-      return tape ? { tape } : { message: `No cartridge with barcode ${barcode} is registered.` };
-    } catch (error) {
-      return { message: errorMessage(error) };
-    }
-  };
-}
-
-/** A field a cartridge's barcode is typed or scanned into: upper case, no spelling help or autofill. */
-export function BarcodeInput({ className, ...props }: ComponentProps<"input">) {
-  return (
-    <input
-      {...props}
-      className={`input font-mono uppercase placeholder:font-sans placeholder:normal-case ${className ?? ""}`}
-      autoComplete="off"
-      autoCapitalize="characters"
-      spellCheck={false}
-    />
-  );
-}
-
-/** Type or scan a barcode to open that cartridge's page. */
-export function FindTape() {
   const router = useRouter();
-  const lookup = useTapeLookup();
   const [value, setValue] = useState("");
   const [message, setMessage] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const barcode = normaliseLabel(value);
+    if (!barcode) return;
     setPending(true);
     setMessage(null);
-    const found = await lookup(value);
-    if (found && "tape" in found) {
-      router.push(`/backup/tapes/${found.tape.id}`);
-      return;
+    try {
+      const tape = await queryClient.fetchQuery(trpc.tapes.byBarcode.queryOptions({ barcode }, { staleTime: 0 }));
+      if (tape) {
+        router.push(`/backup/tapes/${tape.id}`);
+        return;
+      }
+      setMessage(`No cartridge with barcode ${barcode} is registered.`);
+    } catch (error) {
+      setMessage(errorMessage(error));
     }
-    setMessage(found?.message ?? null);
     setPending(false);
   }
 
@@ -67,11 +40,14 @@ export function FindTape() {
         Find tape by barcode
       </label>
       <div className="flex gap-2">
-        <BarcodeInput
+        <input
           id="find-tape"
           value={value}
           onChange={(event) => setValue(event.target.value)}
           placeholder="Find tape by barcode"
+          className="input font-mono uppercase placeholder:font-sans placeholder:normal-case"
+          autoComplete="off"
+          spellCheck={false}
         />
         <button type="submit" className="btn-secondary" disabled={pending}>
           Open

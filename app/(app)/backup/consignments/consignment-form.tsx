@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useRouter } from "next/navigation";
-import { useState, type KeyboardEvent } from "react";
+import { useState } from "react";
 import { useController } from "react-hook-form";
 import { toast } from "sonner";
 import { DataTable, FilterText, useKeysetPages, type Column } from "@/app/_components/data-table";
@@ -15,7 +15,7 @@ import { formatCalendarDate } from "@/lib/dates";
 import type { SiteOption } from "@/lib/sites";
 import { SITE_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
-import { BarcodeInput, useTapeLookup } from "../_components/find-tape";
+import { TapePicker } from "../jobs/_components/tape-picker";
 
 const { TextField, TextAreaField } = formFields<ConsignmentFormValues>();
 
@@ -133,7 +133,15 @@ export function ConsignmentForm({ start }: { start: ConsignmentFormStart }) {
           <h2 id="expected-title" className="text-base font-semibold">
             Cartridges expected in the case ({picked.length})
           </h2>
-          <BarcodeEntry picked={picked} onFound={(tape) => add([tape])} />
+          <Field id="consignment-barcode" label="Scan or type a barcode">
+            <TapePicker
+              id="consignment-barcode"
+              picked={picked.map((tape) => tape.id)}
+              onPick={(tape) => add([tape])}
+              invalid={!!tapesMessage}
+              listName="this consignment"
+            />
+          </Field>
           {tapesMessage && (
             <div id="consignment-tapes-error">
               <FormError message={tapesMessage} />
@@ -179,66 +187,6 @@ export function ConsignmentForm({ start }: { start: ConsignmentFormStart }) {
         />
       )}
     </>
-  );
-}
-
-/**
- * A barcode typed, or scanned by a USB scanner (the label and Enter), adds that cartridge. It is not a form
- * of its own: Enter here adds the cartridge and does not send the consignment.
- */
-function BarcodeEntry({ picked, onFound }: { picked: PickedTape[]; onFound: (tape: PickedTape) => void }) {
-  const lookup = useTapeLookup();
-  const [value, setValue] = useState("");
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function addTyped() {
-    setPending(true);
-    const found = await lookup(value);
-    setPending(false);
-    if (!found) return;
-    if ("message" in found) {
-      setMessage(found.message);
-      return;
-    }
-    setMessage(
-      picked.some((tape) => tape.id === found.tape.id) ? `${found.tape.barcode} is already on the list.` : null,
-    );
-    onFound(found.tape);
-    setValue("");
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
-    if (event.key !== "Enter") return;
-    event.preventDefault();
-    void addTyped();
-  }
-
-  return (
-    <div>
-      <label htmlFor="consignment-barcode" className="label">
-        Scan or type a barcode
-      </label>
-      <div className="flex gap-2 sm:max-w-md">
-        <BarcodeInput
-          id="consignment-barcode"
-          value={value}
-          onChange={(event) => setValue(event.target.value)}
-          onKeyDown={onKeyDown}
-          placeholder="e.g. 000123L9"
-          aria-invalid={!!message}
-          aria-describedby={message ? "consignment-barcode-message" : undefined}
-        />
-        <button type="button" className="btn-secondary" disabled={pending} onClick={() => void addTyped()}>
-          Add
-        </button>
-      </div>
-      {message && (
-        <p id="consignment-barcode-message" role="status" className="mt-1 text-xs text-red-700">
-          {message}
-        </p>
-      )}
-    </div>
   );
 }
 

@@ -33,7 +33,7 @@ function Incident({ row }: { row: Row }) {
   if (row.incident === "lost")
     return <span className="font-medium text-red-700">Lost{row.lostReason && `: ${row.lostReason}`}</span>;
   if (row.resolvedAt) return <span className="text-slate-600">Resolved: {row.resolution}</span>;
-  return <span className="text-slate-400">—</span>;
+  return <span className="text-slate-500">—</span>;
 }
 
 const nowAt = (row: Row) =>
