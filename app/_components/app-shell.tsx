@@ -27,6 +27,12 @@ const scanIcon = (
     <path d="M4 8V5a1 1 0 011-1h3M16 4h3a1 1 0 011 1v3M20 16v3a1 1 0 01-1 1h-3M8 20H5a1 1 0 01-1-1v-3M7 12h10" />
   </svg>
 );
+const caseIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <rect x="3" y="7" width="18" height="13" rx="2" />
+    <path d="M9 7V5a1 1 0 011-1h4a1 1 0 011 1v2M3 12h18M11 12v2h2v-2" />
+  </svg>
+);
 const outboxIcon = (
   <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
     <path d="M4 13h4l2 3h4l2-3h4M4 13l2-8h12l2 8v6H4v-6zM12 3v7m-3-3l3 3 3-3" />
@@ -71,6 +77,7 @@ const settingsIcon = (
 const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
+  { href: "/backup/consignments", label: "Consignments", short: "Cases", icon: caseIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
   { href: "/manage/sites", label: "Sites", short: "Sites", icon: siteIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, capability: "users.manage" },

@@ -54,6 +54,15 @@ export type KeysetPages = ReturnType<typeof useKeysetPages>;
 
 const DIRECTION_WORD = { asc: "ascending", desc: "descending" } as const;
 
+/** Rows the user picks with checkboxes (keyboard: Tab and Space) to act on several at once. */
+export type RowSelection<T> = {
+  isSelected: (row: T) => boolean;
+  /** `rows` were ticked (`selected`) or unticked: one row, or every row of the page at once. */
+  onChange: (rows: T[], selected: boolean) => void;
+  /** What names the row to a screen reader: "Select 000123L9". */
+  label: (row: T) => string;
+};
+
 /**
  * A server-paged list: a table with sortable headers on wide screens, cards on phones, a filter bar, and
  * loading, empty and error states. The caller owns the query, so filters and sort are its input.
@@ -75,6 +84,7 @@ export function DataTable<T extends { id: string }, S extends string = never>({
   card,
   rowAction,
   actionsLabel = "Actions",
+  selection,
 }: {
   title: string;
   /** What the rows are, in the plural: "Loading cartridges…". */
@@ -100,6 +110,7 @@ export function DataTable<T extends { id: string }, S extends string = never>({
   /** A control at the end of each row and card, e.g. delete. */
   rowAction?: (row: T) => ReactNode;
   actionsLabel?: string;
+  selection?: RowSelection<T>;
 }) {
   const headingId = useId();
   const items = query.data?.items ?? [];
@@ -172,6 +183,16 @@ export function DataTable<T extends { id: string }, S extends string = never>({
           <table className="hidden w-full text-left text-sm md:table" data-testid={testId}>
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
+                {selection && (
+                  <th className="w-8 px-4 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every row of this page"
+                      checked={items.every(selection.isSelected)}
+                      onChange={(event) => selection.onChange(items, event.target.checked)}
+                    />
+                  </th>
+                )}
                 {columns.map((column) => (
                   <th
                     key={column.key}
@@ -202,6 +223,11 @@ export function DataTable<T extends { id: string }, S extends string = never>({
             <tbody className="divide-y divide-slate-100">
               {items.map((row) => (
                 <tr key={row.id} className="hover:bg-slate-50">
+                  {selection && (
+                    <td className="px-4 py-2">
+                      <SelectBox row={row} selection={selection} />
+                    </td>
+                  )}
                   {columns.map((column) => (
                     <td key={column.key} className={`px-4 py-2 ${column.className ?? ""}`}>
                       {column.cell(row)}
@@ -216,6 +242,7 @@ export function DataTable<T extends { id: string }, S extends string = never>({
           <ul className="divide-y divide-slate-100 md:hidden" aria-label={listLabel ?? title}>
             {items.map((row) => (
               <li key={row.id} className="flex items-start justify-between gap-3 p-4">
+                {selection && <SelectBox row={row} selection={selection} className="mt-1 size-5" />}
                 <div className="min-w-0 flex-1">{card(row)}</div>
                 {rowAction?.(row)}
               </li>
@@ -241,6 +268,18 @@ export function DataTable<T extends { id: string }, S extends string = never>({
         </nav>
       )}
     </section>
+  );
+}
+
+function SelectBox<T>({ row, selection, className }: { row: T; selection: RowSelection<T>; className?: string }) {
+  return (
+    <input
+      type="checkbox"
+      className={className}
+      aria-label={selection.label(row)}
+      checked={selection.isSelected(row)}
+      onChange={(event) => selection.onChange([row], event.target.checked)}
+    />
   );
 }
 

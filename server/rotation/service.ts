@@ -29,6 +29,7 @@ type ListRow = {
   id: string;
   barcode: string;
   status: TapeStatus;
+  site_id: string | null;
   site: string | null;
   next_move: Date;
   overdue: boolean;
@@ -48,7 +49,7 @@ export async function listRotation(db: Db, filters: RotationListFilters, params?
   const codec = listCursor[list];
   const after = filters.cursor ? codec.decode(filters.cursor) : null;
   const rows = await db.$queryRaw<ListRow[]>`
-    SELECT page.*, t.barcode, t.status, loc.site
+    SELECT page.*, t.barcode, t.status, loc.site_id, loc.site
     FROM (
       SELECT listed.* FROM (
         SELECT r.tape_id AS id, r.next_move, r.overdue, r.data_expires_at, r.recall_needed_by,
@@ -67,6 +68,8 @@ export async function listRotation(db: Db, filters: RotationListFilters, params?
     id: row.id,
     barcode: row.barcode,
     status: row.status,
+    /** The named site it is at, so a selection can become a consignment from there. */
+    siteId: row.site_id,
     site: row.site,
     nextMove: row.next_move,
     overdue: row.overdue,

@@ -36,7 +36,7 @@ function pageRoutes(dir = APP_DIR, segments: string[] = []): string[] {
   });
 }
 
-type Seeded = { tape: string; other: string; job: string; site: string };
+type Seeded = { tape: string; other: string; job: string; site: string; consignment: string };
 type Visit = {
   url: (ids: Seeded) => string;
   /** What shows that the page has its content, beyond no "Loading…" left. */
@@ -69,6 +69,10 @@ const SIGNED_IN: Record<string, Visit> = {
   "/manage/sites/[id]": { url: ({ site }) => `/manage/sites/${site}` },
   "/manage/sites/[id]/label": { url: ({ site }) => `/manage/sites/${site}/label` },
   "/backup/rotation/[list]": { url: () => "/backup/rotation/bring-back" },
+  "/backup/consignments": { url: () => "/backup/consignments" },
+  "/backup/consignments/new": { url: () => "/backup/consignments/new" },
+  "/backup/consignments/[id]": { url: ({ consignment }) => `/backup/consignments/${consignment}` },
+  "/backup/consignments/[id]/edit": { url: ({ consignment }) => `/backup/consignments/${consignment}/edit` },
   "/account": { url: () => "/account" },
   "/offline": { url: () => "/offline" },
 };
@@ -187,7 +191,9 @@ describe("accessibility", () => {
     });
     await call("access.createUser", { ...COURIER, role: "courier" });
     const site = await call<{ id: string }>("sites.create", { name: "Granite Vault", kind: "off_site" });
-    ids = { tape: tape.id, other: other.id, job: job.id, site: site.id };
+    const room = await call<{ id: string }>("sites.create", { name: "Basement room", kind: "on_site" });
+    const consignment = await call<{ id: string }>("consignments.create", { fromSiteId: site.id, toSiteId: room.id });
+    ids = { tape: tape.id, other: other.id, job: job.id, site: site.id, consignment: consignment.id };
     await desktop.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => new URL(desktop.url()).pathname).toBe("/sign-in");
 

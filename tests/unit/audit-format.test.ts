@@ -38,6 +38,36 @@ describe("describeEntry", () => {
     ]);
   });
 
+  test("a consignment's step is named above its state change and what came with it", () => {
+    const { summary, changes } = describeEntry(
+      "consignment",
+      {
+        action: "dispatch",
+        changes: {
+          state: { from: "approved", to: "in_transit" },
+          sealNumbers: { from: null, to: ["S-1", "S-2"] },
+          courier: { from: null, to: "Cy Courier" },
+          unexpected: { from: null, to: ["000777L9"] },
+        },
+      },
+      UTC,
+    );
+    expect(summary).toBe("dispatched");
+    expect(changes.map(({ label, from, to }) => `${label}: ${from} → ${to}`)).toEqual([
+      "state: approved → in transit",
+      "seal numbers at dispatch: — → S-1, S-2",
+      "courier: — → Cy Courier",
+      "not on the list: — → 000777L9",
+    ]);
+    const rejected = describeEntry(
+      "consignment",
+      { action: "reject", changes: { reason: { from: null, to: "Wrong case" } } },
+      UTC,
+    );
+    expect(rejected.summary).toBe("rejected");
+    expect(rejected.changes[0]).toMatchObject({ label: "reason", to: "Wrong case" });
+  });
+
   test("an action that recorded no fields is named", () => {
     expect(describeEntry("user", { action: "set_access", changes: {} }, UTC)).toEqual({
       summary: "set access",

@@ -4,6 +4,7 @@ import { getViewer, serverCaller } from "@/app/_trpc/server";
 import { can } from "@/lib/capabilities";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { FindTape } from "./_components/find-tape";
+import { ConsignmentsOverview } from "./_components/consignments-overview";
 import { RotationOverview } from "./_components/rotation-overview";
 import { JobsTable } from "./_components/jobs-table";
 import { BreakdownChart, DistributionChart } from "./_components/summary-charts";
@@ -67,7 +68,11 @@ export default async function BackupOverviewPage({
   searchParams: Promise<{ dataExpiresWithin?: string }>;
 }) {
   const caller = await serverCaller();
-  const [summary, rotation] = await Promise.all([caller.tapes.summary(), caller.rotation.overview()]);
+  const [summary, rotation, consignments] = await Promise.all([
+    caller.tapes.summary(),
+    caller.rotation.overview(),
+    caller.consignments.overview(),
+  ]);
   const initial = tableFilters(await searchParams);
   const viewer = await getViewer();
   const canRegister = can(viewer, "catalogue.edit");
@@ -114,6 +119,7 @@ export default async function BackupOverviewPage({
       </dl>
 
       <RotationOverview overview={rotation} />
+      <ConsignmentsOverview overview={consignments} />
 
       <div className="mt-3 grid gap-3 md:grid-cols-2">
         <DistributionChart

@@ -1,4 +1,5 @@
 import type { AuditAction, AuditChanges, AuditEntityType, AuditValue } from "@/lib/audit";
+import { CONSIGNMENT_STATE_LABEL, type ConsignmentState } from "@/lib/consignments";
 import { formatCalendarDate, formatMoment } from "@/lib/dates";
 import { unreachable } from "@/lib/exhaustive";
 import { formatBytes } from "@/lib/format";
@@ -37,7 +38,30 @@ const FIELDS: Record<string, FieldFormat> = {
   occurredAt: { label: "when" },
   expiresAt: { label: "expires" },
   status: { format: words },
+  state: { format: (value) => CONSIGNMENT_STATE_LABEL[value as ConsignmentState]?.toLowerCase() ?? words(value) },
   kind: { format: words },
+  // A consignment's steps and incidents.
+  fromSiteId: { label: "from site ID" },
+  toSiteId: { label: "to site ID" },
+  containerId: { label: "case" },
+  needsApproval: { label: "needs approval" },
+  cartridges: { label: "cartridges expected" },
+  sealNumbers: { label: "seal numbers at dispatch" },
+  receivedSealNumbers: { label: "seal numbers at receipt" },
+  sealIntact: { label: "seal intact" },
+  sealDiscrepancy: { label: "seal discrepancy" },
+  seal: { label: "seal discrepancy" },
+  scannedOut: { label: "scanned out" },
+  scannedIn: { label: "scanned in" },
+  missing: { label: "missing" },
+  unexpected: { label: "not on the list" },
+  lost: { label: "declared lost" },
+  found: { label: "found" },
+  cartridge: { label: "cartridge" },
+  courier: { label: "courier" },
+  receiver: { label: "received by" },
+  reason: { label: "reason" },
+  resolution: { label: "resolution" },
   verification: { format: words },
   role: { format: words },
 };
@@ -87,6 +111,19 @@ const CREATED: Partial<Record<AuditEntityType, string>> = {
   site: "added",
   consignment: "created",
 };
+/** A consignment's step in a word or two, shown above what came with it (its state change, reason, seals). */
+const STEP_WORD: Partial<Record<AuditAction, string>> = {
+  submit: "submitted",
+  approve: "approved",
+  reject: "rejected",
+  cancel: "cancelled",
+  dispatch: "dispatched",
+  receive: "received",
+  declare_lost: "declared lost",
+  mark_found: "marked found",
+  resolve: "incident resolved",
+};
+
 /** A creation, deletion or discard in one word: its fields are the whole record, which the page already shows. */
 function summaryOf(entityType: AuditEntityType, action: AuditAction): string | null {
   switch (action) {
@@ -142,5 +179,5 @@ export function describeEntry(
   }));
   // A password change records no password: the action is the news, its fields only what came with it.
   const named = lines.length === 0 || action === "change_password";
-  return { summary: named ? humanise(action) : null, changes: lines };
+  return { summary: STEP_WORD[action] ?? (named ? humanise(action) : null), changes: lines };
 }

@@ -4,7 +4,8 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
-import { DataTable, useKeysetPages, type Column } from "@/app/_components/data-table";
+import { DataTable, useKeysetPages, type Column, type RowSelection } from "@/app/_components/data-table";
+import { useCan } from "@/app/_components/writers-only";
 import { useTRPC } from "@/app/_trpc/client";
 import { formatCalendarDate } from "@/lib/dates";
 import { NEXT_MOVE_LABEL, type RotationList } from "@/lib/rotation";
@@ -49,6 +50,63 @@ function columns(list: RotationList): Column<Row>[] {
   ];
 }
 
+/** The address of the new-consignment form with these cartridges, leaving from `siteId`. */
+export function newConsignmentHref(siteId: string, rows: Pick<Row, "barcode">[]) {
+  const params = new URLSearchParams({ from: siteId, barcodes: rows.map((row) => row.barcode).join(",") });
+  return `/backup/consignments/new?${params}`;
+}
+
+/**
+ * What is selected and the consignment it can become. A consignment leaves from one site: when the rows are
+ * at several, each site is offered with its own rows; rows at no named site cannot go in one.
+ */
+function SelectionBar({ selected, onClear }: { selected: Row[]; onClear: () => void }) {
+  const bySite = new Map<string, { name: string; rows: Row[] }>();
+  for (const row of selected)
+    if (row.siteId) {
+      const site = bySite.get(row.siteId) ?? { name: row.site ?? "", rows: [] };
+      site.rows.push(row);
+      bySite.set(row.siteId, site);
+    }
+  const unplaced = selected.filter((row) => !row.siteId).length;
+  const sites = [...bySite.entries()];
+  return (
+    <div
+      className="card flex flex-wrap items-center gap-3 p-3 text-sm sm:col-span-3 lg:col-span-6"
+      data-testid="rotation-selection"
+      role="region"
+      aria-label="Selected cartridges"
+    >
+      <span className="font-medium">{selected.length} selected</span>
+      {sites.length === 1 && (
+        <Link href={newConsignmentHref(sites[0]![0], sites[0]![1].rows)} className="btn-primary">
+          Create consignment
+        </Link>
+      )}
+      {sites.length > 1 && (
+        <>
+          <span className="text-slate-700">
+            They are at {sites.length} sites, and a consignment leaves from one. Create one from:
+          </span>
+          {sites.map(([siteId, site]) => (
+            <Link key={siteId} href={newConsignmentHref(siteId, site.rows)} className="btn-secondary">
+              {site.name} ({site.rows.length})
+            </Link>
+          ))}
+        </>
+      )}
+      {unplaced > 0 && (
+        <span className="text-amber-900">
+          {unplaced} {unplaced === 1 ? "is" : "are"} at no named site and cannot go in a consignment.
+        </span>
+      )}
+      <button type="button" className="btn-secondary ml-auto" onClick={onClear}>
+        Clear selection
+      </button>
+    </div>
+  );
+}
+
 /** A whole rotation list, most pressing first, a page at a time; overdue only when asked. */
 export function RotationTable({
   list,
@@ -60,7 +118,22 @@ export function RotationTable({
   overdue: boolean;
 }) {
   const trpc = useTRPC();
+  const canConsign = useCan("consignments.manage");
   const [overdue, setOverdue] = useState(initialOverdue);
+  // Kept across pages, so a consignment can hold more than one page of the list.
+  const [selected, setSelected] = useState<ReadonlyMap<string, Row>>(new Map());
+  const selection: RowSelection<Row> = {
+    isSelected: (row) => selected.has(row.id),
+    onChange: (rows, on) =>
+      setSelected((current) => {
+        const next = new Map(current);
+        for (const row of rows)
+          if (on) next.set(row.id, row);
+          else next.delete(row.id);
+        return next;
+      }),
+    label: (row) => `Select ${row.barcode}`,
+  };
   const paging = useKeysetPages(String(overdue));
   const query = useQuery({
     ...trpc.rotation.list.queryOptions({
@@ -101,8 +174,12 @@ export function RotationTable({
             Overdue only
           </label>
           <div className="sm:col-span-2 lg:col-span-4">{counts}</div>
+          {selected.size > 0 && (
+            <SelectionBar selected={[...selected.values()]} onClear={() => setSelected(new Map())} />
+          )}
         </>
       }
+      selection={canConsign ? selection : undefined}
       empty={overdue ? "Nothing on this list is overdue." : "No cartridge is on this list."}
       card={(row) => (
         <Link href={`/backup/tapes/${row.id}`} className="block">

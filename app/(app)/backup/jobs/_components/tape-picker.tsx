@@ -19,10 +19,13 @@ export function TapePicker({
   picked,
   onPick,
   invalid,
+  listName = "this job's span",
 }: {
   id: string;
   /** Ids already in the span: offered greyed out, refused when scanned. */
   picked: string[];
+  /** What the cartridges are picked into, as messages name it. */
+  listName?: string;
   onPick: (tape: SpanTape) => void;
   invalid?: boolean;
 }) {
@@ -39,7 +42,7 @@ export function TapePicker({
   const expanded = open && options.length > 0;
 
   function refusal(tape: SpanTape): string | null {
-    if (picked.includes(tape.id)) return `${tape.barcode} is already in this job's span.`;
+    if (picked.includes(tape.id)) return `${tape.barcode} is already in ${listName}.`;
     if (tape.status === "destroyed") return `${tape.barcode} is destroyed and cannot be added.`;
     return null;
   }
@@ -145,7 +148,7 @@ export function TapePicker({
                 <span className="font-mono font-medium">{tape.barcode}</span>
                 <span className="text-xs">
                   {tape.generation ? `LTO-${tape.generation}` : "Cleaning"} · {TAPE_STATUS_LABEL[tape.status]}
-                  {picked.includes(tape.id) && " · in span"}
+                  {picked.includes(tape.id) && " · picked"}
                 </span>
               </li>
             );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DetailItem } from "@/app/_components/detail-item";
 import { Moment } from "@/app/_components/time-zone";
+import { serverCaller } from "@/app/_trpc/server";
 import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
@@ -9,6 +10,7 @@ import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { Timeline, type TimelineEvent } from "../../_components/timeline";
 import { NonStandardMark } from "../../_components/non-standard-mark";
 import { RecallPanel } from "../../_components/recall-panel";
+import { TapeConsignments } from "../../_components/tape-consignments";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -93,6 +95,7 @@ function historyEvents(tape: Awaited<ReturnType<typeof loadTape>>): TimelineEven
 export default async function TapePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const tape = await loadTape(id);
+  const consignments = await (await serverCaller()).consignments.ofTape({ tapeId: tape.id });
   const current = tape.currentLocation;
 
   return (
@@ -184,6 +187,7 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
       </div>
 
       <RecallPanel subject={{ tapeId: tape.id }} name={tape.barcode} />
+      <TapeConsignments consignments={consignments} />
 
       <div className="mt-6">
         <Timeline
