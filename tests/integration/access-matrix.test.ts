@@ -14,6 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vit
 import * as authRoute from "../../app/api/auth/[...all]/route";
 import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
+import * as manifestRoute from "../../app/backup/consignments/[id]/manifest/route";
 import * as databaseRoute from "../../app/backup/database/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
@@ -770,6 +771,12 @@ const ROUTE_FILES: {
     params: (match) => ({ entityType: decodeURIComponent(match[1]!), id: decodeURIComponent(match[2]!) }),
   },
   {
+    file: "app/backup/consignments/[id]/manifest/route.ts",
+    pattern: /^\/backup\/consignments\/([^/]+)\/manifest$/,
+    handlers: manifestRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ id: decodeURIComponent(match[1]!) }),
+  },
+  {
     file: "app/backup/database/route.ts",
     pattern: /^\/backup\/database$/,
     handlers: databaseRoute as unknown as Record<Method, RouteHandler>,
@@ -902,6 +909,12 @@ const ROUTES: RouteRow[] = [
     name: "GET /backup/database",
     path: () => "/backup/database",
     status: byNeed("system.administer", testDatabaseUrl() ? 409 : 200),
+  },
+  {
+    method: "GET",
+    name: "GET /backup/consignments/<id>/manifest",
+    path: (fx) => `/backup/consignments/${fx.consignments.incident.id}/manifest`,
+    status: byNeed("signedIn"),
   },
   {
     method: "GET",
