@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, test } from "vitest";
 import { forgetCatalogue, mergeCataloguePage } from "../../app/_client/catalogue-cache";
-import { cachedTape, enqueue, SyncDb, type CachedTape } from "../../app/_client/outbox";
+import { cachedTape, enqueue, SyncDb } from "../../app/_client/outbox";
 import type { FieldConsignment } from "../../lib/consignments";
 import type { SiteOption } from "../../lib/sites";
 import type { CataloguePage } from "../../lib/sync/catalogue";
@@ -32,15 +32,15 @@ const CASE: FieldConsignment = {
   scannedOut: [],
 };
 const atHq = { kind: "on_site" as const, site: HQ.name, occurredAt: new Date("2026-12-01T08:00:00Z") };
-const tapeAt = (barcode: string, location = atHq): CachedTape => ({
-  barcode,
-  id: `id-${barcode}`,
-  status: "full",
-  location,
-  changedAt: new Date("2026-12-01T08:00:00Z"),
-});
 const page = (consignment: FieldConsignment): CataloguePage => ({
-  items: CASE.expected.map((barcode) => ({ ...tapeAt(barcode), id: `id-${barcode}`, deleted: false })),
+  items: CASE.expected.map((barcode) => ({
+    deleted: false,
+    barcode,
+    id: `id-${barcode}`,
+    status: "full",
+    location: atHq,
+    changedAt: new Date("2026-12-01T08:00:00Z"),
+  })),
   cursor: "1",
   more: false,
   serverTime: new Date(),
