@@ -1,5 +1,6 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, test } from "vitest";
+import { checkCase, readOutcome } from "../../app/(app)/backup/consignments/_field/case-check";
 import { forgetCatalogue, mergeCataloguePage } from "../../app/_client/catalogue-cache";
 import { cachedTape, enqueue, SyncDb } from "../../app/_client/outbox";
 import type { FieldConsignment } from "../../lib/consignments";
@@ -136,5 +137,41 @@ describe("a consignment dispatched or received on this device", () => {
     await mergeCataloguePage(db, page(CASE), ALICE);
     await forgetCatalogue(db);
     expect(await db.consignments.count()).toBe(0);
+  });
+});
+
+describe("a case checked against what it should hold", () => {
+  const expected = ["CSE001L9", "CSE002L9", "CSE003L9"];
+
+  test("missing, unexpected and what goes into the event follow each read and each choice", () => {
+    const scanned = ["CSE002L9", "ODD009L9", "CSE001L9", "ODD008L9"];
+    const undecided = checkCase(expected, scanned, {});
+    expect(undecided).toMatchObject({
+      found: ["CSE002L9", "CSE001L9"],
+      missing: ["CSE003L9"],
+      undecided: ["ODD009L9", "ODD008L9"],
+      inCase: ["CSE002L9", "CSE001L9"],
+    });
+
+    const decided = checkCase(expected, scanned, { ODD009L9: "add", ODD008L9: "leave" });
+    expect(decided.undecided).toEqual([]);
+    expect(decided.inCase).toEqual(["CSE002L9", "CSE001L9", "ODD009L9"]);
+    expect(decided.unexpected).toEqual([
+      { barcode: "ODD009L9", choice: "add" },
+      { barcode: "ODD008L9", choice: "leave" },
+    ]);
+  });
+
+  test("each read is announced with what it means for the case, and heard unless it is nothing new", () => {
+    expect(readOutcome("CSE002L9", expected, ["CSE001L9"], {})).toEqual({
+      message: "CSE002L9 scanned: 2 of 3 expected.",
+      sound: "confirm",
+    });
+    expect(readOutcome("ODD009L9", expected, [], {})).toEqual({
+      message: "ODD009L9 is not expected in this case: add it or leave it out.",
+      sound: "warn",
+    });
+    expect(readOutcome("CSE001L9", expected, ["CSE001L9"], {})).toEqual({ message: "CSE001L9 is already scanned." });
+    expect(readOutcome("ODD009L9", expected, ["ODD009L9"], { ODD009L9: "leave" })).toMatchObject({ sound: "warn" });
   });
 });

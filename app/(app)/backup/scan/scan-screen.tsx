@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
+import { FieldConsignmentList } from "@/app/(app)/backup/consignments/_field/field-consignment-list";
 import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { useCan, useRefusal } from "@/app/_components/writers-only";
@@ -55,6 +56,7 @@ export function ScanScreen() {
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold">Scan cartridges</h1>
         <ScanInput onScan={add} resetKey={batchNumber} />
+        <FieldConsignmentList />
       </div>
 
       <div className="space-y-3">
