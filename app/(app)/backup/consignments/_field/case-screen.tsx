@@ -93,6 +93,18 @@ export function CaseScreen({ id, step }: { id: string; step: CaseStep }) {
   return <CaseScanner consignment={consignment} step={step} onRecorded={() => setRecorded(true)} />;
 }
 
+/** A list of the case's cartridges under its heading. */
+function CaseSection({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className="text-lg font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
 function CaseScanner({
   consignment,
   step,
@@ -162,10 +174,7 @@ function CaseScanner({
         </dl>
 
         {check.unexpected.length > 0 && (
-          <section aria-labelledby="unexpected-title">
-            <h2 id="unexpected-title" className="text-lg font-semibold">
-              Not expected
-            </h2>
+          <CaseSection id="unexpected" title="Not expected">
             <ul className="card mt-2 divide-y divide-slate-100" data-testid="unexpected-list">
               {check.unexpected.map(({ barcode, choice }) => (
                 <li
@@ -193,13 +202,17 @@ function CaseScanner({
                 </li>
               ))}
             </ul>
-          </section>
+          </CaseSection>
         )}
 
-        <section aria-labelledby="missing-title">
-          <h2 id="missing-title" className="text-lg font-semibold">
-            Missing <span className="text-sm font-normal text-slate-500">(expected, not scanned yet)</span>
-          </h2>
+        <CaseSection
+          id="missing"
+          title={
+            <>
+              Missing <span className="text-sm font-normal text-slate-500">(expected, not scanned yet)</span>
+            </>
+          }
+        >
           {check.missing.length === 0 ? (
             <p className="card mt-2 p-4 text-sm text-slate-500">Every expected cartridge is scanned.</p>
           ) : (
@@ -211,13 +224,10 @@ function CaseScanner({
               ))}
             </ul>
           )}
-        </section>
+        </CaseSection>
 
         {check.found.length > 0 && (
-          <section aria-labelledby="found-title">
-            <h2 id="found-title" className="text-lg font-semibold">
-              Scanned
-            </h2>
+          <CaseSection id="found" title="Scanned">
             <ul className="card mt-2 divide-y divide-slate-100" data-testid="found-list">
               {check.found.map((barcode) => (
                 <li key={barcode} className="flex items-center gap-3 px-4 py-2 text-sm" data-testid="found-item">
@@ -231,7 +241,7 @@ function CaseScanner({
                 </li>
               ))}
             </ul>
-          </section>
+          </CaseSection>
         )}
 
         <Step consignment={consignment} barcodes={check.inCase} blocked={blocked} onRecorded={onRecorded} />

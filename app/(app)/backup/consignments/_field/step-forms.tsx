@@ -21,10 +21,12 @@ type Props = {
   onRecorded: () => void;
 };
 
+const Seals = formFields<{ sealNumbers: string[] }>();
+const Notes = formFields<{ notes: string }>();
+
 /** The seal numbers of the case: one field each, at least one shown. */
 function SealNumbers({ initial }: { initial: number }) {
   const { getValues, setValue, formState } = useFormContext<{ sealNumbers: string[] }>();
-  const { TextField } = formFields<{ sealNumbers: string[] }>();
   const [count, setCount] = useState(Math.max(1, initial));
   const listError = (formState.errors.sealNumbers as { message?: string } | undefined)?.message;
 
@@ -42,7 +44,7 @@ function SealNumbers({ initial }: { initial: number }) {
       {Array.from({ length: count }, (_, index) => (
         <div key={index} className="flex items-end gap-2">
           <div className="flex-1">
-            <TextField name={`sealNumbers.${index}`} id={`seal-${index}`} label={`Seal ${index + 1}`} />
+            <Seals.TextField name={`sealNumbers.${index}`} id={`seal-${index}`} label={`Seal ${index + 1}`} />
           </div>
           {count > 1 && (
             <button
@@ -66,6 +68,37 @@ function SealNumbers({ initial }: { initial: number }) {
   );
 }
 
+/** One signature for the whole case, notes, and the button that records the step. */
+function SignAndRecord({
+  who,
+  blocked,
+  ready,
+  submit,
+}: {
+  who: "dispatch" | "receipt";
+  blocked: string | null;
+  ready: boolean;
+  submit: string;
+}) {
+  const { setValue, resetField, formState } = useFormContext<{ signature: string; notes: string }>();
+  return (
+    <>
+      <SignatureField
+        id={`${who}-signature`}
+        label={`${who === "dispatch" ? "Courier" : "Receiver"}'s signature (one for the whole case)`}
+        onChange={(png) =>
+          png ? setValue("signature", png, { shouldValidate: formState.isSubmitted }) : resetField("signature")
+        }
+        error={formState.errors.signature?.message}
+      />
+      <Notes.TextAreaField name="notes" id={`${who}-notes`} label="Notes (optional)" rows={2} />
+      {blocked && <p className="text-sm text-amber-800">{blocked}</p>}
+      <button type="submit" className="btn-primary w-full" disabled={!ready || formState.isSubmitting}>
+        {submit}
+      </button>
+    </>
+  );
+}
 /** Queues the step's one event; the outbox changes the device's cache with it. */
 function useRecordStep(onRecorded: () => void) {
   const sync = useFieldSync();
@@ -121,21 +154,12 @@ export function DispatchForm({ consignment, barcodes, blocked, onRecorded }: Pro
       )}
       <SealNumbers initial={1} />
       <Dispatch.TextField name="courierName" id="courier-name" label="Courier name" autoComplete="name" />
-      <SignatureField
-        id="dispatch-signature"
-        label="Courier's signature (one for the whole case)"
-        onChange={(png) =>
-          png
-            ? form.setValue("signature", png, { shouldValidate: form.formState.isSubmitted })
-            : form.resetField("signature")
-        }
-        error={form.formState.errors.signature?.message}
+      <SignAndRecord
+        who="dispatch"
+        blocked={blocked}
+        ready={step.ready}
+        submit={`Dispatch ${cartridges(barcodes.length)}`}
       />
-      <Dispatch.TextAreaField name="notes" id="dispatch-notes" label="Notes (optional)" rows={2} />
-      {blocked && <p className="text-sm text-amber-800">{blocked}</p>}
-      <button type="submit" className="btn-primary w-full" disabled={!step.ready || form.formState.isSubmitting}>
-        Dispatch {cartridges(barcodes.length)}
-      </button>
     </Form>
   );
 }
@@ -229,21 +253,12 @@ export function ReceiptForm({ consignment, barcodes, blocked, onRecorded }: Prop
         />
       )}
       <Receipt.TextField name="receiverName" id="receiver-name" label="Receiver name" autoComplete="name" />
-      <SignatureField
-        id="receipt-signature"
-        label="Receiver's signature (one for the whole case)"
-        onChange={(png) =>
-          png
-            ? form.setValue("signature", png, { shouldValidate: form.formState.isSubmitted })
-            : form.resetField("signature")
-        }
-        error={form.formState.errors.signature?.message}
+      <SignAndRecord
+        who="receipt"
+        blocked={blocked}
+        ready={step.ready}
+        submit={`Receive ${cartridges(barcodes.length)}`}
       />
-      <Receipt.TextAreaField name="notes" id="receipt-notes" label="Notes (optional)" rows={2} />
-      {blocked && <p className="text-sm text-amber-800">{blocked}</p>}
-      <button type="submit" className="btn-primary w-full" disabled={!step.ready || form.formState.isSubmitting}>
-        Receive {cartridges(barcodes.length)}
-      </button>
     </Form>
   );
 }
