@@ -69,6 +69,9 @@ export async function mergeCataloguePage(db: SyncDb, page: CataloguePage, userId
   });
 }
 
+/** The tables `forgetCatalogue` changes, for a transaction that calls it. */
+export const catalogueTables = (db: SyncDb) => [db.catalogue, db.sites, db.consignments, db.meta];
+
 /** Drops the offline catalogue, its sites, its consignments and where its pull had got to, so the next pull starts over. */
 export async function forgetCatalogue(db: SyncDb) {
   await db.catalogue.clear();
