@@ -1,5 +1,5 @@
 import type { Viewer } from "@/lib/users";
-import { forgetCatalogue } from "./catalogue-cache";
+import { catalogueTables, forgetCatalogue } from "./catalogue-cache";
 import { getMeta, setMeta, SyncDb } from "./outbox";
 
 /**
@@ -13,7 +13,7 @@ export type DeviceUser = Pick<Viewer, "id" | "name" | "role" | "backupAccess" | 
  * events they queued stay theirs and wait for them.
  */
 export function claimDevice(db: SyncDb, user: DeviceUser): Promise<void> {
-  return db.transaction("rw", db.catalogue, db.sites, db.meta, async () => {
+  return db.transaction("rw", catalogueTables(db), async () => {
     const previous = await getMeta(db, "deviceUser");
     if (previous?.id !== user.id) await forgetCatalogue(db);
     const { id, name, role, backupAccess, approver } = user;
@@ -23,7 +23,7 @@ export function claimDevice(db: SyncDb, user: DeviceUser): Promise<void> {
 
 /** After sign-out: the device belongs to nobody, and keeps only the events still waiting for their authors. */
 export function releaseDevice(db: SyncDb): Promise<void> {
-  return db.transaction("rw", db.catalogue, db.sites, db.meta, async () => {
+  return db.transaction("rw", catalogueTables(db), async () => {
     await forgetCatalogue(db);
     await db.meta.delete("deviceUser");
   });

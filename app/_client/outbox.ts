@@ -6,6 +6,7 @@ import type { SiteOption } from "@/lib/sites";
 import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
 import type { DeviceUser } from "./device-user";
 import { supersedes } from "@/lib/sync/current-location";
+import { recordedLocations, withStep, type CachedConsignment, type RecordedLocation } from "./field-consignments";
 import { InvalidEventError } from "./invalid-event-error";
 import { describeIssues, eventSubject, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
 
@@ -63,6 +64,8 @@ export class SyncDb extends Dexie {
   catalogue!: EntityTable<CachedTape, "barcode">;
   /** The active sites as the last catalogue pull gave them, for the site picker offline. */
   sites!: EntityTable<SiteOption, "id">;
+  /** The consignments to dispatch or receive as the last pull gave them, with this user's steps not yet synced. */
+  consignments!: EntityTable<CachedConsignment, "id">;
   meta!: EntityTable<MetaRow, "key">;
 
   constructor(name: string = SYNC_DB_NAME) {
@@ -73,6 +76,7 @@ export class SyncDb extends Dexie {
       meta: "key",
     });
     this.version(2).stores({ sites: "id, code" });
+    this.version(3).stores({ consignments: "id" });
   }
 }
 
@@ -97,35 +101,64 @@ export function deviceIdOf(db: SyncDb): Promise<string> {
   });
 }
 
-/** The change an event makes to a cached cartridge (undefined: none), applied with the outbox row. */
+/** The change an event makes to a cached cartridge (undefined: none). */
 export type CacheUpdate = (current: CachedTape | undefined) => CachedTape | undefined;
 
-/** What the device can already show: where a cartridge went, a cartridge registered here. */
-export function cacheChangeFor(event: SyncEvent): CacheUpdate {
+/**
+ * What an event changes in the device's caches, run in the transaction that queues it: one cartridge for a
+ * move, every cartridge of the case and the consignment itself for a dispatch or receipt.
+ */
+export type CacheChange = (db: SyncDb) => Promise<void>;
+
+/** Shows each cartridge at the location the event gives it, unless the cache holds a later one. */
+function moveCached(moves: RecordedLocation[]): CacheChange {
+  return async (db) => {
+    const cached = await db.catalogue.bulkGet(moves.map((move) => move.barcode));
+    const moved = moves.flatMap(({ location }, index) => {
+      const current = cached[index];
+      return current && supersedes(location, current.location) ? [{ ...current, location }] : [];
+    });
+    await db.catalogue.bulkPut(moved);
+  };
+}
+
+/**
+ * What the device can already show: where a cartridge went, a cartridge registered here, a consignment
+ * dispatched or received here (its cartridges in transit or at the destination, and the consignment no
+ * longer offered for the same step).
+ */
+export function cacheChangeFor(event: SyncEvent, author: string): CacheChange {
   switch (event.type) {
-    case "location.logged": {
-      const location: CatalogueLocation = {
-        kind: event.payload.kind,
-        site: event.payload.site?.trim() || null,
-        occurredAt: event.occurredAt,
-      };
-      return (current) => (current && supersedes(location, current.location) ? { ...current, location } : undefined);
-    }
-    case "tape.registered":
-      return (current) =>
-        current
-          ? undefined
-          : {
-              barcode: normaliseLabel(event.payload.barcode),
-              id: null,
-              status: event.payload.status ?? "empty",
-              location: null,
-              changedAt: null,
-            };
-    case "custody.recorded":
+    case "location.logged":
+      return moveCached(recordedLocations(event, null));
     case "consignment.dispatched":
+      return async (db) => {
+        await moveCached(recordedLocations(event, null))(db);
+        const consignment = await db.consignments.get(event.payload.consignmentId);
+        if (consignment) await db.consignments.put(withStep(consignment, event, author));
+      };
+    case "tape.registered": {
+      const registered: CachedTape = {
+        barcode: normaliseLabel(event.payload.barcode),
+        id: null,
+        status: event.payload.status ?? "empty",
+        location: null,
+        changedAt: null,
+      };
+      return async (db) => {
+        if (!(await db.catalogue.get(registered.barcode))) await db.catalogue.put(registered);
+      };
+    }
+    case "custody.recorded":
+      return async () => {};
     case "consignment.received":
-      return () => undefined;
+      return async (db) => {
+        const consignment = await db.consignments.get(event.payload.consignmentId);
+        if (!consignment) return;
+        const destination = await db.sites.get(consignment.toSite.id);
+        await moveCached(recordedLocations(event, destination ?? null))(db);
+        await db.consignments.put(withStep(consignment, event, author));
+      };
     default:
       return unreachable(event, "event");
   }
@@ -136,7 +169,7 @@ export type RecordedEvent = SyncEventDraft & { userId: string; userName?: string
 
 export type EnqueueOptions = {
   /** Overrides the cache change the event implies. */
-  cacheUpdate?: CacheUpdate;
+  cacheChange?: CacheChange;
   /** A rejected event this one corrects: removed in the same transaction. */
   replaces?: string;
 };
@@ -159,10 +192,10 @@ function check(recorded: RecordedEvent): Checked {
 /** Writes outbox rows and their cache changes in one transaction: the screen never shows a change that will not be pushed. */
 function store(
   db: SyncDb,
-  events: (Checked & { cacheUpdate: CacheUpdate })[],
+  events: (Checked & { cacheChange: CacheChange })[],
   replaces?: string,
 ): Promise<OutboxRow[]> {
-  return db.transaction("rw", db.outbox, db.catalogue, db.meta, async () => {
+  return db.transaction("rw", [db.outbox, db.catalogue, db.consignments, db.sites, db.meta], async () => {
     const deviceId = await deviceIdOf(db);
     const firstSeq = (await getMeta(db, "nextSeq")) ?? 1;
     await setMeta(db, "nextSeq", firstSeq + events.length);
@@ -179,10 +212,7 @@ function store(
     }));
     await db.outbox.bulkAdd(rows);
     if (replaces) await db.outbox.delete(replaces);
-    for (const { barcode, cacheUpdate } of events) {
-      const cached = cacheUpdate(await db.catalogue.get(barcode));
-      if (cached) await db.catalogue.put(cached);
-    }
+    for (const { cacheChange } of events) await cacheChange(db);
     return rows;
   });
 }
@@ -192,7 +222,7 @@ export async function enqueue(db: SyncDb, recorded: RecordedEvent, options: Enqu
   const checked = check(recorded);
   const [row] = await store(
     db,
-    [{ ...checked, cacheUpdate: options.cacheUpdate ?? cacheChangeFor(checked.event) }],
+    [{ ...checked, cacheChange: options.cacheChange ?? cacheChangeFor(checked.event, checked.userId) }],
     options.replaces,
   );
   return row!;
@@ -211,7 +241,7 @@ export async function enqueueAll(db: SyncDb, recorded: RecordedEvent[]): Promise
   });
   return store(
     db,
-    checked.map((entry) => ({ ...entry, cacheUpdate: cacheChangeFor(entry.event) })),
+    checked.map((entry) => ({ ...entry, cacheChange: cacheChangeFor(entry.event, entry.userId) })),
   );
 }
 

@@ -76,6 +76,9 @@ export type SyncEventType = keyof SyncEventPayloads;
 /** What a screen records: the kind of event and its fields. */
 export type SyncEventDraft = { [T in SyncEventType]: { type: T; payload: SyncEventPayloads[T] } }[SyncEventType];
 
+/** How an event about a consignment names its subject; no cartridge label contains a colon. */
+export const CONSIGNMENT_SUBJECT = "consignment:";
+
 /**
  * What an event is about, as the phone's outbox indexes it: a cartridge's label as recorded, or the
  * consignment a dispatch or receipt moves.
@@ -84,7 +87,7 @@ export function eventSubject(event: SyncEventDraft): string {
   switch (event.type) {
     case "consignment.dispatched":
     case "consignment.received":
-      return `consignment:${event.payload.consignmentId}`;
+      return `${CONSIGNMENT_SUBJECT}${event.payload.consignmentId}`;
     default:
       return event.payload.barcode;
   }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { Prisma, type BackupConsignment, type BackupSite } from "../../generated/prisma/client";
-import { can, type CapabilityHolder } from "../../lib/capabilities";
+import type { CapabilityHolder } from "../../lib/capabilities";
 import {
   consignmentNumber,
   isReceived,
@@ -8,6 +8,7 @@ import {
   lineIncident,
   lineOutcome,
   OPEN_CONSIGNMENT_STATES,
+  receiptRefusal,
   sealsMatch,
   stepRefusal,
   type ConsignmentInput,
@@ -487,8 +488,8 @@ export async function prepareReceipt(
   // Received before its dispatch reached the server: the dispatch, applied later, fills in the rest.
   const early = before.state === "approved";
   if (!early) refuse("receive", before.state);
-  if (actor.role === "courier" && !can(actor, "consignments.manage") && before.dispatchedById !== actor.id)
-    throw new DomainError("FORBIDDEN", "As a courier you can receive only a consignment you dispatched");
+  const refused = receiptRefusal(actor, before.dispatchedById);
+  if (refused) throw new DomainError("FORBIDDEN", refused);
   const tapes = await scannedTapes(tx, input.barcodes);
   const lines = await linesOf(tx, before.id);
   const onList = new Set(lines.map((line) => line.tapeId));

@@ -36,7 +36,7 @@ function pageRoutes(dir = APP_DIR, segments: string[] = []): string[] {
   });
 }
 
-type Seeded = { tape: string; other: string; job: string; site: string; consignment: string };
+type Seeded = { tape: string; other: string; job: string; site: string; consignment: string; draft: string };
 type Visit = {
   url: (ids: Seeded) => string;
   /** What shows that the page has its content, beyond no "Loading…" left. */
@@ -61,6 +61,14 @@ const SIGNED_IN: Record<string, Visit> = {
     ready: (page) => expect.poll(() => page.getByTestId("batch-item").count()).toBe(1),
   },
   "/backup/outbox": { url: () => "/backup/outbox" },
+  "/backup/consignments/[id]/dispatch": {
+    url: ({ consignment }) => `/backup/consignments/${consignment}/dispatch`,
+    ready: (page) => page.getByTestId("case-counts").waitFor(),
+  },
+  "/backup/consignments/[id]/receive": {
+    url: ({ consignment }) => `/backup/consignments/${consignment}/receive`,
+    ready: (page) => page.getByTestId("case-counts").waitFor(),
+  },
   "/manage/access": { url: () => "/manage/access", ready: (page) => page.getByText(COURIER.email).waitFor() },
   "/manage/audit": { url: () => "/manage/audit" },
   "/manage/backup": { url: () => "/manage/backup" },
@@ -72,7 +80,7 @@ const SIGNED_IN: Record<string, Visit> = {
   "/backup/consignments": { url: () => "/backup/consignments" },
   "/backup/consignments/new": { url: () => "/backup/consignments/new" },
   "/backup/consignments/[id]": { url: ({ consignment }) => `/backup/consignments/${consignment}` },
-  "/backup/consignments/[id]/edit": { url: ({ consignment }) => `/backup/consignments/${consignment}/edit` },
+  "/backup/consignments/[id]/edit": { url: ({ draft }) => `/backup/consignments/${draft}/edit` },
   "/account": { url: () => "/account" },
   "/offline": { url: () => "/offline" },
 };
@@ -191,9 +199,18 @@ describe("accessibility", () => {
     });
     await call("access.createUser", { ...COURIER, role: "courier" });
     const site = await call<{ id: string }>("sites.create", { name: "Granite Vault", kind: "off_site" });
-    const room = await call<{ id: string }>("sites.create", { name: "Basement room", kind: "on_site" });
-    const consignment = await call<{ id: string }>("consignments.create", { fromSiteId: site.id, toSiteId: room.id });
-    ids = { tape: tape.id, other: other.id, job: job.id, site: site.id, consignment: consignment.id };
+    // A case from the vault back to an on-site room, approved as it is submitted (no approval for on-site),
+    // and a draft to edit.
+    const room = await call<{ id: string }>("sites.create", { name: "Tape room", kind: "on_site" });
+    await call("locations.log", { tapeId: other.id, kind: "off_site", siteId: site.id });
+    const consignment = await call<{ id: string }>("consignments.create", {
+      fromSiteId: site.id,
+      toSiteId: room.id,
+      tapeIds: [other.id],
+    });
+    await call("consignments.submit", { id: consignment.id });
+    const draft = await call<{ id: string }>("consignments.create", { fromSiteId: site.id, toSiteId: room.id });
+    ids = { tape: tape.id, other: other.id, job: job.id, site: site.id, consignment: consignment.id, draft: draft.id };
     await desktop.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => new URL(desktop.url()).pathname).toBe("/sign-in");
 

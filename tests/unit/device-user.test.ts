@@ -27,6 +27,19 @@ afterEach(async () => {
 async function aliceUsedThePhone() {
   await claimDevice(db, ALICE);
   await db.catalogue.put({ barcode: "AAA001L8", id: "tape-1", status: "full", location: null, changedAt: new Date() });
+  await db.consignments.put({
+    id: "consignment-1",
+    number: "C-2026-0001",
+    state: "approved",
+    containerId: null,
+    sealNumbers: [],
+    courierName: null,
+    dispatchedById: null,
+    fromSite: { id: "site-1", name: "Head office" },
+    toSite: { id: "site-2", name: "Iron Vault" },
+    expected: ["AAA001L8"],
+    scannedOut: [],
+  });
   await setMeta(db, "catalogueCursor", "42");
   await setMeta(db, "lastSyncedAt", new Date());
   await enqueue(db, {
@@ -45,6 +58,7 @@ test("signing out leaves the device to nobody: the offline catalogue goes, the u
 
   expect(await deviceUser()).toBeNull();
   expect(await db.catalogue.count()).toBe(0);
+  expect(await db.consignments.count()).toBe(0);
   expect(await getMeta(db, "catalogueCursor")).toBeUndefined();
   expect(await getMeta(db, "lastSyncedAt")).toBeUndefined();
   expect(await db.outbox.toArray()).toEqual([expect.objectContaining({ userId: ALICE.id, userName: ALICE.name })]);
@@ -57,6 +71,7 @@ test("another user signing in (the session having ended without a sign-out) does
 
   expect(await deviceUser()).toEqual(BOB);
   expect(await db.catalogue.count()).toBe(0);
+  expect(await db.consignments.count()).toBe(0);
   expect(await getMeta(db, "catalogueCursor")).toBeUndefined();
   expect(await db.outbox.count()).toBe(1);
 });

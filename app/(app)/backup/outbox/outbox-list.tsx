@@ -1,6 +1,8 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
+import { isConsignmentEvent } from "@/app/_client/field-consignments";
 import { useFieldSync, useSyncStatus } from "@/app/_client/field-sync";
 import type { OutboxRow } from "@/app/_client/outbox";
 import { useLiveQuery } from "@/app/_client/use-live-query";
@@ -28,12 +30,17 @@ function describe(row: OutboxRow) {
   }
 }
 
+/** What the event is about: a cartridge's label, or the consignment (its dispatch or receipt names its cartridges). */
+const subjectOf = (row: OutboxRow) => (isConsignmentEvent(row) ? "Consignment" : row.barcode);
+
 function RejectedEvent({ row }: { row: OutboxRow }) {
   const sync = useFieldSync();
   const [barcode, setBarcode] = useState(row.barcode);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const [discarding, setDiscarding] = useState(false);
+  const [note, setNote] = useState("");
+  const step = isConsignmentEvent(row) ? row : null;
 
   async function run(work: () => Promise<unknown>) {
     setPending(true);
@@ -67,7 +74,7 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
   return (
     <li className="space-y-2 p-4 text-sm" data-testid="rejected-event">
       <p>
-        <span className="font-mono font-medium">{row.barcode}</span> · {describe(row)}
+        <span className="font-mono font-medium">{subjectOf(row)}</span> · {describe(row)}
       </p>
       <p className="text-xs text-slate-500">
         <Moment value={row.occurredAt} />
@@ -78,23 +85,41 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
           {error}
         </p>
       )}
+      {step && (
+        <p className="text-xs text-slate-600" data-testid="consignment-event-help">
+          A consignment&apos;s {step.type === "consignment.dispatched" ? "dispatch" : "receipt"} is applied whole or not
+          at all, so it cannot be corrected and sent again from here: discard it with a note saying why, then record it
+          again from the{" "}
+          <Link
+            href={`/backup/consignments/${step.payload.consignmentId}/${step.type === "consignment.dispatched" ? "dispatch" : "receive"}`}
+            className="text-brand-700 underline"
+          >
+            consignment&apos;s screen
+          </Link>{" "}
+          once what was refused is sorted out.
+        </p>
+      )}
       <div className="flex flex-wrap items-end gap-2">
-        <label className="text-xs">
-          <span className="mb-1 block text-slate-500">Barcode</span>
-          <input
-            value={barcode}
-            onChange={(event) => setBarcode(event.target.value)}
-            className="input w-36 font-mono uppercase"
-            aria-label={`Corrected barcode for ${row.barcode}`}
-          />
-        </label>
-        <button type="button" className="btn-primary" disabled={pending || !sync} onClick={resend}>
-          Send again
-        </button>
-        {row.type !== "tape.registered" && (
-          <button type="button" className="btn-secondary" disabled={pending || !sync} onClick={registerAndResend}>
-            Register cartridge and send again
-          </button>
+        {!step && (
+          <>
+            <label className="text-xs">
+              <span className="mb-1 block text-slate-500">Barcode</span>
+              <input
+                value={barcode}
+                onChange={(event) => setBarcode(event.target.value)}
+                className="input w-36 font-mono uppercase"
+                aria-label={`Corrected barcode for ${row.barcode}`}
+              />
+            </label>
+            <button type="button" className="btn-primary" disabled={pending || !sync} onClick={resend}>
+              Send again
+            </button>
+            {row.type !== "tape.registered" && (
+              <button type="button" className="btn-secondary" disabled={pending || !sync} onClick={registerAndResend}>
+                Register cartridge and send again
+              </button>
+            )}
+          </>
         )}
         <button
           type="button"
@@ -113,11 +138,28 @@ function RejectedEvent({ row }: { row: OutboxRow }) {
         pending={pending}
         error={error}
         onCancel={() => setDiscarding(false)}
-        onConfirm={() =>
-          void run(() => sync!.engine.discard(row.id, "Discarded from the outbox")).then(() => setDiscarding(false))
-        }
+        onConfirm={() => {
+          if (step && !note.trim()) {
+            setError("Say why it is discarded: the note is kept in the audit trail");
+            return;
+          }
+          void run(() => sync!.engine.discard(row.id, note.trim() || "Discarded from the outbox")).then(() =>
+            setDiscarding(false),
+          );
+        }}
       >
-        It will never be applied. The discard is recorded in the audit trail with what the event said.
+        <p>It will never be applied. The discard is recorded in the audit trail with what the event said.</p>
+        <label htmlFor={`discard-note-${row.id}`} className="label mt-3">
+          Note for the audit trail{step ? "" : " (optional)"}
+        </label>
+        <textarea
+          id={`discard-note-${row.id}`}
+          className="input"
+          rows={2}
+          maxLength={500}
+          value={note}
+          onChange={(event) => setNote(event.target.value)}
+        />
       </ConfirmDialog>
     </li>
   );
@@ -190,7 +232,7 @@ export function OutboxList({ userId }: { userId: string }) {
           <ul className="card mt-2 divide-y divide-slate-100 text-sm">
             {pending.map((row) => (
               <li key={row.id} className="p-4" data-testid="pending-event">
-                <span className="font-mono font-medium">{row.barcode}</span> · {describe(row)}
+                <span className="font-mono font-medium">{subjectOf(row)}</span> · {describe(row)}
                 <span className="block text-xs text-slate-500">
                   <Moment value={row.occurredAt} />
                   {row.attempts > 0 && ` · ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}`}

@@ -1,17 +1,13 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useCallback, useState } from "react";
+import { FieldConsignmentList } from "@/app/(app)/backup/consignments/_field/field-consignment-list";
 import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
-import { useLiveQuery } from "@/app/_client/use-live-query";
-import { useTRPC } from "@/app/_trpc/client";
-import { parseCartridgeBarcode, parseLtoLabel } from "@/lib/lto";
 import { useCan, useRefusal } from "@/app/_components/writers-only";
 import { HandOffAction, LogLocationAction } from "./batch-actions";
 import { BatchList } from "./batch-list";
-import { CameraView } from "./camera-view";
-import { confirmScan } from "./feedback";
+import { ScanInput, type ScanOutcome } from "./scan-input";
 
 type Action = "location" | "handoff";
 
@@ -19,74 +15,20 @@ export function ScanScreen() {
   const canRecord = useCan("movements.record");
   const recordRefused = useRefusal("movements.record");
   const sync = useFieldSync();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [batch, setBatch] = useState<string[]>([]);
   const [batchNumber, setBatchNumber] = useState(0);
-  const [typed, setTyped] = useState("");
-  const [typedError, setTypedError] = useState<string | null>(null);
   const [action, setAction] = useState<Action>("location");
   const [notice, setNotice] = useState<string | null>(null);
-  // What became of the latest read, for screen readers: a courier scanning need not look at the screen.
-  const [announcement, setAnnouncement] = useState("");
 
   const add = useCallback(
-    (barcode: string) => {
-      if (batch.includes(barcode)) {
-        setAnnouncement(`${barcode} is already in the batch.`);
-        return;
-      }
+    (barcode: string): ScanOutcome => {
+      if (batch.includes(barcode)) return { message: `${barcode} is already in the batch.` };
       setBatch((current) => (current.includes(barcode) ? current : [...current, barcode]));
-      setAnnouncement(`${barcode} added to the batch.`);
       setNotice(null);
+      return { message: `${barcode} added to the batch.`, sound: "confirm" };
     },
     [batch],
   );
-
-  function refuse(reason: string) {
-    setTypedError(reason);
-    setAnnouncement(`Not added: ${reason}.`);
-  }
-
-  // A non-standard label is read only for a cartridge this device's catalogue knows, so that a misread of a
-  // free-form label never joins the batch.
-  const cachedBarcodes = useLiveQuery((db) => db.catalogue.toCollection().primaryKeys(), []);
-  const cached = useMemo(() => new Set(cachedBarcodes), [cachedBarcodes]);
-  const isRegistered = useCallback((barcode: string) => cached.has(barcode), [cached]);
-
-  /** A typed non-standard label: the catalogue, or the server for a cartridge registered since the last pull. */
-  async function registeredNonStandard(barcode: string) {
-    if (cached.has(barcode)) return true;
-    try {
-      return !!(await queryClient.fetchQuery(trpc.tapes.byBarcode.queryOptions({ barcode }, { staleTime: 0 })));
-    } catch {
-      return false;
-    }
-  }
-
-  // A beep for each cartridge that joins the batch, not for one seen again.
-  const size = useRef(0);
-  useEffect(() => {
-    if (batch.length > size.current) confirmScan();
-    size.current = batch.length;
-  }, [batch.length]);
-
-  // Typed by hand or by a USB/Bluetooth scanner, which types the label and Enter.
-  async function onTyped(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = parseCartridgeBarcode(typed);
-    if (!parsed.ok) {
-      refuse(parsed.error);
-      return;
-    }
-    if (!parseLtoLabel(parsed.barcode).ok && !(await registeredNonStandard(parsed.barcode))) {
-      refuse(`${parsed.barcode} is not an LTO label, and no cartridge with this non-standard label is registered`);
-      return;
-    }
-    setTypedError(null);
-    setTyped("");
-    add(parsed.barcode);
-  }
 
   async function register(barcode: string) {
     if (!sync) return;
@@ -102,8 +44,6 @@ export function ScanScreen() {
   function clearBatch() {
     setBatch([]);
     setBatchNumber((n) => n + 1);
-    // The same read in a new batch is news again; an unchanged region would not be read out.
-    setAnnouncement("");
   }
 
   function recorded(message: string) {
@@ -115,35 +55,8 @@ export function ScanScreen() {
     <div className="mx-auto grid max-w-5xl gap-6 lg:grid-cols-2">
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold">Scan cartridges</h1>
-        <p role="status" aria-live="polite" className="sr-only" data-testid="read-announcement">
-          {announcement}
-        </p>
-        <CameraView onDetect={add} resetKey={batchNumber} isRegistered={isRegistered} />
-        <form onSubmit={(event) => void onTyped(event)} className="flex gap-2" noValidate>
-          <label htmlFor="typed-label" className="sr-only">
-            Cartridge label
-          </label>
-          <input
-            id="typed-label"
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-            placeholder="Or type the label, e.g. 000123L9"
-            className="input font-mono uppercase placeholder:font-sans placeholder:normal-case"
-            autoComplete="off"
-            autoCapitalize="characters"
-            spellCheck={false}
-            aria-invalid={!!typedError}
-            aria-describedby={typedError ? "typed-label-error" : undefined}
-          />
-          <button type="submit" className="btn-secondary">
-            Add
-          </button>
-        </form>
-        {typedError && (
-          <p id="typed-label-error" className="text-xs text-red-700">
-            {typedError}
-          </p>
-        )}
+        <ScanInput onScan={add} resetKey={batchNumber} />
+        <FieldConsignmentList />
       </div>
 
       <div className="space-y-3">

@@ -1,0 +1,251 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useMemo, useState, type ReactNode } from "react";
+import { ScanInput, type ScanOutcome } from "@/app/(app)/backup/scan/scan-input";
+import { ReadOnlyNotice, useCan, useViewer } from "@/app/_components/writers-only";
+import { receiptRefusal, stepRefusal, type FieldConsignment } from "@/lib/consignments";
+import { checkCase, readOutcome, type UnexpectedChoice } from "./case-check";
+import { DispatchForm, ReceiptForm } from "./step-forms";
+import { useFieldConsignment } from "./use-field-consignment";
+
+export type CaseStep = "dispatch" | "receive";
+
+const STEP = {
+  dispatch: { capability: "consignments.dispatch", title: "Dispatch", verb: "scan out" },
+  receive: { capability: "consignments.receive", title: "Receive", verb: "scan in" },
+} as const;
+
+/** What the cartridges are checked against: at receipt, what left in the case, or the list while the dispatch is not known here. */
+export const expectedFor = (step: CaseStep, consignment: FieldConsignment) =>
+  step === "receive" && consignment.state === "in_transit" ? consignment.scannedOut : consignment.expected;
+
+function Notice({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="card mx-auto max-w-lg p-6" role="status" data-testid="case-notice">
+      <h1 className="text-xl font-semibold">{title}</h1>
+      <div className="mt-2 space-y-3 text-sm text-slate-600">{children}</div>
+      <div className="mt-4 flex flex-wrap gap-2">
+        <Link href="/backup/scan" className="btn-secondary">
+          Consignments to dispatch or receive
+        </Link>
+        <Link href="/backup/outbox" className="btn-secondary">
+          Outbox
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Scanning a consignment's case out at dispatch or in at receipt, with a connection or without: what is
+ * expected against what is scanned, at every read, then the seals and one signature for the case, recorded
+ * as one event in the outbox.
+ */
+export function CaseScreen({ id, step }: { id: string; step: CaseStep }) {
+  const { capability, title } = STEP[step];
+  const allowed = useCan(capability);
+  const viewer = useViewer();
+  const found = useFieldConsignment(id);
+  const [recorded, setRecorded] = useState(false);
+
+  if (!allowed)
+    return (
+      <div className="mx-auto max-w-lg">
+        <h1 className="text-2xl font-semibold">{title} a consignment</h1>
+        <ReadOnlyNotice capability={capability} />
+      </div>
+    );
+  if (found.status === "loading") return <p className="text-sm text-slate-500">Loading…</p>;
+  if (found.status === "unknown") return <Notice title="Consignment not available">{found.reason}</Notice>;
+  const { consignment } = found;
+  const name = `${consignment.number}${consignment.containerId ? ` (case ${consignment.containerId})` : ""}`;
+
+  if (recorded)
+    return (
+      <Notice title={`${title} of ${consignment.number} recorded`}>
+        <p>It is on this device and syncs as soon as there is a connection; the Outbox shows it until then.</p>
+      </Notice>
+    );
+  // A receipt may come before the dispatch reached the server (the courier was offline): approved will do.
+  const refused =
+    step === "dispatch"
+      ? stepRefusal("dispatch", consignment.state)
+      : consignment.state === "approved"
+        ? null
+        : stepRefusal("receive", consignment.state);
+  if (refused) {
+    const dispatchedHere = step === "dispatch" && consignment.state === "in_transit" && consignment.courierName;
+    return (
+      <Notice title={`${name} cannot be ${step === "dispatch" ? "dispatched" : "received"} here`}>
+        <p>{refused}.</p>
+        {dispatchedHere && <p>It left with {consignment.courierName}.</p>}
+      </Notice>
+    );
+  }
+  const courierRefusal = step === "receive" && viewer ? receiptRefusal(viewer, consignment.dispatchedById) : null;
+  if (courierRefusal)
+    return (
+      <Notice title={`${name} cannot be received here`}>
+        <p>{courierRefusal}.</p>
+      </Notice>
+    );
+  return <CaseScanner consignment={consignment} step={step} onRecorded={() => setRecorded(true)} />;
+}
+
+/** A list of the case's cartridges under its heading. */
+function CaseSection({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className="text-lg font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function CaseScanner({
+  consignment,
+  step,
+  onRecorded,
+}: {
+  consignment: FieldConsignment;
+  step: CaseStep;
+  onRecorded: () => void;
+}) {
+  const { title, verb } = STEP[step];
+  const expected = expectedFor(step, consignment);
+  const [scanned, setScanned] = useState<string[]>([]);
+  const [choices, setChoices] = useState<Record<string, UnexpectedChoice>>({});
+  const check = useMemo(() => checkCase(expected, scanned, choices), [expected, scanned, choices]);
+
+  const onScan = useCallback(
+    (barcode: string): ScanOutcome => {
+      const outcome = readOutcome(barcode, expected, scanned, choices);
+      setScanned((current) => (current.includes(barcode) ? current : [...current, barcode]));
+      return outcome;
+    },
+    [expected, scanned, choices],
+  );
+
+  const choose = (barcode: string, choice: UnexpectedChoice) =>
+    setChoices((current) => ({ ...current, [barcode]: choice }));
+  const blocked =
+    check.undecided.length > 0
+      ? `Choose "Add to the case" or "Leave out" for ${check.undecided.join(", ")} first.`
+      : null;
+  const Step = step === "dispatch" ? DispatchForm : ReceiptForm;
+
+  return (
+    <div className="mx-auto grid max-w-5xl gap-6 lg:grid-cols-2">
+      <div className="space-y-3">
+        <div>
+          <h1 className="text-2xl font-semibold">
+            {title} {consignment.number}
+          </h1>
+          <p className="text-sm text-slate-600">
+            {consignment.fromSite.name} → {consignment.toSite.name}
+            {consignment.containerId && ` · case ${consignment.containerId}`}
+            {step === "receive" && consignment.state === "approved" && " · its dispatch has not reached this device"}
+          </p>
+        </div>
+        <ScanInput onScan={onScan} resetKey={0} />
+        <p className="text-xs text-slate-500">
+          Scan every cartridge as you {verb}: the lists on this screen follow each read.
+        </p>
+      </div>
+
+      <div className="space-y-4">
+        <dl className="grid grid-cols-4 gap-2 text-center" data-testid="case-counts">
+          {[
+            ["Expected", expected.length],
+            ["Scanned", check.found.length],
+            ["Missing", check.missing.length],
+            ["Unexpected", check.unexpected.length],
+          ].map(([label, count]) => (
+            <div key={label} className="card px-2 py-3">
+              <dt className="text-xs text-slate-500">{label}</dt>
+              <dd className="text-xl font-semibold" data-testid={`count-${String(label).toLowerCase()}`}>
+                {count}
+              </dd>
+            </div>
+          ))}
+        </dl>
+
+        {check.unexpected.length > 0 && (
+          <CaseSection id="unexpected" title="Not expected">
+            <ul className="card mt-2 divide-y divide-slate-100" data-testid="unexpected-list">
+              {check.unexpected.map(({ barcode, choice }) => (
+                <li
+                  key={barcode}
+                  className="flex flex-wrap items-center gap-2 px-4 py-3 text-sm"
+                  data-testid="unexpected-item"
+                >
+                  <span className="flex-1 font-mono font-medium">{barcode}</span>
+                  <button
+                    type="button"
+                    aria-pressed={choice === "add"}
+                    onClick={() => choose(barcode, "add")}
+                    className="btn-secondary aria-pressed:border-brand-600 aria-pressed:bg-brand-50 aria-pressed:text-brand-700"
+                  >
+                    Add to the case
+                  </button>
+                  <button
+                    type="button"
+                    aria-pressed={choice === "leave"}
+                    onClick={() => choose(barcode, "leave")}
+                    className="btn-secondary aria-pressed:border-brand-600 aria-pressed:bg-brand-50 aria-pressed:text-brand-700"
+                  >
+                    Leave out
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </CaseSection>
+        )}
+
+        <CaseSection
+          id="missing"
+          title={
+            <>
+              Missing <span className="text-sm font-normal text-slate-500">(expected, not scanned yet)</span>
+            </>
+          }
+        >
+          {check.missing.length === 0 ? (
+            <p className="card mt-2 p-4 text-sm text-slate-500">Every expected cartridge is scanned.</p>
+          ) : (
+            <ul className="card mt-2 divide-y divide-slate-100" data-testid="missing-list">
+              {check.missing.map((barcode) => (
+                <li key={barcode} className="px-4 py-2 font-mono text-sm" data-testid="missing-item">
+                  {barcode}
+                </li>
+              ))}
+            </ul>
+          )}
+        </CaseSection>
+
+        {check.found.length > 0 && (
+          <CaseSection id="found" title="Scanned">
+            <ul className="card mt-2 divide-y divide-slate-100" data-testid="found-list">
+              {check.found.map((barcode) => (
+                <li key={barcode} className="flex items-center gap-3 px-4 py-2 text-sm" data-testid="found-item">
+                  <span
+                    aria-hidden
+                    className="flex size-6 items-center justify-center rounded-full bg-emerald-100 text-emerald-700"
+                  >
+                    ✓
+                  </span>
+                  <span className="font-mono">{barcode}</span>
+                </li>
+              ))}
+            </ul>
+          </CaseSection>
+        )}
+
+        <Step consignment={consignment} barcodes={check.inCase} blocked={blocked} onRecorded={onRecorded} />
+      </div>
+    </div>
+  );
+}
