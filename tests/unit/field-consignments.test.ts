@@ -15,6 +15,7 @@ const VAULT: SiteOption = {
   name: "Iron Vault",
   code: "IRON",
   kind: "off_site",
+  active: true,
   serviceProvider: "Iron Co",
   defaultCustodian: null,
 };
