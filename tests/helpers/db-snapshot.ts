@@ -117,6 +117,9 @@ export async function takeSnapshot(db: Db): Promise<DbSnapshot> {
       const restored = tables.filter((table) => chosen.has(table));
       if (restored.length === 0) return;
       const statements = [
+        // The rows go back as they were, triggers' own rows included (the rotation's per-cartridge rows):
+        // a trigger fired by the copy would write them a second time.
+        "SET LOCAL session_replication_role = replica",
         // No CASCADE: a referencing table left out would be an error here, not silently emptied.
         // TRUNCATE fires no row triggers, so nothing (the cartridge tombstones, say) is written meanwhile.
         `TRUNCATE ${restored.map((table) => `public.${quoted(table)}`).join(", ")}`,
