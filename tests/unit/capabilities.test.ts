@@ -18,9 +18,12 @@ const EXPECTED: Record<string, readonly Capability[]> = {
     "movements.record",
     "sites.manage",
     "rotation.recall",
+    "consignments.manage",
+    "consignments.dispatch",
+    "consignments.receive",
   ],
-  courier: ["movements.record"],
-  custodian: ["movements.record"],
+  courier: ["movements.record", "consignments.dispatch", "consignments.receive"],
+  custodian: ["movements.record", "consignments.receive"],
 };
 
 describe("can", () => {
