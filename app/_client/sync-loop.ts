@@ -214,9 +214,15 @@ export class SyncEngine {
         void this.syncNow();
       }
     });
-    void getMeta(this.db, "lastSyncedAt").then((lastSyncedAt) => {
-      if (lastSyncedAt && !this.status.lastSyncedAt) this.update({ lastSyncedAt });
-    });
+    // Stopped meanwhile (a reload, a sign-out), the engine's database may be closed: nothing is shown then.
+    void getMeta(this.db, "lastSyncedAt").then(
+      (lastSyncedAt) => {
+        if (lastSyncedAt && !this.status.lastSyncedAt) this.update({ lastSyncedAt });
+      },
+      (error: unknown) => {
+        if (this.started) throw error;
+      },
+    );
     return this.syncNow();
   }
 

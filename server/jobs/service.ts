@@ -72,10 +72,13 @@ const listed = (items: string[]) => items.join(", ");
 async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: SpanTape[]): Promise<SpanTape[]> {
   if (tapeIds.join() === previous.map((tape) => tape.id).join()) return previous;
   // Keeps the cartridges from being deleted until the links are written: one deleted in between failed the
-  // insert on its foreign key, a server error, where it should be reported missing. Id order, like every
-  // lock on several cartridges, so two writers never wait on each other in a circle.
-  if (tapeIds.length > 0)
-    await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${tapeIds}::text[]) ORDER BY id FOR KEY SHARE`;
+  // insert on its foreign key, a server error, where it should be reported missing. The cartridges leaving
+  // the span too, and as strongly as the rotation's triggers on the links will (their per-cartridge rows are
+  // recounted under it): taken here, all at once and in id order like every lock on several cartridges, so
+  // two writers never wait on each other in a circle.
+  const touched = [...new Set([...tapeIds, ...previous.map((tape) => tape.id)])];
+  if (touched.length > 0)
+    await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${touched}::text[]) ORDER BY id FOR NO KEY UPDATE`;
   const found = new Map(
     (await tx.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: SPAN_TAPE })).map((tape) => [
       tape.id,

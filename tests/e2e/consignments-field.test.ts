@@ -12,6 +12,7 @@ import {
   toastText,
   type CameraPhone,
 } from "./harness";
+import { pdfPages } from "../helpers/pdf-text";
 
 const ADMIN = { name: "Ada Office", email: "ada@example.com", password: "correct-horse-42" };
 const APPROVER = { name: "Abe Approver", email: "abe@example.com", password: "approver-horse-42" };
@@ -95,6 +96,7 @@ async function type(page: Page, label: string) {
 }
 
 type Consignment = {
+  number: string;
   state: string;
   sealNumbers: string[];
   receivedSealNumbers: string[];
@@ -209,6 +211,18 @@ describe("a consignment scanned out and in on phones", () => {
         tape: expect.objectContaining({ barcode: MISSING_LABEL }),
       }),
     );
+    // The overview flags the missing cartridge until it is found or declared lost.
+    await page2.goto(`${base}/backup`);
+    await expect.poll(() => page2.locator("main").textContent()).toContain(MISSING_LABEL);
+
+    // The manifest, downloaded as the office does, carries the whole journey.
+    const response = await office.get(`${base}/backup/consignments/${consignmentId}/manifest`);
+    expect(response.status()).toBe(200);
+    const manifest = (await pdfPages(await response.body())).join("\n");
+    for (const text of [received.number, "Head office", "Iron Vault", SEAL, COURIER.name, KEEPER.name])
+      expect(manifest).toContain(text);
+    expect(manifest).toMatch(new RegExp(`${MISSING_LABEL}.*Missing`));
+    expect(manifest).toMatch(new RegExp(`${CAMERA_LABEL}.*Received`));
   });
 
   test("no page broke the Content-Security-Policy, camera and offline shell included", () => {

@@ -3,13 +3,8 @@
  * with poppler's pdftotext: what it says of the case, its cartridges, signatures and steps, in the
  * viewer's time zone, and that a long list keeps its table header and page numbers on every page.
  */
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { v7 as uuidv7 } from "uuid";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import { GET } from "../../app/backup/consignments/[id]/manifest/route";
 import { formatCalendarDate, formatMoment } from "../../lib/dates";
 import { MAX_BATCH, type SyncEvent } from "../../lib/sync/events";
@@ -19,6 +14,7 @@ import { createTape } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
 import { dispatchEvent, receiptEvent } from "../factories/sync-events";
 import { callerFor, requestHeaders, signedInUser, useTestApp } from "../helpers/app";
+import { pdfPages } from "../helpers/pdf-text";
 
 // The route reaches the app's database and auth through these two getters; here they answer with the test's.
 const routeDeps = vi.hoisted(() => ({ db: undefined as Db | undefined, auth: undefined as Auth | undefined }));
@@ -32,10 +28,7 @@ vi.mock(import("../../server/auth/auth"), async (importOriginal) => ({
 }));
 vi.mock("server-only", () => ({}));
 
-const run = promisify(execFile);
 const app = useTestApp();
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "manifest-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 type SignedIn = Awaited<ReturnType<typeof signedInUser>>;
 type Site = { id: string; name: string; kind: "on_site" | "off_site" };
@@ -58,14 +51,6 @@ async function download(id: string, headers: Headers, zone?: string) {
   );
   const body = Buffer.from(await response.arrayBuffer());
   return { response, body };
-}
-
-/** The PDF's text as pdftotext lays it out, one string per page. */
-async function pdfPages(pdf: Buffer): Promise<string[]> {
-  const file = path.join(scratch, `${Date.now()}-${Math.random().toString(36).slice(2)}.pdf`);
-  fs.writeFileSync(file, pdf);
-  const { stdout } = await run("pdftotext", ["-layout", file, "-"], { maxBuffer: 16 * 1024 * 1024 });
-  return stdout.split("\f").filter((page) => page.trim() !== "");
 }
 
 /** New cartridges logged at the store as a phone logs them, planned into an approved consignment to the vault. */
