@@ -313,6 +313,23 @@ async function scannedTapes(tx: Tx, barcodes: string[]) {
   return tapes;
 }
 
+/** Records the cartridges scanned at a step, adding those not on the list as unexpected lines. */
+async function markScanned(
+  tx: Tx,
+  consignmentId: string,
+  tapes: LockedTape[],
+  added: LockedTape[],
+  scanned: { scannedOutAt: Date } | { scannedInAt: Date },
+) {
+  await tx.backupConsignmentTape.createMany({
+    data: added.map((tape) => ({ consignmentId, tapeId: tape.id, expected: false })),
+  });
+  await tx.backupConsignmentTape.updateMany({
+    where: { consignmentId, tapeId: { in: tapes.map((tape) => tape.id) } },
+    data: scanned,
+  });
+}
+
 /**
  * Whether the consignment as it now stands differs from what was planned: a cartridge missing or lost,
  * one that was not on its list, or a seal found broken or with other numbers than at dispatch.
@@ -361,13 +378,7 @@ export async function prepareDispatch(
   const from = await tx.backupSite.findUniqueOrThrow({ where: { id: before.fromSiteId } });
 
   return async () => {
-    await tx.backupConsignmentTape.createMany({
-      data: added.map((tape) => ({ consignmentId: before.id, tapeId: tape.id, expected: false })),
-    });
-    await tx.backupConsignmentTape.updateMany({
-      where: { consignmentId: before.id, tapeId: { in: tapes.map((tape) => tape.id) } },
-      data: { scannedOutAt: origin.occurredAt },
-    });
+    await markScanned(tx, before.id, tapes, added, { scannedOutAt: origin.occurredAt });
     const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
     // One event applies as several rows: only the first can carry its id (the rows' event ids are unique).
     await writeLocations(
@@ -499,13 +510,7 @@ export async function prepareReceipt(
   if (placement) throw new DomainError("CONFLICT", `${before.number} cannot be received: ${placement}`);
 
   return async () => {
-    await tx.backupConsignmentTape.createMany({
-      data: added.map((tape) => ({ consignmentId: before.id, tapeId: tape.id, expected: false })),
-    });
-    await tx.backupConsignmentTape.updateMany({
-      where: { consignmentId: before.id, tapeId: { in: tapes.map((tape) => tape.id) } },
-      data: { scannedInAt: origin.occurredAt },
-    });
+    await markScanned(tx, before.id, tapes, added, { scannedInAt: origin.occurredAt });
     const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
     await writeLocations(
       tx,
