@@ -1,5 +1,5 @@
 /** Entities of the backup module: every user who can read the module may see their history. */
-export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event", "site", "consignment"] as const;
+export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event", "site", "consignment", "inventory_audit", "destruction"] as const;
 export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 
 /** User accounts (roles, access, deactivation) and settings too, whose history only administrators may see. */
@@ -50,6 +50,16 @@ export const AUDIT_ACTIONS = [
   "mark_found",
   /** An incident (a lost cartridge, a seal discrepancy) was closed with a note. */
   "resolve",
+  /** An inventory audit was closed: its result is frozen. */
+  "close",
+  /** A closed inventory audit's corrections were applied: misplaced cartridges logged there, missing ones marked. */
+  "apply_corrections",
+  /** Cartridges were destroyed or sanitized (on each cartridge: the destruction's certificate number). */
+  "destroy",
+  /** A cartridge whose data had all expired was made empty again for reuse; its past jobs stay in history. */
+  "return_to_scratch",
+  /** A user chose to receive, or stopped receiving, the daily digest. */
+  "set_notifications",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

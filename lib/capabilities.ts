@@ -18,6 +18,10 @@ export const CAPABILITY_LABEL = {
   "consignments.approve": "approve consignments",
   "consignments.dispatch": "dispatch consignments",
   "consignments.receive": "receive consignments",
+  "audits.run": "start, close or cancel inventory audits, apply their corrections or resolve their incidents",
+  "audits.scan": "scan cartridges for an inventory audit",
+  "destruction.record": "record the destruction of cartridges",
+  "destruction.override": "destroy cartridges whose data has not expired",
   "settings.manage": "change settings",
   "users.manage": "manage users and their access",
   "audit.review": "read the whole audit log or check its integrity",
@@ -40,10 +44,13 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     "consignments.manage",
     "consignments.dispatch",
     "consignments.receive",
+    "audits.run",
+    "audits.scan",
+    "destruction.record",
   ],
   // A courier dispatches and receives only the consignments they carry (server/consignments/service.ts).
-  courier: ["movements.record", "consignments.dispatch", "consignments.receive"],
-  custodian: ["movements.record", "consignments.receive"],
+  courier: ["movements.record", "consignments.dispatch", "consignments.receive", "audits.scan"],
+  custodian: ["movements.record", "consignments.receive", "audits.scan"],
 };
 
 /**

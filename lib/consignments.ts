@@ -69,9 +69,6 @@ export const PACKING_CONSIGNMENT_STATES = ["draft", "awaiting_approval", "approv
 
 export const isReceived = (state: ConsignmentState) => state === "received" || state === "received_with_discrepancies";
 
-/** C-2026-0042: the year it was created and its place in that year. */
-export const consignmentNumber = (year: number, sequence: number) => `C-${year}-${String(sequence).padStart(4, "0")}`;
-
 /** What is known of one cartridge of a consignment. */
 export type ConsignmentLineFacts = {
   expected: boolean;

@@ -1,41 +1,19 @@
 import { z } from "zod";
 
 /**
- * A whole number of days, typed in a form (text) or sent by a program (a number): one rule and one message
- * for both, so an empty box is "Enter …", not a silent 0.
+ * A whole number of days, hours or months, typed in a form (text) or sent by a program (a number): one rule
+ * and one message for both, so an empty box is "Enter …", not a silent 0.
  */
-function wholeDays(name: string, min: number, max: number) {
-  const enter = `Enter the ${name} in days`;
-  const range = `The ${name} must be between ${min.toLocaleString("en")} and ${max.toLocaleString("en")} days`;
+function wholeNumberOf(unit: "days" | "hours" | "months", name: string, min: number, max: number) {
+  const enter = `Enter the ${name} in ${unit}`;
+  const range = `The ${name} must be between ${min.toLocaleString("en")} and ${max.toLocaleString("en")} ${unit}`;
   return z.union([z.number(), z.string().trim()], { message: enter }).transform((value, ctx) => {
-    if (value === "") {
-      ctx.addIssue({ code: "custom", message: enter });
-      return z.NEVER;
-    }
-    const days = Number(value);
-    if (!Number.isInteger(days)) {
-      ctx.addIssue({ code: "custom", message: `The ${name} must be a whole number of days` });
-      return z.NEVER;
-    }
-    if (days < min || days > max) {
-      ctx.addIssue({ code: "custom", message: range });
-      return z.NEVER;
-    }
-    return days;
-  });
-}
-
-/** A whole number of hours, with the same rules for a form's text and a program's number. */
-function wholeHours(name: string, min: number, max: number) {
-  const enter = `Enter the ${name} in hours`;
-  return z.union([z.number(), z.string().trim()], { message: enter }).transform((value, ctx) => {
-    const hours = value === "" ? NaN : Number(value);
+    const count = value === "" ? NaN : Number(value);
     if (value === "") ctx.addIssue({ code: "custom", message: enter });
-    else if (!Number.isInteger(hours))
-      ctx.addIssue({ code: "custom", message: `The ${name} must be a whole number of hours` });
-    else if (hours < min || hours > max)
-      ctx.addIssue({ code: "custom", message: `The ${name} must be between ${min} and ${max} hours` });
-    else return hours;
+    else if (!Number.isInteger(count))
+      ctx.addIssue({ code: "custom", message: `The ${name} must be a whole number of ${unit}` });
+    else if (count < min || count > max) ctx.addIssue({ code: "custom", message: range });
+    else return count;
     return z.NEVER;
   });
 }
@@ -57,7 +35,7 @@ export const SETTINGS = {
     label: "Send delay",
     unit: "days",
     help: "How long a cartridge with new backup data may stay on site before it must go off site. 0 sends it the day the job ran.",
-    schema: wholeDays("send delay", 0, 365),
+    schema: wholeNumberOf("days", "send delay", 0, 365),
     default: 1,
   },
   leadTimeDays: {
@@ -66,7 +44,7 @@ export const SETTINGS = {
     label: "Bring-back lead time",
     unit: "days",
     help: "How long before its data expires an off-site cartridge is brought back, so it is on site when it can be reused.",
-    schema: wholeDays("lead time", 0, 3650),
+    schema: wholeNumberOf("days", "lead time", 0, 3650),
     default: 14,
   },
   approvalForOffSite: {
@@ -84,8 +62,17 @@ export const SETTINGS = {
     label: "Overdue in transit after",
     unit: "hours",
     help: "A consignment still in transit this long after its dispatch is shown as overdue.",
-    schema: wholeHours("time in transit", 1, 24 * 90),
+    schema: wholeNumberOf("hours", "time in transit", 1, 24 * 90),
     default: 24,
+  },
+  inventoryDueMonths: {
+    group: "Inventory",
+    key: "inventory.due_months",
+    label: "Inventory due after",
+    unit: "months",
+    help: "A site whose last complete inventory audit is older than this is shown as inventory due (PCI DSS asks for one at least every 12 months).",
+    schema: wholeNumberOf("months", "inventory interval", 1, 60),
+    default: 12,
   },
 } as const;
 

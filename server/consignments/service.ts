@@ -2,7 +2,6 @@ import type { z } from "zod";
 import { Prisma, type BackupConsignment, type BackupSite } from "../../generated/prisma/client";
 import type { CapabilityHolder } from "../../lib/capabilities";
 import {
-  consignmentNumber,
   isReceived,
   isUnexpected,
   lineIncident,
@@ -25,8 +24,9 @@ import {
 } from "../../lib/consignments";
 import { auditItemOf, diffFields, recordAudit, type Actor, type Changes } from "../audit/service";
 import type { Db, Tx } from "../db";
+import { createNumbered, nextNumber } from "../db/numbering";
 import { transaction } from "../db/transaction";
-import { DomainError, isUniqueViolation, notFound } from "../errors";
+import { DomainError, notFound } from "../errors";
 import { writeCustody } from "../custody/service";
 import { signatureProblem } from "../custody/signature";
 import { writeLocations, type EventOrigin } from "../locations/service";
@@ -125,17 +125,11 @@ const barcodesOf = (tapes: { barcode: string }[]) => tapes.map((tape) => tape.ba
 
 async function createInTx(tx: Tx, actor: Actor, input: ConsignmentInput) {
   const { tapes } = await checkPlan(tx, input, null);
-  const year = new Date().getUTCFullYear();
-  const [row] = await tx.$queryRaw<{ next: number }[]>`
-    SELECT coalesce(max(sequence), 0)::int + 1 AS next FROM backup_consignment WHERE year = ${year}`;
-  const next = row!.next;
   const { tapeIds, ...fields } = input;
   const consignment = await tx.backupConsignment.create({
     data: {
       ...fields,
-      number: consignmentNumber(year, next),
-      year,
-      sequence: next,
+      ...(await nextNumber(tx, "backup_consignment")),
       createdById: actor.id,
       createdByName: actor.name,
       tapes: { create: tapeIds.map((tapeId) => ({ tapeId, expected: true })) },
@@ -155,14 +149,8 @@ async function createInTx(tx: Tx, actor: Actor, input: ConsignmentInput) {
 }
 
 /** A new draft, numbered C-<year>-<n> in the order created. Two created at once: the second takes the next number. */
-export async function createConsignment(db: Db, actor: Actor, input: ConsignmentInput) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await transaction(db, (tx) => createInTx(tx, actor, input));
-    } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= 5) throw error;
-    }
-  }
+export function createConsignment(db: Db, actor: Actor, input: ConsignmentInput) {
+  return createNumbered(db, (tx) => createInTx(tx, actor, input));
 }
 
 /** Changes a draft: its sites, case, notes and the cartridges expected in it. */

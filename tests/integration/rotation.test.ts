@@ -373,7 +373,7 @@ describe("settings", () => {
       [{ leadTimeDays: "" }, "leadTimeDays", "Enter the lead time in days"],
       [{ leadTimeDays: 4000 }, "leadTimeDays", "The lead time must be between 0 and 3,650 days"],
       [{ leadTimeDays: "two weeks" }, "leadTimeDays", "The lead time must be a whole number of days"],
-      [{ transitOverdueHours: 0 }, "transitOverdueHours", "The time in transit must be between 1 and 2160 hours"],
+      [{ transitOverdueHours: 0 }, "transitOverdueHours", "The time in transit must be between 1 and 2,160 hours"],
       [{ transitOverdueHours: "" }, "transitOverdueHours", "Enter the time in transit in hours"],
       [{ approvalForOffSite: "maybe" }, "approvalForOffSite", "Choose on or off"],
     ] as const;

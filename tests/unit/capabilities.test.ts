@@ -21,9 +21,12 @@ const EXPECTED: Record<string, readonly Capability[]> = {
     "consignments.manage",
     "consignments.dispatch",
     "consignments.receive",
+    "audits.run",
+    "audits.scan",
+    "destruction.record",
   ],
-  courier: ["movements.record", "consignments.dispatch", "consignments.receive"],
-  custodian: ["movements.record", "consignments.receive"],
+  courier: ["movements.record", "consignments.dispatch", "consignments.receive", "audits.scan"],
+  custodian: ["movements.record", "consignments.receive", "audits.scan"],
 };
 
 describe("can", () => {

@@ -137,6 +137,14 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
       return "sealed with the audit key";
     case "retire":
       return "retired";
+    case "close":
+      return "closed";
+    case "apply_corrections":
+      return "corrections applied";
+    case "destroy":
+      return "destroyed";
+    case "return_to_scratch":
+      return "returned to scratch";
     case "submit":
     case "approve":
     case "reject":
@@ -157,6 +165,7 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
     case "map_legacy":
     case "recall":
     case "cancel_recall":
+    case "set_notifications":
       return null;
     default:
       return unreachable(action, "audit action");

@@ -24,6 +24,8 @@ const ENTITY_LABEL: Record<AuditEntityType, string> = {
   user: "User account",
   site: "Site",
   consignment: "Consignment",
+  inventory_audit: "Inventory audit",
+  destruction: "Destruction",
   setting: "Setting",
 };
 const ENTITY_OPTIONS = AUDIT_ENTITY_TYPES.map((type) => ({ value: type, label: ENTITY_LABEL[type] }));
