@@ -1,5 +1,15 @@
 /** Entities of the backup module: every user who can read the module may see their history. */
-export const BACKUP_ENTITY_TYPES = ["tape", "job", "location", "custody", "sync_event", "site", "consignment", "inventory_audit", "destruction"] as const;
+export const BACKUP_ENTITY_TYPES = [
+  "tape",
+  "job",
+  "location",
+  "custody",
+  "sync_event",
+  "site",
+  "consignment",
+  "inventory_audit",
+  "destruction",
+] as const;
 export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 
 /** User accounts (roles, access, deactivation) and settings too, whose history only administrators may see. */
