@@ -14,6 +14,7 @@ import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { removeFromSpans } from "../jobs/service";
+import { catalogueCounts } from "./counts";
 import { cursorCodec, listOrders } from "../pagination";
 import { rotationParams } from "../rotation/service";
 import { addDays, tapeRotation, utcDay, type RotationParams } from "../rotation/sql";
@@ -33,56 +34,40 @@ export const AUDITED_TAPE_FIELDS = [
 
 const EXPIRING_WINDOW_DAYS = 30;
 
-/** Cartridges whose data expires in the window: a job on them expires in it and none expires later. */
+/** Cartridges whose data expires in the window: their latest job expiry falls in it. */
 async function countExpiringSoon(db: Db, now: Date) {
   const until = new Date(now.getTime() + EXPIRING_WINDOW_DAYS * 86_400_000);
   const [row] = await db.$queryRaw<[{ count: bigint }]>`
-    SELECT count(DISTINCT jt.tape_id) AS count
-    FROM backup_job j
-    JOIN backup_job_tape jt ON jt.job_id = j.id
-    WHERE j.expires_at >= ${now} AND j.expires_at < ${until}
-      AND NOT EXISTS (
-        SELECT 1 FROM backup_job_tape jt2 JOIN backup_job j2 ON j2.id = jt2.job_id
-        WHERE jt2.tape_id = jt.tape_id AND j2.expires_at >= ${until}
-      )`;
+    SELECT count(*) AS count FROM backup_tape_rotation WHERE data_expires_at >= ${now} AND data_expires_at < ${until}`;
   return Number(row.count);
 }
 
+/**
+ * What the overview counts: the kept counts (server/tapes/counts.ts) and an index range for the data
+ * expiring soon, so it costs the same at any size of catalogue.
+ */
 export async function catalogueSummary(db: Db, now = new Date()) {
-  const [tapes, jobs, byStatus, byLocation, bySite, expiringSoon] = await Promise.all([
-    db.backupTapeCartridge.count(),
-    db.backupJob.count(),
-    db.backupTapeCartridge.groupBy({ by: ["status"], _count: { _all: true } }),
-    db.backupTapeLocation.groupBy({ by: ["kind"], where: { isCurrent: true }, _count: { _all: true } }),
-    countBySite(db),
-    countExpiringSoon(db, now),
-  ]);
-  const located = byLocation.reduce((sum, row) => sum + row._count._all, 0);
+  const [counts, expiringSoon] = await Promise.all([catalogueCounts(db), countExpiringSoon(db, now)]);
+  const located = Object.values(counts.byKind).reduce((sum, count) => sum + count, 0);
+  const sites = await db.backupSite.findMany({
+    where: { id: { in: [...counts.bySiteId.keys()].filter(Boolean) } },
+    select: { id: true, name: true },
+  });
+  const nameOf = new Map(sites.map((site) => [site.id, site.name]));
+  const bySite = [...counts.bySiteId]
+    .map(([siteId, count]) => ({ siteId: siteId || null, name: nameOf.get(siteId) ?? null, count }))
+    .sort((a, b) => b.count - a.count || (a.name ?? "\uffff").localeCompare(b.name ?? "\uffff"));
   return {
-    tapes,
-    jobs,
-    byStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count._all])) as Partial<
-      Record<string, number>
-    >,
-    byLocation: {
-      ...(Object.fromEntries(byLocation.map((row) => [row.kind, row._count._all])) as Partial<Record<string, number>>),
-      none: tapes - located,
-    } as Partial<Record<string, number>> & { none: number },
+    tapes: counts.tapes,
+    jobs: counts.jobs,
+    byStatus: counts.byStatus as Partial<Record<string, number>>,
+    byLocation: { ...counts.byKind, none: counts.tapes - located } as Partial<Record<string, number>> & {
+      none: number;
+    },
     bySite,
     expiringSoon,
     expiringWindowDays: EXPIRING_WINDOW_DAYS,
   };
-}
-
-/** Cartridges by the site of their current location, most first; null for locations that name no site. */
-async function countBySite(db: Db) {
-  const rows = await db.$queryRaw<{ site_id: string | null; name: string | null; count: bigint }[]>`
-    SELECT l.site_id, s.name, count(*) AS count
-    FROM backup_tape_location l LEFT JOIN backup_site s ON s.id = l.site_id
-    WHERE l.is_current
-    GROUP BY l.site_id, s.name
-    ORDER BY count(*) DESC, s.name`;
-  return rows.map((row) => ({ siteId: row.site_id, name: row.name, count: Number(row.count) }));
 }
 
 function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInput {

@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, test } from "vitest";
 import { parseLtoLabel } from "../../lib/lto";
 import type { TapeListInput } from "../../lib/tapes";
 import type { Db } from "../../server/db";
-import { createCustody, createJob } from "../factories/backup";
+import fc from "fast-check";
+import { compactCatalogueCounts } from "../../server/tapes/counts";
+import { createCustody, createJob, nextBarcode } from "../factories/backup";
 import { createJobExpiring, daysFromNow, linkTape } from "../factories/tape-jobs";
 import type { TestUser } from "../factories/users";
 import { callerFor, clientError, requestHeaders, signedInUser, useTestApp, type Caller } from "../helpers/app";
@@ -435,6 +437,128 @@ describe("catalogue summary", () => {
 
     expect((await staff.caller.tapes.summary()).expiringSoon).toBe(4);
   });
+});
+
+describe("property: the kept counts equal a recount", () => {
+  const STATUSES = ["empty", "in_use", "full", "pending_destruction", "destroyed"] as const;
+  const KINDS = ["on_site", "in_transit", "off_site"] as const;
+  const slot = fc.nat(9);
+  const step = fc.oneof(
+    fc.record({
+      op: fc.constant("tapes" as const),
+      count: fc.integer({ min: 1, max: 3 }),
+      status: fc.constantFrom(...STATUSES),
+    }),
+    fc.record({ op: fc.constant("status" as const), tape: slot, status: fc.constantFrom(...STATUSES) }),
+    fc.record({ op: fc.constant("deleteTape" as const), tape: slot }),
+    fc.record({ op: fc.constant("job" as const) }),
+    fc.record({ op: fc.constant("deleteJob" as const), job: slot }),
+    // A new current location replaces the cartridge's previous one, as the location service does.
+    fc.record({ op: fc.constant("move" as const), tape: slot, kind: fc.constantFrom(...KINDS), site: fc.nat(2) }),
+    fc.record({ op: fc.constant("deleteLocation" as const), tape: slot }),
+    fc.record({ op: fc.constant("site" as const), tape: slot, site: fc.nat(2) }),
+    fc.record({ op: fc.constant("compact" as const) }),
+  );
+
+  /** The summary's counts worked out from the rows themselves. */
+  async function recount(db: Db) {
+    const tapes = await db.backupTapeCartridge.findMany({ select: { status: true } });
+    const current = await db.backupTapeLocation.findMany({ where: { isCurrent: true } });
+    const tally = <T extends string>(values: T[]) => {
+      const counts: Partial<Record<T, number>> = {};
+      for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+      return counts;
+    };
+    const bySite = tally(current.map((row) => row.siteId ?? ""));
+    return {
+      tapes: tapes.length,
+      jobs: await db.backupJob.count(),
+      byStatus: tally(tapes.map((tape) => tape.status)),
+      byLocation: { ...tally(current.map((row) => row.kind)), none: tapes.length - current.length },
+      bySite: Object.entries(bySite)
+        .map(([siteId, count]) => ({ siteId: siteId || null, count }))
+        .sort((a, b) => String(a.siteId).localeCompare(String(b.siteId))),
+    };
+  }
+
+  test("after random registrations, status changes, moves, deletes and cascades", async () => {
+    const sites = await Promise.all(
+      ["Server room", "Iron Vault", "Annex"].map((name, n) =>
+        app.db.backupSite.create({ data: { name, kind: n === 1 ? "off_site" : "on_site" } }),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
+        await app.db.backupJob.deleteMany();
+        await app.db.backupTapeCartridge.deleteMany();
+        const tapes: string[] = [];
+        const jobs: string[] = [];
+        const pick = (ids: string[], index: number) => (ids.length ? ids[index % ids.length]! : null);
+        for (const s of steps) {
+          const tapeId = "tape" in s ? pick(tapes, s.tape) : null;
+          if (s.op === "tapes") {
+            const barcodes = Array.from({ length: s.count }, () => nextBarcode());
+            await app.db.backupTapeCartridge.createMany({
+              data: barcodes.map((barcode) => ({
+                barcode,
+                mediaId: "L9",
+                generation: 9,
+                mediaType: "data",
+                status: s.status,
+              })),
+            });
+            const created = await app.db.backupTapeCartridge.findMany({ where: { barcode: { in: barcodes } } });
+            tapes.push(...created.map((tape) => tape.id));
+          } else if (s.op === "job") jobs.push((await createJob(app.db)).id);
+          else if (s.op === "deleteJob") {
+            const jobId = pick(jobs, s.job);
+            if (jobId) {
+              await app.db.backupJob.delete({ where: { id: jobId } });
+              jobs.splice(jobs.indexOf(jobId), 1);
+            }
+          } else if (s.op === "compact") await compactCatalogueCounts(app.db);
+          else if (!tapeId) continue;
+          else if (s.op === "status")
+            await app.db.backupTapeCartridge.update({ where: { id: tapeId }, data: { status: s.status } });
+          else if (s.op === "deleteTape") {
+            await app.db.backupTapeCartridge.delete({ where: { id: tapeId } });
+            tapes.splice(tapes.indexOf(tapeId), 1);
+          } else if (s.op === "move") {
+            await app.db.$transaction([
+              app.db.backupTapeLocation.updateMany({ where: { tapeId, isCurrent: true }, data: { isCurrent: false } }),
+              app.db.backupTapeLocation.create({
+                data: {
+                  tapeId,
+                  kind: s.kind,
+                  siteId: s.kind === "in_transit" ? null : sites[s.site]!.id,
+                  occurredAt: new Date(),
+                  recordedByName: "Property",
+                  isCurrent: true,
+                },
+              }),
+            ]);
+          } else if (s.op === "deleteLocation")
+            await app.db.backupTapeLocation.deleteMany({ where: { tapeId, isCurrent: true } });
+          else if (s.op === "site")
+            await app.db.backupTapeLocation.updateMany({
+              where: { tapeId, isCurrent: true },
+              data: { siteId: sites[s.site]!.id },
+            });
+        }
+        const summary = await staff.caller.tapes.summary();
+        expect({
+          tapes: summary.tapes,
+          jobs: summary.jobs,
+          byStatus: summary.byStatus,
+          byLocation: summary.byLocation,
+          bySite: summary.bySite
+            .map(({ siteId, count }) => ({ siteId, count }))
+            .sort((a, b) => String(a.siteId).localeCompare(String(b.siteId))),
+        }).toEqual(await recount(app.db));
+      }),
+      { numRuns: 40, seed: 20261202 },
+    );
+  }, 300_000);
 });
 
 describe("a cartridge's page", () => {
