@@ -80,6 +80,18 @@ export async function fingerprint(db: Db): Promise<TableFingerprint> {
   return Object.fromEntries(rows.map(({ table, rows: count, digest }) => [table, { rows: count, digest }]));
 }
 
+/**
+ * Where the database's transactions stand (its current snapshot: the next transaction id, and those still
+ * running). Writing a row takes a transaction id, so while the mark is the same as before, no row was
+ * written, even by a transaction rolled back: one trivial query instead of a fingerprint. A different mark
+ * proves nothing (on PostgreSQL it is the whole server's, which other databases' writes move too), so
+ * then take a fingerprint.
+ */
+export async function writeMark(db: Db): Promise<string> {
+  const [row] = await db.$queryRaw<{ mark: string }[]>`SELECT pg_current_snapshot()::text AS mark`;
+  return row!.mark;
+}
+
 /** The tables whose rows differ between two fingerprints. */
 export function changedTables(before: TableFingerprint, after: TableFingerprint): string[] {
   const tables = new Set([...Object.keys(before), ...Object.keys(after)]);
