@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Every check `npm test` makes, side by side where they do not depend on each other: lint beside the unit
-# tests after the type-check; the production build the end-to-end tests start (so no test file waits for
-# it) beside the integration tests on PGlite and on PostgreSQL (each file has a database of its own); the
-# end-to-end tests last and alone, as they time what a browser shows. The build writes the route types the
-# TypeScript program includes (.next/types), so it starts only once type-check and lint have read them.
+# Every check `npm test` makes, side by side where they do not depend on each other. The integration tests
+# on PGlite and on PostgreSQL (each file has a database of its own) are the longest part, so they start
+# at once, PGlite's with two files at a time (one per core, using the core the others leave idle once they
+# end); beside them, one after the other, the type-check, lint, the unit tests and the production build the
+# end-to-end tests start (so no test file waits for it). The build writes the route types the TypeScript
+# program includes (.next/types), so it starts only once type-check and lint have read them. The
+# end-to-end tests run last and alone, as they time what a browser shows.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -51,14 +53,9 @@ together() {
   step_pids=()
 }
 
-step "Type-check"
-together "npm run typecheck"
-
-step "Lint ‖ unit tests"
-together "npm run lint" "npm run test:unit"
-
-step "Production build ‖ integration tests on PGlite ‖ integration tests on PostgreSQL"
-together "npm run build" "npm run test:integration" "npm run test:integration:pg"
+step "Integration tests on PGlite ‖ on PostgreSQL ‖ type-check, lint, unit tests and production build"
+together "npm run test:integration -- --maxWorkers=2" "npm run test:integration:pg" \
+  "npm run typecheck && npm run lint && npm run test:unit && npm run build"
 
 step "End-to-end tests"
 together "npm run test:e2e"
