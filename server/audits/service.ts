@@ -19,7 +19,7 @@ import { LOCATION_KIND_LABEL } from "../../lib/vocabulary";
 import { auditItemOf, diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { createNumbered, nextNumber } from "../db/numbering";
-import { transaction } from "../db/transaction";
+import { consistentRead, transaction } from "../db/transaction";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { writeLocations, type EventOrigin, type LocationRecord } from "../locations/service";
 import { listOrders } from "../pagination";
@@ -38,6 +38,15 @@ async function lockAudit(tx: Tx, id: string): Promise<BackupInventoryAudit> {
   >`SELECT id FROM backup_inventory_audit WHERE id = ${id} FOR UPDATE`;
   if (locked.length === 0) throw notFound("The audit");
   return tx.backupInventoryAudit.findUniqueOrThrow({ where: { id } });
+}
+
+/**
+ * Locks the audits a pushed batch scans for, in id order, after its cartridges: two batches scanning for the
+ * same audits in different orders then queue instead of deadlocking.
+ */
+export async function lockAudits(tx: Tx, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$queryRaw`SELECT id FROM backup_inventory_audit WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
 }
 
 const refuse = (step: AuditStep, audit: BackupInventoryAudit) => {
@@ -437,19 +446,21 @@ export async function listAudits(db: Db, filters: z.output<typeof auditListSchem
  * with its outcome and where the catalogue had a misplaced cartridge, and its history (oldest first).
  */
 export async function getAudit(db: Db, id: string) {
-  const audit = await db.backupInventoryAudit.findUnique({
-    where: { id },
-    include: {
-      site: { select: { id: true, name: true, kind: true, address: true, active: true } },
-      expected: { include: { tape: { select: { barcode: true, mediaId: true, status: true } } } },
-      scans: { orderBy: { scannedAt: "asc" } },
-    },
-  });
+  const { audit, history } = await consistentRead(db, async (tx) => ({
+    audit: await tx.backupInventoryAudit.findUnique({
+      where: { id },
+      include: {
+        site: { select: { id: true, name: true, kind: true, address: true, active: true } },
+        expected: { include: { tape: { select: { barcode: true, mediaId: true, status: true } } } },
+        scans: { orderBy: { scannedAt: "asc" } },
+      },
+    }),
+    history: await tx.backupAuditLog.findMany({
+      where: { entityType: "inventory_audit", entityId: id },
+      orderBy: { id: "asc" },
+    }),
+  }));
   if (!audit) throw notFound("The audit");
-  const history = await db.backupAuditLog.findMany({
-    where: { entityType: "inventory_audit", entityId: id },
-    orderBy: { id: "asc" },
-  });
   const { expected, scans, ...rest } = audit;
   const scanOf = new Map(scans.filter((scan) => scan.tapeId).map((scan) => [scan.tapeId!, scan]));
   const lines = expected
@@ -498,20 +509,22 @@ export async function getAudit(db: Db, id: string) {
  * expected and those already scanned by anyone.
  */
 export async function fieldAudits(db: Db): Promise<FieldAudit[]> {
-  const rows = await db.backupInventoryAudit.findMany({
-    where: { state: "open" },
-    orderBy: { startedAt: "asc" },
-    select: {
-      id: true,
-      number: true,
-      state: true,
-      shelf: true,
-      locker: true,
-      site: { select: { id: true, name: true } },
-      expected: { select: { tape: { select: { barcode: true } } } },
-      scans: { select: { barcode: true } },
-    },
-  });
+  const rows = await consistentRead(db, (tx) =>
+    tx.backupInventoryAudit.findMany({
+      where: { state: "open" },
+      orderBy: { startedAt: "asc" },
+      select: {
+        id: true,
+        number: true,
+        state: true,
+        shelf: true,
+        locker: true,
+        site: { select: { id: true, name: true } },
+        expected: { select: { tape: { select: { barcode: true } } } },
+        scans: { select: { barcode: true } },
+      },
+    }),
+  );
   return rows.map(({ site, expected, scans, ...audit }) => ({
     ...audit,
     siteId: site.id,

@@ -8,7 +8,7 @@ import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
 import { prepareDispatch, prepareReceipt } from "../consignments/service";
-import { prepareScan } from "../audits/service";
+import { lockAudits, prepareScan } from "../audits/service";
 import { DomainError } from "../errors";
 
 /**
@@ -63,6 +63,9 @@ export async function applyClaimedInTx(
   events: ParsedSyncEvent[],
 ): Promise<Rejection[]> {
   const tapes = await lockTapes(tx, [...new Set(events.flatMap(labelsOf))]);
+  await lockAudits(tx, [
+    ...new Set(events.flatMap((event) => (event.type === "audit.scanned" ? [event.payload.auditId] : []))),
+  ]);
   const sites = await lockSites(tx, [
     ...new Set(
       events.flatMap((event) =>

@@ -184,6 +184,28 @@ describe("scanning", () => {
     expect(await app.db.backupInventoryScan.count({ where: { auditId: audit.id } })).toBe(4);
   });
 
+  test("two phones scanning for two audits in opposite orders both apply", async () => {
+    const [first, second] = await Promise.all([
+      world.staff.caller.audits.start({ siteId: world.store.id }),
+      world.staff.caller.audits.start({ siteId: world.annex.id }),
+    ]);
+    const rounds = [];
+    for (let round = 0; round < 5; round++)
+      rounds.push(
+        world.courier.caller.sync.push({
+          deviceId: "phone-carl",
+          events: [auditScanEvent(first.id, `AAA${round}01L8`), auditScanEvent(second.id, `AAB${round}01L8`)],
+        }),
+        world.custodian.caller.sync.push({
+          deviceId: "phone-vera",
+          events: [auditScanEvent(second.id, `AAC${round}01L8`), auditScanEvent(first.id, `AAD${round}01L8`)],
+        }),
+      );
+    const results = (await Promise.all(rounds)).flat();
+    expect(results.filter((result) => result.status !== "applied")).toEqual([]);
+    expect(await app.db.backupInventoryScan.count({ where: { auditId: { in: [first.id, second.id] } } })).toBe(20);
+  });
+
   test("a scan recorded offline and pushed after the audit closed is rejected, naming who closed it and when", async () => {
     const site = await world.newSite("Offline room");
     const [tape] = await world.tapesAt(1, site);
