@@ -14,6 +14,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vit
 import * as authRoute from "../../app/api/auth/[...all]/route";
 import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
+import * as auditReportCsvRoute from "../../app/backup/audits/[id]/report.csv/route";
+import * as auditReportRoute from "../../app/backup/audits/[id]/report/route";
 import * as manifestRoute from "../../app/backup/consignments/[id]/manifest/route";
 import * as databaseRoute from "../../app/backup/database/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
@@ -28,7 +30,7 @@ import type { Db } from "../../server/db";
 import { appRouter, type AppRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
-import { dispatchEvent, locationEvent, receiptEvent } from "../factories/sync-events";
+import { auditScanEvent, dispatchEvent, locationEvent, receiptEvent } from "../factories/sync-events";
 import { linkTape } from "../factories/tape-jobs";
 import { createTestUser, TEST_PASSWORD, type TestUser } from "../factories/users";
 import { BASE_URL, callerFor, LOCAL_IP, REMOTE_IP, requestHeaders, signIn, useTestApp } from "../helpers/app";
@@ -165,6 +167,16 @@ type Fixtures = {
     /** Received with one cartridge missing and the seal found broken. */
     incident: { id: string; missingTapeId: string };
   };
+  /** Inventory audits of a room of their own, one in each state a step starts from. */
+  audits: {
+    room: { id: string };
+    /** Open, with one unknown label scanned that can be registered. */
+    open: { id: string; unknownBarcode: string };
+    /** Closed, its corrections not applied yet. */
+    closed: { id: string };
+    /** Closed and corrected, with one cartridge missing. */
+    incident: { id: string; missingTapeId: string };
+  };
   /** A checkpoint of the audit chain as the fixtures leave it. */
   checkpoint: AuditCheckpoint;
 };
@@ -232,6 +244,30 @@ async function consignmentFixtures(
   };
 }
 
+async function auditFixtures(
+  asAdmin: Awaited<ReturnType<typeof callerFor>>,
+  kinds: Record<SignedInWho, TestUser & { headers: Headers }>,
+): Promise<Fixtures["audits"]> {
+  const room = await asAdmin.sites.create({ name: "Matrix Audit Room", kind: "on_site" });
+  const asStaff = await callerFor(app.db, app.auth, kinds.staffWrite.headers);
+  const missing = await createTape(app.db);
+  await asAdmin.locations.log({ tapeId: missing.id, kind: "on_site", siteId: room.id });
+
+  const open = await asStaff.audits.start({ siteId: room.id });
+  await pushApplied(kinds.courierWrite.headers, [auditScanEvent(open.id, "MTXU01L8")]);
+  const closed = await asStaff.audits.start({ siteId: room.id });
+  await asStaff.audits.close({ id: closed.id });
+  const incident = await asStaff.audits.start({ siteId: room.id });
+  await asStaff.audits.close({ id: incident.id });
+  await asStaff.audits.applyCorrections({ id: incident.id });
+  return {
+    room,
+    open: { id: open.id, unknownBarcode: "MTXU01L8" },
+    closed,
+    incident: { id: incident.id, missingTapeId: missing.id },
+  };
+}
+
 /** Headers of a request made by the user in this column, carrying their session cookie if they have one. */
 const headersOf = (column: Column) => (column === "anonymous" ? requestHeaders() : fx.users[column].headers);
 
@@ -289,6 +325,7 @@ beforeAll(async () => {
   await asAdmin.locations.log({ tapeId: awayTape.id, kind: "off_site", site: "Iron Vault" });
   const recall = await asAdmin.rotation.recallTape({ tapeId: awayTape.id, reason: "Restore drill", neededBy: today() });
   const consignments = await consignmentFixtures(asAdmin, kinds, site.id);
+  const audits = await auditFixtures(asAdmin, kinds);
 
   fx = {
     users: { ...kinds, deactivated, lingering },
@@ -302,6 +339,7 @@ beforeAll(async () => {
     custody,
     site,
     consignments,
+    audits,
     rejectedEvents: {
       // Anonymous callers have no events; one of someone else's is what they would try.
       anonymous: await rejectedEventOf(kinds.staffWrite.id),
@@ -554,16 +592,45 @@ const MATRIX: Matrix = {
       needs: "consignments.manage",
     },
   },
+  audits: {
+    list: { input: () => ({}), needs: "signedIn" },
+    get: { input: (fx) => ({ id: fx.audits.open.id }), needs: "signedIn" },
+    sites: { input: () => undefined, needs: "signedIn" },
+    start: { input: (fx) => ({ siteId: fx.audits.room.id, shelf: "M-1" }), needs: "audits.run" },
+    close: { input: (fx) => ({ id: fx.audits.open.id }), needs: "audits.run" },
+    cancel: { input: (fx) => ({ id: fx.audits.open.id, reason: "Started by mistake" }), needs: "audits.run" },
+    applyCorrections: { input: (fx) => ({ id: fx.audits.closed.id }), needs: "audits.run" },
+    resolveMissing: {
+      input: (fx) => ({
+        auditId: fx.audits.incident.id,
+        tapeId: fx.audits.incident.missingTapeId,
+        resolution: "Found in the library",
+      }),
+      needs: "audits.run",
+    },
+    registerUnknown: {
+      input: (fx) => ({ auditId: fx.audits.open.id, barcode: fx.audits.open.unknownBarcode }),
+      needs: "catalogue.edit",
+    },
+  },
   settings: {
     get: { input: () => undefined, needs: "signedIn" },
     update: { input: () => ({ sendDelayDays: 3, leadTimeDays: "21" }), needs: "settings.manage" },
   },
   sync: {
     catalogue: { input: () => ({}), needs: "signedIn" },
-    push: {
-      input: (fx) => ({ deviceId: "matrix-phone", events: [locationEvent(fx.tape.barcode)] }),
-      needs: "movements.record",
-    },
+    push: [
+      {
+        label: "a location",
+        input: (fx) => ({ deviceId: "matrix-phone", events: [locationEvent(fx.tape.barcode)] }),
+        needs: "movements.record",
+      },
+      {
+        label: "an audit scan",
+        input: (fx) => ({ deviceId: "matrix-phone", events: [auditScanEvent(fx.audits.open.id, fx.tape.barcode)] }),
+        needs: "audits.scan",
+      },
+    ],
     discard: { input: (fx, column) => ({ id: fx.rejectedEvents[column] }), needs: "movements.record" },
   },
 };
@@ -781,6 +848,18 @@ const ROUTE_FILES: {
     params: (match) => ({ id: decodeURIComponent(match[1]!) }),
   },
   {
+    file: "app/backup/audits/[id]/report/route.ts",
+    pattern: /^\/backup\/audits\/([^/]+)\/report$/,
+    handlers: auditReportRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ id: decodeURIComponent(match[1]!) }),
+  },
+  {
+    file: "app/backup/audits/[id]/report.csv/route.ts",
+    pattern: /^\/backup\/audits\/([^/]+)\/report\.csv$/,
+    handlers: auditReportCsvRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ id: decodeURIComponent(match[1]!) }),
+  },
+  {
     file: "app/backup/database/route.ts",
     pattern: /^\/backup\/database$/,
     handlers: databaseRoute as unknown as Record<Method, RouteHandler>,
@@ -893,6 +972,7 @@ const ROUTES: RouteRow[] = [
         sync_event: fx.rejectedEvents.staffWrite,
         site: fx.site.id,
         consignment: fx.consignments.incident.id,
+        inventory_audit: fx.audits.incident.id,
       };
       return `/backup/audit/${entityType}/${ids[entityType]}`;
     },
@@ -918,6 +998,18 @@ const ROUTES: RouteRow[] = [
     method: "GET",
     name: "GET /backup/consignments/<id>/manifest",
     path: (fx) => `/backup/consignments/${fx.consignments.incident.id}/manifest`,
+    status: byNeed("signedIn"),
+  },
+  {
+    method: "GET",
+    name: "GET /backup/audits/<id>/report",
+    path: (fx) => `/backup/audits/${fx.audits.incident.id}/report`,
+    status: byNeed("signedIn"),
+  },
+  {
+    method: "GET",
+    name: "GET /backup/audits/<id>/report.csv",
+    path: (fx) => `/backup/audits/${fx.audits.incident.id}/report.csv`,
     status: byNeed("signedIn"),
   },
   {

@@ -11,6 +11,7 @@ import { appRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape, nextBarcode } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
 import {
+  auditScanEvent,
   custodyEvent,
   dispatchEvent,
   locationEvent,
@@ -71,6 +72,13 @@ type Fixtures = {
   /** Received with one cartridge missing and the seal found broken. */
   incidentConsignmentId: string;
   missingTapeId: string;
+  /** Inventory audits of a room of their own: open with an unknown label scanned, closed, corrected. */
+  inventorySiteId: string;
+  openInventoryId: string;
+  unknownLabel: string;
+  closedInventoryId: string;
+  missingInventoryId: string;
+  inventoryMissingTapeId: string;
 };
 
 let admin: Caller;
@@ -123,6 +131,48 @@ async function repairFixtures() {
   }
   if (!jobs.has(fx.spareJobId)) fx.spareJobId = (await createJob(app.db, { name: "Spare job" })).id;
   if (fx.storeId) await restoreConsignments();
+  if (fx.inventorySiteId) await restoreInventories();
+}
+
+/** Puts back the audits a successful step closed, corrected, resolved or registered from. */
+async function restoreInventories() {
+  const ids = [fx.openInventoryId, fx.closedInventoryId, fx.missingInventoryId].filter(Boolean);
+  const byId = new Map(
+    (await app.db.backupInventoryAudit.findMany({ where: { id: { in: ids } } })).map((row) => [row.id, row]),
+  );
+  const unknown = fx.openInventoryId
+    ? await app.db.backupInventoryScan.findUnique({
+        where: { auditId_barcode: { auditId: fx.openInventoryId, barcode: fx.unknownLabel } },
+      })
+    : null;
+  if (byId.get(fx.openInventoryId)?.state !== "open" || unknown?.tapeId !== null) {
+    const open = await admin.audits.start({ siteId: fx.inventorySiteId });
+    const unknownLabel = nextBarcode();
+    const [scanned] = await admin.sync.push({
+      deviceId: "fixture-phone",
+      events: [auditScanEvent(open.id, unknownLabel)],
+    });
+    if (scanned?.status !== "applied") throw new Error(`The fixture scan was not applied: ${JSON.stringify(scanned)}`);
+    Object.assign(fx, { openInventoryId: open.id, unknownLabel });
+  }
+  const closed = byId.get(fx.closedInventoryId);
+  if (closed?.state !== "closed" || closed.correctedAt) {
+    const audit = await admin.audits.start({ siteId: fx.inventorySiteId });
+    fx.closedInventoryId = (await admin.audits.close({ id: audit.id })).id;
+  }
+  const missing = fx.missingInventoryId
+    ? await app.db.backupInventoryExpected.findUnique({
+        where: { auditId_tapeId: { auditId: fx.missingInventoryId, tapeId: fx.inventoryMissingTapeId } },
+      })
+    : null;
+  if (!missing?.missingAt || missing.resolvedAt) {
+    const tape = await createTape(app.db);
+    await admin.locations.log({ tapeId: tape.id, kind: "on_site", siteId: fx.inventorySiteId });
+    const audit = await admin.audits.start({ siteId: fx.inventorySiteId });
+    await admin.audits.close({ id: audit.id });
+    await admin.audits.applyCorrections({ id: audit.id });
+    Object.assign(fx, { missingInventoryId: audit.id, inventoryMissingTapeId: tape.id });
+  }
 }
 
 async function tapeAtStore() {
@@ -213,6 +263,8 @@ beforeAll(async () => {
   fx.storeId = (await admin.sites.create({ name: "Hostile Store", kind: "on_site" })).id;
   fx.depotId = (await admin.sites.create({ name: "Hostile Depot", kind: "off_site" })).id;
   await restoreConsignments();
+  fx.inventorySiteId = (await admin.sites.create({ name: "Hostile Audit Room", kind: "on_site" })).id;
+  await restoreInventories();
 
   const rows = await app.db.$queryRaw<{ name: string }[]>`
     SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`;
@@ -370,6 +422,19 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     reason: "Not in the case",
   }),
   "consignments.resolveIncident": (f) => ({ id: f.incidentConsignmentId, note: "The depot resealed it" }),
+  "audits.list": (f) => ({ siteId: f.inventorySiteId, state: "open", limit: 10 }),
+  "audits.get": (f) => ({ id: f.openInventoryId }),
+  "audits.sites": () => undefined,
+  "audits.start": (f) => ({ siteId: f.inventorySiteId, shelf: "H-1", notes: "Yearly count" }),
+  "audits.close": (f) => ({ id: f.openInventoryId }),
+  "audits.cancel": (f) => ({ id: f.openInventoryId, reason: "Started by mistake" }),
+  "audits.applyCorrections": (f) => ({ id: f.closedInventoryId }),
+  "audits.resolveMissing": (f) => ({
+    auditId: f.missingInventoryId,
+    tapeId: f.inventoryMissingTapeId,
+    resolution: "Found in the library",
+  }),
+  "audits.registerUnknown": (f) => ({ auditId: f.openInventoryId, barcode: f.unknownLabel }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
@@ -1022,7 +1087,11 @@ describe("every procedure, given hostile input", () => {
 // ---------------------------------------------------------------------------------------------------
 // sync.push judges each event on its own.
 
-type Drafted = { item: Record<string, unknown>; kind: "location" | "custody" | "register"; mutated: boolean };
+type Drafted = {
+  item: Record<string, unknown>;
+  kind: "location" | "custody" | "register" | "scan";
+  mutated: boolean;
+};
 
 /** An event a phone could have sent, or one with a field made hostile. */
 function pushedEvents(): fc.Arbitrary<{ kind: Drafted["kind"]; mutation: Mutation | null }[]> {
@@ -1030,6 +1099,7 @@ function pushedEvents(): fc.Arbitrary<{ kind: Drafted["kind"]; mutation: Mutatio
     location: locationEvent("000123L9"),
     custody: custodyEvent("000123L9"),
     register: tapeRegisteredEvent("000123L9"),
+    scan: auditScanEvent(fx.openInventoryId, "000123L9"),
   };
   const mutationOf = (kind: keyof typeof sample) => {
     const paths = pathsOf(sample[kind]).filter((path) => path[0] !== "id");
@@ -1043,7 +1113,7 @@ function pushedEvents(): fc.Arbitrary<{ kind: Drafted["kind"]; mutation: Mutatio
     );
   };
   const one = fc
-    .constantFrom("location" as const, "custody" as const, "register" as const)
+    .constantFrom("location" as const, "custody" as const, "register" as const, "scan" as const)
     .chain((kind) => fc.record({ kind: fc.constant(kind), mutation: fc.option(mutationOf(kind), { freq: 2 }) }));
   return fc.array(one, { minLength: 1, maxLength: 8 });
 }
@@ -1054,7 +1124,9 @@ function draft(kind: Drafted["kind"], mutation: Mutation | null): Drafted {
       ? locationEvent(fx.tapeBarcode)
       : kind === "custody"
         ? custodyEvent(fx.tapeBarcode)
-        : tapeRegisteredEvent(nextBarcode());
+        : kind === "register"
+          ? tapeRegisteredEvent(nextBarcode())
+          : auditScanEvent(fx.openInventoryId, fx.tapeBarcode);
   const id = valid.id;
   if (!mutation) return { kind, item: valid as unknown as Record<string, unknown>, mutated: false };
   const mutated = applyMutation(valid, mutation);
@@ -1105,7 +1177,7 @@ describe("sync.push with a mix of valid and malformed events", () => {
         const results = outcome.value as EventResult[];
         expect(results.map((result) => result.id)).toEqual(drafted.map(({ item }) => item.id));
 
-        const applied = { location: 0, custody: 0, register: 0 };
+        const applied = { location: 0, custody: 0, register: 0, scan: 0 };
         const rejected: string[] = [];
         for (const [index, { kind, item, mutated }] of drafted.entries()) {
           const result = results[index]!;
@@ -1126,12 +1198,13 @@ describe("sync.push with a mix of valid and malformed events", () => {
             applied[kind] += 1;
           }
         }
-        const [locations, handoffs, stored] = await Promise.all([
+        const [locations, handoffs, scans, stored] = await Promise.all([
           app.db.backupTapeLocation.count({ where: { eventId: { in: rejected } } }),
           app.db.backupTapeCustody.count({ where: { eventId: { in: rejected } } }),
+          app.db.backupInventoryScan.count({ where: { eventId: { in: rejected } } }),
           app.db.syncEvent.findMany({ where: { id: { in: rejected } }, select: { status: true } }),
         ]);
-        expect(locations + handoffs, "rows written for rejected events").toBe(0);
+        expect(locations + handoffs + scans, "rows written for rejected events").toBe(0);
         expect(stored.map((row) => row.status)).toEqual(rejected.map(() => "rejected"));
         const after = await syncCounts();
         expect(after).toEqual({
