@@ -137,16 +137,16 @@ export function sampleStrip(
     const x0 = Math.floor(cx);
     const y0 = Math.floor(cy);
     const fx = cx - x0;
-    const fy = cy - y0;
     const i = y0 * width + x0;
     const top = gray[i]! + (gray[i + 1]! - gray[i]!) * fx;
     const bottom = gray[i + width]! + (gray[i + width + 1]! - gray[i + width]!) * fx;
-    return top + (bottom - top) * fy;
+    return top + (bottom - top) * (cy - y0);
   };
+  // The two samples of a strip pixel lie a pixel either side of its centre, across the bars.
   const half = PIXELS_PER_STRIP_ROW / 4;
   for (let v = 0; v < stripHeight; v++) {
-    for (let u = 0; u < stripWidth; u++) {
-      const { x, y } = toCrop(u + 0.5, v + 0.5);
+    const start = toCrop(0.5, v + 0.5);
+    for (let u = 0, x = start.x, y = start.y; u < stripWidth; u++, x += cos, y += sin) {
       out[v * stripWidth + u] = (sample(x + half * sin, y - half * cos) + sample(x - half * sin, y + half * cos)) / 2;
     }
   }
