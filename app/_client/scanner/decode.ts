@@ -99,18 +99,18 @@ async function readTilted({ image, box }: TiltImage): Promise<string | null> {
   const result = await readRows(strip!, width, height);
   if (!result) return null;
   // A label next to the aimed one, whose bars the taller crop also holds, is not the one aimed at.
-  const corners = Object.values(result.position);
+  const { topLeft, topRight, bottomLeft, bottomRight } = result.position;
   const centre = toCrop(
-    corners.reduce((sum, p) => sum + p.x, 0) / corners.length,
-    corners.reduce((sum, p) => sum + p.y, 0) / corners.length,
+    (topLeft.x + topRight.x + bottomLeft.x + bottomRight.x) / 4,
+    (topLeft.y + topRight.y + bottomLeft.y + bottomRight.y) / 4,
   );
   return inside(centre, box) ? result.text : null;
 }
 
 /**
  * The text of the Code 39 barcode in the guide box, or null when there is none. The level crop is read
- * first; only when it yields nothing is the tilted crop searched for a label held at an angle, so level
- * labels cost what they did before.
+ * first; only when it yields nothing is the tilted crop, when given, searched for a label held at an
+ * angle, so level labels cost what they did before.
  */
 export async function decodeFrame({ data, width, height }: RgbaImage, tilted?: TiltImage): Promise<string | null> {
   const plain = grayImage(width, height);
