@@ -7,16 +7,22 @@
  * Frames are synthesised: a random valid label (all media identifiers) rendered by bwip-js as Code 39
  * with its printed text, placed on a cartridge as a courier aims it into the guide box, in 640×480 and
  * 1280×720, under one condition per class (blur, rotation, noise, glare, …), plus frames with no
- * barcode. Each frame is cropped with the scanner's own guide-box geometry and decoded with the very
- * function the scan worker runs. Results go to docs/PERFORMANCE.md, section "Scan".
+ * barcode. Each frame is cropped with the scanner's own geometry (the level guide box and the taller
+ * tilted crop) and decoded with the very function the scan worker runs. Results go to docs/PERFORMANCE.md, section "Scan".
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import bwipjs from "bwip-js/node";
-import { decodeFrame, loadDecoder, READER_OPTIONS, type RgbaImage } from "../app/_client/scanner/decode";
-import { guideBoxCrop, type CropRect } from "../app/_client/scanner/guide-box";
+import {
+  decodeFrame,
+  loadDecoder,
+  READER_OPTIONS,
+  type RgbaImage,
+  type TiltImage,
+} from "../app/_client/scanner/decode";
+import { guideBoxCrop, tiltCrop, type CropRect, type TiltCrop } from "../app/_client/scanner/guide-box";
 import { parseLtoLabel } from "../lib/lto";
 
 // ---------------------------------------------------------------------------------------------------
@@ -153,15 +159,26 @@ const CLASSES = [
 ] as const;
 type FrameClass = (typeof CLASSES)[number];
 
-/** Classes the read-rate target applies to: every decoder loses labels tilted this far (hold it level). */
-const TILTED: ReadonlySet<FrameClass> = new Set(["rotation 15°", "rotation 30°"]);
+/** The share of labels each tilted class must read; every other class must read 95 %. */
+const TILTED_TARGETS: ReadonlyMap<FrameClass, number> = new Map([
+  ["rotation 15°", 0.9],
+  ["rotation 30°", 0.75],
+]);
 
 const SIZES = [
   { width: 640, height: 480 },
   { width: 1280, height: 720 },
 ] as const;
 
-type Frame = { label: string | null; crop: RgbaImage };
+/** The two crops the scanner draws from one frame: the level guide box and the taller tilted crop. */
+type Frame = { label: string | null; crop: RgbaImage; tilted: TiltImage };
+
+/** Both crops, cut with the scanner's own geometry. */
+type Crops = { level: CropRect; tilted: TiltCrop };
+
+function scannerCrops(size: { width: number; height: number }): Crops {
+  return { level: guideBoxCrop(size, size, "cover")!, tilted: tiltCrop(size, size, "cover")! };
+}
 type Matrix = [number, number, number, number, number, number, number, number, number];
 
 function multiply(a: Matrix, b: Matrix): Matrix {
@@ -229,19 +246,25 @@ const SUPERSAMPLING = 3;
 const BLUR_MODULES = [0.3, 0.5] as const;
 /** Blur levels measured one by one, to show where reading stops. */
 const BLUR_SWEEP = [0.4, 0.5, 0.55, 0.6, 0.7] as const;
+/** Angles measured one by one, between and beyond the classes'. */
+const ANGLE_SWEEP = [10, 20, 25, 35, 40, 45] as const;
 
 /**
- * Renders one frame of `frameClass` and returns the guide-box crop the scanner would decode.
- * `blurModules` fixes the blur of the blur class (for the sweep); otherwise it is drawn from BLUR_MODULES.
+ * Renders one frame of `frameClass` and returns the crops the scanner would decode. `around` draws the
+ * sensor noise outside the guide box, so the guide box of a seed is the same whether or not the tilted
+ * crop is drawn. For the sweeps, `fixed.blur` sets the blur of the blur class (otherwise drawn from
+ * BLUR_MODULES) and `fixed.degrees` the angle of a rotation class.
  */
 function renderFrame(
   rnd: Random,
+  around: Random,
   frameClass: FrameClass,
   size: { width: number; height: number },
-  crop: CropRect,
-  blurModules?: number,
+  crops: Crops,
+  fixed: { blur?: number; degrees?: number } = {},
 ): Frame {
   const { width, height } = size;
+  const crop = crops.level;
   const hasBars = frameClass !== "no label";
   const label = randomLabel(rnd);
   const art = labelArt(label, hasBars);
@@ -263,10 +286,10 @@ function renderFrame(
   const cx = crop.sx + crop.sw / 2 + between(rnd, -0.8, 0.8) * slackX;
   const cy = crop.sy + crop.sh / 2 + between(rnd, -0.8, 0.8) * slackY;
   // Every camera softens a little; the blur class is a label out of focus or moving.
-  const sigma = frameClass === "blur" ? (blurModules ?? between(rnd, ...BLUR_MODULES)) * moduleSize : 0.5;
+  const sigma = frameClass === "blur" ? (fixed.blur ?? between(rnd, ...BLUR_MODULES)) * moduleSize : 0.5;
 
   const degrees: Record<string, number> = { "rotation 5°": 5, "rotation 15°": 15, "rotation 30°": 30, perspective: 2 };
-  const angle = (sign(rnd) * (degrees[frameClass] ?? between(rnd, 0, 1)) * Math.PI) / 180;
+  const angle = (sign(rnd) * (fixed.degrees ?? degrees[frameClass] ?? between(rnd, 0, 1)) * Math.PI) / 180;
   let tiltX = 0;
   let tiltY = 0;
   if (frameClass === "perspective") {
@@ -294,11 +317,12 @@ function renderFrame(
   const toLabel = invert(toFrame);
 
   const margin = Math.ceil(3 * sigma) + 1;
+  const { tilted } = crops;
   const area: Area = {
-    left: Math.max(0, crop.sx - margin),
-    top: Math.max(0, crop.sy - margin),
-    right: Math.min(width, crop.sx + crop.sw + margin),
-    bottom: Math.min(height, crop.sy + crop.sh + margin),
+    left: Math.max(0, tilted.sx - margin),
+    top: Math.max(0, tilted.sy - margin),
+    right: Math.min(width, tilted.sx + tilted.sw + margin),
+    bottom: Math.min(height, tilted.sy + tilted.sh + margin),
   };
   const image = new Float32Array(width * height);
   const light = (x: number, y: number) => gain * (1 + lightX * (x / width - 0.5) + lightY * (y / height - 0.5));
@@ -349,18 +373,28 @@ function renderFrame(
 
   // What the camera delivers: sensor noise, 8 bits.
   const noise = frameClass === "noise" ? between(rnd, 18, 24) : 2.5;
+  const sensor = (x: number, y: number, random: Random) => {
+    const at = y * width + x;
+    image[at] = Math.min(255, Math.max(0, Math.round(image[at]! + noise * gaussian(random))));
+  };
   for (let y = crop.sy; y < crop.sy + crop.sh; y++) {
-    for (let x = crop.sx; x < crop.sx + crop.sw; x++) {
-      const at = y * width + x;
-      image[at] = Math.min(255, Math.max(0, Math.round(image[at]! + noise * gaussian(rnd))));
+    for (let x = crop.sx; x < crop.sx + crop.sw; x++) sensor(x, y, rnd);
+  }
+  for (let y = tilted.sy; y < tilted.sy + tilted.sh; y++) {
+    for (let x = tilted.sx; x < tilted.sx + tilted.sw; x++) {
+      if (y < crop.sy || y >= crop.sy + crop.sh || x < crop.sx || x >= crop.sx + crop.sw) sensor(x, y, around);
     }
   }
-  return { label: hasBars ? label : null, crop: drawCrop(image, width, crop) };
+  return {
+    label: hasBars ? label : null,
+    crop: drawCrop(image, width, crop),
+    tilted: { image: drawCrop(image, width, tilted), box: tilted.box },
+  };
 }
 
 /**
- * The scanner's `drawImage` of the guide box onto its canvas, scaled to the crop size with bilinear
- * filtering (the canvas default), as RGBA.
+ * The scanner's `drawImage` of a crop onto its canvas, scaled to the crop size with bilinear filtering
+ * (the canvas default), as RGBA.
  */
 function drawCrop(frame: Float32Array, frameWidth: number, crop: CropRect): RgbaImage {
   const rgba = new Uint8ClampedArray(crop.width * crop.height * 4);
@@ -418,6 +452,49 @@ function argument(name: string, fallback: number): number {
   return value;
 }
 
+type Size = (typeof SIZES)[number];
+
+/**
+ * Where reading stops: the read rate with one condition fixed per column, as a table with a row per
+ * frame size. Values read wrong are added to `wrong`.
+ */
+async function sweep<T>(
+  framesPerValue: number,
+  wrong: string[],
+  {
+    heading,
+    values,
+    seed,
+    render,
+  }: {
+    heading: (value: T) => string;
+    values: readonly T[];
+    seed: (size: Size) => number;
+    render: (rnd: Random, around: Random, size: Size, crops: Crops, value: T) => Frame;
+  },
+): Promise<string> {
+  const table = [`| frame | ${values.map(heading).join(" | ")} |`, `| --- |${" ---: |".repeat(values.length)}`];
+  for (const size of SIZES) {
+    const rnd = seeded(seed(size));
+    const around = seeded(seed(size) + 1);
+    const crops = scannerCrops(size);
+    const rates: string[] = [];
+    for (const value of values) {
+      let read = 0;
+      for (let n = 0; n < framesPerValue; n++) {
+        const frame = render(rnd, around, size, crops, value);
+        const text = await decodeFrame(frame.crop, frame.tilted);
+        if (text === frame.label) read++;
+        else if (text !== null)
+          wrong.push(`${size.width}×${size.height} ${heading(value)}: ${text} for ${frame.label}`);
+      }
+      rates.push(`${((100 * read) / framesPerValue).toFixed(0)} %`);
+    }
+    table.push(`| ${size.width}×${size.height} | ${rates.join(" | ")} |`);
+  }
+  return table.join("\n");
+}
+
 async function main() {
   const framesPerClass = argument("frames", 40);
   const seed = argument("seed", 2026);
@@ -434,30 +511,42 @@ async function main() {
   );
   console.log(`Reader options: ${JSON.stringify(READER_OPTIONS)}\n`);
 
-  const results: { size: string; crop: string; perClass: Map<FrameClass, Tally>; all: Tally }[] = [];
+  const results: {
+    size: string;
+    crop: string;
+    perClass: Map<FrameClass, Tally>;
+    all: Tally;
+    level: Tally;
+    tilted: Tally;
+  }[] = [];
   for (const size of SIZES) {
     const rnd = seeded(seed + size.width);
-    const crop = guideBoxCrop(size, size, "cover")!;
+    const around = seeded(seed + size.width + 1);
+    const crops = scannerCrops(size);
     const perClass = new Map<FrameClass, Tally>();
     const all = newTally();
+    const level = newTally();
+    const tilted = newTally();
 
     // Frames are rendered first so decoding is timed on its own, and the classes interleaved so
     // neither warm-up nor a slow moment of the machine lands on one class.
     const frames: { frameClass: FrameClass; frame: Frame }[] = [];
     for (let n = 0; n < framesPerClass; n++) {
-      for (const frameClass of CLASSES) frames.push({ frameClass, frame: renderFrame(rnd, frameClass, size, crop) });
+      for (const frameClass of CLASSES) {
+        frames.push({ frameClass, frame: renderFrame(rnd, around, frameClass, size, crops) });
+      }
     }
-    for (const { frame } of frames.slice(0, 20)) await decodeFrame(frame.crop);
+    for (const { frame } of frames.slice(0, 20)) await decodeFrame(frame.crop, frame.tilted);
 
     for (const { frameClass, frame } of frames) {
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
-      const text = await decodeFrame(frame.crop);
+      const text = await decodeFrame(frame.crop, frame.tilted);
       const wall = performance.now() - started;
       const { user, system } = process.cpuUsage(cpuBefore);
       const tally = perClass.get(frameClass) ?? newTally();
       perClass.set(frameClass, tally);
-      for (const t of [tally, all]) {
+      for (const t of [tally, all, TILTED_TARGETS.has(frameClass) ? tilted : level]) {
         t.frames++;
         t.wall.push(wall);
         t.cpu.push((user + system) / 1000);
@@ -465,7 +554,9 @@ async function main() {
         else if (text !== null) t.wrong.push(`${text} for ${frame.label ?? "no label"}`);
       }
     }
-    results.push({ size: `${size.width}×${size.height}`, crop: `${crop.width}×${crop.height}`, perClass, all });
+    const { level: box, tilted: tall } = crops;
+    const crop = `${box.width}×${box.height}, tilted ${tall.width}×${tall.height}`;
+    results.push({ size: `${size.width}×${size.height}`, crop, perClass, all, level, tilted });
   }
 
   const rows = [
@@ -478,34 +569,30 @@ async function main() {
     const cells = [size, name, tally.frames, `${((100 * tally.read) / tally.frames).toFixed(0)} %`, tally.wrong.length];
     return `| ${[...cells, ...[cpu.median, cpu.p95, wall.median, wall.p95].map((ms) => ms.toFixed(2))].join(" | ")} |`;
   };
-  for (const { size, crop, perClass, all } of results) {
+  for (const { size, crop, perClass, all, level, tilted } of results) {
     for (const frameClass of CLASSES) rows.push(row(size, frameClass, perClass.get(frameClass)!));
-    rows.push(row(size, `**all** (crop ${crop})`, all));
+    rows.push(row(size, "*level classes*", level));
+    rows.push(row(size, "*15° and 30°*", tilted));
+    rows.push(row(size, `**all** (crops ${crop})`, all));
   }
   console.log(rows.join("\n"));
 
-  // Where blur stops reading: the same decode on labels blurred by a fixed amount.
-  const sweep = [
-    "| frame | " + BLUR_SWEEP.map((b) => `σ ${b}`).join(" | ") + " |",
-    `| --- |${" ---: |".repeat(BLUR_SWEEP.length)}`,
-  ];
-  for (const size of SIZES) {
-    const rnd = seeded(seed + size.height);
-    const crop = guideBoxCrop(size, size, "cover")!;
-    const rates: string[] = [];
-    for (const blur of BLUR_SWEEP) {
-      let read = 0;
-      for (let n = 0; n < framesPerClass; n++) {
-        const frame = renderFrame(rnd, "blur", size, crop, blur);
-        if ((await decodeFrame(frame.crop)) === frame.label) read++;
-      }
-      rates.push(`${((100 * read) / framesPerClass).toFixed(0)} %`);
-    }
-    sweep.push(`| ${size.width}×${size.height} | ${rates.join(" | ")} |`);
-  }
-  console.log(
-    `\nRead rate by blur (Gaussian sigma in narrow-bar widths), ${framesPerClass} frames each\n${sweep.join("\n")}`,
-  );
+  // Wrong values in the sweeps count like any other.
+  const sweepWrong: string[] = [];
+  const blurTable = await sweep(framesPerClass, sweepWrong, {
+    heading: (blur) => `σ ${blur}`,
+    values: BLUR_SWEEP,
+    seed: (size) => seed + size.height,
+    render: (rnd, around, size, crops, blur) => renderFrame(rnd, around, "blur", size, crops, { blur }),
+  });
+  console.log(`\nRead rate by blur (Gaussian sigma in narrow-bar widths), ${framesPerClass} frames each\n${blurTable}`);
+  const angleTable = await sweep(framesPerClass, sweepWrong, {
+    heading: (degrees) => `${degrees}°`,
+    values: ANGLE_SWEEP,
+    seed: (size) => seed + size.width + size.height,
+    render: (rnd, around, size, crops, degrees) => renderFrame(rnd, around, "rotation 30°", size, crops, { degrees }),
+  });
+  console.log(`\nRead rate by angle (either way), ${framesPerClass} frames each\n${angleTable}`);
   console.log(
     `\nLoad average at the end: ${os
       .loadavg()
@@ -513,17 +600,24 @@ async function main() {
       .join(", ")}`,
   );
 
-  const hd = spread(results.find((r) => r.size === "1280×720")!.all.cpu);
-  const wrong = results.flatMap((r) => r.all.wrong.map((w) => `${r.size}: ${w}`));
+  const hd = spread(results.find((r) => r.size === "1280×720")!.level.cpu);
+  const wrong = [...results.flatMap((r) => r.all.wrong.map((w) => `${r.size}: ${w}`)), ...sweepWrong];
   const lowReads = results.flatMap(({ size, perClass }) =>
-    CLASSES.filter((c) => !TILTED.has(c) && perClass.get(c)!.read / perClass.get(c)!.frames < 0.95).map(
-      (c) => `${size} ${c}`,
-    ),
+    CLASSES.filter((c) => {
+      const { read, frames } = perClass.get(c)!;
+      return read / frames < (TILTED_TARGETS.get(c) ?? 0.95);
+    }).map((c) => `${size} ${c}`),
   );
   console.log("\nTargets (decode time as CPU time)");
-  console.log(`  1280×720 median ≤ 3 ms: ${hd.median.toFixed(2)} ms ${hd.median <= 3 ? "met" : "MISSED"}`);
-  console.log(`  1280×720 p95 ≤ 8 ms: ${hd.p95.toFixed(2)} ms ${hd.p95 <= 8 ? "met" : "MISSED"}`);
-  console.log(`  ≥ 95 % read except 15°/30°: ${lowReads.length ? `MISSED for ${lowReads.join(", ")}` : "met"}`);
+  console.log(
+    `  1280×720 level classes median ≤ 3 ms: ${hd.median.toFixed(2)} ms ${hd.median <= 3 ? "met" : "MISSED"}`,
+  );
+  console.log(`  1280×720 level classes p95 ≤ 8 ms: ${hd.p95.toFixed(2)} ms ${hd.p95 <= 8 ? "met" : "MISSED"}`);
+  console.log(
+    `  ≥ 90 % read at 15°, ≥ 75 % at 30°, ≥ 95 % in every other class: ${
+      lowReads.length ? `MISSED for ${lowReads.join(", ")}` : "met"
+    }`,
+  );
   console.log(`  no wrong values: ${wrong.length ? `MISSED\n    ${wrong.join("\n    ")}` : "met"}`);
   // A wrong value would end up in a custody record: that fails the run; speed depends on the machine.
   if (wrong.length) process.exitCode = 1;

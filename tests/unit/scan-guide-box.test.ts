@@ -4,6 +4,8 @@ import {
   GUIDE_BOX,
   guideBoxCrop,
   guideBoxOnElement,
+  MAX_TILT_DEGREES,
+  tiltCrop,
 } from "../../app/_client/scanner/guide-box";
 
 const HD = { width: 1280, height: 720 };
@@ -80,5 +82,45 @@ describe("guide box crop", () => {
         expect(crop.sy + crop.sh).toBeLessThanOrEqual(HD.height);
       }
     }
+  });
+});
+
+describe("tilted crop", () => {
+  test("is the guide box made taller by the climb of a label turned 30° across it, cut to the frame", () => {
+    expect(MAX_TILT_DEGREES).toBe(30);
+    // 1024 × sin 30° / 2 = 256 rows above and below the 256-row box: more than the frame has.
+    expect(tiltCrop(HD, HD, "cover")).toMatchObject({ sx: 128, sy: 0, sw: 1024, sh: 720 });
+    // 512 × sin 30° / 2 = 128 rows above and below the 128-row box at 176.
+    expect(tiltCrop({ width: 640, height: 480 }, { width: 640, height: 480 }, "cover")).toMatchObject({
+      sx: 64,
+      sy: 48,
+      sw: 512,
+      sh: 384,
+    });
+  });
+
+  test("is drawn at one scale on both axes, at most 640 wide, and says where the guide box is on it", () => {
+    expect(tiltCrop(HD, HD, "cover")).toMatchObject({
+      width: 640,
+      height: 450,
+      box: { x: 0, y: 145, width: 640, height: 160 },
+    });
+    expect(tiltCrop({ width: 640, height: 480 }, { width: 640, height: 480 }, "cover")).toMatchObject({
+      width: 512,
+      height: 384,
+      box: { x: 0, y: 128, width: 512, height: 128 },
+    });
+  });
+
+  test("follows the guide box on a portrait phone screen", () => {
+    const guide = guideBoxCrop(HD, { width: 390, height: 800 }, "cover")!;
+    const tilt = tiltCrop(HD, { width: 390, height: 800 }, "cover")!;
+    expect(tilt).toMatchObject({ sx: guide.sx, sw: guide.sw, width: guide.sw });
+    expect(tilt.sy + tilt.box.y).toBe(guide.sy);
+    expect(tilt.box.height).toBe(guide.sh);
+  });
+
+  test("no tilted crop before the video knows its size", () => {
+    expect(tiltCrop({ width: 0, height: 0 }, { width: 390, height: 800 }, "cover")).toBeNull();
   });
 });

@@ -1,5 +1,7 @@
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from "zxing-wasm/reader";
+import type { Rect } from "./guide-box";
 import { stretchLocalContrast } from "./local-contrast";
+import { findBars, inside, sampleStrip } from "./tilt";
 
 /**
  * The one decode path for LTO labels: the scan worker runs it in the browser, the benchmark and the
@@ -38,7 +40,7 @@ export async function loadDecoder(source: WasmSource): Promise<void> {
 
 /**
  * A grayscale image as a binary PGM file, which the decoder reads directly: the grayscale conversion
- * happens once here and serves both passes, instead of once per pass inside zxing-wasm's JavaScript.
+ * happens once here and serves every pass, instead of once per pass inside zxing-wasm's JavaScript.
  */
 function grayImage(width: number, height: number) {
   const header = new TextEncoder().encode(`P5\n${width} ${height}\n255\n`);
@@ -47,30 +49,73 @@ function grayImage(width: number, height: number) {
   return { file, pixels: file.subarray(header.length) };
 }
 
-async function read(file: Uint8Array): Promise<string | null> {
-  const [result] = await readBarcodes(file, READER_OPTIONS);
-  return result?.text ?? null;
+function toGray(data: Uint8ClampedArray, out: Uint8Array): Uint8Array {
+  // The same weights zxing-wasm uses for ImageData input.
+  for (let i = 0, j = 0; i < out.length; i++, j += 4) {
+    out[i] = (306 * data[j]! + 601 * data[j + 1]! + 117 * data[j + 2]! + 512) >> 10;
+  }
+  return out;
 }
 
 /** Three blocks always hold a wide bar and a wide space of a label that fits the guide box. */
 const CONTRAST_BLOCKS_PER_ROW = 64;
 
 /**
- * The text of the Code 39 barcode in the image, or null when there is none. A second pass on a
- * locally contrast-stretched copy runs only when the first finds nothing: it recovers labels under
- * glare or in dim, faded print, at the cost of a second decode on frames without a label.
+ * The barcode along the rows of a grayscale image, or null. A second pass on a locally
+ * contrast-stretched copy runs only when the first finds nothing: it recovers labels under glare or in
+ * dim, faded print, at the cost of a second decode on images without a label.
  */
-export async function decodeFrame({ data, width, height }: RgbaImage): Promise<string | null> {
-  const plain = grayImage(width, height);
-  // The same weights zxing-wasm uses for ImageData input.
-  for (let i = 0, j = 0; i < plain.pixels.length; i++, j += 4) {
-    plain.pixels[i] = (306 * data[j]! + 601 * data[j + 1]! + 117 * data[j + 2]! + 512) >> 10;
-  }
-  const text = await read(plain.file);
-  if (text !== null) return text;
-
+async function readRows(plain: ReturnType<typeof grayImage>, width: number, height: number) {
+  const [result] = await readBarcodes(plain.file, READER_OPTIONS);
+  if (result) return result;
   const stretched = grayImage(width, height);
   const blockWidth = Math.max(2, Math.round(width / CONTRAST_BLOCKS_PER_ROW));
   stretchLocalContrast(plain.pixels, width, height, blockWidth, stretched.pixels);
-  return read(stretched.file);
+  const [second] = await readBarcodes(stretched.file, READER_OPTIONS);
+  return second ?? null;
+}
+
+/** The tilted crop the scanner draws next to the level one (`tiltCrop`), and where the guide box is in it. */
+export type TiltImage = { image: RgbaImage; box: Rect };
+
+/** How much longer than the guide box is wide the strip along tilted bars is: room for their quiet zones. */
+const STRIP_LENGTH = 1.125;
+
+/** A label turned beyond what the level rows read: found in the tilted crop, read from a strip along it. */
+async function readTilted({ image, box }: TiltImage): Promise<string | null> {
+  const gray = toGray(image.data, new Uint8Array(image.width * image.height));
+  const bars = findBars(gray, image.width, image.height);
+  if (!bars) return null;
+  let strip: ReturnType<typeof grayImage> | undefined;
+  const { width, height, toCrop } = sampleStrip(
+    gray,
+    image.width,
+    image.height,
+    bars,
+    box.width * STRIP_LENGTH,
+    box.height,
+    (w, h) => (strip = grayImage(w, h)).pixels,
+  );
+  const result = await readRows(strip!, width, height);
+  if (!result) return null;
+  // A label next to the aimed one, whose bars the taller crop also holds, is not the one aimed at.
+  const { topLeft, topRight, bottomLeft, bottomRight } = result.position;
+  const centre = toCrop(
+    (topLeft.x + topRight.x + bottomLeft.x + bottomRight.x) / 4,
+    (topLeft.y + topRight.y + bottomLeft.y + bottomRight.y) / 4,
+  );
+  return inside(centre, box) ? result.text : null;
+}
+
+/**
+ * The text of the Code 39 barcode in the guide box, or null when there is none. The level crop is read
+ * first; only when it yields nothing is the tilted crop, when given, searched for a label held at an
+ * angle, so level labels cost what they did before.
+ */
+export async function decodeFrame({ data, width, height }: RgbaImage, tilted?: TiltImage): Promise<string | null> {
+  const plain = grayImage(width, height);
+  toGray(data, plain.pixels);
+  const level = await readRows(plain, width, height);
+  if (level) return level.text;
+  return tilted ? readTilted(tilted) : null;
 }

@@ -1,8 +1,9 @@
 /**
  * Where on screen the courier aims the label, and which pixels of the camera frame that is.
  * The screen draws its overlay from `guideBoxOnElement` and the scanner crops with `guideBoxCrop`, so
- * what is decoded is exactly what the user sees inside the box: a neighbouring cartridge's label in
- * the same rack stays outside it.
+ * what is decoded is what the user sees inside the box: a neighbouring cartridge's label in the same
+ * rack stays outside it. A label held at an angle sticks out of the box, so `tiltCrop` also takes the
+ * frame above and below it; from there only a label centred in the box is read.
  */
 
 export type Size = { width: number; height: number };
@@ -36,6 +37,23 @@ export const FRAME_ROWS_PER_CROP_ROW = 4;
 
 /** The source rectangle in video pixels and the size it is drawn at for decoding. */
 export type CropRect = { sx: number; sy: number; sw: number; sh: number; width: number; height: number };
+
+/**
+ * A label turned 30° no longer fits the 4:1 box: its bars climb half their length. The tilted crop is
+ * the guide box made taller by that climb (cut to the frame), so it holds the whole of such a label
+ * whose centre is in the box.
+ */
+export const MAX_TILT_DEGREES = 30;
+
+/**
+ * The tilted crop cannot drop rows the way the level crop does (its bars are not vertical), so it is
+ * drawn at one scale on both axes, at most this wide: a label filling 55 % of the box still gets two
+ * pixels per narrow bar, and the read-back and decode handle a fraction of the frame's pixels.
+ */
+export const MAX_TILT_CROP_WIDTH = 640;
+
+/** The tilted crop, and where the guide box lies in it (in drawn pixels): only labels centred there count. */
+export type TiltCrop = CropRect & { box: Rect };
 
 /** The part of the element the video actually covers, in element pixels, and element pixels per video pixel. */
 function placement(video: Size, element: Size, fit: VideoFit) {
@@ -104,5 +122,30 @@ export function guideBoxCrop(
     sh,
     width: Math.max(1, Math.round(sw * shrink)),
     height: Math.max(1, Math.round((sh * shrink) / FRAME_ROWS_PER_CROP_ROW)),
+  };
+}
+
+/** The taller crop around the guide box that the tilted pass reads, or null while the video has no frame size. */
+export function tiltCrop(
+  video: Size,
+  element: Size,
+  fit: VideoFit,
+  box: GuideBox = GUIDE_BOX,
+  maxWidth: number = MAX_TILT_CROP_WIDTH,
+): TiltCrop | null {
+  const guide = guideBoxCrop(video, element, fit, box, Infinity);
+  if (!guide) return null;
+  const climb = Math.ceil((guide.sw * Math.sin((MAX_TILT_DEGREES * Math.PI) / 180)) / 2);
+  const top = Math.max(0, guide.sy - climb);
+  const bottom = Math.min(video.height, guide.sy + guide.sh + climb);
+  const scale = Math.min(1, maxWidth / guide.sw);
+  return {
+    sx: guide.sx,
+    sy: top,
+    sw: guide.sw,
+    sh: bottom - top,
+    width: Math.max(1, Math.round(guide.sw * scale)),
+    height: Math.max(1, Math.round((bottom - top) * scale)),
+    box: { x: 0, y: (guide.sy - top) * scale, width: guide.sw * scale, height: guide.sh * scale },
   };
 }

@@ -22,9 +22,9 @@ const decoderReady = loadDecoder({ url: WASM_URL.href });
 decoderReady.catch(() => {});
 
 const queue = createNewestFrameQueue<ToWorker>({
-  async process({ id, image }) {
+  async process({ id, image, tilted }) {
     await decoderReady;
-    scope.postMessage({ type: "result", id, text: await decodeFrame(image) });
+    scope.postMessage({ type: "result", id, text: await decodeFrame(image, tilted) });
   },
   dropped: ({ id }) => scope.postMessage({ type: "dropped", id }),
   failed: ({ id }, error) =>

@@ -2,7 +2,7 @@ import { openBackCamera } from "./camera";
 import { createCropSurface } from "./crop-surface";
 import { ScannerError } from "./errors";
 import type { DecoderEngine, FrameDecoder } from "./frame-decoder";
-import { GUIDE_BOX, guideBoxCrop, type GuideBox, type VideoFit } from "./guide-box";
+import { GUIDE_BOX, guideBoxCrop, tiltCrop, type GuideBox, type VideoFit } from "./guide-box";
 import { createLabelFilter } from "./label-filter";
 import { createNativeDecoder } from "./native-decoder";
 import { createWorkerDecoder } from "./worker-decoder";
@@ -142,14 +142,13 @@ export async function startScanner(
     if (stopped) return;
     schedule();
     if (decoding || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
-    const crop = guideBoxCrop(
-      { width: video.videoWidth, height: video.videoHeight },
-      { width: video.clientWidth, height: video.clientHeight },
-      videoFit(video),
-      guideBox,
-    );
-    if (!crop) return;
-    surface.draw(video, crop);
+    const frame = { width: video.videoWidth, height: video.videoHeight };
+    const element = { width: video.clientWidth, height: video.clientHeight };
+    const fit = videoFit(video);
+    const crop = guideBoxCrop(frame, element, fit, guideBox);
+    const tilt = tiltCrop(frame, element, fit, guideBox);
+    if (!crop || !tilt) return;
+    surface.draw(video, crop, tilt);
     decoding = true;
     decoder
       .decode(surface)

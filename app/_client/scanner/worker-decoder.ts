@@ -46,15 +46,16 @@ export function createWorkerDecoder(): FrameDecoder {
 
   return {
     engine: "zxing-wasm",
-    decode({ canvas, context }) {
+    decode({ canvas, context, tilted, tiltBox }) {
       if (failure) return Promise.reject(failure);
       const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      const tiltImage = tilted.context.getImageData(0, 0, tilted.canvas.width, tilted.canvas.height);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        const message: ToWorker = { type: "frame", id, image };
+        const message: ToWorker = { type: "frame", id, image, tilted: { image: tiltImage, box: tiltBox } };
         // Transferred, not copied: the pixels move to the worker at no cost.
-        worker.postMessage(message, [image.data.buffer]);
+        worker.postMessage(message, [image.data.buffer, tiltImage.data.buffer]);
       });
     },
     close() {

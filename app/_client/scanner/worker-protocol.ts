@@ -1,7 +1,7 @@
-import type { RgbaImage } from "./decode";
+import type { RgbaImage, TiltImage } from "./decode";
 
 /** Messages between the scanner (main thread) and the scan worker. */
-export type ToWorker = { type: "frame"; id: number; image: RgbaImage };
+export type ToWorker = { type: "frame"; id: number; image: RgbaImage; tilted: TiltImage };
 
 export type FromWorker =
   | { type: "result"; id: number; text: string | null }

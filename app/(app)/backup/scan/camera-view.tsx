@@ -88,7 +88,7 @@ export function CameraView({
         role={state.kind === "error" ? "alert" : undefined}
       >
         {state.kind === "starting" && "Starting the camera…"}
-        {state.kind === "running" && "Hold the label level inside the frame."}
+        {state.kind === "running" && "Centre the label in the frame, level or tilted up to 30°."}
         {state.kind === "error" && state.message}
       </p>
     </div>
