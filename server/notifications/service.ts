@@ -13,7 +13,7 @@ export async function notificationStatus(db: Db, userId: string) {
     db.digestDelivery.findFirst({
       where: { userId, sentAt: { not: null } },
       orderBy: { day: "desc" },
-      select: { sentAt: true },
+      select: { day: true, sentAt: true },
     }),
     db.digestDelivery.findFirst({
       where: { userId, sentAt: null, lastError: { not: null } },
@@ -25,7 +25,7 @@ export async function notificationStatus(db: Db, userId: string) {
     dailyDigest: preference?.dailyDigest ?? false,
     lastSentAt: lastSent?.sentAt ?? null,
     // A failure older than the last digest sent is history, not news.
-    failing: pending && (!lastSent?.sentAt || pending.day > lastSent.sentAt) ? pending : null,
+    failing: pending && (!lastSent || pending.day > lastSent.day) ? pending : null,
   };
 }
 

@@ -69,16 +69,18 @@ export async function attentionWorld(db: Db) {
         ...data,
       },
     });
-  const [outTape, missingTape, lostTape, resolvedTape, receivedTape] = await Promise.all(
-    Array.from({ length: 5 }, () => createTape(db)),
-  );
+  const outTape = await createTape(db);
+  const missingTape = await createTape(db);
+  const lostTape = await createTape(db);
+  const resolvedTape = await createTape(db);
+  const receivedTape = await createTape(db);
   const inTransit = await consignment("C-2026-0001", 1, {
     state: "in_transit",
     dispatchedAt: day(-3),
     tapes: {
       create: [
-        { tapeId: outTape!.id, expected: true, scannedOutAt: day(-3) },
-        { tapeId: missingTape!.id, expected: true },
+        { tapeId: outTape.id, expected: true, scannedOutAt: day(-3) },
+        { tapeId: missingTape.id, expected: true },
       ],
     },
   });
@@ -89,16 +91,16 @@ export async function attentionWorld(db: Db) {
     sealDiscrepancy: "Seal 4471 broken",
     tapes: {
       create: [
-        { tapeId: lostTape!.id, expected: true, scannedOutAt: day(-6), lostAt: day(-4), lostReason: "Not in the case" },
+        { tapeId: lostTape.id, expected: true, scannedOutAt: day(-6), lostAt: day(-4), lostReason: "Not in the case" },
         {
-          tapeId: resolvedTape!.id,
+          tapeId: resolvedTape.id,
           expected: true,
           scannedOutAt: day(-6),
           lostAt: day(-4),
           resolvedAt: day(-2),
           resolution: "Written off",
         },
-        { tapeId: receivedTape!.id, expected: true, scannedOutAt: day(-6), scannedInAt: day(-5) },
+        { tapeId: receivedTape.id, expected: true, scannedOutAt: day(-6), scannedInAt: day(-5) },
       ],
     },
   });
