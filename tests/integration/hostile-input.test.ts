@@ -357,6 +357,9 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     reason: "Not in the case",
   }),
   "consignments.resolveIncident": (f) => ({ id: f.incidentConsignmentId, note: "The depot resealed it" }),
+  "reminders.attention": () => undefined,
+  "notifications.get": () => undefined,
+  "notifications.set": () => ({ dailyDigest: true }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();

@@ -24,6 +24,7 @@ describe("parseEnv", () => {
       PORT: 3000,
       HOSTNAME: "0.0.0.0",
       TRUST_PROXY: [],
+      DIGEST_HOUR: 6,
     });
   });
 
