@@ -1,6 +1,6 @@
 import { notificationSettingsSchema } from "../../lib/reminders";
 import { env } from "../env";
-import { emailConfigured } from "../reminders/mailer";
+import { emailConfigured } from "../reminders/smtp";
 import { router, signedInProcedure } from "../trpc";
 import { notificationStatus, setNotifications } from "./service";
 

@@ -11,7 +11,7 @@ import { createMailer, type Mailer } from "./mailer";
 const CHECK_EVERY_MS = 60_000;
 /**
  * How long a delivery being sent is held by the process sending it, so another process (or this one after
- * a restart) leaves it alone: much longer than the mail server may take (server/reminders/mailer.ts).
+ * a restart) leaves it alone: much longer than the mail server may take (server/reminders/smtp.ts).
  */
 export const DIGEST_LEASE_MS = 10 * 60_000;
 const FIRST_RETRY_MS = 5 * 60_000;

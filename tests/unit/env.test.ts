@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { InvalidEnvironmentError, parseEnv, serverProcesses } from "../../server/env";
-import { emailConfigured, smtpOptions } from "../../server/reminders/mailer";
+import { emailConfigured, smtpOptions } from "../../server/reminders/smtp";
 import { digestAppUrl } from "../../server/reminders/scheduler";
 
 /** An environment holding only these variables. */
