@@ -3,9 +3,11 @@ import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { viewerCache, type ForgottenChange } from "../server/auth/viewer-cache";
+import { getDb } from "../server/db";
 import { env, serverProcesses } from "../server/env";
 import { createAppRequestHandler } from "../server/http/app-server";
 import { proxySetupWarning } from "../server/http/client-address";
+import { startDigestScheduler } from "../server/reminders/scheduler";
 
 type WorkerMessage = { ready: true } | { viewerForgotten: ForgottenChange };
 
@@ -45,6 +47,8 @@ export async function serveHere(dir: string) {
 
   const server = createServer(createAppRequestHandler({ trustedProxies, appUrl, next: app.getRequestHandler() }));
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
+  // Every process runs it: a digest is claimed before it is sent, so each goes once whoever sends it.
+  const digests = startDigestScheduler(getDb(), env());
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -53,7 +57,9 @@ export async function serveHere(dir: string) {
     if (cluster.isPrimary) console.log(`  ${signal} received, stopping…`);
     server.close();
     const db = (globalThis as { backupMonitorDb?: { $disconnect(): Promise<void> } }).backupMonitorDb;
-    void (db?.$disconnect() ?? Promise.resolve()).finally(() => process.exit(0));
+    void Promise.resolve(digests?.stop())
+      .then(() => db?.$disconnect())
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

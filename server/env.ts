@@ -41,6 +41,56 @@ const schema = z
       .min(1, "must be at least 1")
       .max(64)
       .optional(),
+    /** The mail server the daily digest is sent through, as one URL; or SMTP_HOST and the variables after it. */
+    SMTP_URL: z
+      .url({
+        protocol: /^smtps?$/,
+        message: "must be a URL such as smtp://user:password@mail.example.com:587 or smtps://mail.example.com",
+      })
+      .optional(),
+    SMTP_HOST: z.string().min(1, "must not be empty").optional(),
+    SMTP_PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).optional(),
+    SMTP_USER: z.string().min(1, "must not be empty").optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+    SMTP_SECURE: z
+      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+      .transform((value) => value === "true" || value === "1")
+      .optional(),
+    /** The sender of the daily digest, e.g. "Backup Monitor <tapes@example.com>". */
+    MAIL_FROM: z.string().min(3, "must be an address such as Backup Monitor <tapes@example.com>").optional(),
+    /** The UTC hour from which each day's digest is sent. */
+    DIGEST_HOUR: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .min(0, "must be 0 to 23")
+      .max(23, "must be 0 to 23")
+      .default(6),
+  })
+  .refine((config) => !(config.SMTP_URL && config.SMTP_HOST), {
+    path: ["SMTP_HOST"],
+    message: "set either SMTP_URL or SMTP_HOST (with SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_SECURE), not both",
+  })
+  .refine((config) => !(config.SMTP_URL || config.SMTP_HOST) || config.MAIL_FROM, {
+    path: ["MAIL_FROM"],
+    message:
+      "is required when a mail server is set: the sender of the daily digest, e.g. Backup Monitor <tapes@example.com>",
+  })
+  .refine(
+    (config) =>
+      config.SMTP_HOST ||
+      [config.SMTP_PORT, config.SMTP_USER, config.SMTP_PASSWORD, config.SMTP_SECURE].every(
+        (value) => value === undefined,
+      ),
+    {
+      path: ["SMTP_HOST"],
+      message:
+        "is required with SMTP_PORT, SMTP_USER, SMTP_PASSWORD or SMTP_SECURE (with SMTP_URL, put them in the URL)",
+    },
+  )
+  .refine((config) => config.SMTP_PASSWORD === undefined || config.SMTP_USER, {
+    path: ["SMTP_USER"],
+    message: "is required with SMTP_PASSWORD",
   })
   .refine((config) => !(config.DATABASE_URL.kind === "pglite" && (config.WEB_CONCURRENCY ?? 1) > 1), {
     path: ["WEB_CONCURRENCY"],

@@ -5,6 +5,8 @@ import { consignmentsRouter } from "./consignments/router";
 import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
+import { notificationsRouter } from "./notifications/router";
+import { remindersRouter } from "./reminders/router";
 import { rotationRouter } from "./rotation/router";
 import { settingsRouter } from "./settings/router";
 import { setupRouter } from "./setup/router";
@@ -27,6 +29,8 @@ export const appRouter = router({
   settings: settingsRouter,
   consignments: consignmentsRouter,
   audits: auditsRouter,
+  reminders: remindersRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -74,12 +74,19 @@ const settingsIcon = (
   </svg>
 );
 
+const bellIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <path d="M6 16V11a6 6 0 0112 0v5l2 2H4l2-2zM10 20a2 2 0 004 0" />
+  </svg>
+);
+
 const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
   { href: "/backup/consignments", label: "Consignments", short: "Cases", icon: caseIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
   { href: "/manage/sites", label: "Sites", short: "Sites", icon: siteIcon },
+  { href: "/manage/notifications", label: "Notifications", short: "Alerts", icon: bellIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, capability: "users.manage" },
   { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, capability: "audit.review" },
   { href: "/manage/backup", label: "Backup", short: "Backup", icon: backupIcon, capability: "system.administer" },

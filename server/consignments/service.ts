@@ -719,18 +719,30 @@ const lineFacts = {
   resolvedAt: true,
 } as const;
 
-/** Consignments with an open incident: a missing cartridge, a lost one not resolved, a seal discrepancy. */
-const withIncident: Prisma.BackupConsignmentWhereInput = {
+/**
+ * The cartridges `lineIncident` (lib/consignments.ts) finds an incident, as a query: not scanned in, and
+ * missing (not scanned out of a case in transit, or not received in a received one) or lost and not resolved.
+ */
+const incidentLine: Prisma.BackupConsignmentTapeWhereInput = {
+  scannedInAt: null,
   OR: [
-    {
-      state: { in: ["received", "received_with_discrepancies"] },
-      tapes: { some: { scannedInAt: null, lostAt: null } },
-    },
-    { state: "in_transit", tapes: { some: { expected: true, scannedOutAt: null } } },
-    { tapes: { some: { lostAt: { not: null }, resolvedAt: null, scannedInAt: null } } },
-    { sealDiscrepancy: { not: null }, sealResolvedAt: null },
+    { lostAt: null, consignment: { state: { in: ["received", "received_with_discrepancies"] } } },
+    { lostAt: null, scannedOutAt: null, consignment: { state: "in_transit" } },
+    { lostAt: { not: null }, resolvedAt: null },
   ],
 };
+
+const openSealIncident: Prisma.BackupConsignmentWhereInput = { sealDiscrepancy: { not: null }, sealResolvedAt: null };
+
+/** Consignments with an open incident: a missing cartridge, a lost one not resolved, a seal discrepancy. */
+const withIncident: Prisma.BackupConsignmentWhereInput = {
+  OR: [{ tapes: { some: incidentLine } }, openSealIncident],
+};
+
+const overdueInTransit = (overdueFrom: Date): Prisma.BackupConsignmentWhereInput => ({
+  state: "in_transit",
+  dispatchedAt: { lt: overdueFrom },
+});
 
 function filterWhere(filter: ConsignmentListFilter): Prisma.BackupConsignmentWhereInput {
   if (filter === "all") return {};
@@ -900,7 +912,7 @@ export async function consignmentOverview(db: Db, now = new Date()) {
   const [byState, overdue, incidents] = await Promise.all([
     db.backupConsignment.groupBy({ by: ["state"], _count: { _all: true } }),
     db.backupConsignment.findMany({
-      where: { state: "in_transit", dispatchedAt: { lt: overdueFrom } },
+      where: overdueInTransit(overdueFrom),
       orderBy: { dispatchedAt: "asc" },
       take: 20,
       select: summarySelect,
@@ -945,6 +957,71 @@ export async function consignmentOverview(db: Db, now = new Date()) {
           ]
         : []),
     ]),
+  };
+}
+
+/**
+ * What needs attention in consignments, counted whole (the overview's lists stop at 20): those overdue in
+ * transit, the cartridges with an open incident (missing, or lost and not resolved) and the open seal
+ * discrepancies, each with its first `examples` rows (oldest first) for the daily digest.
+ */
+export async function consignmentAttention(db: Db, examples: number, now = new Date()) {
+  const overdueFrom = await overdueBefore(db, now);
+  const [overdue, overdueRows, incidents, incidentRows, seals, sealRows] = await Promise.all([
+    db.backupConsignment.count({ where: overdueInTransit(overdueFrom) }),
+    db.backupConsignment.findMany({
+      where: overdueInTransit(overdueFrom),
+      orderBy: [{ dispatchedAt: "asc" }, { id: "asc" }],
+      take: examples,
+      select: {
+        id: true,
+        number: true,
+        dispatchedAt: true,
+        fromSite: { select: { name: true } },
+        toSite: { select: { name: true } },
+      },
+    }),
+    db.backupConsignmentTape.count({ where: incidentLine }),
+    db.backupConsignmentTape.findMany({
+      where: incidentLine,
+      orderBy: [{ consignment: { createdAt: "asc" } }, { tapeId: "asc" }],
+      take: examples,
+      select: {
+        expected: true,
+        scannedOutAt: true,
+        scannedInAt: true,
+        lostAt: true,
+        resolvedAt: true,
+        tape: { select: { id: true, barcode: true } },
+        consignment: { select: { id: true, number: true, state: true } },
+      },
+    }),
+    db.backupConsignment.count({ where: openSealIncident }),
+    db.backupConsignment.findMany({
+      where: openSealIncident,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: examples,
+      select: { id: true, number: true, sealDiscrepancy: true },
+    }),
+  ]);
+  return {
+    overdue: {
+      count: overdue,
+      examples: overdueRows.map(({ fromSite, toSite, ...row }) => ({
+        ...row,
+        fromSite: fromSite.name,
+        toSite: toSite.name,
+      })),
+    },
+    incidents: {
+      count: incidents,
+      examples: incidentRows.map(({ tape, consignment: { state, ...of }, ...line }) => ({
+        consignment: of,
+        tape,
+        kind: lineIncident(state, line)!,
+      })),
+    },
+    seals: { count: seals, examples: sealRows },
   };
 }
 

@@ -613,6 +613,14 @@ const MATRIX: Matrix = {
       needs: "catalogue.edit",
     },
   },
+  reminders: {
+    attention: { input: () => undefined, needs: "signedIn" },
+  },
+  // Each user's own daily digest, read-only users too: it changes nothing of the backup module.
+  notifications: {
+    get: { input: () => undefined, needs: "signedIn" },
+    set: { input: () => ({ dailyDigest: true }), needs: "signedIn" },
+  },
   settings: {
     get: { input: () => undefined, needs: "signedIn" },
     update: { input: () => ({ sendDelayDays: 3, leadTimeDays: "21" }), needs: "settings.manage" },

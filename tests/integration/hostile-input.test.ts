@@ -435,6 +435,9 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     resolution: "Found in the library",
   }),
   "audits.registerUnknown": (f) => ({ auditId: f.openInventoryId, barcode: f.unknownLabel }),
+  "reminders.attention": () => undefined,
+  "notifications.get": () => undefined,
+  "notifications.set": () => ({ dailyDigest: true }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();

@@ -7,6 +7,7 @@ import { FindTape } from "./_components/find-tape";
 import { ConsignmentsOverview } from "./_components/consignments-overview";
 import { RotationOverview } from "./_components/rotation-overview";
 import { JobsTable } from "./_components/jobs-table";
+import { NeedsAttention } from "./_components/needs-attention";
 import { BreakdownChart, DistributionChart } from "./_components/summary-charts";
 import { TapesTable } from "./_components/tapes-table";
 
@@ -68,10 +69,11 @@ export default async function BackupOverviewPage({
   searchParams: Promise<{ dataExpiresWithin?: string }>;
 }) {
   const caller = await serverCaller();
-  const [summary, rotation, consignments] = await Promise.all([
+  const [summary, rotation, consignments, attention] = await Promise.all([
     caller.tapes.summary(),
     caller.rotation.overview(),
     caller.consignments.overview(),
+    caller.reminders.attention(),
   ]);
   const initial = tableFilters(await searchParams);
   const viewer = await getViewer();
@@ -105,7 +107,9 @@ export default async function BackupOverviewPage({
         </div>
       )}
 
-      <dl className="mt-6 grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <NeedsAttention attention={attention} />
+
+      <dl className="mt-3 grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Metric label="Tape cartridges" value={summary.tapes} testId="metric-tapes" />
         <Metric label="Backup jobs" value={summary.jobs} testId="metric-jobs" />
         <Metric label="Off site" value={summary.byLocation.off_site ?? 0} testId="metric-off-site" />
