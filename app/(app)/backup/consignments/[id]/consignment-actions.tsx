@@ -15,7 +15,7 @@ import {
   stepRefusal,
   type ConsignmentState,
 } from "@/lib/consignments";
-import { ReasonDialog } from "./reason-dialog";
+import { ReasonDialog } from "../../_components/reason-dialog";
 
 /** What the actions need to know of the consignment. */
 export type ActionSubject = {

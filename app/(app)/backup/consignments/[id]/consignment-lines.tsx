@@ -15,7 +15,7 @@ import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 import { OutcomeBadges } from "../../_components/consignment-badges";
 import { useAfterStep } from "./consignment-actions";
-import { ReasonDialog } from "./reason-dialog";
+import { ReasonDialog } from "../../_components/reason-dialog";
 
 type Line = inferRouterOutputs<AppRouter>["consignments"]["get"]["lines"][number];
 type Row = Line & { id: string };
