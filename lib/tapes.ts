@@ -252,6 +252,22 @@ export const PLACE_FIELDS = [
 ] as const;
 export type PlaceField = (typeof PLACE_FIELDS)[number][0];
 
+/** Where a location puts a cartridge, in words: "Iron Vault · shelf B-2 · slot 4"; empty when it names no place. */
+export function describePlace(location: {
+  site: string | null;
+  shelf: string | null;
+  locker: string | null;
+  slot: string | null;
+}): string {
+  const parts = [
+    location.site,
+    location.shelf && `shelf ${location.shelf}`,
+    location.locker && `locker ${location.locker}`,
+    location.slot && `slot ${location.slot}`,
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
 export const logLocationSchema = z.object({
   tapeId: z.uuid({ message: "Unknown cartridge" }),
   kind: z.enum(LOCATION_KINDS, { message: "Choose on site, in transit or off site" }),

@@ -1,5 +1,6 @@
 import { accessRouter } from "./access/router";
 import { auditRouter } from "./audit/router";
+import { auditsRouter } from "./audits/router";
 import { consignmentsRouter } from "./consignments/router";
 import { custodyRouter } from "./custody/router";
 import { jobsRouter } from "./jobs/router";
@@ -25,6 +26,7 @@ export const appRouter = router({
   rotation: rotationRouter,
   settings: settingsRouter,
   consignments: consignmentsRouter,
+  audits: auditsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,7 @@ import { serverCaller } from "@/app/_trpc/server";
 import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
+import { describePlace } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { Timeline, type TimelineEvent } from "../../_components/timeline";
 import { NonStandardMark } from "../../_components/non-standard-mark";
@@ -15,21 +16,6 @@ import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
 export const metadata: Metadata = { title: "Cartridge" };
-
-function describePlace(location: {
-  site: string | null;
-  shelf: string | null;
-  locker: string | null;
-  slot: string | null;
-}) {
-  const parts = [
-    location.site,
-    location.shelf && `shelf ${location.shelf}`,
-    location.locker && `locker ${location.locker}`,
-    location.slot && `slot ${location.slot}`,
-  ];
-  return parts.filter(Boolean).join(" · ");
-}
 
 /** The cartridge's location entries and hand-offs, for its one timeline. */
 function historyEvents(tape: Awaited<ReturnType<typeof loadTape>>): TimelineEvent[] {
