@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 
 /**
  * The counts a scanning screen keeps in view (expected, scanned, missing…), each tile found by
- * `count-<label in lower case>` so a check reads the same count whatever the screen.
+ * `count-<label in lower case, spaces as hyphens>` so a check reads the same count whatever the screen.
  */
 export function TallyCounts({ counts, testId }: { counts: readonly (readonly [string, number])[]; testId: string }) {
   return (
@@ -10,7 +10,10 @@ export function TallyCounts({ counts, testId }: { counts: readonly (readonly [st
       {counts.map(([label, count]) => (
         <div key={label} className="card px-2 py-3">
           <dt className="text-xs text-slate-500">{label}</dt>
-          <dd className="text-xl font-semibold tabular-nums" data-testid={`count-${label.toLowerCase()}`}>
+          <dd
+            className="text-xl font-semibold tabular-nums"
+            data-testid={`count-${label.toLowerCase().replace(/\s+/g, "-")}`}
+          >
             {count}
           </dd>
         </div>
