@@ -150,6 +150,7 @@ export function cacheChangeFor(event: SyncEvent, author: string): CacheChange {
       };
     }
     case "custody.recorded":
+    case "audit.scanned":
       return async () => {};
     case "consignment.received":
       return async (db) => {

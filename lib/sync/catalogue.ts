@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FieldAudit } from "../audits";
 import type { FieldConsignment } from "../consignments";
 import { cursorSchema } from "../paging";
 import type { SiteOption } from "../sites";
@@ -42,6 +43,11 @@ export type CataloguePage = {
    * sites are: few at a time, and the scan-out and scan-in screens must show missing and unexpected offline.
    */
   consignments: FieldConsignment[];
+  /**
+   * Every open inventory audit, whole on each page: the audit scan screen must show what is expected and
+   * what was already scanned (by anyone) without signal.
+   */
+  audits: FieldAudit[];
 };
 
 export const CATALOGUE_PAGE_MAX = 2000;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditScanSchema } from "../audits";
 import { dispatchSchema, receiptSchema } from "../consignments";
 import {
   cartridgeBarcodeSchema,
@@ -13,7 +14,7 @@ import { text } from "../text";
  * Events recorded in the field, possibly offline, and pushed to the server later. Each is typed,
  * append-only and carries a client-generated UUID v7 so the server applies it at most once.
  * Events name cartridges by barcode: a cartridge registered offline has no server id yet. A consignment's
- * dispatch or receipt names its consignment and the labels scanned.
+ * dispatch or receipt names its consignment and the labels scanned; an audit's scan, its audit and the label.
  * Payloads are the forms' own schemas, so an event is held to the same rules as the form that made it.
  */
 const eventBase = {
@@ -55,12 +56,20 @@ export const consignmentReceivedEvent = z.object({
   payload: receiptSchema,
 });
 
+/** One label scanned for an inventory audit: the first scan of a label counts, a later one changes nothing. */
+export const auditScannedEvent = z.object({
+  ...eventBase,
+  type: z.literal("audit.scanned"),
+  payload: auditScanSchema,
+});
+
 export const syncEventSchema = z.discriminatedUnion("type", [
   locationLoggedEvent,
   custodyRecordedEvent,
   tapeRegisteredEvent,
   consignmentDispatchedEvent,
   consignmentReceivedEvent,
+  auditScannedEvent,
 ]);
 export type ParsedSyncEvent = z.output<typeof syncEventSchema>;
 
@@ -70,6 +79,7 @@ export type SyncEventPayloads = {
   "tape.registered": z.input<typeof tapePayload>;
   "consignment.dispatched": z.input<typeof dispatchSchema>;
   "consignment.received": z.input<typeof receiptSchema>;
+  "audit.scanned": z.input<typeof auditScanSchema>;
 };
 export type SyncEventType = keyof SyncEventPayloads;
 
@@ -80,8 +90,8 @@ export type SyncEventDraft = { [T in SyncEventType]: { type: T; payload: SyncEve
 export const CONSIGNMENT_SUBJECT = "consignment:";
 
 /**
- * What an event is about, as the phone's outbox indexes it: a cartridge's label as recorded, or the
- * consignment a dispatch or receipt moves.
+ * What an event is about, as the phone's outbox indexes it: a cartridge's label as recorded (an audit's scan
+ * too), or the consignment a dispatch or receipt moves.
  */
 export function eventSubject(event: SyncEventDraft): string {
   switch (event.type) {

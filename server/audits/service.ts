@@ -107,19 +107,20 @@ async function currentPlace(tx: Tx, tapeId: string): Promise<string> {
 }
 
 /**
- * Applies one scanned label to an audit, once: the first scan of a label counts and fixes its outcome (on
+ * One scanned label for an audit, applied once: the first scan of a label counts and fixes its outcome (on
  * the expected list: present; a cartridge the catalogue has elsewhere: misplaced, with where it has it;
  * else unknown). A later scan of the same label, from any device or person, changes nothing. `tapeId` is
  * the cartridge with that label, locked by the caller, or null when none has it. A scan for an audit that
- * is no longer open is refused with who ended it and when.
+ * is no longer open is refused, naming who ended it and when, before anything is written: the returned
+ * function writes the scan.
  */
-export async function applyScan(
+export async function prepareScan(
   tx: Tx,
   actor: Actor,
   input: AuditScanInput,
   tapeId: string | null,
   origin: ScanOrigin,
-): Promise<void> {
+): Promise<() => Promise<void>> {
   const audit = await lockAudit(tx, input.auditId);
   if (audit.state !== "open") throw new DomainError("CONFLICT", notOpenReason(audit));
   const barcode = input.barcode.barcode;
@@ -127,26 +128,28 @@ export async function applyScan(
     where: { auditId_barcode: { auditId: audit.id, barcode } },
     select: { id: true },
   });
-  if (already) return;
-  const expected =
-    tapeId !== null &&
-    (await tx.backupInventoryExpected.findUnique({ where: { auditId_tapeId: { auditId: audit.id, tapeId } } })) !==
-      null;
-  const outcome = expected ? "present" : tapeId ? "misplaced" : "unknown";
-  await tx.backupInventoryScan.create({
-    data: {
-      auditId: audit.id,
-      barcode,
-      tapeId,
-      outcome,
-      catalogueLocation: outcome === "misplaced" ? await currentPlace(tx, tapeId!) : null,
-      scannedAt: origin.occurredAt,
-      scannedById: actor.id,
-      scannedByName: actor.name,
-      eventId: origin.eventId,
-      deviceId: origin.deviceId,
-    },
-  });
+  return async () => {
+    if (already) return;
+    const expected =
+      tapeId !== null &&
+      (await tx.backupInventoryExpected.findUnique({ where: { auditId_tapeId: { auditId: audit.id, tapeId } } })) !==
+        null;
+    const outcome = expected ? "present" : tapeId ? "misplaced" : "unknown";
+    await tx.backupInventoryScan.create({
+      data: {
+        auditId: audit.id,
+        barcode,
+        tapeId,
+        outcome,
+        catalogueLocation: outcome === "misplaced" ? await currentPlace(tx, tapeId!) : null,
+        scannedAt: origin.occurredAt,
+        scannedById: actor.id,
+        scannedByName: actor.name,
+        eventId: origin.eventId,
+        deviceId: origin.deviceId,
+      },
+    });
+  };
 }
 
 /** The counts of an audit, and the barcodes behind them, as its scans and expected list stand now. */

@@ -8,6 +8,7 @@ import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
 import { prepareDispatch, prepareReceipt } from "../consignments/service";
+import { prepareScan } from "../audits/service";
 import { DomainError } from "../errors";
 
 /**
@@ -32,11 +33,12 @@ const labelsOf = (event: ParsedSyncEvent): string[] =>
   "barcodes" in event.payload ? event.payload.barcodes : [event.payload.barcode.barcode];
 
 /**
- * A consignment's dispatch or receipt as all of it or nothing: its rules are checked before anything is
- * written, so a step they refuse (not approved yet, already received on another device, a label no
- * cartridge has) is the event's rejection while the rest of the batch applies.
+ * A consignment's dispatch or receipt, or an audit's scan, as all of it or nothing: its rules are checked
+ * before anything is written, so a step they refuse (not approved yet, already received on another device, a
+ * label no cartridge has, an audit closed meanwhile) is the event's rejection while the rest of the batch
+ * applies.
  */
-async function consignmentStep(prepare: () => Promise<() => Promise<void>>): Promise<string | null> {
+async function ruledStep(prepare: () => Promise<() => Promise<void>>): Promise<string | null> {
   let write: () => Promise<void>;
   try {
     write = await prepare();
@@ -51,7 +53,7 @@ async function consignmentStep(prepare: () => Promise<() => Promise<void>>): Pro
 /**
  * Applies the events whose ids this transaction claimed, and returns those the domain's rules refuse
  * (unknown cartridge, cartridge already registered, a registration by someone whose role may not register, a
- * site it may not name, a consignment step its rules refuse) for the caller to record as rejected. Anything else that fails aborts the whole batch:
+ * site it may not name, a consignment step its rules refuse, a scan for an audit no longer open) for the caller to record as rejected. Anything else that fails aborts the whole batch:
  * the phone pushes it again.
  */
 export async function applyClaimedInTx(
@@ -80,7 +82,7 @@ export async function applyClaimedInTx(
       const origin = { occurredAt: event.occurredAt, eventId: event.id, deviceId };
       const reason =
         refusal(actor, capability) ??
-        (await consignmentStep(() =>
+        (await ruledStep(() =>
           event.type === "consignment.dispatched"
             ? prepareDispatch(tx, actor, event.payload, origin)
             : prepareReceipt(tx, actor, event.payload, origin),
@@ -89,6 +91,14 @@ export async function applyClaimedInTx(
       continue;
     }
     const barcode = event.payload.barcode.barcode;
+    if (event.type === "audit.scanned") {
+      const origin = { occurredAt: event.occurredAt, eventId: event.id, deviceId };
+      const reason =
+        refusal(actor, "audits.scan") ??
+        (await ruledStep(() => prepareScan(tx, actor, event.payload, tapes.get(barcode) ?? null, origin)));
+      if (reason) rejections.push({ id: event.id, reason });
+      continue;
+    }
     if (event.type === "tape.registered") {
       if (registrationRefused) rejections.push({ id: event.id, reason: registrationRefused });
       else if (tapes.has(barcode)) rejections.push({ id: event.id, reason: barcodeTaken(barcode).message });

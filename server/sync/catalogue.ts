@@ -8,6 +8,7 @@ import type {
 } from "../../lib/sync/catalogue";
 import type { Db } from "../db";
 import { cursorCodec } from "../pagination";
+import { fieldAudits } from "../audits/service";
 import { fieldConsignments } from "../consignments/service";
 import { siteOptions } from "../sites/service";
 
@@ -74,7 +75,7 @@ export async function pullCatalogue(
         ${changedAfter(Prisma.sql`d.deleted_at`, Prisma.sql`d.tape_id`)}
         ORDER BY d.deleted_at, d.tape_id LIMIT ${limit})`
     : Prisma.empty;
-  const [rows, sites, consignments] = await Promise.all([
+  const [rows, sites, consignments, audits] = await Promise.all([
     db.$queryRaw<Row[]>`
     SELECT * FROM (
       (SELECT t.id, t.barcode, t.status::text AS status, l.kind::text AS location_kind, l.site AS location_site,
@@ -89,6 +90,7 @@ export async function pullCatalogue(
     LIMIT ${limit}`,
     siteOptions(db),
     fieldConsignments(db),
+    fieldAudits(db),
   ]);
 
   const settledBefore = now.getTime() - CATALOGUE_SETTLE_MS;
@@ -101,5 +103,6 @@ export async function pullCatalogue(
     serverTime: now,
     sites,
     consignments,
+    audits,
   };
 }

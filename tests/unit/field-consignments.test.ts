@@ -48,6 +48,7 @@ const page = (consignment: FieldConsignment): CataloguePage => ({
   serverTime: new Date(),
   sites: [HQ, VAULT],
   consignments: [consignment],
+  audits: [],
 });
 
 const dbs: SyncDb[] = [];

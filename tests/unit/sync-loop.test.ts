@@ -65,6 +65,7 @@ class FakeServer {
       serverTime: new Date(),
       sites: [],
       consignments: [],
+      audits: [],
     };
   }
 }

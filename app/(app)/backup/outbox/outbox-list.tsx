@@ -25,6 +25,8 @@ function describe(row: OutboxRow) {
       return `Dispatch of ${row.payload.barcodes.length} cartridges, seals ${row.payload.sealNumbers.join(", ")}, signed by ${row.payload.courierName}`;
     case "consignment.received":
       return `Receipt of ${row.payload.barcodes.length} cartridges, signed by ${row.payload.receiverName}`;
+    case "audit.scanned":
+      return "Audit scan";
     default:
       return unreachable(row, "event");
   }
