@@ -1,10 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { useCallback, useMemo, useState, type ReactNode } from "react";
 import { ScanInput, type ScanOutcome } from "@/app/(app)/backup/scan/scan-input";
 import { ReadOnlyNotice, useCan, useViewer } from "@/app/_components/writers-only";
 import { receiptRefusal, stepRefusal, type FieldConsignment } from "@/lib/consignments";
+import { FieldNotice } from "../../_components/field-notice";
 import { BarcodeList, TallyCounts, TallySection } from "../../_components/scan-tally";
 import { checkCase, readOutcome, type UnexpectedChoice } from "./case-check";
 import { DispatchForm, ReceiptForm } from "./step-forms";
@@ -21,20 +21,13 @@ const STEP = {
 export const expectedFor = (step: CaseStep, consignment: FieldConsignment) =>
   step === "receive" && consignment.state === "in_transit" ? consignment.scannedOut : consignment.expected;
 
+const TO_LIST = { href: "/backup/scan", label: "Consignments to dispatch or receive" };
+
 function Notice({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <div className="card mx-auto max-w-lg p-6" role="status" data-testid="case-notice">
-      <h1 className="text-xl font-semibold">{title}</h1>
-      <div className="mt-2 space-y-3 text-sm text-slate-600">{children}</div>
-      <div className="mt-4 flex flex-wrap gap-2">
-        <Link href="/backup/scan" className="btn-secondary">
-          Consignments to dispatch or receive
-        </Link>
-        <Link href="/backup/outbox" className="btn-secondary">
-          Outbox
-        </Link>
-      </div>
-    </div>
+    <FieldNotice title={title} back={TO_LIST}>
+      {children}
+    </FieldNotice>
   );
 }
 
