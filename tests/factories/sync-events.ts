@@ -83,3 +83,17 @@ export function receiptEvent(
     },
   };
 }
+
+/** One label scanned for an inventory audit. */
+export function auditScanEvent(
+  auditId: string,
+  barcode: string,
+  fields: { occurredAt?: Date; id?: string } = {},
+): SyncEvent {
+  return {
+    id: fields.id ?? uuidv7(),
+    type: "audit.scanned",
+    occurredAt: fields.occurredAt ?? minutesAgo(5),
+    payload: { auditId, barcode },
+  };
+}

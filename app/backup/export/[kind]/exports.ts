@@ -1,15 +1,10 @@
 import { AUDIT_PAGE_MAX } from "@/lib/audit";
+import type { CsvRow } from "@/lib/csv";
 import { toDateInput } from "@/lib/dates";
 import type { RotationList } from "@/lib/rotation";
 import type { AppCaller as Caller } from "@/server/root";
 
-/**
- * A cell starting with = + - @, a tab or a carriage return is a formula to Excel and LibreOffice (a job
- * named =HYPERLINK(…) would become a link); papaparse prefixes such cells with a quote mark.
- */
-export const CSV_OPTIONS = { newline: "\r\n", escapeFormulae: true } as const;
-
-export type Row = Record<string, string | number | boolean>;
+export type Row = CsvRow;
 type Page<T> = { items: T[]; nextCursor: string | null };
 type Input<P extends (input: never) => unknown> = Parameters<P>[0];
 

@@ -1,6 +1,6 @@
-import Papa from "papaparse";
 import { callerForRequest, routeErrorResponse } from "@/app/_trpc/request-caller";
-import { CSV_OPTIONS, EXPORTS, type Row } from "./exports";
+import { toCsv } from "@/lib/csv";
+import { EXPORTS, type Row } from "./exports";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -24,13 +24,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ kind
   const fields = [...definition.columns];
   let header = true;
   const chunk = (rows: Row[]) => {
-    // Papa writes no header without rows, but an empty export should still name its columns.
-    const text =
-      rows.length > 0
-        ? Papa.unparse({ fields, data: rows }, { ...CSV_OPTIONS, header })
-        : Papa.unparse([fields], CSV_OPTIONS);
+    const text = toCsv(fields, rows, header);
     header = false;
-    return encoder.encode(text + "\r\n");
+    return encoder.encode(text);
   };
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
