@@ -82,6 +82,10 @@ describe("an inventory audit of a shelf", () => {
       `${MISPLACED} is misplaced: the catalogue has it elsewhere (Off site, Iron Vault).`,
     );
 
+    await expect
+      .poll(() => page.getByTestId("audit-waiting").textContent(), { timeout: 30_000 })
+      .toContain("Every scan from this device has reached the server");
+
     // Without signal the scan screen goes on from the device's cache.
     await context.setOffline(true);
     await page.reload();
