@@ -43,7 +43,8 @@ registerRoute(
         throw error;
       }
     },
-    { denylist: [/^\/api\//, /^\/backup\/export\//, /^\/backup\/audit\//] },
+    // Files (exports, audit trails, an audit's report) are downloads: a slow one must not turn into the shell.
+    { denylist: [/^\/api\//, /^\/backup\/export\//, /^\/backup\/audit\//, /^\/backup\/audits\/[^/]+\/report/] },
   ),
 );
 

@@ -6,6 +6,7 @@ import type { SiteOption } from "@/lib/sites";
 import type { CatalogueLocation, CatalogueTape } from "@/lib/sync/catalogue";
 import type { DeviceUser } from "./device-user";
 import { supersedes } from "@/lib/sync/current-location";
+import { withScans, type CachedAudit } from "./field-audits";
 import { recordedLocations, withStep, type CachedConsignment, type RecordedLocation } from "./field-consignments";
 import { InvalidEventError } from "./invalid-event-error";
 import { describeIssues, eventSubject, syncEventSchema, type SyncEvent, type SyncEventDraft } from "@/lib/sync/events";
@@ -66,6 +67,8 @@ export class SyncDb extends Dexie {
   sites!: EntityTable<SiteOption, "id">;
   /** The consignments to dispatch or receive as the last pull gave them, with this user's steps not yet synced. */
   consignments!: EntityTable<CachedConsignment, "id">;
+  /** The open audits as the last pull gave them, with this user's scans not yet synced. */
+  audits!: EntityTable<CachedAudit, "id">;
   meta!: EntityTable<MetaRow, "key">;
 
   constructor(name: string = SYNC_DB_NAME) {
@@ -77,6 +80,7 @@ export class SyncDb extends Dexie {
     });
     this.version(2).stores({ sites: "id, code" });
     this.version(3).stores({ consignments: "id" });
+    this.version(4).stores({ audits: "id" });
   }
 }
 
@@ -125,7 +129,7 @@ function moveCached(moves: RecordedLocation[]): CacheChange {
 /**
  * What the device can already show: where a cartridge went, a cartridge registered here, a consignment
  * dispatched or received here (its cartridges in transit or at the destination, and the consignment no
- * longer offered for the same step).
+ * longer offered for the same step), a label scanned for an audit.
  */
 export function cacheChangeFor(event: SyncEvent, author: string): CacheChange {
   switch (event.type) {
@@ -150,8 +154,12 @@ export function cacheChangeFor(event: SyncEvent, author: string): CacheChange {
       };
     }
     case "custody.recorded":
-    case "audit.scanned":
       return async () => {};
+    case "audit.scanned":
+      return async (db) => {
+        const audit = await db.audits.get(event.payload.auditId);
+        if (audit) await db.audits.put(withScans(audit, [event.payload.barcode]));
+      };
     case "consignment.received":
       return async (db) => {
         const consignment = await db.consignments.get(event.payload.consignmentId);
@@ -196,7 +204,7 @@ function store(
   events: (Checked & { cacheChange: CacheChange })[],
   replaces?: string,
 ): Promise<OutboxRow[]> {
-  return db.transaction("rw", [db.outbox, db.catalogue, db.consignments, db.sites, db.meta], async () => {
+  return db.transaction("rw", [db.outbox, db.catalogue, db.consignments, db.audits, db.sites, db.meta], async () => {
     const deviceId = await deviceIdOf(db);
     const firstSeq = (await getMeta(db, "nextSeq")) ?? 1;
     await setMeta(db, "nextSeq", firstSeq + events.length);

@@ -33,6 +33,12 @@ const caseIcon = (
     <path d="M9 7V5a1 1 0 011-1h4a1 1 0 011 1v2M3 12h18M11 12v2h2v-2" />
   </svg>
 );
+const auditIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <rect x="5" y="4" width="14" height="17" rx="2" />
+    <path d="M9 4V3h6v1M8.5 10l1.5 1.5L13 8.5M8.5 16l1.5 1.5 3-3M15 11h1M15 17h1" />
+  </svg>
+);
 const outboxIcon = (
   <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
     <path d="M4 13h4l2 3h4l2-3h4M4 13l2-8h12l2 8v6H4v-6zM12 3v7m-3-3l3 3 3-3" />
@@ -84,6 +90,7 @@ const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
   { href: "/backup/consignments", label: "Consignments", short: "Cases", icon: caseIcon },
+  { href: "/backup/audits", label: "Audits", short: "Audits", icon: auditIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
   { href: "/manage/sites", label: "Sites", short: "Sites", icon: siteIcon },
   { href: "/manage/notifications", label: "Notifications", short: "Alerts", icon: bellIcon },

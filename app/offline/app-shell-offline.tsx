@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 import { OutboxList } from "@/app/(app)/backup/outbox/outbox-list";
+import { AuditScanScreen } from "@/app/(app)/backup/audits/_field/audit-scan-screen";
 import { CaseScreen, type CaseStep } from "@/app/(app)/backup/consignments/_field/case-screen";
 import { ScanScreen } from "@/app/(app)/backup/scan/scan-screen";
 import { deviceUser, type DeviceUser } from "@/app/_client/device-user";
@@ -15,6 +16,8 @@ function OfflineScreen({ user, pathname }: { user: DeviceUser; pathname: string 
   if (pathname === "/backup/scan") return <ScanScreen />;
   const consignmentStep = /^\/backup\/consignments\/([^/]+)\/(dispatch|receive)$/.exec(pathname);
   if (consignmentStep) return <CaseScreen id={consignmentStep[1]!} step={consignmentStep[2] as CaseStep} />;
+  const auditScan = /^\/backup\/audits\/([^/]+)\/scan$/.exec(pathname);
+  if (auditScan) return <AuditScanScreen id={auditScan[1]!} />;
   if (pathname === "/backup/outbox") {
     return (
       <div className="mx-auto max-w-3xl">
@@ -29,8 +32,8 @@ function OfflineScreen({ user, pathname }: { user: DeviceUser; pathname: string 
     <div className="card mx-auto max-w-md p-6" data-testid="needs-connection">
       <h1 className="text-xl font-semibold">No connection</h1>
       <p className="mt-2 text-sm text-slate-600">
-        This page needs the server. Scanning, dispatching and receiving consignments, and the outbox work offline: what
-        you record is sent when the connection is back.
+        This page needs the server. Scanning, dispatching and receiving consignments, scanning for audits, and the
+        outbox work offline: what you record is sent when the connection is back.
       </p>
       <div className="mt-4 flex flex-wrap gap-2">
         <Link href="/backup/scan" className="btn-primary">

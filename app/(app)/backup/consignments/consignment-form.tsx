@@ -8,14 +8,14 @@ import { useController } from "react-hook-form";
 import { toast } from "sonner";
 import { DataTable, FilterText, useKeysetPages, type Column } from "@/app/_components/data-table";
 import { Field, Form, FormActions, FormError, formFields, useZodForm } from "@/app/_components/field";
-import { SitePicker } from "@/app/_components/site-picker";
 import { useTRPC } from "@/app/_trpc/client";
 import { createConsignmentSchema, type ConsignmentFormValues, type ConsignmentInput } from "@/lib/consignments";
 import { formatCalendarDate } from "@/lib/dates";
 import type { SiteOption } from "@/lib/sites";
-import { SITE_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 import { TapePicker } from "../jobs/_components/tape-picker";
+import { SiteField } from "../_components/site-field";
 
 const { TextField, TextAreaField } = formFields<ConsignmentFormValues>();
 
@@ -32,39 +32,6 @@ export type ConsignmentFormStart = {
   notes?: string | null;
   tapes: PickedTape[];
 };
-
-function SiteField({
-  id,
-  name,
-  label,
-  sites,
-}: {
-  id: string;
-  name: "fromSiteId" | "toSiteId";
-  label: string;
-  sites: SiteOption[] | undefined;
-}) {
-  const { field, fieldState } = useController<ConsignmentFormValues, typeof name>({ name });
-  const chosen = sites?.find((site) => site.id === field.value);
-  const error = fieldState.error?.message;
-  return (
-    <Field
-      id={id}
-      label={label}
-      error={error}
-      hint={chosen ? `${SITE_KIND_LABEL[chosen.kind]} · ${chosen.code}` : undefined}
-    >
-      <SitePicker
-        id={id}
-        sites={sites}
-        value={field.value}
-        onChange={(site) => field.onChange(site?.id ?? "")}
-        invalid={!!error}
-        describedBy={error ? `${id}-error` : chosen ? `${id}-hint` : undefined}
-      />
-    </Field>
-  );
-}
 
 /**
  * A draft consignment: the sites it leaves from and goes to, its case, and the cartridges expected in it,
@@ -121,8 +88,13 @@ export function ConsignmentForm({ start }: { start: ConsignmentFormStart }) {
         aria-label={start.id ? "Edit consignment" : "New consignment"}
       >
         <div className="card grid gap-4 p-5 sm:grid-cols-2">
-          <SiteField id="consignment-from" name="fromSiteId" label="From site" sites={sites.data} />
-          <SiteField id="consignment-to" name="toSiteId" label="To site" sites={sites.data} />
+          <SiteField<ConsignmentFormValues>
+            id="consignment-from"
+            name="fromSiteId"
+            label="From site"
+            sites={sites.data}
+          />
+          <SiteField<ConsignmentFormValues> id="consignment-to" name="toSiteId" label="To site" sites={sites.data} />
           <TextField id="consignment-case" name="containerId" label="Case" hint="The case or container's own number" />
           <div className="sm:col-span-2">
             <TextAreaField id="consignment-notes" name="notes" label="Notes" rows={2} />

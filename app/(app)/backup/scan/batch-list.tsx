@@ -1,7 +1,8 @@
 "use client";
 
+import { locationInWords } from "@/app/_client/field-audits";
 import { useLiveQuery } from "@/app/_client/use-live-query";
-import { LOCATION_KIND_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import { useCan } from "@/app/_components/writers-only";
 
 /** The scanned cartridges, with what this device knows of each (works offline from the cached catalogue). */
@@ -39,9 +40,7 @@ export function BatchList({
                   {TAPE_STATUS_LABEL[tape.status]}
                   {tape.id === null && " · registered on this device"}
                   {" · "}
-                  {tape.location
-                    ? `${LOCATION_KIND_LABEL[tape.location.kind]}${tape.location.site ? `, ${tape.location.site}` : ""}`
-                    : "no location yet"}
+                  {locationInWords(tape.location) ?? "no location yet"}
                 </p>
               ) : cached ? (
                 <p className="text-xs text-amber-700">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
+import { FieldAuditList } from "@/app/(app)/backup/audits/_field/field-audit-list";
 import { FieldConsignmentList } from "@/app/(app)/backup/consignments/_field/field-consignment-list";
 import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
@@ -57,6 +58,7 @@ export function ScanScreen() {
         <h1 className="text-2xl font-semibold">Scan cartridges</h1>
         <ScanInput onScan={add} resetKey={batchNumber} />
         <FieldConsignmentList />
+        <FieldAuditList />
       </div>
 
       <div className="space-y-3">

@@ -3,13 +3,14 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { DataTable, FilterSelect, useKeysetPages, type Column } from "@/app/_components/data-table";
 import { useCan } from "@/app/_components/writers-only";
 import { useTRPC } from "@/app/_trpc/client";
 import type { SiteListInput } from "@/lib/sites";
 import { SITE_KIND_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
+import { InventoryDate, type SiteInventory } from "./inventory-date";
 import { LegacySiteMapping } from "./legacy-mapping";
 import { SiteForm } from "./site-form";
 import { SiteStatusButton } from "./site-status";
@@ -29,12 +30,19 @@ const siteLink = (site: Site) => (
   </Link>
 );
 
-const COLUMNS: Column<Site>[] = [
+type Inventories = Map<string, SiteInventory>;
+
+const columns = (inventories: Inventories | undefined): Column<Site>[] => [
   { key: "name", header: "Name", cell: siteLink },
   { key: "kind", header: "Kind", cell: (site) => SITE_KIND_LABEL[site.kind] },
   { key: "code", header: "Label", className: "font-mono", cell: (site) => site.code },
   { key: "provider", header: "Service provider", cell: (site) => site.serviceProvider ?? "—" },
   { key: "here", header: "Cartridges here", className: "tabular-nums", cell: (site) => site.cartridgesHere },
+  {
+    key: "inventory",
+    header: "Last complete audit",
+    cell: (site) => <InventoryDate inventory={inventories?.get(site.id)} />,
+  },
   { key: "status", header: "Status", cell: (site) => (site.active ? "Active" : "Retired") },
 ];
 
@@ -48,6 +56,11 @@ export function SitesManager() {
     ...trpc.sites.list.queryOptions({ ...filters, cursor: paging.cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
+  const audits = useQuery(trpc.audits.sites.queryOptions());
+  const inventories = useMemo(
+    () => audits.data && new Map(audits.data.map((inventory) => [inventory.siteId, inventory])),
+    [audits.data],
+  );
   const filtered = !!filters.search || (filters.status !== undefined && filters.status !== "active");
 
   return (
@@ -59,7 +72,7 @@ export function SitesManager() {
         noun="sites"
         testId="sites-table"
         pagesLabel="Site pages"
-        columns={COLUMNS}
+        columns={columns(inventories)}
         query={query}
         paging={paging}
         actions={
@@ -107,6 +120,11 @@ export function SitesManager() {
               {!site.active && " · retired"}
             </p>
             <p className="text-xs text-slate-500">{site.cartridgesHere} cartridges here</p>
+            {site.active && (
+              <p className="text-xs text-slate-500">
+                Last complete audit: <InventoryDate inventory={inventories?.get(site.id)} />
+              </p>
+            )}
           </div>
         )}
         rowAction={canManage ? (site) => <SiteStatusButton site={site} /> : undefined}

@@ -1,10 +1,8 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { useCan, useViewer } from "@/app/_components/writers-only";
 import { errorMessage, useTRPC } from "@/app/_trpc/client";
@@ -15,7 +13,8 @@ import {
   stepRefusal,
   type ConsignmentState,
 } from "@/lib/consignments";
-import { ReasonDialog } from "./reason-dialog";
+import { useAfterStep } from "../../_components/after-step";
+import { ReasonDialog } from "../../_components/reason-dialog";
 
 /** What the actions need to know of the consignment. */
 export type ActionSubject = {
@@ -27,21 +26,6 @@ export type ActionSubject = {
   sealIncident: boolean;
 };
 
-/** After a step: its notice, and every view of consignments, their history and the page read again. */
-export function useAfterStep() {
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  return async (message: string) => {
-    toast.success(message);
-    await Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.consignments.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() }),
-    ]);
-    router.refresh();
-  };
-}
-
 type Dialog = "submit" | "approve" | "reject" | "cancel" | "seal" | null;
 
 /**
@@ -52,7 +36,7 @@ type Dialog = "submit" | "approve" | "reject" | "cancel" | "seal" | null;
 export function ConsignmentActions({ consignment }: { consignment: ActionSubject }) {
   const trpc = useTRPC();
   const viewer = useViewer();
-  const afterStep = useAfterStep();
+  const afterStep = useAfterStep(trpc.consignments.pathKey());
   const canManage = useCan("consignments.manage");
   const canApprove = useCan("consignments.approve");
   const canDispatch = useCan("consignments.dispatch");

@@ -14,8 +14,8 @@ import { formatCalendarDate } from "@/lib/dates";
 import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 import { OutcomeBadges } from "../../_components/consignment-badges";
-import { useAfterStep } from "./consignment-actions";
-import { ReasonDialog } from "./reason-dialog";
+import { useAfterStep } from "../../_components/after-step";
+import { ReasonDialog } from "../../_components/reason-dialog";
 
 type Line = inferRouterOutputs<AppRouter>["consignments"]["get"]["lines"][number];
 type Row = Line & { id: string };
@@ -65,7 +65,7 @@ export function ConsignmentLines({
   consignment: { id: string; number: string; state: ConsignmentState; lines: Line[] };
 }) {
   const trpc = useTRPC();
-  const afterStep = useAfterStep();
+  const afterStep = useAfterStep(trpc.consignments.pathKey());
   const canManage = useCan("consignments.manage");
   const paging = useKeysetPages(consignment.id);
   const [dialog, setDialog] = useState<Dialog>(null);

@@ -1,10 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import { useCallback, useMemo, useState, type ReactNode } from "react";
 import { ScanInput, type ScanOutcome } from "@/app/(app)/backup/scan/scan-input";
 import { ReadOnlyNotice, useCan, useViewer } from "@/app/_components/writers-only";
 import { receiptRefusal, stepRefusal, type FieldConsignment } from "@/lib/consignments";
+import { FieldNotice } from "../../_components/field-notice";
+import { BarcodeList, TallyCounts, TallySection } from "../../_components/scan-tally";
 import { checkCase, readOutcome, type UnexpectedChoice } from "./case-check";
 import { DispatchForm, ReceiptForm } from "./step-forms";
 import { useFieldConsignment } from "./use-field-consignment";
@@ -20,20 +21,13 @@ const STEP = {
 export const expectedFor = (step: CaseStep, consignment: FieldConsignment) =>
   step === "receive" && consignment.state === "in_transit" ? consignment.scannedOut : consignment.expected;
 
+const TO_LIST = { href: "/backup/scan", label: "Consignments to dispatch or receive" };
+
 function Notice({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <div className="card mx-auto max-w-lg p-6" role="status" data-testid="case-notice">
-      <h1 className="text-xl font-semibold">{title}</h1>
-      <div className="mt-2 space-y-3 text-sm text-slate-600">{children}</div>
-      <div className="mt-4 flex flex-wrap gap-2">
-        <Link href="/backup/scan" className="btn-secondary">
-          Consignments to dispatch or receive
-        </Link>
-        <Link href="/backup/outbox" className="btn-secondary">
-          Outbox
-        </Link>
-      </div>
-    </div>
+    <FieldNotice title={title} back={TO_LIST}>
+      {children}
+    </FieldNotice>
   );
 }
 
@@ -93,18 +87,6 @@ export function CaseScreen({ id, step }: { id: string; step: CaseStep }) {
   return <CaseScanner consignment={consignment} step={step} onRecorded={() => setRecorded(true)} />;
 }
 
-/** A list of the case's cartridges under its heading. */
-function CaseSection({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
-  return (
-    <section aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`} className="text-lg font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
-
 function CaseScanner({
   consignment,
   step,
@@ -157,35 +139,26 @@ function CaseScanner({
       </div>
 
       <div className="space-y-4">
-        <dl className="grid grid-cols-4 gap-2 text-center" data-testid="case-counts">
-          {[
+        <TallyCounts
+          testId="case-counts"
+          counts={[
             ["Expected", expected.length],
             ["Scanned", check.found.length],
             ["Missing", check.missing.length],
             ["Unexpected", check.unexpected.length],
-          ].map(([label, count]) => (
-            <div key={label} className="card px-2 py-3">
-              <dt className="text-xs text-slate-500">{label}</dt>
-              <dd className="text-xl font-semibold" data-testid={`count-${String(label).toLowerCase()}`}>
-                {count}
-              </dd>
-            </div>
-          ))}
-        </dl>
+          ]}
+        />
 
         {check.unexpected.length > 0 && (
-          <CaseSection id="unexpected" title="Not expected">
-            <ul className="card mt-2 divide-y divide-slate-100" data-testid="unexpected-list">
-              {check.unexpected.map(({ barcode, choice }) => (
-                <li
-                  key={barcode}
-                  className="flex flex-wrap items-center gap-2 px-4 py-3 text-sm"
-                  data-testid="unexpected-item"
-                >
-                  <span className="flex-1 font-mono font-medium">{barcode}</span>
+          <TallySection id="unexpected" title="Not expected">
+            <BarcodeList
+              name="unexpected"
+              barcodes={check.unexpected.map((line) => line.barcode)}
+              detail={(barcode) => (
+                <>
                   <button
                     type="button"
-                    aria-pressed={choice === "add"}
+                    aria-pressed={choices[barcode] === "add"}
                     onClick={() => choose(barcode, "add")}
                     className="btn-secondary aria-pressed:border-brand-600 aria-pressed:bg-brand-50 aria-pressed:text-brand-700"
                   >
@@ -193,19 +166,19 @@ function CaseScanner({
                   </button>
                   <button
                     type="button"
-                    aria-pressed={choice === "leave"}
+                    aria-pressed={choices[barcode] === "leave"}
                     onClick={() => choose(barcode, "leave")}
                     className="btn-secondary aria-pressed:border-brand-600 aria-pressed:bg-brand-50 aria-pressed:text-brand-700"
                   >
                     Leave out
                   </button>
-                </li>
-              ))}
-            </ul>
-          </CaseSection>
+                </>
+              )}
+            />
+          </TallySection>
         )}
 
-        <CaseSection
+        <TallySection
           id="missing"
           title={
             <>
@@ -213,35 +186,13 @@ function CaseScanner({
             </>
           }
         >
-          {check.missing.length === 0 ? (
-            <p className="card mt-2 p-4 text-sm text-slate-500">Every expected cartridge is scanned.</p>
-          ) : (
-            <ul className="card mt-2 divide-y divide-slate-100" data-testid="missing-list">
-              {check.missing.map((barcode) => (
-                <li key={barcode} className="px-4 py-2 font-mono text-sm" data-testid="missing-item">
-                  {barcode}
-                </li>
-              ))}
-            </ul>
-          )}
-        </CaseSection>
+          <BarcodeList name="missing" barcodes={check.missing} empty="Every expected cartridge is scanned." />
+        </TallySection>
 
         {check.found.length > 0 && (
-          <CaseSection id="found" title="Scanned">
-            <ul className="card mt-2 divide-y divide-slate-100" data-testid="found-list">
-              {check.found.map((barcode) => (
-                <li key={barcode} className="flex items-center gap-3 px-4 py-2 text-sm" data-testid="found-item">
-                  <span
-                    aria-hidden
-                    className="flex size-6 items-center justify-center rounded-full bg-emerald-100 text-emerald-700"
-                  >
-                    ✓
-                  </span>
-                  <span className="font-mono">{barcode}</span>
-                </li>
-              ))}
-            </ul>
-          </CaseSection>
+          <TallySection id="found" title="Scanned">
+            <BarcodeList name="found" barcodes={check.found} ticked />
+          </TallySection>
         )}
 
         <Step consignment={consignment} barcodes={check.inCase} blocked={blocked} onRecorded={onRecorded} />
