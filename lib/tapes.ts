@@ -122,8 +122,12 @@ export const tagsTextSchema = z
   )
   .pipe(tapeTagsSchema);
 
+/**
+ * An edit never makes a cartridge destroyed nor changes a destroyed one's status (only a destruction does,
+ * server/destruction): the status is left out for a destroyed cartridge.
+ */
 export const updateTapeSchema = registerTapeSchema.omit({ barcode: true, nonStandard: true }).extend({
-  status: z.enum([...TAPE_STATUSES, "destroyed"], { message: "Choose a valid status" }),
+  status: z.enum(TAPE_STATUSES, { message: "Choose a status: empty, in use, full or pending destruction" }).optional(),
 });
 
 /**

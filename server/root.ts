@@ -2,6 +2,7 @@ import { accessRouter } from "./access/router";
 import { auditRouter } from "./audit/router";
 import { consignmentsRouter } from "./consignments/router";
 import { custodyRouter } from "./custody/router";
+import { destructionRouter } from "./destruction/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
 import { rotationRouter } from "./rotation/router";
@@ -25,6 +26,7 @@ export const appRouter = router({
   rotation: rotationRouter,
   settings: settingsRouter,
   consignments: consignmentsRouter,
+  destruction: destructionRouter,
 });
 
 export type AppRouter = typeof appRouter;
