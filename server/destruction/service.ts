@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { Prisma } from "../../generated/prisma/client";
-import { can, type CapabilityHolder } from "../../lib/capabilities";
+import { refusal, type CapabilityHolder } from "../../lib/capabilities";
 import { OPEN_CONSIGNMENT_STATES } from "../../lib/consignments";
 import {
   destructionProblems,
@@ -116,12 +116,8 @@ async function recordInTx(tx: Tx, actor: DestructionActor, input: RecordDestruct
   const unexpired = checked.filter(({ problems }) => problems.length > 0);
   if (unexpired.length > 0) {
     const reasons = listOf(unexpired.flatMap(({ problems }) => problems.map((problem) => problem.message)));
-    if (!can(actor, "destruction.override"))
-      throw new DomainError(
-        "FORBIDDEN",
-        `${reasons}: only an administrator may destroy it before then, with a written reason`,
-        "tapeIds",
-      );
+    const refused = refusal(actor, "destruction.override");
+    if (refused) throw new DomainError("FORBIDDEN", `${refused}: ${reasons}`, "tapeIds");
     if (!input.overrideReason)
       throw new DomainError("BAD_REQUEST", `${reasons}: say why it is destroyed before then`, "overrideReason");
   }

@@ -16,6 +16,7 @@ import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
 import * as manifestRoute from "../../app/backup/consignments/[id]/manifest/route";
 import * as databaseRoute from "../../app/backup/database/route";
+import * as certificateRoute from "../../app/backup/destructions/[id]/certificate/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
 import type { Capability } from "../../lib/capabilities";
@@ -27,6 +28,7 @@ import type { Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
 import { appRouter, type AppRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape } from "../factories/backup";
+import { destructionInput } from "../factories/destruction";
 import { jobInput } from "../factories/jobs";
 import { dispatchEvent, locationEvent, receiptEvent } from "../factories/sync-events";
 import { linkTape } from "../factories/tape-jobs";
@@ -167,6 +169,17 @@ type Fixtures = {
   };
   /** A checkpoint of the audit chain as the fixtures leave it. */
   checkpoint: AuditCheckpoint;
+  destruction: {
+    /** A destruction of one cartridge, with its certificate. */
+    id: string;
+    destroyedTapeId: string;
+    /** In no job, consignment nor location: any recorder may destroy it. */
+    eligibleTapeId: string;
+    /** Holds data for years yet: only an administrator may destroy it, with a reason. */
+    unexpiredTapeId: string;
+    /** In use on site, its only job long expired: ready to return to scratch. */
+    scratchTapeId: string;
+  };
 };
 
 let fx: Fixtures;
@@ -289,6 +302,14 @@ beforeAll(async () => {
   await asAdmin.locations.log({ tapeId: awayTape.id, kind: "off_site", site: "Iron Vault" });
   const recall = await asAdmin.rotation.recallTape({ tapeId: awayTape.id, reason: "Restore drill", neededBy: today() });
   const consignments = await consignmentFixtures(asAdmin, kinds, site.id);
+  const destroyedTape = await createTape(app.db);
+  const destroyed = await asAdmin.destruction.record(destructionInput([destroyedTape.id]));
+  const eligibleTape = await createTape(app.db);
+  const unexpiredTape = await createTape(app.db);
+  await asAdmin.jobs.create(jobInput({ jobDate: new Date(), retentionDays: 3650, tapeIds: [unexpiredTape.id] }));
+  const scratchTape = await createTape(app.db);
+  await asAdmin.jobs.create(jobInput({ tapeIds: [scratchTape.id] }));
+  await asAdmin.tapes.update({ id: scratchTape.id, data: { status: "in_use" } });
 
   fx = {
     users: { ...kinds, deactivated, lingering },
@@ -302,6 +323,13 @@ beforeAll(async () => {
     custody,
     site,
     consignments,
+    destruction: {
+      id: destroyed.id,
+      destroyedTapeId: destroyedTape.id,
+      eligibleTapeId: eligibleTape.id,
+      unexpiredTapeId: unexpiredTape.id,
+      scratchTapeId: scratchTape.id,
+    },
     rejectedEvents: {
       // Anonymous callers have no events; one of someone else's is what they would try.
       anonymous: await rejectedEventOf(kinds.staffWrite.id),
@@ -411,6 +439,26 @@ const MATRIX: Matrix = {
       needs: "catalogue.edit",
     },
     delete: { input: (fx) => ({ id: fx.tape.id }), needs: "catalogue.delete" },
+    returnToScratch: { input: (fx) => ({ id: fx.destruction.scratchTapeId }), needs: "catalogue.edit" },
+  },
+  destruction: {
+    check: { input: (fx) => ({ tapeIds: [fx.destruction.eligibleTapeId] }), needs: "signedIn" },
+    list: { input: () => ({}), needs: "signedIn" },
+    get: { input: (fx) => ({ id: fx.destruction.id }), needs: "signedIn" },
+    ofTape: { input: (fx) => ({ tapeId: fx.destruction.destroyedTapeId }), needs: "signedIn" },
+    record: [
+      {
+        label: "data expired",
+        input: (fx) => destructionInput([fx.destruction.eligibleTapeId]),
+        needs: "destruction.record",
+      },
+      {
+        label: "data not expired, overridden",
+        input: (fx) =>
+          destructionInput([fx.destruction.unexpiredTapeId], { overrideReason: "The drive that wrote it leaked" }),
+        needs: "destruction.override",
+      },
+    ],
   },
   jobs: {
     list: { input: () => ({}), needs: "signedIn" },
@@ -781,6 +829,12 @@ const ROUTE_FILES: {
     params: (match) => ({ id: decodeURIComponent(match[1]!) }),
   },
   {
+    file: "app/backup/destructions/[id]/certificate/route.ts",
+    pattern: /^\/backup\/destructions\/([^/]+)\/certificate$/,
+    handlers: certificateRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ id: decodeURIComponent(match[1]!) }),
+  },
+  {
     file: "app/backup/database/route.ts",
     pattern: /^\/backup\/database$/,
     handlers: databaseRoute as unknown as Record<Method, RouteHandler>,
@@ -893,6 +947,7 @@ const ROUTES: RouteRow[] = [
         sync_event: fx.rejectedEvents.staffWrite,
         site: fx.site.id,
         consignment: fx.consignments.incident.id,
+        destruction: fx.destruction.id,
       };
       return `/backup/audit/${entityType}/${ids[entityType]}`;
     },
@@ -918,6 +973,12 @@ const ROUTES: RouteRow[] = [
     method: "GET",
     name: "GET /backup/consignments/<id>/manifest",
     path: (fx) => `/backup/consignments/${fx.consignments.incident.id}/manifest`,
+    status: byNeed("signedIn"),
+  },
+  {
+    method: "GET",
+    name: "GET /backup/destructions/<id>/certificate",
+    path: (fx) => `/backup/destructions/${fx.destruction.id}/certificate`,
     status: byNeed("signedIn"),
   },
   {
