@@ -9,6 +9,7 @@ import { syncEventSchema, type EventResult } from "../../lib/sync/events";
 import { cursorCodec } from "../../server/pagination";
 import { appRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape, nextBarcode } from "../factories/backup";
+import { destructionInput } from "../factories/destruction";
 import { jobInput } from "../factories/jobs";
 import {
   custodyEvent,
@@ -70,6 +71,12 @@ type Fixtures = {
   /** Received with one cartridge missing and the seal found broken. */
   incidentConsignmentId: string;
   missingTapeId: string;
+  /** In no job, consignment nor location: any destruction may take it. */
+  scrapTapeId: string;
+  /** A destruction with its certificate. */
+  destructionId: string;
+  /** Full, on no shelf, its only job long expired: ready to return to scratch. */
+  scratchTapeId: string;
 };
 
 let admin: Caller;
@@ -110,6 +117,22 @@ async function restoreFixtures() {
   }
   if (!jobs.has(fx.spareJobId)) fx.spareJobId = (await createJob(app.db, { name: "Spare job" })).id;
   if (fx.storeId) await restoreConsignments();
+  await restoreEndOfLife();
+}
+
+/** The cartridges a destruction or a return to scratch takes, made again once taken. */
+async function restoreEndOfLife() {
+  const status = async (id: string | undefined) =>
+    id ? (await app.db.backupTapeCartridge.findUnique({ where: { id } }))?.status : undefined;
+  if ((await status(fx.scrapTapeId)) !== "empty") fx.scrapTapeId = (await createTape(app.db)).id;
+  if ((await status(fx.scratchTapeId)) !== "full") {
+    const tape = await createTape(app.db);
+    await linkTape(app.db, (await createJob(app.db, { name: "Expired job" })).id, tape.id);
+    await app.db.backupTapeCartridge.update({ where: { id: tape.id }, data: { status: "full" } });
+    fx.scratchTapeId = tape.id;
+  }
+  if (!fx.destructionId)
+    fx.destructionId = (await admin.destruction.record(destructionInput([(await createTape(app.db)).id]))).id;
 }
 
 async function tapeAtStore() {
@@ -357,6 +380,18 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
     reason: "Not in the case",
   }),
   "consignments.resolveIncident": (f) => ({ id: f.incidentConsignmentId, note: "The depot resealed it" }),
+  "destruction.check": (f) => ({ tapeIds: [f.scrapTapeId, f.tapeId], withVendor: true }),
+  "destruction.list": () => ({ search: "D-", limit: 10 }),
+  "destruction.get": (f) => ({ id: f.destructionId }),
+  "destruction.ofTape": (f) => ({ tapeId: f.scrapTapeId }),
+  "destruction.record": (f) =>
+    destructionInput([f.scrapTapeId], {
+      vendor: "Shred-It North",
+      vendorCertificate: "SN-1",
+      overrideReason: "Damaged",
+      notes: "Hostile batch",
+    }),
+  "tapes.returnToScratch": (f) => ({ id: f.scratchTapeId }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
