@@ -91,6 +91,7 @@ function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInp
   const where: Prisma.BackupTapeCartridgeWhereInput = {};
   if (filters.search) where.barcode = { contains: normaliseLabel(filters.search) };
   if (filters.status) where.status = filters.status;
+  else if (filters.inService) where.status = { not: "destroyed" };
   if (filters.generation) where.generation = filters.generation;
   if (filters.tag) where.tags = { has: filters.tag };
   if (filters.locationKind === "none") where.locations = { none: { isCurrent: true } };
@@ -139,6 +140,7 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
   const conditions = [
     filters.search && Prisma.sql`strpos(t.barcode, ${normaliseLabel(filters.search)}) > 0`,
     filters.status && Prisma.sql`t.status = ${filters.status}::"TapeStatus"`,
+    !filters.status && filters.inService && Prisma.sql`t.status <> 'destroyed'`,
     filters.generation && Prisma.sql`t.generation = ${filters.generation}`,
     filters.tag && Prisma.sql`t.tags @> ARRAY[${filters.tag}]::text[]`,
     filters.locationKind === "none" && Prisma.sql`r.location_kind IS NULL`,

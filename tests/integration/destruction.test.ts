@@ -294,6 +294,20 @@ describe("a destroyed cartridge is offered for nothing", () => {
     expect(error.message).toBe(`${destroyed.barcode} is destroyed: leave it out`);
   });
 
+  test("not in the consignment form's list of the cartridges at a site", async () => {
+    const barcodes = async (inService?: boolean) =>
+      (await reader.caller.tapes.list({ siteId: store.id, inService, limit: 200 })).items.map((tape) => tape.barcode);
+    expect(await barcodes()).toContain(destroyed.barcode);
+    expect(await barcodes(true)).not.toContain(destroyed.barcode);
+    const byExpiry = await reader.caller.tapes.list({
+      siteId: store.id,
+      inService: true,
+      sort: "dataExpiry",
+      limit: 200,
+    });
+    expect(byExpiry.items.map((tape) => tape.barcode)).not.toContain(destroyed.barcode);
+  });
+
   test("not for a job", async () => {
     const error = await clientError(staff.caller.jobs.create(jobInput({ tapeIds: [destroyed.id] })));
     expect(error.message).toBe(`Cartridge ${destroyed.barcode} is destroyed and cannot be added to a job`);
