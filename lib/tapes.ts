@@ -122,8 +122,12 @@ export const tagsTextSchema = z
   )
   .pipe(tapeTagsSchema);
 
+/**
+ * An edit never makes a cartridge destroyed nor changes a destroyed one's status (only a destruction does,
+ * server/destruction): the status is left out for a destroyed cartridge.
+ */
 export const updateTapeSchema = registerTapeSchema.omit({ barcode: true, nonStandard: true }).extend({
-  status: z.enum([...TAPE_STATUSES, "destroyed"], { message: "Choose a valid status" }),
+  status: z.enum(TAPE_STATUSES, { message: "Choose a status: empty, in use, full or pending destruction" }).optional(),
 });
 
 /**
@@ -209,6 +213,8 @@ export const COMPUTED_TAPE_SORTS = ["nextMove", "dataExpiry"] as const satisfies
 export const tapeListSchema = z.object({
   search: text().trim().max(64, "Search at most 64 characters").optional(),
   status: z.enum([...TAPE_STATUSES, "destroyed"]).optional(),
+  /** Leaves destroyed cartridges out: what a picker offers. */
+  inService: z.boolean().optional(),
   locationKind: z.enum([...LOCATION_KINDS, "none"]).optional(),
   generation: z.number().int().min(1).max(10).optional(),
   /** Cartridges whose current location is at this site. */

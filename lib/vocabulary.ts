@@ -11,6 +11,10 @@ export const TAPE_STATUS_LABEL: Record<(typeof TAPE_STATUSES)[number] | "destroy
   pending_destruction: "Pending destruction",
   destroyed: "Destroyed",
 };
+/** The statuses a form may set: "destroyed" only a destruction sets (server/destruction). */
+export const SETTABLE_TAPE_STATUS_LABEL = Object.fromEntries(
+  TAPE_STATUSES.map((status) => [status, TAPE_STATUS_LABEL[status]]),
+) as Record<(typeof TAPE_STATUSES)[number], string>;
 
 export const LOCATION_KINDS = ["on_site", "in_transit", "off_site"] as const;
 export type LocationKind = (typeof LOCATION_KINDS)[number];

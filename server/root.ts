@@ -3,6 +3,7 @@ import { auditRouter } from "./audit/router";
 import { auditsRouter } from "./audits/router";
 import { consignmentsRouter } from "./consignments/router";
 import { custodyRouter } from "./custody/router";
+import { destructionRouter } from "./destruction/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
 import { notificationsRouter } from "./notifications/router";
@@ -31,6 +32,7 @@ export const appRouter = router({
   audits: auditsRouter,
   reminders: remindersRouter,
   notifications: notificationsRouter,
+  destruction: destructionRouter,
 });
 
 export type AppRouter = typeof appRouter;

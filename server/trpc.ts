@@ -144,8 +144,13 @@ export const backupReadProcedure = signedInProcedure;
  */
 export function capabilityProcedure(capability: Capability) {
   return signedInProcedure.use(({ ctx, next }) => {
-    const reason = refusal(ctx.viewer, capability);
-    if (reason) throw new TRPCError({ code: "FORBIDDEN", message: reason });
+    requireCapability(ctx.viewer, capability);
     return next();
   });
+}
+
+/** Refuses `viewer` (FORBIDDEN, the reason in words) unless they hold `capability`: for a need the input decides. */
+export function requireCapability(viewer: Viewer, capability: Capability) {
+  const reason = refusal(viewer, capability);
+  if (reason) throw new TRPCError({ code: "FORBIDDEN", message: reason });
 }

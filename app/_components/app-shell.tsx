@@ -64,6 +64,13 @@ const shieldIcon = (
   </svg>
 );
 
+const shredIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <rect x="4" y="4" width="16" height="7" rx="1" />
+    <path d="M7 11v9m3.3-9v7m3.4-7v9m3.3-9v7" />
+  </svg>
+);
+
 const backupIcon = (
   <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
     <ellipse cx="12" cy="6" rx="7" ry="3" />
@@ -92,6 +99,7 @@ const NAV: NavItem[] = [
   { href: "/backup/consignments", label: "Consignments", short: "Cases", icon: caseIcon },
   { href: "/backup/audits", label: "Audits", short: "Audits", icon: auditIcon },
   { href: "/backup/outbox", label: "Outbox", short: "Outbox", icon: outboxIcon },
+  { href: "/backup/destructions", label: "Destructions", short: "Destroyed", icon: shredIcon },
   { href: "/manage/sites", label: "Sites", short: "Sites", icon: siteIcon },
   { href: "/manage/notifications", label: "Notifications", short: "Alerts", icon: bellIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, capability: "users.manage" },

@@ -62,12 +62,12 @@ async function lockConsignment(tx: Tx, id: string): Promise<BackupConsignment> {
   return tx.backupConsignment.findUniqueOrThrow({ where: { id } });
 }
 
-type LockedTape = { id: string; barcode: string; site_id: string | null; kind: string | null };
+type LockedTape = { id: string; barcode: string; status: string; site_id: string | null; kind: string | null };
 
 /** Locks cartridges (in id order, as every writer does) and reads where each is now. */
 async function lockTapes(tx: Tx, where: Prisma.Sql): Promise<LockedTape[]> {
   return tx.$queryRaw<LockedTape[]>`
-    SELECT t.id, t.barcode, l.site_id, l.kind::text AS kind
+    SELECT t.id, t.barcode, t.status::text AS status, l.site_id, l.kind::text AS kind
     FROM backup_tape_cartridge t LEFT JOIN backup_tape_location l ON l.tape_id = t.id AND l.is_current
     WHERE ${where} ORDER BY t.id FOR UPDATE OF t`;
 }
@@ -110,6 +110,13 @@ async function checkPlan(tx: Tx, input: ConsignmentInput, consignmentId: string 
   if (!to.active) throw new DomainError("BAD_REQUEST", `${to.name} is retired: choose another site`, "toSiteId");
   const tapes = input.tapeIds.length > 0 ? await lockTapes(tx, Prisma.sql`t.id = ANY(${input.tapeIds}::text[])`) : [];
   if (tapes.length !== input.tapeIds.length) throw new DomainError("NOT_FOUND", "A cartridge was not found", "tapeIds");
+  const destroyed = tapes.filter((tape) => tape.status === "destroyed").map((tape) => tape.barcode);
+  if (destroyed.length > 0)
+    throw new DomainError(
+      "CONFLICT",
+      `${listOf(destroyed)} ${destroyed.length === 1 ? "is" : "are"} destroyed: leave ${destroyed.length === 1 ? "it" : "them"} out`,
+      "tapeIds",
+    );
   const elsewhere = tapes.filter((tape) => tape.site_id !== from.id).map((tape) => tape.barcode);
   if (elsewhere.length > 0)
     throw new DomainError(

@@ -28,6 +28,7 @@ import type { LocationKind } from "../../lib/vocabulary";
  * - A recall is **open** while it is not cancelled and the cartridge has not been logged on site since it
  *   was requested.
  * - **Overdue**: on a list, and the next move is before today.
+ * - A destroyed cartridge is on no list and has no next move, wherever it was last logged.
  */
 export type RotationParams = { now: Date; settings: Pick<Settings, "sendDelayDays" | "leadTimeDays"> };
 
@@ -92,12 +93,14 @@ export function tapeRotation(
     FROM (
       SELECT b.tape_id, b.location_kind, b.data_expires_at, b.recall_needed_by,
         CASE
+          WHEN b.destroyed THEN NULL
           WHEN b.sendable AND b.newest_sendable IS NOT NULL THEN 'send'
           WHEN b.location_kind = 'off_site'
             AND (b.data_expires_at IS NULL OR date_trunc('day', b.data_expires_at) <= ${horizon}
               OR b.recall_needed_by IS NOT NULL) THEN 'bring_back'
         END AS list,
         CASE
+          WHEN b.destroyed THEN NULL
           WHEN b.sendable THEN coalesce(b.newest_sendable, b.first_pending) + ${days(delay)}
           WHEN b.location_kind = 'off_site' THEN least(
             coalesce(date_trunc('day', b.data_expires_at) - ${days(settings.leadTimeDays)},
@@ -112,8 +115,9 @@ export function tapeRotation(
             THEN s.frontier_days[width_bucket(${now}::timestamp(3), s.frontier_expiries) + 1]
             ELSE d.newest_sendable
           END AS newest_sendable,
-          d.first_pending, rc.needed_by AS recall_needed_by
+          d.first_pending, rc.needed_by AS recall_needed_by, gone.status = 'destroyed' AS destroyed
         FROM ${cartridges} c
+        JOIN backup_tape_cartridge gone ON gone.id = c.tape_id
         LEFT JOIN ${onTheirWay} way ON way.tape_id = c.tape_id
         LEFT JOIN backup_tape_rotation s ON s.tape_id = c.tape_id
         LEFT JOIN (

@@ -10,6 +10,7 @@ import {
   getTape,
   listTapes,
   registerTape,
+  returnToScratch,
   searchTapes,
   tapeDeletePreview,
   updateTape,
@@ -36,6 +37,9 @@ export const tapesRouter = router({
   correctBarcode: capabilityProcedure("catalogue.correct")
     .input(correctBarcodeSchema)
     .mutation(({ ctx, input }) => correctBarcode(ctx.db, ctx.actor, input)),
+  returnToScratch: capabilityProcedure("catalogue.edit")
+    .input(z.object({ id: tapeId }))
+    .mutation(({ ctx, input }) => returnToScratch(ctx.db, ctx.actor, input.id)),
   deletePreview: backupReadProcedure
     .input(z.object({ id: tapeId }))
     .query(({ ctx, input }) => tapeDeletePreview(ctx.db, input.id)),

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { Prisma, type BackupTapeCartridge, type BackupTapeLocation } from "../../generated/prisma/client";
+import { scratchProblem, type ScratchFacts } from "../../lib/destruction";
 import { labelWithMedia, normaliseLabel, parseLtoLabel, parseNonStandardLabel, type LtoLabel } from "../../lib/lto";
 import { NEXT_MOVE_FILTERS } from "../../lib/rotation";
 import {
@@ -19,6 +20,7 @@ import { cursorCodec, listOrders } from "../pagination";
 import { rotationParams } from "../rotation/service";
 import { addDays, tapeRotation, utcDay, type RotationParams } from "../rotation/sql";
 import { consistentRead, transaction } from "../db/transaction";
+import { lockTape } from "./lock";
 
 export const AUDITED_TAPE_FIELDS = [
   "barcode",
@@ -74,6 +76,7 @@ function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInp
   const where: Prisma.BackupTapeCartridgeWhereInput = {};
   if (filters.search) where.barcode = { contains: normaliseLabel(filters.search) };
   if (filters.status) where.status = filters.status;
+  else if (filters.inService) where.status = { not: "destroyed" };
   if (filters.generation) where.generation = filters.generation;
   if (filters.tag) where.tags = { has: filters.tag };
   if (filters.locationKind === "none") where.locations = { none: { isCurrent: true } };
@@ -122,6 +125,7 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
   const conditions = [
     filters.search && Prisma.sql`strpos(t.barcode, ${normaliseLabel(filters.search)}) > 0`,
     filters.status && Prisma.sql`t.status = ${filters.status}::"TapeStatus"`,
+    !filters.status && filters.inService && Prisma.sql`t.status <> 'destroyed'`,
     filters.generation && Prisma.sql`t.generation = ${filters.generation}`,
     filters.tag && Prisma.sql`t.tags @> ARRAY[${filters.tag}]::text[]`,
     filters.locationKind === "none" && Prisma.sql`r.location_kind IS NULL`,
@@ -309,6 +313,8 @@ export async function updateTape(db: Db, actor: Actor, id: string, input: z.outp
   return transaction(db, async (tx) => {
     const before = await tx.backupTapeCartridge.findUnique({ where: { id } });
     if (!before) throw notFound("The cartridge");
+    if (before.status === "destroyed" && input.status !== undefined)
+      throw new DomainError("CONFLICT", `${before.barcode} is destroyed: its status cannot change`, "status");
     const after = await tx.backupTapeCartridge.update({
       where: { id },
       data: {
@@ -401,6 +407,8 @@ export async function deleteTape(db: Db, actor: Actor, id: string) {
       include: { _count: { select: { locations: true, custodyEvents: true, jobs: true } } },
     });
     if (!tape) throw notFound("The cartridge");
+    if (tape.status === "destroyed")
+      throw new DomainError("CONFLICT", `${tape.barcode} is destroyed: it stays in the catalogue as evidence`);
     const jobLinks = await removeFromSpans(tx, actor, id);
     await tx.backupTapeCartridge.delete({ where: { id } });
     const removed = { locations: tape._count.locations, custodyEvents: tape._count.custodyEvents, jobLinks };
@@ -412,5 +420,32 @@ export async function deleteTape(db: Db, actor: Actor, id: string) {
       actor,
     });
     return { barcode: tape.barcode, ...removed };
+  });
+}
+
+/**
+ * Makes a cartridge whose data has all expired empty again, for reuse: its past jobs stay in its history.
+ * Only once it is back (not off site nor in transit) and not destroyed (lib/destruction.ts, `scratchProblem`).
+ */
+export async function returnToScratch(db: Db, actor: Actor, id: string, now = new Date()) {
+  return transaction(db, async (tx) => {
+    await lockTape(tx, id);
+    const [tape] = await tx.$queryRaw<(ScratchFacts & { id: string })[]>`
+      SELECT t.id, t.barcode, t.status::text AS status, l.kind::text AS "locationKind",
+        (SELECT max(j.expires_at) FROM backup_job_tape jt JOIN backup_job j ON j.id = jt.job_id
+          WHERE jt.tape_id = t.id) AS "dataExpiresAt"
+      FROM backup_tape_cartridge t LEFT JOIN backup_tape_location l ON l.tape_id = t.id AND l.is_current
+      WHERE t.id = ${id}`;
+    const problem = scratchProblem(tape!, now);
+    if (problem) throw new DomainError("CONFLICT", problem);
+    const after = await tx.backupTapeCartridge.update({ where: { id }, data: { status: "empty" } });
+    await recordAudit(tx, {
+      entityType: "tape",
+      entityId: id,
+      action: "return_to_scratch",
+      changes: { status: { from: tape!.status, to: after.status } },
+      actor,
+    });
+    return after;
   });
 }

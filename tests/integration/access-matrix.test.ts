@@ -18,6 +18,7 @@ import * as auditReportCsvRoute from "../../app/backup/audits/[id]/report.csv/ro
 import * as auditReportRoute from "../../app/backup/audits/[id]/report/route";
 import * as manifestRoute from "../../app/backup/consignments/[id]/manifest/route";
 import * as databaseRoute from "../../app/backup/database/route";
+import * as certificateRoute from "../../app/backup/destructions/[id]/certificate/route";
 import * as exportRoute from "../../app/backup/export/[kind]/route";
 import { BACKUP_ENTITY_TYPES } from "../../lib/audit";
 import type { Capability } from "../../lib/capabilities";
@@ -29,6 +30,7 @@ import type { Auth } from "../../server/auth/auth";
 import type { Db } from "../../server/db";
 import { appRouter, type AppRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape } from "../factories/backup";
+import { destructionInput } from "../factories/destruction";
 import { jobInput } from "../factories/jobs";
 import { auditScanEvent, dispatchEvent, locationEvent, receiptEvent } from "../factories/sync-events";
 import { linkTape } from "../factories/tape-jobs";
@@ -179,6 +181,17 @@ type Fixtures = {
   };
   /** A checkpoint of the audit chain as the fixtures leave it. */
   checkpoint: AuditCheckpoint;
+  destruction: {
+    /** A destruction of one cartridge, with its certificate. */
+    id: string;
+    destroyedTapeId: string;
+    /** In no job, consignment nor location: any recorder may destroy it. */
+    eligibleTapeId: string;
+    /** Holds data for years yet: only an administrator may destroy it, with a reason. */
+    unexpiredTapeId: string;
+    /** In use on site, its only job long expired: ready to return to scratch. */
+    scratchTapeId: string;
+  };
 };
 
 let fx: Fixtures;
@@ -326,6 +339,14 @@ beforeAll(async () => {
   const recall = await asAdmin.rotation.recallTape({ tapeId: awayTape.id, reason: "Restore drill", neededBy: today() });
   const consignments = await consignmentFixtures(asAdmin, kinds, site.id);
   const audits = await auditFixtures(asAdmin, kinds);
+  const destroyedTape = await createTape(app.db);
+  const destroyed = await asAdmin.destruction.record(destructionInput([destroyedTape.id]));
+  const eligibleTape = await createTape(app.db);
+  const unexpiredTape = await createTape(app.db);
+  await asAdmin.jobs.create(jobInput({ jobDate: new Date(), retentionDays: 3650, tapeIds: [unexpiredTape.id] }));
+  const scratchTape = await createTape(app.db);
+  await asAdmin.jobs.create(jobInput({ tapeIds: [scratchTape.id] }));
+  await asAdmin.tapes.update({ id: scratchTape.id, data: { status: "in_use" } });
 
   fx = {
     users: { ...kinds, deactivated, lingering },
@@ -340,6 +361,13 @@ beforeAll(async () => {
     site,
     consignments,
     audits,
+    destruction: {
+      id: destroyed.id,
+      destroyedTapeId: destroyedTape.id,
+      eligibleTapeId: eligibleTape.id,
+      unexpiredTapeId: unexpiredTape.id,
+      scratchTapeId: scratchTape.id,
+    },
     rejectedEvents: {
       // Anonymous callers have no events; one of someone else's is what they would try.
       anonymous: await rejectedEventOf(kinds.staffWrite.id),
@@ -449,6 +477,26 @@ const MATRIX: Matrix = {
       needs: "catalogue.edit",
     },
     delete: { input: (fx) => ({ id: fx.tape.id }), needs: "catalogue.delete" },
+    returnToScratch: { input: (fx) => ({ id: fx.destruction.scratchTapeId }), needs: "catalogue.edit" },
+  },
+  destruction: {
+    check: { input: (fx) => ({ tapeIds: [fx.destruction.eligibleTapeId] }), needs: "signedIn" },
+    list: { input: () => ({}), needs: "signedIn" },
+    get: { input: (fx) => ({ id: fx.destruction.id }), needs: "signedIn" },
+    ofTape: { input: (fx) => ({ tapeId: fx.destruction.destroyedTapeId }), needs: "signedIn" },
+    record: [
+      {
+        label: "data expired",
+        input: (fx) => destructionInput([fx.destruction.eligibleTapeId]),
+        needs: "destruction.record",
+      },
+      {
+        label: "data not expired, overridden",
+        input: (fx) =>
+          destructionInput([fx.destruction.unexpiredTapeId], { overrideReason: "The drive that wrote it leaked" }),
+        needs: "destruction.override",
+      },
+    ],
   },
   jobs: {
     list: { input: () => ({}), needs: "signedIn" },
@@ -868,6 +916,12 @@ const ROUTE_FILES: {
     params: (match) => ({ id: decodeURIComponent(match[1]!) }),
   },
   {
+    file: "app/backup/destructions/[id]/certificate/route.ts",
+    pattern: /^\/backup\/destructions\/([^/]+)\/certificate$/,
+    handlers: certificateRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ id: decodeURIComponent(match[1]!) }),
+  },
+  {
     file: "app/backup/database/route.ts",
     pattern: /^\/backup\/database$/,
     handlers: databaseRoute as unknown as Record<Method, RouteHandler>,
@@ -981,6 +1035,7 @@ const ROUTES: RouteRow[] = [
         site: fx.site.id,
         consignment: fx.consignments.incident.id,
         inventory_audit: fx.audits.incident.id,
+        destruction: fx.destruction.id,
       };
       return `/backup/audit/${entityType}/${ids[entityType]}`;
     },
@@ -1018,6 +1073,12 @@ const ROUTES: RouteRow[] = [
     method: "GET",
     name: "GET /backup/audits/<id>/report.csv",
     path: (fx) => `/backup/audits/${fx.audits.incident.id}/report.csv`,
+    status: byNeed("signedIn"),
+  },
+  {
+    method: "GET",
+    name: "GET /backup/destructions/<id>/certificate",
+    path: (fx) => `/backup/destructions/${fx.destruction.id}/certificate`,
     status: byNeed("signedIn"),
   },
   {

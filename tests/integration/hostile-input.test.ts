@@ -9,6 +9,7 @@ import { syncEventSchema, type EventResult } from "../../lib/sync/events";
 import { cursorCodec } from "../../server/pagination";
 import { appRouter } from "../../server/root";
 import { createCustody, createJob, createLocation, createTape, nextBarcode } from "../factories/backup";
+import { destructionInput } from "../factories/destruction";
 import { jobInput } from "../factories/jobs";
 import {
   auditScanEvent,
@@ -79,6 +80,12 @@ type Fixtures = {
   closedInventoryId: string;
   missingInventoryId: string;
   inventoryMissingTapeId: string;
+  /** In no job, consignment nor location: any destruction may take it. */
+  scrapTapeId: string;
+  /** A destruction with its certificate. */
+  destructionId: string;
+  /** Full, on no shelf, its only job long expired: ready to return to scratch. */
+  scratchTapeId: string;
 };
 
 let admin: Caller;
@@ -173,6 +180,22 @@ async function restoreInventories() {
     await admin.audits.applyCorrections({ id: audit.id });
     Object.assign(fx, { missingInventoryId: audit.id, inventoryMissingTapeId: tape.id });
   }
+  await restoreEndOfLife();
+}
+
+/** The cartridges a destruction or a return to scratch takes, made again once taken. */
+async function restoreEndOfLife() {
+  const status = async (id: string | undefined) =>
+    id ? (await app.db.backupTapeCartridge.findUnique({ where: { id } }))?.status : undefined;
+  if ((await status(fx.scrapTapeId)) !== "empty") fx.scrapTapeId = (await createTape(app.db)).id;
+  if ((await status(fx.scratchTapeId)) !== "full") {
+    const tape = await createTape(app.db);
+    await linkTape(app.db, (await createJob(app.db, { name: "Expired job" })).id, tape.id);
+    await app.db.backupTapeCartridge.update({ where: { id: tape.id }, data: { status: "full" } });
+    fx.scratchTapeId = tape.id;
+  }
+  if (!fx.destructionId)
+    fx.destructionId = (await admin.destruction.record(destructionInput([(await createTape(app.db)).id]))).id;
 }
 
 async function tapeAtStore() {
@@ -438,6 +461,18 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   "reminders.attention": () => undefined,
   "notifications.get": () => undefined,
   "notifications.set": () => ({ dailyDigest: true }),
+  "destruction.check": (f) => ({ tapeIds: [f.scrapTapeId, f.tapeId], withVendor: true }),
+  "destruction.list": () => ({ search: "D-", limit: 10 }),
+  "destruction.get": (f) => ({ id: f.destructionId }),
+  "destruction.ofTape": (f) => ({ tapeId: f.scrapTapeId }),
+  "destruction.record": (f) =>
+    destructionInput([f.scrapTapeId], {
+      vendor: "Shred-It North",
+      vendorCertificate: "SN-1",
+      overrideReason: "Damaged",
+      notes: "Hostile batch",
+    }),
+  "tapes.returnToScratch": (f) => ({ id: f.scratchTapeId }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();

@@ -186,6 +186,7 @@ function CartridgesAtSite({
   const query = useQuery({
     ...trpc.tapes.list.queryOptions({
       siteId: site.id,
+      inService: true,
       search: search.trim() || undefined,
       cursor: paging.cursor,
       limit: 10,

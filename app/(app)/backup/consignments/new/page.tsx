@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { FormError } from "@/app/_components/field";
-import { serverCaller } from "@/app/_trpc/server";
-import { normaliseLabel } from "@/lib/lto";
 import { FormPage } from "../../_components/form-page";
-import { ConsignmentForm, type PickedTape } from "../consignment-form";
+import { tapesFromAddress } from "../../_components/tapes-from-address";
+import { ConsignmentForm } from "../consignment-form";
 
 export const metadata: Metadata = { title: "New consignment" };
 
@@ -20,11 +19,7 @@ export default async function NewConsignmentPage({
   searchParams: Promise<{ from?: string; barcodes?: string }>;
 }) {
   const { from, barcodes } = await searchParams;
-  const wanted = [...new Set((barcodes ?? "").split(",").map(normaliseLabel).filter(Boolean))].slice(0, MAX_PREFILLED);
-  const caller = await serverCaller();
-  const found = await Promise.all(wanted.map((barcode) => caller.tapes.byBarcode({ barcode })));
-  const tapes: PickedTape[] = found.flatMap((tape) => (tape ? [{ id: tape.id, barcode: tape.barcode }] : []));
-  const unknown = wanted.filter((_, index) => !found[index]);
+  const { tapes, unknown } = await tapesFromAddress(barcodes, MAX_PREFILLED);
 
   return (
     <FormPage

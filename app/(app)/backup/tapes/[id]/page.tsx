@@ -4,6 +4,7 @@ import { DetailItem } from "@/app/_components/detail-item";
 import { Moment } from "@/app/_components/time-zone";
 import { serverCaller } from "@/app/_trpc/server";
 import { formatCalendarDate } from "@/lib/dates";
+import { METHOD_LABEL, scratchProblem } from "@/lib/destruction";
 import { formatBytes } from "@/lib/format";
 import { MEDIA_TYPE_LABEL } from "@/lib/lto";
 import { describePlace } from "@/lib/tapes";
@@ -12,6 +13,7 @@ import { Timeline, type TimelineEvent } from "../../_components/timeline";
 import { NonStandardMark } from "../../_components/non-standard-mark";
 import { RecallPanel } from "../../_components/recall-panel";
 import { TapeConsignments } from "../../_components/tape-consignments";
+import { EndOfLifeActions } from "./end-of-life";
 import { loadTape } from "./load-tape";
 import { TapeActions } from "./tape-actions";
 
@@ -81,7 +83,11 @@ function historyEvents(tape: Awaited<ReturnType<typeof loadTape>>): TimelineEven
 export default async function TapePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const tape = await loadTape(id);
-  const consignments = await (await serverCaller()).consignments.ofTape({ tapeId: tape.id });
+  const caller = await serverCaller();
+  const [consignments, destruction] = await Promise.all([
+    caller.consignments.ofTape({ tapeId: tape.id }),
+    caller.destruction.ofTape({ tapeId: tape.id }),
+  ]);
   const current = tape.currentLocation;
 
   return (
@@ -171,6 +177,48 @@ export default async function TapePage({ params }: { params: Promise<{ id: strin
           )}
         </section>
       </div>
+
+      <section aria-labelledby="end-of-life-title" className="mt-6" data-testid="end-of-life">
+        <h2 id="end-of-life-title" className="text-lg font-semibold">
+          End of life
+        </h2>
+        {destruction ? (
+          <div className="card mt-2 p-4 text-sm">
+            <p className="font-medium">
+              Destroyed on {formatCalendarDate(destruction.performedAt)}:{" "}
+              {METHOD_LABEL[destruction.method].toLowerCase()} by {destruction.technique.toLowerCase()}
+            </p>
+            <p className="text-slate-600">
+              By {destruction.performedBy}
+              {destruction.vendor && ` (${destruction.vendor})`} · certificate{" "}
+              <Link href={`/backup/destructions/${destruction.id}`} className="text-brand-700 hover:underline">
+                {destruction.number}
+              </Link>
+            </p>
+            {destruction.overridden && (
+              <p className="mt-1 text-amber-800">
+                Its data had not expired: destroyed under an override ({destruction.overrideReason}).
+              </p>
+            )}
+            <a href={`/backup/destructions/${destruction.id}/certificate`} className="btn-secondary mt-3 inline-block">
+              Certificate of sanitization (PDF)
+            </a>
+          </div>
+        ) : (
+          <EndOfLifeActions
+            tape={{ id: tape.id, barcode: tape.barcode }}
+            scratchRefusal={scratchProblem(
+              {
+                barcode: tape.barcode,
+                status: tape.status,
+                locationKind: current?.kind ?? null,
+                dataExpiresAt: tape.expiresAt,
+              },
+              new Date(),
+            )}
+          />
+        )}
+      </section>
 
       <RecallPanel subject={{ tapeId: tape.id }} name={tape.barcode} />
       <TapeConsignments consignments={consignments} />

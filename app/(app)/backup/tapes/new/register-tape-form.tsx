@@ -24,7 +24,7 @@ import {
   type RegisterTapeFormValues,
   type RegisterTapeInput,
 } from "@/lib/tapes";
-import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { SETTABLE_TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 
 const { TextField, TextAreaField, SelectField, CheckboxField } = formFields<RegisterTapeFormValues>();
 const MEDIA_OPTIONS = Object.fromEntries(MEDIA_CHOICES.map((choice) => [choice.mediaId, choice.label]));
@@ -152,7 +152,7 @@ export function RegisterTapeForm() {
           }
           inputMode="decimal"
         />
-        <SelectField name="status" label="Status" options={TAPE_STATUS_LABEL} />
+        <SelectField name="status" label="Status" options={SETTABLE_TAPE_STATUS_LABEL} />
       </div>
       <TextField
         name="tags"

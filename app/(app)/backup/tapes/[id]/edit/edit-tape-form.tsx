@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
 import { capacityGbText, capacityGbTextSchema, tagsTextSchema, updateTapeSchema } from "@/lib/tapes";
-import { TAPE_STATUS_LABEL } from "@/lib/vocabulary";
+import { SETTABLE_TAPE_STATUS_LABEL, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 
 const formSchema = updateTapeSchema.extend({ nativeCapacityBytes: capacityGbTextSchema, tags: tagsTextSchema });
 type Values = z.input<typeof formSchema>;
@@ -29,7 +29,7 @@ export function EditTapeForm({
   const update = useMutation(trpc.tapes.update.mutationOptions());
   const form = useZodForm(formSchema, {
     defaultValues: {
-      status: tape.status,
+      status: tape.status === "destroyed" ? undefined : tape.status,
       nativeCapacityBytes: capacityGbText(tape.nativeCapacityBytes),
       tags: tape.tags.join(", "),
       notes: tape.notes ?? "",
@@ -45,7 +45,11 @@ export function EditTapeForm({
   return (
     <Form form={form} onSubmit={onSubmit} className="card mt-6 space-y-5 p-5 sm:p-6">
       <div className="grid gap-4 sm:grid-cols-2">
-        <SelectField name="status" label="Status" options={TAPE_STATUS_LABEL} />
+        {tape.status === "destroyed" ? (
+          <p className="text-sm text-slate-600">Destroyed: its status stays as the destruction recorded it.</p>
+        ) : (
+          <SelectField name="status" label="Status" options={SETTABLE_TAPE_STATUS_LABEL} />
+        )}
         <TextField id="capacity" name="nativeCapacityBytes" label="Native capacity (GB)" inputMode="decimal" />
       </div>
       <TextField name="tags" label="Usage tags" hint="Separate tags with commas." />
