@@ -399,7 +399,7 @@ describe("requests the server refuses or answers itself", () => {
     const staff = await signedInUser(app, { role: "staff" });
     const secret = 'relation "backup_secret_table" does not exist at 10.20.30.40:5432';
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    const failing = vi.spyOn(app.db.backupTapeCartridge, "count").mockRejectedValue(new Error(secret));
+    const failing = vi.spyOn(app.db.backupSite, "findMany").mockRejectedValue(new Error(secret));
     try {
       const response = await fetch(trpcUrl(running.base, "tapes.summary"), {
         headers: { cookie: staff.headers.get("cookie")! },
