@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Every check `npm test` makes, side by side where they do not depend on each other. The integration tests
-# on PGlite and on PostgreSQL (each file has a database of its own) are the longest part, so they start
-# at once, PGlite's with two files at a time (one per core, using the core the others leave idle once they
-# end); beside them, one after the other, the type-check, lint, the unit tests and the production build the
-# end-to-end tests start (so no test file waits for it). The build writes the route types the TypeScript
-# program includes (.next/types), so it starts only once type-check and lint have read them. The
-# end-to-end tests run last and alone, as they time what a browser shows.
+# on PGlite and on PostgreSQL (each file has a database of its own) start at once, PGlite's two files at a
+# time; beside them, one after the other, the type-check, lint, the unit tests, the production build and
+# the end-to-end tests, which start the built app (so no test file waits for a build) and mostly wait on a
+# browser, so they fill the time the integration tests leave idle. The build writes the route types the
+# TypeScript program includes (.next/types), so it starts only once type-check and lint have read them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -53,11 +52,8 @@ together() {
   step_pids=()
 }
 
-step "Integration tests on PGlite ‖ on PostgreSQL ‖ type-check, lint, unit tests and production build"
+step "Integration tests on PGlite ‖ on PostgreSQL ‖ type-check, lint, unit, build, end-to-end tests"
 together "npm run test:integration -- --maxWorkers=2" "npm run test:integration:pg" \
-  "npm run typecheck && npm run lint && npm run test:unit && npm run build"
-
-step "End-to-end tests"
-together "npm run test:e2e"
+  "npm run typecheck && npm run lint && npm run test:unit && npm run build && npm run test:e2e"
 
 step "All checks passed"

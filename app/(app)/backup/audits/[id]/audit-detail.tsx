@@ -108,7 +108,7 @@ export function AuditDetail({ initial }: { initial: Audit }) {
         )}
       </div>
       <p className="mt-1 text-slate-700">
-        <Link href={`/manage/sites/${audit.site.id}`} className="text-brand-700 hover:underline">
+        <Link href={`/manage/sites/${audit.site.id}`} className="text-brand-700 underline">
           {audit.site.name}
         </Link>{" "}
         · {audit.scope}

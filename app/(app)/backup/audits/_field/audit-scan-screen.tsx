@@ -128,7 +128,7 @@ function AuditScanner({ audit }: { audit: ScannedAudit }) {
           {audit.waiting === 0
             ? "Every scan from this device has reached the server."
             : `${audit.waiting} scan${audit.waiting === 1 ? "" : "s"} on this device waiting to sync.`}{" "}
-          <Link href={`/backup/audits/${audit.id}`} className="text-brand-700 hover:underline">
+          <Link href={`/backup/audits/${audit.id}`} className="text-brand-700 underline">
             The audit
           </Link>
         </p>
