@@ -66,7 +66,7 @@ describe("rotation", () => {
     expect(await countOf("bring-back")).toBe("1");
     expect(await listed("bring-back")).toEqual([BARCODE]);
     await expect
-      .poll(() => page.getByTestId("needs-attention").textContent())
+      .poll(() => page.getByTestId("rotation-overdue").textContent())
       .toMatch(/1 cartridge overdue to bring back/);
 
     await page.getByRole("link", { name: /All 1 cartridge to bring back/ }).click();
@@ -79,7 +79,7 @@ describe("rotation", () => {
     await callTrpc(context, base, "jobs.update", { ...job(365), id: jobId }, "mutation");
     await page.goto(`${base}/backup`);
     expect(await countOf("bring-back")).toBe("0");
-    expect(await page.getByTestId("needs-attention").count()).toBe(0);
+    expect(await page.getByTestId("rotation-overdue").count()).toBe(0);
 
     await page.goto(`${base}/backup/tapes/${tapeId}`, { waitUntil: "networkidle" });
     await page.getByRole("button", { name: "Recall for a restore" }).click();

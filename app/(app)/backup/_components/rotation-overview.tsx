@@ -59,12 +59,12 @@ export function RotationOverview({ overview }: { overview: Overview }) {
     <div className="mt-6 space-y-3">
       {overdue.length > 0 && (
         <section
-          aria-labelledby="attention-title"
+          aria-labelledby="overdue-title"
           className="card border-red-200 bg-red-50/40 p-4"
-          data-testid="needs-attention"
+          data-testid="rotation-overdue"
         >
-          <h2 id="attention-title" className="font-semibold text-red-800">
-            Needs attention
+          <h2 id="overdue-title" className="font-semibold text-red-800">
+            Overdue
           </h2>
           <ul className="mt-1 space-y-1 text-sm">
             {overdue.map(([list, page]) => {
