@@ -13,7 +13,8 @@ if (!url) {
   process.exit(0);
 }
 
-const result = spawnSync("npx", ["vitest", "run", "--project", "integration"], {
+// Arguments are vitest's, e.g. `npm run test:integration:pg -- --maxWorkers=2 tests/integration/jobs.test.ts`.
+const result = spawnSync("npx", ["vitest", "run", "--project", "integration", ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { ...process.env, TEST_DATABASE_URL: url },
 });
