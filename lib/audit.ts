@@ -12,8 +12,8 @@ export const BACKUP_ENTITY_TYPES = [
 ] as const;
 export type BackupEntityType = (typeof BACKUP_ENTITY_TYPES)[number];
 
-/** User accounts (roles, access, deactivation) and settings too, whose history only administrators may see. */
-export const AUDIT_ENTITY_TYPES = [...BACKUP_ENTITY_TYPES, "user", "setting"] as const;
+/** User accounts (roles, access, deactivation), settings and API tokens too, whose history only administrators may see. */
+export const AUDIT_ENTITY_TYPES = [...BACKUP_ENTITY_TYPES, "user", "setting", "api_token"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 /**
@@ -70,6 +70,8 @@ export const AUDIT_ACTIONS = [
   "return_to_scratch",
   /** A user chose to receive, or stopped receiving, the daily digest. */
   "set_notifications",
+  /** An API token was revoked: requests with it are refused from then on. */
+  "revoke",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

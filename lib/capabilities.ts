@@ -24,6 +24,7 @@ export const CAPABILITY_LABEL = {
   "destruction.override": "destroy cartridges whose data has not expired",
   "settings.manage": "change settings",
   "users.manage": "manage users and their access",
+  "integrations.manage": "manage the API tokens of integrations",
   "audit.review": "read the whole audit log or check its integrity",
   "system.administer": "back up the database or sign audit checkpoints",
 } as const;

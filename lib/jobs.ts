@@ -12,7 +12,7 @@ export const VERIFICATION_LABEL: Record<Verification, string> = {
 };
 
 const MAX_RETENTION_DAYS = 36_500;
-const MAX_SPAN_TAPES = 500;
+export const MAX_SPAN_TAPES = 500;
 export const DUPLICATE_TAPE_MESSAGE = "A cartridge can appear only once in a job's span";
 // PostgreSQL BIGINT's upper bound: anything larger cannot be stored.
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
@@ -77,14 +77,15 @@ export const spanSchema = z
   .max(MAX_SPAN_TAPES, `A job can span at most ${MAX_SPAN_TAPES} cartridges`)
   .refine((ids) => new Set(ids).size === ids.length, DUPLICATE_TAPE_MESSAGE);
 
+/** The years a job date may fall in, as a zod refinement. */
+export const JOB_DATE_RANGE = [
+  (date: Date) => date.getUTCFullYear() >= 1970 && date.getUTCFullYear() <= 2999,
+  "The job date must be between 1970 and 2999",
+] as const;
+
 export const jobFieldsSchema = z.object({
   name: text().trim().min(1, "Enter the job's name").max(200, "The name must be at most 200 characters"),
-  jobDate: z.coerce
-    .date({ message: "Enter the job date" })
-    .refine(
-      (date) => date.getUTCFullYear() >= 1970 && date.getUTCFullYear() <= 2999,
-      "The job date must be between 1970 and 2999",
-    ),
+  jobDate: z.coerce.date({ message: "Enter the job date" }).refine(...JOB_DATE_RANGE),
   retentionDays: z
     .number({ message: "Enter the retention in days" })
     .int("Retention must be a whole number of days")

@@ -1,6 +1,13 @@
 /** The one error type domain services throw; the tRPC edge maps `code` to a tRPC / HTTP status. */
 export type DomainErrorCode =
-  "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_MANY_REQUESTS";
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  /** Well-formed, but naming what cannot be used as asked (cartridges not registered, say). */
+  | "UNPROCESSABLE_CONTENT"
+  | "TOO_MANY_REQUESTS";
 
 export class DomainError extends Error {
   constructor(

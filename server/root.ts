@@ -4,6 +4,7 @@ import { auditsRouter } from "./audits/router";
 import { consignmentsRouter } from "./consignments/router";
 import { custodyRouter } from "./custody/router";
 import { destructionRouter } from "./destruction/router";
+import { integrationsRouter } from "./integrations/router";
 import { jobsRouter } from "./jobs/router";
 import { locationsRouter } from "./locations/router";
 import { notificationsRouter } from "./notifications/router";
@@ -28,6 +29,7 @@ export const appRouter = router({
   sites: sitesRouter,
   rotation: rotationRouter,
   settings: settingsRouter,
+  integrations: integrationsRouter,
   consignments: consignmentsRouter,
   audits: auditsRouter,
   reminders: remindersRouter,

@@ -117,36 +117,48 @@ async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: Spa
   return span;
 }
 
-export async function createJob(db: Db, actor: Actor, input: z.output<typeof createJobSchema>) {
+/**
+ * Where a job came from, when not typed in by hand: the integration that reported it or the import that
+ * brought it, with the backup software's own id for it.
+ */
+export type JobSource =
+  | { origin: "integration"; apiTokenId: string; externalSystem: string; externalId: string }
+  | { origin: "import"; importId: string; externalSystem: string | null; externalId: string | null };
+
+export async function createJobInTx(tx: Tx, actor: Actor, input: z.output<typeof createJobSchema>, source?: JobSource) {
   const { tapeIds, ...fields } = input;
-  return transaction(db, async (tx) => {
-    const job = await tx.backupJob.create({ data: withExpiry(fields) });
-    const span = await writeSpan(tx, job.id, tapeIds, []);
-    await recordAudit(tx, {
-      entityType: "job",
-      entityId: job.id,
-      action: "create",
-      changes: diffFields(null, snapshot(job, span), AUDITED_WITH_SPAN),
-      actor,
-    });
-    return job;
+  const job = await tx.backupJob.create({ data: { ...withExpiry(fields), ...source } });
+  const span = await writeSpan(tx, job.id, tapeIds, []);
+  await recordAudit(tx, {
+    entityType: "job",
+    entityId: job.id,
+    action: "create",
+    changes: diffFields(null, snapshot(job, span), AUDITED_WITH_SPAN),
+    actor,
   });
+  return job;
 }
 
-/** Fields, expiry and span change together or not at all. */
-export async function updateJob(db: Db, actor: Actor, input: z.output<typeof updateJobSchema>) {
+export function createJob(db: Db, actor: Actor, input: z.output<typeof createJobSchema>) {
+  return transaction(db, (tx) => createJobInTx(tx, actor, input));
+}
+
+/** Fields, expiry and span change together or not at all; an audit entry only when something changed. */
+export async function updateJobInTx(tx: Tx, actor: Actor, input: z.output<typeof updateJobSchema>) {
   const { id, tapeIds, ...fields } = input;
-  return transaction(db, async (tx) => {
-    const before = await lockJob(tx, id);
-    const previous = await spanOf(tx, id);
-    const job = await tx.backupJob.update({ where: { id }, data: withExpiry(fields) });
-    const span = await writeSpan(tx, id, tapeIds, previous);
-    const changes = diffFields(snapshot(before, previous), snapshot(job, span), AUDITED_WITH_SPAN);
-    if (Object.keys(changes).length > 0) {
-      await recordAudit(tx, { entityType: "job", entityId: id, action: "update", changes, actor });
-    }
-    return job;
-  });
+  const before = await lockJob(tx, id);
+  const previous = await spanOf(tx, id);
+  const job = await tx.backupJob.update({ where: { id }, data: withExpiry(fields) });
+  const span = await writeSpan(tx, id, tapeIds, previous);
+  const changes = diffFields(snapshot(before, previous), snapshot(job, span), AUDITED_WITH_SPAN);
+  if (Object.keys(changes).length > 0) {
+    await recordAudit(tx, { entityType: "job", entityId: id, action: "update", changes, actor });
+  }
+  return { job, changed: Object.keys(changes).length > 0 };
+}
+
+export async function updateJob(db: Db, actor: Actor, input: z.output<typeof updateJobSchema>) {
+  return (await transaction(db, (tx) => updateJobInTx(tx, actor, input))).job;
 }
 
 export async function setSpan(db: Db, actor: Actor, { jobId, tapeIds }: z.output<typeof setSpanSchema>) {

@@ -248,7 +248,15 @@ export async function getTape(db: Db, id: string) {
         jobs: {
           include: {
             job: {
-              select: { id: true, name: true, jobDate: true, expiresAt: true, _count: { select: { tapes: true } } },
+              select: {
+                id: true,
+                name: true,
+                jobDate: true,
+                expiresAt: true,
+                externalSystem: true,
+                externalId: true,
+                _count: { select: { tapes: true } },
+              },
             },
           },
           orderBy: { job: { jobDate: "desc" } },

@@ -1,6 +1,14 @@
 import { request, type APIRequestContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { callTrpc, signIn, signInAsFirstAdmin, startCameraPhone, toastText, type CameraPhone } from "./harness";
+import {
+  callTrpc,
+  signIn,
+  signInAsFirstAdmin,
+  startCameraPhone,
+  toastText,
+  untilControlled,
+  type CameraPhone,
+} from "./harness";
 import { pdfPages } from "../helpers/pdf-text";
 
 const ADMIN = { name: "Ada Office", email: "ada@example.com", password: "correct-horse-42" };
@@ -71,7 +79,7 @@ describe("an inventory audit of a shelf", () => {
     await page.evaluate(() => navigator.serviceWorker.ready);
     const scanLink = page.getByTestId("field-audits").getByRole("link", { name: `Scan for ${number}` });
     await expect.poll(() => scanLink.isVisible(), { timeout: 30_000 }).toBe(true);
-    if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+    await untilControlled(page);
     await scanLink.click();
 
     // The camera reads the shelf's label; a cartridge from the vault is typed (as a USB scanner would).

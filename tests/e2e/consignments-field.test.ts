@@ -11,6 +11,7 @@ import {
   startCameraPhone,
   toastText,
   type CameraPhone,
+  untilControlled,
 } from "./harness";
 import { pdfPages } from "../helpers/pdf-text";
 
@@ -117,7 +118,7 @@ describe("a consignment scanned out and in on phones", () => {
     await page.evaluate(() => navigator.serviceWorker.ready);
     const toDispatch = page.getByTestId("field-consignments").getByRole("link", { name: /Scan out/ });
     await expect.poll(() => toDispatch.isVisible(), { timeout: 30_000 }).toBe(true);
-    if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+    await untilControlled(page);
 
     // Offline from here: the screen opens from the app shell and the device's cache.
     await context.setOffline(true);

@@ -8,6 +8,7 @@ import {
   signInAsFirstAdmin,
   startCameraPhone,
   type CameraPhone,
+  untilControlled,
 } from "./harness";
 
 const ADMIN = { name: "Cora Courier", email: "cora@example.com", password: "correct-horse-42" };
@@ -40,7 +41,6 @@ const tapeNamed = async (barcode: string) => {
   const { id } = (await callTrpc<{ id: string }>(context, base, "tapes.byBarcode", { barcode }))!;
   return { id, tape: await callTrpc<StoredTape>(context, base, "tapes.get", { id }) };
 };
-const controlled = () => page.evaluate(() => navigator.serviceWorker.controller !== null);
 
 /**
  * The scan screen, signed in as the administrator with both cartridges registered, controlled by the service
@@ -50,10 +50,7 @@ async function openScanScreen() {
   await signInAsFirstAdmin(context, phone.app, base, ADMIN);
   for (const barcode of [CAMERA_LABEL, TYPED_LABEL]) await registeredTape(context, base, barcode);
   if (page.url() !== `${base}/backup/scan`) await page.goto(`${base}/backup/scan`);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  // The first load is not yet controlled by the worker; a reload is, and caches the page for offline use.
-  if (!(await controlled())) await page.reload();
-  await expect.poll(controlled).toBe(true);
+  await untilControlled(page);
 }
 
 describe("the field app", () => {

@@ -311,6 +311,18 @@ export async function existingUser(
   return (await callTrpc<{ id: string }>(client, base, "access.createUser", { ...user, role }, "mutation")).id;
 }
 
+/**
+ * Waits until the service worker controls `page`, so it reloads offline. The load that installed the worker
+ * is not always controlled by it (its claim can come after the page settled, later on a busy machine); a
+ * reload is.
+ */
+export async function untilControlled(page: Page) {
+  const controlled = () => page.evaluate(() => navigator.serviceWorker.controller !== null);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await controlled())) await page.reload();
+  await expect.poll(controlled).toBe(true);
+}
+
 /** The notices (toasts) the page shows after an action. */
 export function toastText(page: Page): Promise<string> {
   return page

@@ -15,6 +15,7 @@ import {
   signIn,
   startApp,
   type RunningApp,
+  untilControlled,
 } from "./harness";
 
 const ALICE = { name: "Alice Admin", email: "alice@example.com", password: "correct-horse-42" };
@@ -101,8 +102,7 @@ async function aliceQueuesEventsAndSignsOut() {
   );
 
   await page.goto(`${base}/backup/scan`);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await untilControlled(page);
   await page.goto(`${base}/backup/tapes/${ids[0]}`);
   await expect.poll(() => page.getByAltText(`Signature of ${SIGNER}`).isVisible()).toBe(true);
 

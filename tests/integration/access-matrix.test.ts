@@ -13,6 +13,7 @@ import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import * as authRoute from "../../app/api/auth/[...all]/route";
 import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
+import * as restRoute from "../../app/api/v1/[[...path]]/route";
 import * as auditRoute from "../../app/backup/audit/[entityType]/[id]/route";
 import * as auditReportCsvRoute from "../../app/backup/audits/[id]/report.csv/route";
 import * as auditReportRoute from "../../app/backup/audits/[id]/report/route";
@@ -133,6 +134,7 @@ const WHO_MAY: Record<Need, readonly Who[]> = {
   "destruction.override": ADMINS,
   "settings.manage": ADMINS,
   "users.manage": ADMINS,
+  "integrations.manage": ADMINS,
   "audit.review": ADMINS,
   "system.administer": ADMINS,
 };
@@ -193,6 +195,8 @@ type Fixtures = {
     /** In use on site, its only job long expired: ready to return to scratch. */
     scratchTapeId: string;
   };
+  /** An integration's token, live. */
+  apiToken: { id: string };
 };
 
 let fx: Fixtures;
@@ -348,8 +352,10 @@ beforeAll(async () => {
   const scratchTape = await createTape(app.db);
   await asAdmin.jobs.create(jobInput({ tapeIds: [scratchTape.id] }));
   await asAdmin.tapes.update({ id: scratchTape.id, data: { status: "in_use" } });
+  const { apiToken } = await asAdmin.integrations.create({ name: "Matrix integration", scopes: ["tapes:read"] });
 
   fx = {
+    apiToken,
     users: { ...kinds, deactivated, lingering },
     target,
     tape,
@@ -677,6 +683,14 @@ const MATRIX: Matrix = {
     get: { input: () => undefined, needs: "signedIn" },
     set: { input: () => ({ dailyDigest: true }), needs: "signedIn" },
   },
+  integrations: {
+    list: { input: () => undefined, needs: "integrations.manage" },
+    create: {
+      input: () => ({ name: "Matrix software", scopes: ["jobs:write", "tapes:read"] }),
+      needs: "integrations.manage",
+    },
+    revoke: { input: (fx) => ({ id: fx.apiToken.id }), needs: "integrations.manage" },
+  },
   settings: {
     get: { input: () => undefined, needs: "signedIn" },
     update: { input: () => ({ sendDelayDays: 3, leadTimeDays: "21" }), needs: "settings.manage" },
@@ -894,6 +908,12 @@ const ROUTE_FILES: {
     params: (match) => ({ trpc: match[1]! }),
   },
   {
+    file: "app/api/v1/[[...path]]/route.ts",
+    pattern: /^\/api\/v1(\/.*)?$/,
+    handlers: restRoute as unknown as Record<Method, RouteHandler>,
+    params: (match) => ({ path: match[1] ?? "" }),
+  },
+  {
     file: "app/api/auth/[...all]/route.ts",
     pattern: /^\/api\/auth\/(.+)$/,
     handlers: authRoute as Record<Method, RouteHandler>,
@@ -994,6 +1014,16 @@ const someoneElsesToken = async (fx: Fixtures, column: Column) => {
 };
 
 const ROUTES: RouteRow[] = [
+  // The REST API answers API tokens only: a session, whoever's, is never asked about.
+  { method: "GET", name: "GET /api/v1/openapi.json", path: () => "/api/v1/openapi.json", status: always(200) },
+  { method: "GET", name: "GET /api/v1/tapes", path: () => "/api/v1/tapes", status: always(401) },
+  {
+    method: "POST",
+    name: "POST /api/v1/tapes",
+    path: () => "/api/v1/tapes",
+    body: () => ({ barcode: "RST001L9" }),
+    status: always(401),
+  },
   // The tRPC route builds each request's context from its cookie: a query and a mutation of each access level.
   {
     method: "GET",

@@ -110,6 +110,7 @@ const CREATED: Partial<Record<AuditEntityType, string>> = {
   user: "created",
   site: "added",
   consignment: "created",
+  api_token: "created",
 };
 /** A consignment's step in a word or two, shown above what came with it (its state change, reason, seals). */
 const STEP_WORD: Partial<Record<AuditAction, string>> = {
@@ -145,6 +146,8 @@ function summaryOf(entityType: AuditEntityType, action: AuditAction): string | n
       return "destroyed";
     case "return_to_scratch":
       return "returned to scratch";
+    case "revoke":
+      return "revoked";
     case "submit":
     case "approve":
     case "reject":

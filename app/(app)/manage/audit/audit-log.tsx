@@ -27,6 +27,7 @@ const ENTITY_LABEL: Record<AuditEntityType, string> = {
   inventory_audit: "Inventory audit",
   destruction: "Destruction",
   setting: "Setting",
+  api_token: "API token",
 };
 const ENTITY_OPTIONS = AUDIT_ENTITY_TYPES.map((type) => ({ value: type, label: ENTITY_LABEL[type] }));
 const PAGE_OF: Partial<Record<AuditEntityType, string>> = {
