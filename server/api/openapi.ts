@@ -7,8 +7,9 @@ type JsonSchema = Record<string, unknown>;
 
 /** A zod schema as the JSON Schema of what a client sends (`input`) or receives (`output`). */
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" });
-  return rest;
+  const converted: JsonSchema = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" });
+  delete converted.$schema;
+  return converted;
 }
 
 function parameters(schema: z.ZodType | undefined, where: "path" | "query") {
