@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fromDateInput } from "./dates";
 import { text } from "./text";
 
 /**
@@ -30,6 +31,20 @@ export const createApiTokenSchema = z.object({
     .transform((date) => date ?? null),
 });
 export type CreateApiTokenInput = z.input<typeof createApiTokenSchema>;
+
+/** The new-token form: the scopes as its checkboxes give them, the expiry as a calendar date (the token ends at its start, UTC). */
+export const apiTokenFormSchema = z.object({
+  name: createApiTokenSchema.shape.name,
+  scopes: z
+    .array(z.enum(API_SCOPES), { message: "Choose at least one thing the token may do" })
+    .min(1, "Choose at least one thing the token may do"),
+  expiresOn: z.string().refine((value) => {
+    if (!value) return true;
+    const date = fromDateInput(value);
+    return date !== null && date.getTime() > Date.now();
+  }, "Choose a date after today, or leave it empty for a token that does not expire"),
+});
+export type ApiTokenFormValues = z.input<typeof apiTokenFormSchema>;
 
 export const apiTokenRefSchema = z.object({ id: z.uuid({ message: "Unknown token" }) });
 

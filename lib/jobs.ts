@@ -101,6 +101,25 @@ export const jobFieldsSchema = z.object({
   notes: optionalText(2000, "Notes"),
 });
 
+/** Where a job came from, in words: typed in, reported by an integration, or imported. */
+export function jobOrigin(job: {
+  origin: "manual" | "integration" | "import";
+  apiToken: { name: string } | null;
+  import: { fileName: string; createdByName: string } | null;
+  externalSystem: string | null;
+  externalId: string | null;
+}): string {
+  const external = job.externalSystem ? ` (${job.externalSystem} job ${job.externalId})` : "";
+  switch (job.origin) {
+    case "manual":
+      return "Entered by hand";
+    case "integration":
+      return `Reported by the integration ${job.apiToken?.name ?? "(unknown)"}${external}`;
+    case "import":
+      return `Imported from ${job.import?.fileName ?? "a file"} by ${job.import?.createdByName ?? "someone"}${external}`;
+  }
+}
+
 export const createJobSchema = jobFieldsSchema.extend({ tapeIds: spanSchema.default([]) });
 export type CreateJobInput = z.input<typeof createJobSchema>;
 

@@ -93,6 +93,12 @@ const bellIcon = (
   </svg>
 );
 
+const plugIcon = (
+  <svg viewBox="0 0 24 24" aria-hidden className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <path d="M9 3v5M15 3v5M6 8h12v3a6 6 0 01-12 0V8zM12 17v4" />
+  </svg>
+);
+
 const NAV: NavItem[] = [
   { href: "/backup", label: "Backup Monitor", short: "Backups", icon: tapeIcon },
   { href: "/backup/scan", label: "Scan", short: "Scan", icon: scanIcon },
@@ -104,6 +110,13 @@ const NAV: NavItem[] = [
   { href: "/manage/notifications", label: "Notifications", short: "Alerts", icon: bellIcon },
   { href: "/manage/access", label: "Access", short: "Access", icon: keyIcon, capability: "users.manage" },
   { href: "/manage/audit", label: "Audit log", short: "Audit", icon: shieldIcon, capability: "audit.review" },
+  {
+    href: "/manage/integrations",
+    label: "Integrations",
+    short: "API",
+    icon: plugIcon,
+    capability: "integrations.manage",
+  },
   { href: "/manage/backup", label: "Backup", short: "Backup", icon: backupIcon, capability: "system.administer" },
   { href: "/manage/settings", label: "Settings", short: "Settings", icon: settingsIcon, capability: "settings.manage" },
 ];

@@ -235,7 +235,11 @@ export async function getJob(db: Db, id: string) {
   const job = await consistentRead(db, (tx) =>
     tx.backupJob.findUnique({
       where: { id },
-      include: { tapes: { orderBy: { position: "asc" }, select: { tape: { select: SPAN_TAPE } } } },
+      include: {
+        tapes: { orderBy: { position: "asc" }, select: { tape: { select: SPAN_TAPE } } },
+        apiToken: { select: { name: true } },
+        import: { select: { fileName: true, createdByName: true, createdAt: true } },
+      },
     }),
   );
   if (!job) throw notFound("Backup job");

@@ -23,6 +23,7 @@ import { linkTape } from "../factories/tape-jobs";
 import { createTestUser, TEST_PASSWORD } from "../factories/users";
 import { clientError, signedInUser, useTestApp, type Caller, type ClientErrorShape } from "../helpers/app";
 import { writeMark } from "../helpers/db-snapshot";
+import { apiToken } from "../helpers/rest-api";
 
 /**
  * Every procedure of the router, called as an administrator (so access is never what refuses it) with
@@ -43,6 +44,8 @@ const app = useTestApp();
 
 type Fixtures = {
   adminId: string;
+  /** An API token: revoking it again changes nothing, so it is never used up. */
+  apiTokenId: string;
   targetUserId: string;
   tapeId: string;
   tapeBarcode: string;
@@ -107,6 +110,7 @@ async function restoreFixtures(): Promise<string> {
 }
 
 async function repairFixtures() {
+  fx.apiTokenId ??= (await apiToken(app.db, "Hostile input", ["tapes:read"])).id;
   const tapeIds = [fx.tapeId, fx.otherTapeId, fx.destroyedTapeId, fx.spareTapeId].filter(Boolean);
   const tapes = new Set(
     (await app.db.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: { id: true } })).map(
@@ -419,6 +423,9 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   "rotation.cancelRecall": (f) => ({ id: f.recallId }),
   "settings.get": () => undefined,
   "settings.update": () => ({ sendDelayDays: 2, leadTimeDays: 14 }),
+  "integrations.list": () => undefined,
+  "integrations.create": () => ({ name: `Integration ${uuidv7()}`, scopes: ["jobs:write", "tapes:read"] }),
+  "integrations.revoke": (f) => ({ id: f.apiTokenId }),
   "consignments.list": () => ({ filter: "incidents", search: "C-", limit: 10 }),
   "consignments.get": (f) => ({ id: f.incidentConsignmentId }),
   "consignments.ofTape": (f) => ({ tapeId: f.missingTapeId }),

@@ -6,6 +6,8 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { describe, expect, test } from "vitest";
 import { API_RATE_LIMIT } from "../../lib/integrations";
+import { jobOrigin } from "../../lib/jobs";
+import { getJob } from "../../server/jobs/service";
 import { revokeApiToken } from "../../server/integrations/tokens";
 import { API_ROUTES } from "../../server/api/routes";
 import { createTape } from "../factories/backup";
@@ -161,6 +163,10 @@ describe("reporting a job", () => {
     const jobs = await app.db.backupJob.findMany({ where: { externalSystem: "bareos", externalId: "4711" } });
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ origin: "integration", apiTokenId: tokenId });
+    // What the job's page says of where it came from.
+    expect(jobOrigin(await getJob(app.db, jobs[0]!.id))).toBe(
+      "Reported by the integration Bareos director (bareos job 4711)",
+    );
     const entries = await app.db.backupAuditLog.findMany({
       where: { entityType: "job", entityId: jobs[0]!.id },
       orderBy: { id: "asc" },

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Timeline } from "@/app/(app)/backup/_components/timeline";
 import { formatBytes } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/dates";
+import { jobOrigin } from "@/lib/jobs";
 import { Can } from "@/app/_components/writers-only";
 import { RecallPanel } from "../../_components/recall-panel";
 import { DeleteJobButton } from "../_components/delete-job-button";
@@ -76,6 +77,9 @@ export default async function JobPage({ params }: Props) {
         </Detail>
         <Detail label="Source system">{job.sourceSystem ?? "—"}</Detail>
         <Detail label="Responsible technician">{job.technician ?? "—"}</Detail>
+        <Detail label="Origin">
+          <span data-testid="job-origin">{jobOrigin(job)}</span>
+        </Detail>
         <Detail label="Notes" wide>
           <span className="whitespace-pre-wrap">{job.notes ?? "—"}</span>
         </Detail>
