@@ -113,6 +113,8 @@ const SIGNED_IN: Record<string, Visit> = {
     ready: (page) => page.getByTestId("destroyed-tapes").waitFor(),
   },
   "/manage/notifications": { url: () => "/manage/notifications" },
+  "/manage/integrations": { url: () => "/manage/integrations" },
+  "/manage/integrations/api": { url: () => "/manage/integrations/api" },
   "/account": { url: () => "/account" },
   "/offline": { url: () => "/offline" },
 };
