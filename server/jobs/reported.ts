@@ -5,7 +5,7 @@ import type { Db, Tx } from "../db";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
 import { registerTapeInTx } from "../tapes/service";
-import { createJobInTx, updateJobInTx } from "./service";
+import { createJobInTx, updateJobInTx, type JobSource } from "./service";
 
 export type ReportOptions = {
   /** Registers the cartridges the job names that are not in the catalogue yet (standard LTO labels only). */
@@ -66,40 +66,69 @@ async function spanOfBarcodes(tx: Tx, actor: Actor, barcodes: string[], { regist
 }
 
 /**
- * Records a job reported by an integration: the job the backup software's (system, id) pair found before
- * is updated, or a new one created, in one transaction with its audit entry. Reporting the same job twice
- * changes nothing the second time; two reports of a new job at once end as one job (the second waits for
- * the first on a lock held on the pair, then finds it).
+ * Within the caller's transaction: updates the job `source`'s backup software id found before, or creates
+ * one from `source`. A lock held on the id until the transaction ends makes two reports of one new job at
+ * once end as one job: the second waits for the first, then finds it.
  */
-export async function recordReportedJob(
+export async function recordReportedJobInTx(
+  tx: Tx,
+  actor: Actor,
+  { barcodes, ...fields }: ReportedJob,
+  source: JobSource,
+  options: ReportOptions,
+): Promise<ReportedJobResult> {
+  const { externalSystem, externalId } = source;
+  let existing: { id: string } | null = null;
+  if (externalSystem && externalId) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`job:${externalSystem}:${externalId}`}, 0))`;
+    existing = await tx.backupJob.findUnique({
+      where: { externalSystem_externalId: { externalSystem, externalId } },
+      select: { id: true },
+    });
+  }
+  const { tapeIds, registered } = await spanOfBarcodes(tx, actor, barcodes, options);
+  if (existing) {
+    const { changed } = await updateJobInTx(tx, actor, { id: existing.id, ...fields, tapeIds });
+    return { jobId: existing.id, created: false, changed, registered };
+  }
+  const job = await createJobInTx(tx, actor, { ...fields, tapeIds }, source);
+  return { jobId: job.id, created: true, changed: true, registered };
+}
+
+/**
+ * Records a job reported by an integration, found again by the backup software's (system, id) pair, in
+ * one transaction with its audit entry: reporting the same job twice changes nothing the second time.
+ */
+export function recordReportedJob(
   db: Db,
   integration: { tokenId: string; actor: Actor },
   ref: ExternalJobRef,
-  { barcodes, ...fields }: ReportedJob,
+  job: ReportedJob,
   options: ReportOptions,
 ): Promise<ReportedJobResult> {
-  const { actor } = integration;
-  return transaction(db, async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`job:${ref.externalSystem}:${ref.externalId}`}, 0))`;
-    const existing = await tx.backupJob.findUnique({
-      where: { externalSystem_externalId: ref },
-      select: { id: true },
-    });
-    const { tapeIds, registered } = await spanOfBarcodes(tx, actor, barcodes, options);
-    if (existing) {
-      const { changed } = await updateJobInTx(tx, actor, { id: existing.id, ...fields, tapeIds });
-      return { jobId: existing.id, created: false, changed, registered };
-    }
-    const job = await createJobInTx(
-      tx,
-      actor,
-      { ...fields, tapeIds },
-      {
-        origin: "integration",
-        apiTokenId: integration.tokenId,
-        ...ref,
-      },
-    );
-    return { jobId: job.id, created: true, changed: true, registered };
+  const source: JobSource = { origin: "integration", apiTokenId: integration.tokenId, ...ref };
+  return transaction(db, (tx) => recordReportedJobInTx(tx, integration.actor, job, source, options));
+}
+
+/**
+ * What stands in the way of recording jobs naming `barcodes`, by barcode, without writing anything:
+ * cartridges not registered (refused unless `registerUnknown`, and then only standard LTO labels) and
+ * cartridges destroyed.
+ */
+export async function barcodeProblems(db: Db, barcodes: string[], { registerUnknown }: ReportOptions) {
+  const found = await db.backupTapeCartridge.findMany({
+    where: { barcode: { in: [...new Set(barcodes)] } },
+    select: { barcode: true, status: true },
   });
+  const status = new Map(found.map((tape) => [tape.barcode, tape.status]));
+  const problems = new Map<string, string>();
+  for (const barcode of barcodes) {
+    const known = status.get(barcode);
+    if (known === "destroyed") problems.set(barcode, `Cartridge ${barcode} is destroyed and cannot be added to a job`);
+    else if (known) continue;
+    else if (!registerUnknown) problems.set(barcode, `Cartridge ${barcode} is not registered`);
+    else if (!parseLtoLabel(barcode).ok)
+      problems.set(barcode, `${barcode} is not registered and is not a standard LTO label: register it by hand first`);
+  }
+  return problems;
 }

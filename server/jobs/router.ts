@@ -1,5 +1,7 @@
+import { jobImportSchema } from "../../lib/job-import";
 import { createJobSchema, jobRefSchema, listJobsSchema, setSpanSchema, updateJobSchema } from "../../lib/jobs";
-import { backupReadProcedure, capabilityProcedure, router } from "../trpc";
+import { backupReadProcedure, capabilityProcedure, requireCapability, router } from "../trpc";
+import { checkJobImport, importJobs } from "./import";
 import { createJob, deleteJob, deletePreview, getJob, listJobs, setSpan, updateJob } from "./service";
 
 export const jobsRouter = router({
@@ -15,6 +17,19 @@ export const jobsRouter = router({
   setSpan: capabilityProcedure("jobs.edit")
     .input(setSpanSchema)
     .mutation(({ ctx, input }) => setSpan(ctx.db, ctx.actor, input)),
+  // A mutation for the size of its input (a whole CSV file, too big for a query's URL); it writes nothing.
+  checkImport: capabilityProcedure("jobs.edit")
+    .input(jobImportSchema.omit({ fileName: true }))
+    .mutation(({ ctx, input }) => {
+      if (input.registerUnknown) requireCapability(ctx.viewer, "catalogue.edit");
+      return checkJobImport(ctx.db, input);
+    }),
+  import: capabilityProcedure("jobs.edit")
+    .input(jobImportSchema)
+    .mutation(({ ctx, input }) => {
+      if (input.registerUnknown) requireCapability(ctx.viewer, "catalogue.edit");
+      return importJobs(ctx.db, ctx.actor, input);
+    }),
   delete: capabilityProcedure("jobs.delete")
     .input(jobRefSchema)
     .mutation(({ ctx, input }) => deleteJob(ctx.db, ctx.actor, input.id)),

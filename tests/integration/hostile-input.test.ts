@@ -365,6 +365,11 @@ const validInputs: Record<string, (fixtures: Fixtures) => unknown> = {
   "jobs.update": (f) => ({ ...jobInput({ tapeIds: [f.tapeId, f.otherTapeId], notes: "Rerun" }), id: f.jobId }),
   "jobs.setSpan": (f) => ({ jobId: f.jobId, tapeIds: [f.otherTapeId, f.tapeId] }),
   "jobs.delete": (f) => ({ id: f.spareJobId }),
+  "jobs.checkImport": (f) => ({ csv: `name,date,retention,barcodes\nNightly,2026-11-30,30,${f.tapeBarcode}\n` }),
+  "jobs.import": (f) => ({
+    fileName: "jobs.csv",
+    csv: `name,date,retention,barcodes\nNightly,2026-11-30,30,${f.tapeBarcode}\n`,
+  }),
   "locations.log": (f) => ({
     tapeId: f.tapeId,
     kind: "off_site",
