@@ -113,6 +113,7 @@ const SIGNED_IN: Record<string, Visit> = {
     ready: (page) => page.getByTestId("destroyed-tapes").waitFor(),
   },
   "/manage/notifications": { url: () => "/manage/notifications" },
+  "/backup/jobs/import": { url: () => "/backup/jobs/import" },
   "/manage/integrations": { url: () => "/manage/integrations" },
   "/manage/integrations/api": { url: () => "/manage/integrations/api" },
   "/account": { url: () => "/account" },

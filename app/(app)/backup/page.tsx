@@ -104,6 +104,11 @@ export default async function BackupOverviewPage({
               Log backup job
             </Link>
           )}
+          {canLogJob && (
+            <Link href="/backup/jobs/import" className="btn-secondary">
+              Import jobs from CSV
+            </Link>
+          )}
         </div>
       )}
 
