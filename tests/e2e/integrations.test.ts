@@ -84,13 +84,13 @@ describe("backup software reporting its jobs", () => {
     await page.getByRole("link", { name: "Import jobs from CSV" }).click();
     const paste = page.getByLabel("Or paste its lines");
     await paste.fill(
-      `name;date;retention;barcodes;job id\nNightly mail;2026-11-29;90;${FIRST};m-1\nWeekly;2026-11-28;x;NOPE01L9;m-2`,
+      `name;date;retention;barcodes;job id\nNightly mail;2026-11-29;90;${FIRST};m-1\nWeekly;2026-11-28;x;${SECOND};m-2\nMonthly;2026-11-01;365;NOPE01L9;m-3`,
     );
-    await poll(() => page.getByTestId("import-problem-count").textContent()).toContain("1 row has problems");
+    await poll(() => page.getByTestId("import-problem-count").textContent()).toContain("2 rows have problems");
     const rows = page.getByTestId("import-rows");
     expect(await rows.textContent()).toContain("Retention (days): Enter the retention in days");
     expect(await rows.textContent()).toContain("Cartridge NOPE01L9 is not registered");
-    expect(await page.getByRole("button", { name: "Import 2 jobs" }).isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Import 3 jobs" }).isDisabled()).toBe(true);
 
     await paste.fill(
       `name;date;retention;barcodes;job id\nNightly mail;2026-11-29;90;${FIRST};m-1\nWeekly;2026-11-28;30;${SECOND} INT004L9;m-2`,
