@@ -10,6 +10,8 @@ import { MAX_IMPORT_CHARS } from "@/lib/job-import";
 
 type CsvFile = { name: string; text: string };
 
+const PREVIEW_COLUMNS = ["Line", "Job", "Date", "Retention", "Cartridges", "Check"];
+
 /** Pick or paste a file, see every row checked, then import all of it. */
 export function JobImport() {
   const trpc = useTRPC();
@@ -137,24 +139,11 @@ export function JobImport() {
               <table className="w-full text-left text-sm" data-testid="import-rows">
                 <thead className="text-xs text-slate-500 uppercase">
                   <tr>
-                    <th scope="col" className="py-2 pr-3">
-                      Line
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Job
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Date
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Retention
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Cartridges
-                    </th>
-                    <th scope="col" className="py-2">
-                      Check
-                    </th>
+                    {PREVIEW_COLUMNS.map((column) => (
+                      <th key={column} scope="col" className="py-2 pr-3">
+                        {column}
+                      </th>
+                    ))}
                   </tr>
                 </thead>
                 <tbody>
