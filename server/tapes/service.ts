@@ -128,6 +128,9 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
     !filters.status && filters.inService && Prisma.sql`t.status <> 'destroyed'`,
     filters.generation && Prisma.sql`t.generation = ${filters.generation}`,
     filters.tag && Prisma.sql`t.tags @> ARRAY[${filters.tag}]::text[]`,
+    filters.siteId &&
+      Prisma.sql`EXISTS (SELECT 1 FROM backup_tape_location l
+        WHERE l.tape_id = t.id AND l.is_current AND l.site_id = ${filters.siteId})`,
     filters.locationKind === "none" && Prisma.sql`r.location_kind IS NULL`,
     filters.locationKind &&
       filters.locationKind !== "none" &&

@@ -234,6 +234,20 @@ describe("listing cartridges", () => {
     expect(await barcodes({ locationKind: "none", status: "full", generation: 9 })).toEqual(["000003L9"]);
   });
 
+  test("the site filter holds in every order, those computed from rotation included", async () => {
+    const [vault, room] = [
+      await staff.caller.sites.create({ name: "Iron Vault", kind: "off_site" }),
+      await staff.caller.sites.create({ name: "Server room", kind: "on_site" }),
+    ];
+    const { a, b } = await catalogue();
+    await staff.caller.locations.log({ tapeId: a.id, kind: "on_site", siteId: room.id });
+    await staff.caller.locations.log({ tapeId: b.id, kind: "off_site", siteId: vault.id });
+    for (const sort of ["barcode", "createdAt", "nextMove", "dataExpiry"] as const) {
+      expect([sort, await barcodes({ siteId: vault.id, sort })]).toEqual([sort, ["000002L9"]]);
+      expect([sort, await barcodes({ siteId: room.id, sort })]).toEqual([sort, ["000001L8"]]);
+    }
+  });
+
   test("each item carries its current location and the latest expiry of its jobs", async () => {
     const { b, c } = await catalogue();
     const later = await createJobExpiring(app.db, daysFromNow(90));
