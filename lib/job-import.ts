@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fromCsv } from "./csv";
 import { reportedJobSchema, type ReportedJob } from "./job-report";
+import { text } from "./text";
 
 /**
  * A job log exported from any backup software, one job per row. Column names are matched loosely (case,
@@ -28,6 +29,13 @@ export const MAX_IMPORT_CHARS = 5_000_000;
 export const IMPORT_SYSTEM = "csv";
 
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** A header line's names for a message: the first few, each cut short, so the message stays readable. */
+const named = (header: string[]) =>
+  header
+    .slice(0, 8)
+    .map((name) => (name.length > 40 ? `${name.slice(0, 40)}…` : name))
+    .join(", ") + (header.length > 8 ? `, and ${header.length - 8} more` : "");
 
 export type ImportRow = {
   line: number;
@@ -101,7 +109,7 @@ export function parseJobImport(text: string): ParsedImport {
   if (missing.length > 0) {
     problems.push(
       `The file has no ${missing.map((key) => IMPORT_COLUMNS[key].label).join(", ")} column${missing.length > 1 ? "s" : ""}: ` +
-        `its header line names ${header.length > 0 ? header.join(", ") : "nothing"}`,
+        `its header line names ${header.length > 0 ? named(header) : "nothing"}`,
     );
     return { columns, rows: [], problems };
   }
@@ -135,8 +143,8 @@ export function parseJobImport(text: string): ParsedImport {
 }
 
 export const jobImportSchema = z.object({
-  fileName: z.string().trim().min(1, "Name the file").max(200, "The file name must be at most 200 characters"),
-  csv: z.string().max(MAX_IMPORT_CHARS, `The file is larger than ${MAX_IMPORT_CHARS / 1_000_000} MB`),
+  fileName: text().trim().min(1, "Name the file").max(200, "The file name must be at most 200 characters"),
+  csv: text().max(MAX_IMPORT_CHARS, `The file is larger than ${MAX_IMPORT_CHARS / 1_000_000} MB`),
   registerUnknown: z.boolean().default(false),
 });
 export type JobImportInput = z.input<typeof jobImportSchema>;

@@ -1002,8 +1002,9 @@ function mustRefuse(mutation: Mutation): string | null {
     if ((key === "occurredAt" || key === "jobDate") && (year < 1000 || year > 5000))
       return `the year ${year} as ${key}`;
   }
-  // Whitespace alone is trimmed to nothing first, which is valid wherever a field is optional.
-  if (typeof value === "string" && value.trim().length >= HUGE)
+  // Whitespace alone is trimmed to nothing first, which is valid wherever a field is optional. A CSV file
+  // to import may be megabytes long.
+  if (typeof value === "string" && value.trim().length >= HUGE && key !== "csv")
     return `a ${value.length.toLocaleString("en")}-character ${key}`;
   if (typeof value === "string" && key !== "password" && (value.includes("\u0000") || LONE_SURROGATE.test(value)))
     return `a NUL or half an emoji in ${key}`;
