@@ -15,6 +15,9 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
+          // `npm test` runs the unit tests beside the integration tests and the build: a test that takes
+          // 1 s alone can take several then. The limit is there to catch a hang, not to time anything.
+          testTimeout: 30_000,
         },
       },
       {

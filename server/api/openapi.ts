@@ -34,10 +34,11 @@ export function buildOpenApiDocument(origin: string) {
   for (const route of API_ROUTES) {
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
-      const isError = Number(status) >= 400;
       responses[status] = {
         description: response.description,
-        content: isError ? errorContent : { "application/json": { schema: jsonSchema(response.schema, "output") } },
+        content: response.schema
+          ? { "application/json": { schema: jsonSchema(response.schema, "output") } }
+          : errorContent,
       };
     }
     for (const [status, description] of Object.entries(API_ERROR_RESPONSES)) {

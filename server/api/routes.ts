@@ -38,10 +38,15 @@ export type ApiRoute<
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, { description: string; schema: z.ZodType }>;
+  /** Successes with the schema of their body; refusals (always the one error shape) with a description only. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
   handle: (call: Call<z.output<P>, z.output<Q>, z.output<B>>) => Promise<{ status: number; body: unknown }>;
 };
 
+/**
+ * A route, its handler typed by its own schemas. The table holds every route as one type: the handler
+ * is only ever called with input those schemas have parsed (server/api/handler.ts).
+ */
 const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: ApiRoute<P, Q, B>) =>
   definition as unknown as ApiRoute;
 
@@ -180,7 +185,7 @@ export const API_ROUTES: ApiRoute[] = [
     params: barcodeParams,
     responses: {
       200: { description: "The cartridge, where it is and its jobs", schema: apiTapeDetailSchema },
-      404: { description: "No cartridge has this barcode", schema: z.never() },
+      404: { description: "No cartridge has this barcode" },
     },
     async handle({ db, params }) {
       const tape = await tapeNamed(db, params.barcode);
@@ -208,7 +213,7 @@ export const API_ROUTES: ApiRoute[] = [
     body: registerTapeSchema.pick({ barcode: true, status: true, tags: true, notes: true }),
     responses: {
       201: { description: "The cartridge, registered", schema: apiTapeSchema },
-      409: { description: "A cartridge with this barcode is registered already", schema: z.never() },
+      409: { description: "A cartridge with this barcode is registered already" },
     },
     async handle({ db, integration, body }) {
       const tape = await registerTape(db, integration.actor, body);
@@ -227,7 +232,7 @@ export const API_ROUTES: ApiRoute[] = [
     body: logLocationSchema.omit({ tapeId: true }),
     responses: {
       201: { description: "The location, recorded", schema: apiLocationSchema },
-      404: { description: "No cartridge has this barcode", schema: z.never() },
+      404: { description: "No cartridge has this barcode" },
     },
     async handle({ db, integration, params, body }) {
       const found = await findTapeByBarcode(db, params.barcode);
