@@ -64,7 +64,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     fs.cpSync(inject("migratedDataDir"), dataDir, { recursive: true });
   }
   let output = "";
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+  // As `npm start` runs it: one Node process with tsx as its loader, so a signal reaches the server itself.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
     detached: true,
     env: {
