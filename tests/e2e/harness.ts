@@ -364,6 +364,8 @@ export async function startCameraPhone(
   await context.grantPermissions(["camera"], { origin: base });
   const violations = recordPolicyViolations(context);
   const page = await context.newPage();
+  // A page's first render on a loaded machine can outlast Playwright's 30 s default.
+  page.setDefaultTimeout(90_000);
   return {
     app,
     base,
