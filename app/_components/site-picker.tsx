@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useState, type KeyboardEvent } from "react";
 import { siteByCode, type SiteOption } from "@/lib/sites";
 import { SITE_KIND_LABEL } from "@/lib/vocabulary";
 
@@ -10,7 +10,8 @@ const MAX_SHOWN = 20;
  * A type-ahead choice of a site (an ARIA combobox): typing narrows the list by name or label code, arrows
  * move through it, Enter chooses. A site label's code followed by Enter, as a USB scanner types it, chooses
  * that site at once. Enter on text that names no site stays in the field with a message instead of
- * submitting the form without a site.
+ * submitting the form without a site. Enter while the sites are still loading is kept and answered once
+ * they arrive, so a label scanned the moment the page opens is not refused.
  */
 export function SitePicker({
   id,
@@ -36,13 +37,10 @@ export function SitePicker({
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const [unknown, setUnknown] = useState<string | null>(null);
+  // Text entered with Enter before the sites arrived.
+  const [pending, setPending] = useState<string | null>(null);
 
-  const needle = (query ?? "").trim().toLowerCase();
-  const matches = (
-    needle
-      ? all.filter((site) => site.name.toLowerCase().includes(needle) || site.code.toLowerCase().includes(needle))
-      : all
-  ).slice(0, MAX_SHOWN);
+  const matches = matching(all, query ?? "");
   const optionId = (index: number) => `${listId}-option-${index}`;
   const expanded = open && matches.length > 0;
 
@@ -52,6 +50,21 @@ export function SitePicker({
     setOpen(false);
     setUnknown(null);
   }
+
+  function chooseTyped(typed: string, highlighted: SiteOption | undefined) {
+    const site = siteByCode(all, typed) ?? highlighted;
+    if (site) choose(site);
+    else setUnknown(`No active site is called or labelled “${typed.trim()}”`);
+  }
+
+  // The answer to an Enter pressed before the sites arrived is given when they arrive, once.
+  useEffect(() => {
+    if (pending === null || sites === undefined) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the sites' arrival is the event answered
+    setPending(null);
+    chooseTyped(pending, matching(sites, pending)[0]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- chooseTyped reads only what this render has
+  }, [pending, sites]);
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -64,9 +77,8 @@ export function SitePicker({
       const typed = event.currentTarget.value;
       if (query === null || typed.trim() === "") return;
       event.preventDefault();
-      const site = siteByCode(all, typed) ?? (expanded ? matches[active] : undefined);
-      if (site) choose(site);
-      else setUnknown(`No active site is called or labelled “${typed.trim()}”`);
+      if (sites === undefined) setPending(typed);
+      else chooseTyped(typed, expanded ? matches[active] : undefined);
     } else if (event.key === "Escape" && (open || query !== null)) {
       event.preventDefault();
       setQuery(null);
@@ -96,6 +108,7 @@ export function SitePicker({
             setOpen(true);
             setActive(0);
             setUnknown(null);
+            setPending(null);
             if (event.target.value === "") onChange(null);
           }}
           onFocus={() => setOpen(true)}
@@ -148,9 +161,24 @@ export function SitePicker({
           {unknown}
         </p>
       )}
+      {pending !== null && (
+        <p role="status" className="mt-1 text-xs text-slate-500">
+          Looking for “{pending.trim()}” once the sites have loaded…
+        </p>
+      )}
       {sites !== undefined && all.length === 0 && (
         <p className="mt-1 text-xs text-slate-500">No sites yet: add them in Manage → Sites.</p>
       )}
     </div>
   );
+}
+
+/** The sites whose name or label code contains the text, as many as the list shows. */
+function matching(sites: readonly SiteOption[], text: string): SiteOption[] {
+  const needle = text.trim().toLowerCase();
+  return (
+    needle
+      ? sites.filter((site) => site.name.toLowerCase().includes(needle) || site.code.toLowerCase().includes(needle))
+      : sites
+  ).slice(0, MAX_SHOWN);
 }

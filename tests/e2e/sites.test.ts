@@ -116,6 +116,31 @@ describe("named sites", () => {
     await page.keyboard.press("Enter");
     await poll(() => page.locator("#location-site-unknown").textContent()).toContain("SITE-0099");
     expect(await page.getByRole("form", { name: "Log location" }).count()).toBe(1);
+  });
+
+  test("a label scanned before the sites have loaded is answered once they arrive", async () => {
+    let arrive!: () => void;
+    const held = new Promise<void>((resolve) => (arrive = resolve));
+    const sitesRequest = /\/api\/trpc\/[^?]*sites\.options/;
+    await page.route(sitesRequest, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${base}/backup/audits/new`);
+    const site = page.getByRole("combobox", { name: "Site" });
+    await poll(() => site.getAttribute("placeholder")).toBe("Loading sites…");
+    await site.click();
+    await page.keyboard.type("*SITE-0002*", { delay: 5 });
+    await page.keyboard.press("Enter");
+    const waiting = page.getByRole("status").filter({ hasText: "Looking for" });
+    await poll(() => waiting.textContent()).toBe("Looking for “*SITE-0002*” once the sites have loaded…");
+    expect(await page.locator("#audit-site-unknown").count()).toBe(0);
+
+    arrive();
+    await poll(() => site.inputValue()).toBe("Iron Vault");
+    expect(await waiting.count()).toBe(0);
+    expect(await page.locator("#audit-site-hint").textContent()).toBe("Off site · SITE-0002");
+    await page.unroute(sitesRequest);
     expect(violations).toEqual([]);
   });
 });
