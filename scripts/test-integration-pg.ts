@@ -14,7 +14,7 @@ if (!url) {
 }
 
 // Arguments are vitest's, e.g. `npm run test:integration:pg -- --maxWorkers=2 tests/integration/jobs.test.ts`.
-const result = spawnSync("npx", ["vitest", "run", "--project", "integration", ...process.argv.slice(2)], {
+const result = spawnSync("npx", ["vitest", "run", "--project", "integration*", ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { ...process.env, TEST_DATABASE_URL: url },
 });
