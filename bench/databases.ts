@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../server/db/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -28,11 +29,11 @@ export type Backend = { name: string; serverUrl?: string; durable?: boolean };
 async function freshPglite(durable: boolean, bench: string): Promise<BenchDb> {
   fs.mkdirSync("data", { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(path.resolve("data"), `bench-${bench}-`));
-  const raw = await PGlite.create(dataDir);
+  const raw = await PGlite.create(dataDir, { extensions: PGLITE_EXTENSIONS });
   for (const migration of migrationSql()) await raw.exec(migration.sql);
   const version = (await raw.query<{ version: string }>("SELECT version()")).rows[0]!.version.split(" on ")[0]!;
   await raw.close();
-  const pglite = durable ? undefined : new PGlite(dataDir);
+  const pglite = durable ? undefined : new PGlite(dataDir, { extensions: PGLITE_EXTENSIONS });
   const db = pglite
     ? new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_DEFAULTS })
     : createDb({ kind: "pglite", dataDir });

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import pg from "pg";
 import { createDb, type Db } from "../../server/db";
 import { migrationSql } from "../../tests/helpers/database";
@@ -23,7 +24,7 @@ export type FreshDatabase = {
 
 async function freshPglite(): Promise<FreshDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bm-bench-"));
-  let raw: PGlite | null = await PGlite.create(dataDir);
+  let raw: PGlite | null = await PGlite.create(dataDir, { extensions: PGLITE_EXTENSIONS });
   let app: Db | null = null;
   return {
     description: `PGlite ${await version((sql) => raw!.query<{ version: string }>(sql).then((r) => r.rows))} in ${dataDir}`,

@@ -4,7 +4,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@p
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseLocation } from "./location";
-import { openPglite } from "./pglite";
+import { openPglite, PGLITE_EXTENSIONS } from "./pglite";
 import { acquirePgliteLock, releasePgliteLock } from "./pglite-lock";
 
 /**
@@ -40,7 +40,7 @@ export class LazyPgliteFactory implements SqlMigrationAwareDriverAdapterFactory 
   }
 
   connectToShadowDb(): Promise<SqlDriverAdapter> {
-    return new PrismaPGlite(new PGlite()).connectToShadowDb();
+    return new PrismaPGlite(new PGlite({ extensions: PGLITE_EXTENSIONS })).connectToShadowDb();
   }
 }
 

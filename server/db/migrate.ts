@@ -4,6 +4,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { env } from "../env";
 import type { DatabaseLocation } from "./location";
+import { PGLITE_EXTENSIONS } from "./pglite";
 import { acquirePgliteLock, releasePgliteLock } from "./pglite-lock";
 
 /** Migrations shipped with this version of the app, oldest first. */
@@ -20,7 +21,7 @@ export function knownMigrations(root: string): string[] {
 async function finishedMigrations(dataDir: string): Promise<string[] | null> {
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) return null;
   acquirePgliteLock(dataDir);
-  const pglite = new PGlite(dataDir);
+  const pglite = new PGlite(dataDir, { extensions: PGLITE_EXTENSIONS });
   try {
     const table = await pglite.query<{ found: boolean }>(
       "SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS found",

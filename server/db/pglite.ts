@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
 
 /** The part of Emscripten's node file system this module changes; PGlite does not type it. */
@@ -38,7 +39,18 @@ export const DURABLE_START_PARAMS = [
   "wal_sync_method=fsync",
 ];
 
+/**
+ * The extensions the schema uses (pg_trgm, for the lists' contains-searches). PGlite bundles each as code
+ * to load, so every PGlite that opens the app's database, or migrates one, is given them.
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 /** The embedded database in `dataDir`, with every acknowledged commit flushed to disk. */
 export function openPglite(dataDir: string, options: Omit<PGliteOptions, "dataDir" | "fs"> = {}): PGlite {
-  return new PGlite({ ...options, fs: new DurableNodeFS(dataDir), startParams: DURABLE_START_PARAMS });
+  return new PGlite({
+    ...options,
+    extensions: PGLITE_EXTENSIONS,
+    fs: new DurableNodeFS(dataDir),
+    startParams: DURABLE_START_PARAMS,
+  });
 }

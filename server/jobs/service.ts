@@ -13,6 +13,7 @@ import type { Db, Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import { lockTape } from "../tapes/lock";
 import { listOrders } from "../pagination";
+import { escapeLike } from "../db/like";
 import { consistentRead, transaction } from "../db/transaction";
 
 const AUDITED_JOB_FIELDS = [
@@ -254,8 +255,7 @@ export async function listJobs(db: Db, { search, sort, direction, cursor, limit 
   const order = jobOrder(sort, direction);
   const where: Prisma.BackupJobWhereInput[] = [...order.after(cursor)];
   if (search) {
-    // Prisma passes the text to LIKE as is: escaped, `%` and `_` are searched for rather than matching anything.
-    const contains = search.replace(/[\\%_]/g, "\\$&");
+    const contains = escapeLike(search);
     where.push({
       OR: [{ name: { contains, mode: "insensitive" } }, { sourceSystem: { contains, mode: "insensitive" } }],
     });

@@ -19,6 +19,7 @@ import { catalogueCounts } from "./counts";
 import { cursorCodec, listOrders } from "../pagination";
 import { rotationParams } from "../rotation/service";
 import { addDays, tapeRotation, utcDay, type RotationParams } from "../rotation/sql";
+import { containsPattern, escapeLike } from "../db/like";
 import { consistentRead, transaction } from "../db/transaction";
 import { lockTape } from "./lock";
 
@@ -74,7 +75,7 @@ export async function catalogueSummary(db: Db, now = new Date()) {
 
 function tapeWhere(filters: TapeListFilters): Prisma.BackupTapeCartridgeWhereInput {
   const where: Prisma.BackupTapeCartridgeWhereInput = {};
-  if (filters.search) where.barcode = { contains: normaliseLabel(filters.search) };
+  if (filters.search) where.barcode = { contains: escapeLike(normaliseLabel(filters.search)) };
   if (filters.status) where.status = filters.status;
   else if (filters.inService) where.status = { not: "destroyed" };
   if (filters.generation) where.generation = filters.generation;
@@ -123,7 +124,7 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
     : Prisma.sql`t.${Prisma.raw(sort === "barcode" ? "barcode" : sort === "createdAt" ? "created_at" : "updated_at")}`;
   const today = utcDay(params.now);
   const conditions = [
-    filters.search && Prisma.sql`strpos(t.barcode, ${normaliseLabel(filters.search)}) > 0`,
+    filters.search && Prisma.sql`t.barcode LIKE ${containsPattern(normaliseLabel(filters.search))}`,
     filters.status && Prisma.sql`t.status = ${filters.status}::"TapeStatus"`,
     !filters.status && filters.inService && Prisma.sql`t.status <> 'destroyed'`,
     filters.generation && Prisma.sql`t.generation = ${filters.generation}`,

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { v7 as uuidv7 } from "uuid";
 import { request, type APIRequestContext } from "playwright-core";
@@ -215,7 +216,7 @@ test("a crash in the middle of a sync: every event pushed is applied exactly onc
   await app.stop();
   expect(fs.existsSync(path.join(dataDir, "backup-monitor.lock"))).toBe(false);
 
-  const pglite = new PGlite(dataDir);
+  const pglite = new PGlite(dataDir, { extensions: PGLITE_EXTENSIONS });
   const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   try {
     const receipts = await db.syncEvent.groupBy({ by: ["status"], _count: { _all: true } });

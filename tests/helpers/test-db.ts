@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -32,7 +33,10 @@ export async function createTestDb(): Promise<TestDb> {
 async function createPgliteDb(): Promise<TestDb> {
   const snapshotPath = inject("pgliteSnapshotPath");
   if (!snapshotPath) throw new Error("No PGlite snapshot: run the tests with `vitest --project integration`");
-  const pglite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(snapshotPath)]) });
+  const pglite = await PGlite.create({
+    extensions: PGLITE_EXTENSIONS,
+    loadDataDir: new Blob([fs.readFileSync(snapshotPath)]),
+  });
   const db = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_DEFAULTS });
   registerEmbeddedDatabase(db, () => pglite);
   return {

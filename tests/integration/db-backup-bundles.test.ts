@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { createDb, embeddedDatabaseOf, type Db } from "../../server/db";
 import { parseBackupArchive } from "../../server/db/backup-archive";
@@ -15,6 +16,7 @@ describe.skipIf(testDatabaseUrl())("a backup of the running embedded database fr
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backup-monitor-bundles-"));
     const seed = new PGlite(path.join(tmp, "data"), {
+      extensions: PGLITE_EXTENSIONS,
       loadDataDir: new Blob([fs.readFileSync(inject("pgliteSnapshotPath")!)]),
     });
     await seed.waitReady;

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createJobSchema } from "../../lib/jobs";
 import { logLocationSchema, recordCustodySchema, registerTapeSchema, updateTapeSchema } from "../../lib/tapes";
@@ -284,7 +285,7 @@ describe.skipIf(testDatabaseUrl())("backup and restore of the embedded database"
     };
     const good = fs.readFileSync(olderBackup);
     // A PostgreSQL data directory of some other application, and one of a newer release of this app.
-    const other = await PGlite.create();
+    const other = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
     const foreign = new Uint8Array(await (await other.dumpDataDir("gzip")).arrayBuffer());
     await other.exec(`CREATE TABLE _prisma_migrations (migration_name text, finished_at timestamptz, rolled_back_at timestamptz);
       INSERT INTO _prisma_migrations VALUES ('29991231000000_from_the_future', now(), NULL);`);

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { testDatabaseUrl } from "../helpers/database";
 
@@ -70,7 +71,10 @@ describe.skipIf(testDatabaseUrl())("durability of the embedded database", () => 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backup-monitor-durability-"));
     const snapshot = inject("pgliteSnapshotPath")!;
-    const seed = new PGlite(path.join(tmp, "data"), { loadDataDir: new Blob([fs.readFileSync(snapshot)]) });
+    const seed = new PGlite(path.join(tmp, "data"), {
+      extensions: PGLITE_EXTENSIONS,
+      loadDataDir: new Blob([fs.readFileSync(snapshot)]),
+    });
     await seed.waitReady;
     await seed.close();
   }, 300_000);

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrationSql, testDatabaseUrl } from "../helpers/database";
@@ -28,7 +29,7 @@ export default async function setup(project: TestProject) {
   }
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-monitor-test-db-"));
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   for (const migration of migrationSql()) {
     try {
       await pglite.exec(migration.sql);

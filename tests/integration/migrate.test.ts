@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "../../server/db/pglite";
 import pg from "pg";
 import { describe, expect, test } from "vitest";
 import { knownMigrations, migrate } from "../../server/db/migrate";
@@ -15,7 +16,7 @@ const root = path.resolve(__dirname, "../..");
 const serverUrl = testDatabaseUrl();
 
 async function inPglite<T>(dataDir: string, use: (db: PGlite) => Promise<T>): Promise<T> {
-  const db = new PGlite(dataDir);
+  const db = new PGlite(dataDir, { extensions: PGLITE_EXTENSIONS });
   try {
     return await use(db);
   } finally {

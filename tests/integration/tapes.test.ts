@@ -227,6 +227,15 @@ describe("listing cartridges", () => {
     expect(await barcodes({ tag: "monthly", status: "in_use" })).toEqual(["000002L9"]);
     expect(await barcodes({ search: "l9" })).toEqual(["000002L9", "000003L9"]);
     expect(await barcodes({ search: " *000001" })).toEqual(["000001L8"]);
+    // LIKE's wildcards in the search are plain characters, in either query the list may run.
+    expect(await barcodes({ search: "%" })).toEqual([]);
+    expect(await barcodes({ search: "0_0" })).toEqual([]);
+    expect(await barcodes({ search: "0_0", sort: "nextMove" })).toEqual([]);
+    expect((await barcodes({ search: "00000", sort: "nextMove" })).sort()).toEqual([
+      "000001L8",
+      "000002L9",
+      "000003L9",
+    ]);
     expect(await barcodes({ locationKind: "on_site" })).toEqual(["000001L8"]);
     expect(await barcodes({ locationKind: "off_site" })).toEqual(["000002L9"]);
     expect(await barcodes({ locationKind: "in_transit" })).toEqual(["CLN001L1"]);
