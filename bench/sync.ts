@@ -3,16 +3,21 @@ import { performance } from "node:perf_hooks";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
+import { startAuditSchema } from "../lib/audits";
+import { siteSchema } from "../lib/sites";
 import { eventSubject, MAX_BATCH, type SyncEvent } from "../lib/sync/events";
 import type { Db } from "../server/db";
 import type { SyncPusher } from "../lib/users";
+import { startAudit } from "../server/audits/service";
+import { createSite } from "../server/sites/service";
 import { pushEvents } from "../server/sync/service";
 import { benchDatabaseUrl, openBenchDb, type Backend } from "./databases";
 
 /**
  * How fast queued offline events are applied: 1,000 and 10,000 events pushed through the sync service in
  * batches of 100 (as phones push them), next to a raw batched INSERT of the same rows on the same kind of
- * database, the floor any apply path could reach.
+ * database, the floor any apply path could reach. The queue mixes moves, hand-offs and inventory audit
+ * scans (a consignment's events, a whole case each, are timed by bench:consignment).
  *   npm run bench:sync                                                   embedded PGlite
  *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:sync   PGlite, then PostgreSQL
  * Each measurement gets a fresh database; figures go to docs/PERFORMANCE.md, section "Sync".
@@ -32,7 +37,9 @@ const options = z
   .parse(process.env);
 
 const TAPES = 500;
+/** Of every ten events: one hand-off, one audit scan, eight moves. */
 const CUSTODY_SHARE = 0.1;
+const AUDIT_SHARE = 0.1;
 const actor: SyncPusher = {
   id: "0190a000-0000-7000-8000-00000000bench",
   name: "Bench Courier",
@@ -42,13 +49,19 @@ const actor: SyncPusher = {
 };
 const barcodes = Array.from({ length: TAPES }, (_, index) => `B${index.toString().padStart(5, "0")}L8`);
 
-/** A phone's queue: mostly moves, some hand-offs, times spread over the last week and out of order. */
-function queuedEvents(count: number): SyncEvent[] {
+/**
+ * A phone's queue: mostly moves, some hand-offs and audit scans (a label scanned again for the same audit
+ * counts once, so only its first scan writes), times spread over the last week and out of order.
+ */
+function queuedEvents(count: number, auditId: string): SyncEvent[] {
   const now = Date.now();
+  const every = (share: number) => Math.round(1 / share);
   return Array.from({ length: count }, (_, index): SyncEvent => {
     const barcode = barcodes[(index * 7919) % TAPES]!;
     const occurredAt = new Date(now - ((index * 104_729) % (7 * 86_400_000)));
-    return index % Math.round(1 / CUSTODY_SHARE) === 0
+    if (index % every(AUDIT_SHARE) === 1)
+      return { id: uuidv7(), type: "audit.scanned", occurredAt, payload: { auditId, barcode } };
+    return index % every(CUSTODY_SHARE) === 0
       ? {
           id: uuidv7(),
           type: "custody.recorded",
@@ -69,12 +82,15 @@ const batches = <T>(items: T[]) =>
     items.slice(index * MAX_BATCH, (index + 1) * MAX_BATCH),
   );
 
-async function seedTapes(db: Db) {
+/** The cartridges, and an open audit of a room none of them is in yet: every scan finds one misplaced. */
+async function seed(db: Db) {
   await db.backupTapeCartridge.createMany({
     data: barcodes.map((barcode) => ({ barcode, mediaId: "L8", generation: 8, mediaType: "data" as const })),
   });
   const tapes = await db.backupTapeCartridge.findMany({ select: { id: true, barcode: true } });
-  return new Map(tapes.map((tape) => [tape.barcode, tape.id]));
+  const site = await createSite(db, actor, siteSchema.parse({ name: "Tape room", kind: "on_site" }));
+  const audit = await startAudit(db, actor, startAuditSchema.parse({ siteId: site.id }));
+  return { tapeIds: new Map(tapes.map((tape) => [tape.barcode, tape.id])), auditId: audit.id };
 }
 
 async function throughService(db: Db, events: SyncEvent[]) {
@@ -86,15 +102,22 @@ async function throughService(db: Db, events: SyncEvent[]) {
 }
 
 /**
- * The rows the service writes for the same events (receipt, location or custody row, audit entry), as one
- * multi-row INSERT per table per batch, in one transaction per batch. Nothing is read, locked or checked.
+ * The rows the service writes for the same events (receipt; location or custody row and audit entry; the
+ * first scan of each label for the audit), as one multi-row INSERT per table per batch, in one transaction
+ * per batch. Nothing is read, locked or checked.
  */
-async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, string>) {
+async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, string>, scanned: Set<string>) {
   const receivedAt = new Date();
   for (const batch of batches(events)) {
     const rows = batch.map((event) => ({ event, tapeId: tapeIds.get(eventSubject(event))!, rowId: uuidv7() }));
     const moves = rows.filter(({ event }) => event.type === "location.logged");
     const handoffs = rows.filter(({ event }) => event.type === "custody.recorded");
+    const firstScans = rows.flatMap(({ event, tapeId }) => {
+      if (event.type !== "audit.scanned" || scanned.has(event.payload.barcode)) return [];
+      scanned.add(event.payload.barcode);
+      return [{ event, tapeId }];
+    });
+    const audited = [...moves, ...handoffs];
     await db.$transaction(async (tx) => {
       await tx.$executeRaw`INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, status) VALUES ${Prisma.join(
         rows.map(
@@ -118,8 +141,16 @@ async function rawInsert(db: Db, events: SyncEvent[], tapeIds: Map<string, strin
           ),
         )}`;
       }
+      if (firstScans.length > 0) {
+        await tx.$executeRaw`INSERT INTO backup_inventory_scan (id, audit_id, barcode, tape_id, outcome, catalogue_location, scanned_at, scanned_by_id, scanned_by_name, event_id, device_id) VALUES ${Prisma.join(
+          firstScans.map(
+            ({ event, tapeId }) =>
+              Prisma.sql`(${uuidv7()}, ${event.payload.auditId}, ${event.payload.barcode}, ${tapeId}, 'misplaced', 'no location recorded', ${event.occurredAt}, ${actor.id}, ${actor.name}, ${event.id}, 'bench-phone')`,
+          ),
+        )}`;
+      }
       await tx.$executeRaw`INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_id, actor_name) VALUES ${Prisma.join(
-        rows.map(
+        audited.map(
           ({ event, rowId }) =>
             Prisma.sql`(${event.type === "location.logged" ? "location" : "custody"}, ${rowId}, 'create', ${JSON.stringify({ barcode: { from: null, to: eventSubject(event) } })}::jsonb, ${actor.id}, ${actor.name})`,
         ),
@@ -138,11 +169,12 @@ const open = (backend: Backend) => openBenchDb(backend, "sync");
 async function measure(backend: Backend, method: Method, count: number): Promise<Result & { description: string }> {
   const { db, description, close } = await open(backend);
   try {
-    const tapeIds = await seedTapes(db);
+    const { tapeIds, auditId } = await seed(db);
+    const scanned = new Set<string>();
     const apply = (events: SyncEvent[]) =>
-      method === "service" ? throughService(db, events) : rawInsert(db, events, tapeIds);
-    await apply(queuedEvents(MAX_BATCH));
-    const events = queuedEvents(count);
+      method === "service" ? throughService(db, events) : rawInsert(db, events, tapeIds, scanned);
+    await apply(queuedEvents(MAX_BATCH, auditId));
+    const events = queuedEvents(count, auditId);
     const start = performance.now();
     await apply(events);
     const ms = performance.now() - start;
@@ -159,10 +191,10 @@ async function measure(backend: Backend, method: Method, count: number): Promise
 async function measureSinglePushes(backend: Backend, pushes: number): Promise<Latency> {
   const { db, close } = await open(backend);
   try {
-    await seedTapes(db);
-    await throughService(db, queuedEvents(10));
+    const { auditId } = await seed(db);
+    await throughService(db, queuedEvents(10, auditId));
     const times: number[] = [];
-    for (const event of queuedEvents(pushes)) {
+    for (const event of queuedEvents(pushes, auditId)) {
       const start = performance.now();
       await throughService(db, [event]);
       times.push(performance.now() - start);
