@@ -46,6 +46,10 @@ export async function serveHere(dir: string) {
   await app.prepare();
 
   const server = createServer(createAppRequestHandler({ trustedProxies, appUrl, next: app.getRequestHandler() }));
+  // Node closes a connection idle for 5 s; a client or reverse proxy that reuses it just then gets its request
+  // reset. Kept for longer than common proxies keep theirs (nginx: 60 s), the proxy is the one that closes it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
   // Every process runs it: a digest is claimed before it is sent, so each goes once whoever sends it.
   const digests = startDigestScheduler(getDb(), env());
