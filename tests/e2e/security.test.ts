@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { Agent, createServer, get, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -158,5 +158,29 @@ describe("the app under attack from another site", () => {
     await expect.poll(() => tapeCount(), { timeout: 15_000 }).toBe(before + 1);
     // The framing refusal above is the other site's console, reported in its own page; the app's pages have none.
     expect(violations.filter((text) => !text.includes("frame-ancestors"))).toEqual([]);
+  });
+});
+
+describe("connections", () => {
+  test("a keep-alive connection left idle for longer than Node's default 5 s is still served", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const fetchOnAgent = () =>
+      new Promise<{ status: number; socket: object }>((resolve, reject) => {
+        const request = get(`${base}/sign-in`, { agent }, (response) => {
+          response.resume();
+          response.on("end", () => resolve({ status: response.statusCode!, socket: request.socket! }));
+        });
+        request.on("error", reject);
+      });
+    try {
+      const first = await fetchOnAgent();
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const second = await fetchOnAgent();
+      expect([first.status, second.status]).toEqual([200, 200]);
+      // The server did not close it meanwhile: a client reusing it then would have had its request reset.
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
   });
 });
