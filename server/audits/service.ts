@@ -5,7 +5,6 @@ import {
   auditScope,
   auditStepRefusal,
   expectedOutcome,
-  type AuditScanInput,
   type AuditStep,
   type auditListSchema,
   type FieldAudit,
@@ -42,11 +41,13 @@ async function lockAudit(tx: Tx, id: string): Promise<BackupInventoryAudit> {
 
 /**
  * Locks the audits a pushed batch scans for, in id order, after its cartridges: two batches scanning for the
- * same audits in different orders then queue instead of deadlocking.
+ * same audits in different orders then queue instead of deadlocking. Returns them as they are once locked.
  */
-export async function lockAudits(tx: Tx, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
+export async function lockAudits(tx: Tx, ids: string[]): Promise<Map<string, BackupInventoryAudit>> {
+  if (ids.length === 0) return new Map();
   await tx.$queryRaw`SELECT id FROM backup_inventory_audit WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
+  const audits = await tx.backupInventoryAudit.findMany({ where: { id: { in: ids } } });
+  return new Map(audits.map((audit) => [audit.id, audit]));
 }
 
 const refuse = (step: AuditStep, audit: BackupInventoryAudit) => {
@@ -108,57 +109,79 @@ function notOpenReason(audit: BackupInventoryAudit): string {
   return `Audit ${audit.number} was cancelled by ${audit.cancelledByName ?? "—"} at ${formatMoment(audit.cancelledAt, UTC)} UTC; this scan was not counted`;
 }
 
-/** A cartridge's current location in words, as a misplaced scan records where the catalogue had it. */
-async function currentPlace(tx: Tx, tapeId: string): Promise<string> {
-  const location = await tx.backupTapeLocation.findFirst({ where: { tapeId, isCurrent: true } });
-  if (!location) return "no location recorded";
-  return describePlace(location) || LOCATION_KIND_LABEL[location.kind];
+/**
+ * Why a scan for `audit` (locked by the caller; undefined when no audit has the id) cannot count, or null
+ * when the audit is open. Checked before anything of the scan is written.
+ */
+export function scanRefusal(audit: BackupInventoryAudit | undefined): string | null {
+  if (!audit) return notFound("The audit").message;
+  return audit.state === "open" ? null : notOpenReason(audit);
 }
 
+/** One label scanned for an open audit: `tapeId` is the cartridge with that label, or null when none has it. */
+export type ScanRecord = { auditId: string; barcode: string; tapeId: string | null; origin: ScanOrigin };
+
 /**
- * One scanned label for an audit, applied once: the first scan of a label counts and fixes its outcome (on
- * the expected list: present; a cartridge the catalogue has elsewhere: misplaced, with where it has it;
- * else unknown). A later scan of the same label, from any device or person, changes nothing. `tapeId` is
- * the cartridge with that label, locked by the caller, or null when none has it. A scan for an audit that
- * is no longer open is refused, naming who ended it and when, before anything is written: the returned
- * function writes the scan.
+ * Writes a batch of scans for open audits (locked by the caller) in a few statements. The first scan of a
+ * label for an audit counts and fixes its outcome: on the expected list, present; a cartridge the catalogue
+ * has elsewhere, misplaced, with where it has it; else unknown. A later scan of the same label, earlier in
+ * the batch or before it, from any device or person, changes nothing.
  */
-export async function prepareScan(
-  tx: Tx,
-  actor: Actor,
-  input: AuditScanInput,
-  tapeId: string | null,
-  origin: ScanOrigin,
-): Promise<() => Promise<void>> {
-  const audit = await lockAudit(tx, input.auditId);
-  if (audit.state !== "open") throw new DomainError("CONFLICT", notOpenReason(audit));
-  const barcode = input.barcode.barcode;
-  const already = await tx.backupInventoryScan.findUnique({
-    where: { auditId_barcode: { auditId: audit.id, barcode } },
-    select: { id: true },
+export async function writeScans(tx: Tx, actor: Actor, scans: ScanRecord[]): Promise<void> {
+  if (scans.length === 0) return;
+  const key = (auditId: string, value: string | null) => `${auditId}\u0000${value}`;
+  const pairs = (rows: { auditId: string; value: string }[]) => ({
+    audits: rows.map((row) => row.auditId),
+    values: rows.map((row) => row.value),
   });
-  return async () => {
-    if (already) return;
-    const expected =
-      tapeId !== null &&
-      (await tx.backupInventoryExpected.findUnique({ where: { auditId_tapeId: { auditId: audit.id, tapeId } } })) !==
-        null;
-    const outcome = expected ? "present" : tapeId ? "misplaced" : "unknown";
-    await tx.backupInventoryScan.create({
-      data: {
-        auditId: audit.id,
-        barcode,
-        tapeId,
+  const asked = pairs(scans.map((scan) => ({ auditId: scan.auditId, value: scan.barcode })));
+  const earlier = await tx.$queryRaw<{ audit_id: string; barcode: string }[]>`
+    SELECT audit_id, barcode FROM backup_inventory_scan
+    WHERE (audit_id, barcode) IN (SELECT * FROM unnest(${asked.audits}::text[], ${asked.values}::text[]))`;
+  const counted = new Set(earlier.map((row) => key(row.audit_id, row.barcode)));
+  const first = scans.filter((scan) => {
+    const scanKey = key(scan.auditId, scan.barcode);
+    if (counted.has(scanKey)) return false;
+    counted.add(scanKey);
+    return true;
+  });
+  const ofCartridges = first.flatMap((scan) => (scan.tapeId ? [{ auditId: scan.auditId, value: scan.tapeId }] : []));
+  const lines = pairs(ofCartridges);
+  const expected =
+    ofCartridges.length === 0
+      ? []
+      : await tx.$queryRaw<{ audit_id: string; tape_id: string }[]>`
+          SELECT audit_id, tape_id FROM backup_inventory_expected
+          WHERE (audit_id, tape_id) IN (SELECT * FROM unnest(${lines.audits}::text[], ${lines.values}::text[]))`;
+  const onList = new Set(expected.map((row) => key(row.audit_id, row.tape_id)));
+  const outcomeOf = (scan: ScanRecord) =>
+    onList.has(key(scan.auditId, scan.tapeId)) ? "present" : scan.tapeId ? "misplaced" : "unknown";
+  const misplaced = [...new Set(first.flatMap((scan) => (outcomeOf(scan) === "misplaced" ? [scan.tapeId!] : [])))];
+  const current =
+    misplaced.length === 0
+      ? []
+      : await tx.backupTapeLocation.findMany({ where: { tapeId: { in: misplaced }, isCurrent: true } });
+  // Where the catalogue has a misplaced cartridge, in words ("Iron Vault, shelf B-2").
+  const places = new Map(
+    current.map((location) => [location.tapeId, describePlace(location) || LOCATION_KIND_LABEL[location.kind]]),
+  );
+  await tx.backupInventoryScan.createMany({
+    data: first.map((scan) => {
+      const outcome = outcomeOf(scan);
+      return {
+        auditId: scan.auditId,
+        barcode: scan.barcode,
+        tapeId: scan.tapeId,
         outcome,
-        catalogueLocation: outcome === "misplaced" ? await currentPlace(tx, tapeId!) : null,
-        scannedAt: origin.occurredAt,
+        catalogueLocation: outcome === "misplaced" ? (places.get(scan.tapeId!) ?? "no location recorded") : null,
+        scannedAt: scan.origin.occurredAt,
         scannedById: actor.id,
         scannedByName: actor.name,
-        eventId: origin.eventId,
-        deviceId: origin.deviceId,
-      },
-    });
-  };
+        eventId: scan.origin.eventId,
+        deviceId: scan.origin.deviceId,
+      };
+    }),
+  });
 }
 
 /** The counts of an audit, and the barcodes behind them, as its scans and expected list stand now. */

@@ -8,7 +8,7 @@ import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
 import { prepareDispatch, prepareReceipt } from "../consignments/service";
-import { lockAudits, prepareScan } from "../audits/service";
+import { lockAudits, scanRefusal, writeScans, type ScanRecord } from "../audits/service";
 import { DomainError } from "../errors";
 
 /**
@@ -33,10 +33,9 @@ const labelsOf = (event: ParsedSyncEvent): string[] =>
   "barcodes" in event.payload ? event.payload.barcodes : [event.payload.barcode.barcode];
 
 /**
- * A consignment's dispatch or receipt, or an audit's scan, as all of it or nothing: its rules are checked
- * before anything is written, so a step they refuse (not approved yet, already received on another device, a
- * label no cartridge has, an audit closed meanwhile) is the event's rejection while the rest of the batch
- * applies.
+ * A consignment's dispatch or receipt, as all of it or nothing: its rules are checked before anything is
+ * written, so a step they refuse (not approved yet, already received on another device, a label no cartridge
+ * has) is the event's rejection while the rest of the batch applies.
  */
 async function ruledStep(prepare: () => Promise<() => Promise<void>>): Promise<string | null> {
   let write: () => Promise<void>;
@@ -63,7 +62,7 @@ export async function applyClaimedInTx(
   events: ParsedSyncEvent[],
 ): Promise<Rejection[]> {
   const tapes = await lockTapes(tx, [...new Set(events.flatMap(labelsOf))]);
-  await lockAudits(tx, [
+  const audits = await lockAudits(tx, [
     ...new Set(events.flatMap((event) => (event.type === "audit.scanned" ? [event.payload.auditId] : []))),
   ]);
   const sites = await lockSites(tx, [
@@ -76,6 +75,7 @@ export async function applyClaimedInTx(
   const rejections: Rejection[] = [];
   const moves: LocationRecord[] = [];
   const handoffs: CustodyRecord[] = [];
+  const scans: ScanRecord[] = [];
   // The push itself needs "movements.record"; a registration also needs the catalogue's own capability.
   const registrationRefused = refusal(actor, "catalogue.edit");
 
@@ -95,11 +95,13 @@ export async function applyClaimedInTx(
     }
     const barcode = event.payload.barcode.barcode;
     if (event.type === "audit.scanned") {
-      const origin = { occurredAt: event.occurredAt, eventId: event.id, deviceId };
-      const reason =
-        refusal(actor, "audits.scan") ??
-        (await ruledStep(() => prepareScan(tx, actor, event.payload, tapes.get(barcode) ?? null, origin)));
+      const { auditId } = event.payload;
+      const reason = refusal(actor, "audits.scan") ?? scanRefusal(audits.get(auditId));
       if (reason) rejections.push({ id: event.id, reason });
+      else {
+        const origin = { occurredAt: event.occurredAt, eventId: event.id, deviceId };
+        scans.push({ auditId, barcode, tapeId: tapes.get(barcode) ?? null, origin });
+      }
       continue;
     }
     if (event.type === "tape.registered") {
@@ -134,6 +136,8 @@ export async function applyClaimedInTx(
     } else unreachable(event, "event");
   }
 
+  // Scans first: a misplaced one records where the catalogue had the cartridge before this batch moved it.
+  await writeScans(tx, actor, scans);
   await writeLocations(tx, actor, moves);
   await writeCustody(tx, actor, handoffs);
   return rejections;

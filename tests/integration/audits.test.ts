@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { formatMoment, UTC } from "../../lib/dates";
 import type { EventResult } from "../../lib/sync/events";
 import { createTape } from "../factories/backup";
-import { auditScanEvent } from "../factories/sync-events";
+import { auditScanEvent, locationEvent } from "../factories/sync-events";
 import { clientError, useTestApp } from "../helpers/app";
 import { useAuditWorld } from "../helpers/audits";
 import { changedTables, fingerprint } from "../helpers/db-snapshot";
@@ -145,6 +145,53 @@ describe("scanning", () => {
     expect(again.scans.find((scan) => scan.barcode === elsewhere!.barcode)?.catalogueLocation).toBe(
       "Annex · shelf C-3",
     );
+  });
+
+  test("one pushed batch: scans for an open and a closed audit, a label twice, and a move of a scanned cartridge", async () => {
+    const site = await world.newSite("Batch room");
+    const [here] = await world.tapesAt(1, site, { shelf: "B1" });
+    const [elsewhere] = await world.tapesAt(1, world.annex, { shelf: "C-4" });
+    const open = await world.staff.caller.audits.start({ siteId: site.id });
+    const closed = await world.staff.caller.audits.start({ siteId: world.annex.id });
+    await world.staff.caller.audits.close({ id: closed.id });
+
+    const events = [
+      auditScanEvent(open.id, here!.barcode),
+      auditScanEvent(open.id, elsewhere!.barcode),
+      // Moved later in the same batch: the scan keeps where the catalogue had it when scanned.
+      locationEvent(elsewhere!.barcode, { kind: "in_transit" }),
+      auditScanEvent(closed.id, elsewhere!.barcode),
+      auditScanEvent(open.id, here!.barcode),
+    ];
+    const results = await world.courier.caller.sync.push({ deviceId: "phone-batch", events });
+    expect(results.map((result) => result.status)).toEqual(["applied", "applied", "applied", "rejected", "applied"]);
+    expect(results[3]).toMatchObject({ reason: expect.stringContaining(`Audit ${closed.number} was closed by`) });
+
+    const scans = await app.db.backupInventoryScan.findMany({
+      where: { auditId: open.id },
+      orderBy: { barcode: "asc" },
+    });
+    expect(
+      scans.map(({ barcode, outcome, catalogueLocation, eventId }) => ({
+        barcode,
+        outcome,
+        catalogueLocation,
+        eventId,
+      })),
+    ).toEqual(
+      [
+        { barcode: here!.barcode, outcome: "present", catalogueLocation: null, eventId: events[0]!.id },
+        {
+          barcode: elsewhere!.barcode,
+          outcome: "misplaced",
+          catalogueLocation: "Annex · shelf C-4",
+          eventId: events[1]!.id,
+        },
+      ].sort((x, y) => x.barcode.localeCompare(y.barcode)),
+    );
+    expect(await app.db.backupInventoryScan.count({ where: { auditId: closed.id } })).toBe(0);
+    const moved = await app.db.backupTapeLocation.findFirst({ where: { tapeId: elsewhere!.id, isCurrent: true } });
+    expect(moved?.kind).toBe("in_transit");
   });
 
   test("two scanners at once: the first scan of a label counts, a second from another phone is harmless", async () => {
