@@ -8,7 +8,7 @@ import { listJobs } from "../server/jobs/service";
 import { listRotation, rotationOverview } from "../server/rotation/service";
 import { catalogueSummary, findTapeByBarcode, listTapes } from "../server/tapes/service";
 import { freshDatabase, migrate } from "./catalogue/database";
-import { markdownTable, measure, type Timing } from "./catalogue/measure";
+import { markdownTable, measure, sizesTable, type Timing } from "./catalogue/measure";
 import { catalogueSize, seedSteps } from "./catalogue/seed";
 
 /**
@@ -16,7 +16,9 @@ import { catalogueSize, seedSteps } from "./catalogue/seed";
  * intended size (100,000 cartridges, 200,000 jobs, 1,000,000 location and custody events).
  *   npm run bench:catalogue                                          embedded PGlite in a temp directory
  *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:catalogue   PostgreSQL (a new database on it)
- * BENCH_SCALE=0.1 seeds a tenth of it, BENCH_RUNS sets the timed runs per query (at least 50),
+ * BENCH_SCALE=0.1 seeds a tenth of it; BENCH_SCALE=0.1,1 measures both sizes, each on a database of its own,
+ * and prints them side by side (is a query's cost flat in the catalogue's size?). BENCH_RUNS sets the timed
+ * runs per query (at least 50),
  * BENCH_ONLY=<regular expression> times only the queries whose name matches ('otation|next move|expiring':
  * the rotation lists and the cartridge table's orders and filters on them), BENCH_KEEP=1 leaves the
  * database in place to look at query plans.
@@ -27,7 +29,11 @@ const options = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
       .optional(),
-    BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
+    BENCH_SCALE: z
+      .string()
+      .default("1")
+      .transform((value) => value.split(",").map(Number))
+      .pipe(z.array(z.number().positive().max(10)).min(1)),
     BENCH_RUNS: z.coerce.number().int().min(50).default(100),
     BENCH_ONLY: z
       .string()
@@ -119,14 +125,11 @@ async function measureAll(db: Db, tapes: number, jobs: number): Promise<Timing[]
   return timings;
 }
 
-async function main() {
-  const size = catalogueSize(options.BENCH_SCALE);
-  console.log(
-    `Machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}`,
-  );
+/** One catalogue of `scale` × the full size, seeded on a fresh database, every query measured on it. */
+async function measureScale(scale: number): Promise<Timing[]> {
+  const size = catalogueSize(scale);
   const database = await freshDatabase(options.BENCH_DATABASE_URL);
-  console.log(`Database: ${database.description}`);
+  console.log(`\nDatabase: ${database.description}`);
   try {
     let started = performance.now();
     await migrate(database);
@@ -154,9 +157,22 @@ async function main() {
     console.log(`Load average before measuring: ${load()}`);
     const timings = await measureAll(db, size.tapes, size.jobs);
     console.log(`Load average after measuring: ${load()}\n\n${markdownTable(timings)}`);
+    return timings;
   } finally {
     await database.close(options.BENCH_KEEP === "1");
   }
+}
+
+async function main() {
+  console.log(
+    `Machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}`,
+  );
+  const sizes = [];
+  for (const scale of options.BENCH_SCALE) {
+    sizes.push({ cartridges: catalogueSize(scale).tapes, timings: await measureScale(scale) });
+  }
+  if (sizes.length > 1) console.log(`\n${sizesTable(sizes)}`);
 }
 
 main().catch((error: unknown) => {

@@ -36,3 +36,26 @@ export function markdownTable(timings: Timing[]): string {
     ...timings.map((t) => `| ${t.name} | ${t.runs} | ${ms(t.p50)} | ${ms(t.p95)} | ${ms(t.max)} |`),
   ].join("\n");
 }
+
+/**
+ * The same queries measured on catalogues of several sizes, side by side: a query whose cost does not depend
+ * on the catalogue's size shows the same figures in every column, and a ratio near 1 at the end. Rows are
+ * paired by position (a deep page's name names its own size).
+ */
+export function sizesTable(sizes: { cartridges: number; timings: Timing[] }[]): string {
+  const first = sizes[0]!;
+  const last = sizes.at(-1)!;
+  const count = (n: number) => n.toLocaleString("en");
+  return [
+    `| Query | ${sizes.map((size) => `p50 / p95 at ${count(size.cartridges)} cartridges`).join(" | ")} | p95 ratio |`,
+    `| --- | ${sizes.map(() => "---:").join(" | ")} | ---: |`,
+    ...last.timings.map((timing, index) => {
+      const figures = sizes.map((size) => {
+        const at = size.timings[index]!;
+        return `${ms(at.p50)} / ${ms(at.p95)}`;
+      });
+      const ratio = timing.p95 / first.timings[index]!.p95;
+      return `| ${timing.name} | ${figures.join(" | ")} | ${ratio.toFixed(1)} |`;
+    }),
+  ].join("\n");
+}
