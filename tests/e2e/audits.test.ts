@@ -64,8 +64,14 @@ describe("an inventory audit of a shelf", () => {
 
     // Started from the form: the shelf's two cartridges are expected.
     await signIn(page, base, ADMIN, "/backup/audits/new");
-    await page.getByLabel("Site", { exact: true }).fill("Head office");
-    await page.getByLabel("Site", { exact: true }).press("Enter");
+    const site = page.getByRole("combobox", { name: "Site" });
+    // Typed into before the page is interactive, the text would be lost: the picker says when it is ready.
+    await expect
+      .poll(() => site.getAttribute("placeholder"), { timeout: 90_000 })
+      .toBe("Type a name or scan a site label");
+    await site.fill("Head office");
+    await site.press("Enter");
+    await expect.poll(() => site.inputValue()).toBe("Head office");
     await page.getByLabel("Shelf (optional)").fill(SHELF);
     await page.getByRole("button", { name: "Start the audit" }).click();
     await page.waitForURL(/\/backup\/audits\/[0-9a-f-]{36}$/);
