@@ -161,7 +161,7 @@ export async function writeScans(tx: Tx, actor: Actor, scans: ScanRecord[]): Pro
     misplaced.length === 0
       ? []
       : await tx.backupTapeLocation.findMany({ where: { tapeId: { in: misplaced }, isCurrent: true } });
-  // Where the catalogue has a misplaced cartridge, in words ("Iron Vault, shelf B-2").
+  // Where the catalogue has a misplaced cartridge, in words ("Annex · shelf C-3").
   const places = new Map(
     current.map((location) => [location.tapeId, describePlace(location) || LOCATION_KIND_LABEL[location.kind]]),
   );
