@@ -10,11 +10,25 @@ import { DomainError, notFound } from "../errors";
 import { cursorCodec } from "../pagination";
 import { readSettings } from "../settings/service";
 import { lockTape } from "../tapes/lock";
-import { openRecall, tapeRotation, type RotationParams } from "./sql";
+import { currentRotation, refreshRotationEntries } from "./entries";
+import { openRecall, type RotationParams } from "./sql";
 
 /** The settings and the moment the lists are computed for. */
 export async function rotationParams(db: Db, now = new Date()): Promise<RotationParams> {
   return { now, settings: await readSettings(db) };
+}
+
+/**
+ * The settings and the moment, with the stored entries brought up to date for them, so that what follows
+ * reads entries rather than computing cartridges. Reads are exact without it (server/rotation/entries.ts):
+ * a refresh that fails, as one racing a cartridge's deletion may, is reported and the read goes on.
+ */
+export async function freshRotationParams(db: Db, given?: RotationParams): Promise<RotationParams> {
+  const params = given ?? (await rotationParams(db));
+  await refreshRotationEntries(db, params).catch((error: unknown) =>
+    console.warn("Refreshing the rotation entries failed; this read computes them:", error),
+  );
+  return params;
 }
 
 /** Where each list's cartridges are now: the lists are about nothing else. */
@@ -44,8 +58,11 @@ type ListRow = {
  * many of them are overdue (counted in the same statement, so they agree with the page).
  */
 export async function listRotation(db: Db, filters: RotationListFilters, params?: RotationParams) {
+  return readRotationList(db, filters, await freshRotationParams(db, params));
+}
+
+async function readRotationList(db: Db, filters: RotationListFilters, at: RotationParams) {
   const { list, limit } = filters;
-  const at = params ?? (await rotationParams(db));
   const codec = listCursor[list];
   const after = filters.cursor ? codec.decode(filters.cursor) : null;
   const rows = await db.$queryRaw<ListRow[]>`
@@ -54,7 +71,7 @@ export async function listRotation(db: Db, filters: RotationListFilters, params?
       SELECT listed.* FROM (
         SELECT r.tape_id AS id, r.next_move, r.overdue, r.data_expires_at, r.recall_needed_by,
           count(*) OVER () AS total, count(*) FILTER (WHERE r.overdue) OVER () AS overdue_total
-        FROM ${tapeRotation(at, { kind: LIST_KIND[list] })} r
+        FROM ${currentRotation(at, { kind: LIST_KIND[list] })} r
         WHERE r.list = ${list} ${filters.overdue ? Prisma.sql`AND r.overdue` : Prisma.empty}
       ) listed
       ${after ? Prisma.sql`WHERE (listed.next_move, listed.id) > (${after.value}, ${after.id})` : Prisma.empty}
@@ -89,9 +106,9 @@ export async function listRotation(db: Db, filters: RotationListFilters, params?
 
 /** Both lists' first rows and counts for the overview, computed for one moment and one reading of the settings. */
 export async function rotationOverview(db: Db, rows: number, now = new Date()) {
-  const params = await rotationParams(db, now);
+  const params = await freshRotationParams(db, await rotationParams(db, now));
   const [send, bringBack] = await Promise.all(
-    ROTATION_LISTS.map((list) => listRotation(db, { list, limit: rows }, params)),
+    ROTATION_LISTS.map((list) => readRotationList(db, { list, limit: rows }, params)),
   );
   return { send: send!, bringBack: bringBack!, settings: params.settings };
 }

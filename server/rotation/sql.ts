@@ -63,7 +63,7 @@ export const openRecall = (recall: Prisma.Sql) => Prisma.sql`${recall}.cancelled
  */
 export function tapeRotation(
   { now, settings }: RotationParams,
-  scope: { kind?: LocationKind; tapeIds?: string[] } = {},
+  scope: { kind?: LocationKind; tapeIds?: string[] | Prisma.Sql } = {},
 ): Prisma.Sql {
   const today = utcDay(now);
   const delay = settings.sendDelayDays;
@@ -73,13 +73,18 @@ export function tapeRotation(
   const days = (count: number) => Prisma.sql`(${count}::int * interval '1 day')`;
   const { kind, tapeIds } = scope;
   // The planner would not carry a list of ids from the cartridges to the jobs aggregated for them: said twice.
+  // Ids given as a relation (a subquery of `tape_id`s) are joined, not probed one by one in an array.
   const inScope = (id: Prisma.Sql, keyword: "WHERE" | "AND") =>
-    tapeIds ? Prisma.sql`${Prisma.raw(keyword)} ${id} = ANY(${tapeIds}::text[])` : Prisma.empty;
+    !tapeIds
+      ? Prisma.empty
+      : Array.isArray(tapeIds)
+        ? Prisma.sql`${Prisma.raw(keyword)} ${id} = ANY(${tapeIds}::text[])`
+        : Prisma.sql`${Prisma.raw(keyword)} ${id} IN (${tapeIds})`;
   // Each cartridge in scope with its current location (tape_id, kind, occurred_at). Limited to one kind,
   // the current locations alone name the cartridges (one index-only scan), not the cartridge table.
   const cartridges = kind
     ? Prisma.sql`(SELECT tape_id, kind, occurred_at FROM backup_tape_location
-        WHERE is_current AND kind = ${kind}::"LocationKind")`
+        WHERE is_current AND kind = ${kind}::"LocationKind" ${inScope(Prisma.sql`tape_id`, "AND")})`
     : Prisma.sql`(SELECT t.id AS tape_id, cur.kind, cur.occurred_at
         FROM backup_tape_cartridge t LEFT JOIN backup_tape_location cur ON cur.tape_id = t.id AND cur.is_current
         ${inScope(Prisma.sql`t.id`, "WHERE")})`;
@@ -106,7 +111,17 @@ export function tapeRotation(
             coalesce(date_trunc('day', b.data_expires_at) - ${days(settings.leadTimeDays)},
               date_trunc('day', b.located_at)),
             b.recall_needed_by)
-        END AS next_move
+        END AS next_move,
+        -- The first moment the clock alone could change the list or the next move: a job expiring, a job
+        -- becoming old enough to send, the data expiry coming within the lead time.
+        CASE
+          WHEN b.destroyed THEN 'infinity'::timestamp(3)
+          WHEN b.sendable AND b.newest_job_day < ${sendableBefore} THEN coalesce(b.frontier_next_expiry, 'infinity')
+          WHEN b.sendable THEN coalesce(least(b.next_expiry, b.next_sendable_day + ${days(delay)}), 'infinity')
+          WHEN b.location_kind = 'off_site' AND date_trunc('day', b.data_expires_at) - ${days(settings.leadTimeDays)} > ${today}
+            THEN date_trunc('day', b.data_expires_at) - ${days(settings.leadTimeDays)}
+          ELSE 'infinity'
+        END AS valid_until
       FROM (
         SELECT c.tape_id, c.kind AS location_kind, c.occurred_at AS located_at,
           (c.kind = 'on_site' AND way.tape_id IS NULL) AS sendable,
@@ -115,7 +130,10 @@ export function tapeRotation(
             THEN s.frontier_days[width_bucket(${now}::timestamp(3), s.frontier_expiries) + 1]
             ELSE d.newest_sendable
           END AS newest_sendable,
-          d.first_pending, rc.needed_by AS recall_needed_by, gone.status = 'destroyed' AS destroyed
+          s.newest_job_day, s.frontier_expiries[width_bucket(${now}::timestamp(3), s.frontier_expiries) + 1]
+            AS frontier_next_expiry,
+          d.first_pending, d.next_expiry, d.next_sendable_day,
+          rc.needed_by AS recall_needed_by, gone.status = 'destroyed' AS destroyed
         FROM ${cartridges} c
         JOIN backup_tape_cartridge gone ON gone.id = c.tape_id
         LEFT JOIN ${onTheirWay} way ON way.tape_id = c.tape_id
@@ -126,7 +144,9 @@ export function tapeRotation(
               WHERE j.expires_at > ${now} AND j.job_date < ${sendableBefore}) AS newest_sendable,
             min(date_trunc('day', j.job_date)) FILTER (
               WHERE j.job_date >= ${sendableBefore}
-                AND j.expires_at > date_trunc('day', j.job_date) + ${days(delay)}) AS first_pending
+                AND j.expires_at > date_trunc('day', j.job_date) + ${days(delay)}) AS first_pending,
+            min(j.expires_at) FILTER (WHERE j.expires_at > ${now}) AS next_expiry,
+            min(date_trunc('day', j.job_date)) FILTER (WHERE j.job_date >= ${sendableBefore}) AS next_sendable_day
           FROM backup_job_tape jt JOIN backup_job j ON j.id = jt.job_id
           WHERE jt.tape_id IN (${recent}) ${inScope(Prisma.sql`jt.tape_id`, "AND")}
           GROUP BY jt.tape_id

@@ -17,8 +17,9 @@ import { DomainError, isUniqueViolation, notFound } from "../errors";
 import { removeFromSpans } from "../jobs/service";
 import { catalogueCounts } from "./counts";
 import { cursorCodec, listOrders } from "../pagination";
-import { rotationParams } from "../rotation/service";
-import { addDays, tapeRotation, utcDay, type RotationParams } from "../rotation/sql";
+import { freshRotationParams } from "../rotation/service";
+import { currentRotation } from "../rotation/entries";
+import { addDays, utcDay, type RotationParams } from "../rotation/sql";
 import { containsPattern, escapeLike } from "../db/like";
 import { consistentRead, transaction } from "../db/transaction";
 import { lockTape } from "./lock";
@@ -94,7 +95,7 @@ async function rotationOf(db: Db, tapeIds: string[], params: RotationParams) {
   type Row = { tape_id: string; data_expires_at: Date | null; next_move: Date | null; overdue: boolean };
   if (tapeIds.length === 0) return new Map<string, Row>();
   const rows = await db.$queryRaw<Row[]>`
-    SELECT r.tape_id, r.data_expires_at, r.next_move, r.overdue FROM ${tapeRotation(params, { tapeIds })} r`;
+    SELECT r.tape_id, r.data_expires_at, r.next_move, r.overdue FROM ${currentRotation(params, { tapeIds })} r`;
   return new Map(rows.map((row) => [row.tape_id, row]));
 }
 
@@ -155,7 +156,7 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
   const order = Prisma.raw(direction === "asc" ? "ASC" : "DESC");
   const rows = await db.$queryRaw<{ id: string; sort_key: string | Date }[]>`
     SELECT t.id, ${key} AS sort_key
-    FROM ${tapeRotation(params)} r JOIN backup_tape_cartridge t ON t.id = r.tape_id
+    FROM ${currentRotation(params)} r JOIN backup_tape_cartridge t ON t.id = r.tape_id
     ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty}
     ORDER BY sort_key ${order}, t.id ${order}
     LIMIT ${limit + 1}`;
@@ -169,7 +170,7 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
 }
 
 export async function listTapes(db: Db, filters: TapeListFilters) {
-  const params = await rotationParams(db);
+  const params = await freshRotationParams(db);
   let page: { items: (BackupTapeCartridge & { locations: BackupTapeLocation[] })[]; nextCursor: string | null };
   const { sort } = filters;
   if (isComputed(sort) || filters.nextMove !== undefined || filters.dataExpiresWithin !== undefined) {

@@ -392,7 +392,14 @@ describe("settings", () => {
 
 // ------------------------------------------------------------------------------------------ brute force
 
-type Catalogue = { kind: LocationKind | null; locatedAt: Date; jobs: JobSpec[]; recall: number | null }[];
+/** `recall`: the needed-by day of an open recall, in days from TODAY. */
+type Catalogue = {
+  kind: LocationKind | null;
+  locatedAt: Date;
+  jobs: JobSpec[];
+  recall: number | null;
+  destroyed?: boolean;
+}[];
 
 /** The rules of server/rotation/sql.ts written out again over plain objects, one cartridge at a time. */
 function bruteForce(catalogue: Catalogue, tapeIds: string[], now: Date, settings: Settings) {
@@ -401,6 +408,7 @@ function bruteForce(catalogue: Catalogue, tapeIds: string[], now: Date, settings
   const out: Record<RotationList, { id: string; nextMove: number; overdue: boolean }[]> = { send: [], bring_back: [] };
   catalogue.forEach((tape, index) => {
     const id = tapeIds[index]!;
+    if (tape.destroyed) return;
     const jobs = tape.jobs.map((spec) => ({
       day: utcDay(spec.jobDate).getTime(),
       expires: spec.jobDate.getTime() + spec.retentionDays * DAY,
@@ -413,7 +421,7 @@ function bruteForce(catalogue: Catalogue, tapeIds: string[], now: Date, settings
       }
     } else if (tape.kind === "off_site") {
       const expiry = jobs.length ? utcDay(new Date(Math.max(...jobs.map((j) => j.expires)))).getTime() : null;
-      const recalled = tape.recall !== null ? today + tape.recall * DAY : null;
+      const recalled = tape.recall !== null ? TODAY.getTime() + tape.recall * DAY : null;
       if (expiry === null || expiry <= today + settings.leadTimeDays * DAY || recalled !== null) {
         const byData = expiry === null ? utcDay(tape.locatedAt).getTime() : expiry - settings.leadTimeDays * DAY;
         const nextMove = recalled === null ? byData : Math.min(byData, recalled);
@@ -487,6 +495,149 @@ describe("property: the lists agree with a brute-force recomputation", () => {
         },
       ),
       { numRuns: 25, seed: 20261202 },
+    );
+  }, 300_000);
+});
+
+describe("property: the stored entries follow every change and the clock", () => {
+  const tapeArb = fc.record({
+    kind: fc.constantFrom<LocationKind | null>("on_site", "off_site", "in_transit", null),
+    jobs: fc.array(
+      fc.record({
+        jobDate: fc.integer({ min: -30, max: 2 }).map((offset) => new Date(day(offset).getTime() + 7 * 3_600_000)),
+        retentionDays: fc.integer({ min: 0, max: 40 }),
+      }),
+      { maxLength: 3 },
+    ),
+  });
+  const slot = fc.nat(5);
+  const step = fc.oneof(
+    // Mostly hours to a few days, so that jobs written in the run become sendable and expire between reads.
+    {
+      arbitrary: fc.record({
+        op: fc.constant("wait" as const),
+        hours: fc.oneof(
+          { arbitrary: fc.integer({ min: 1, max: 72 }), weight: 3 },
+          fc.integer({ min: 1, max: 24 * 20 }),
+        ),
+      }),
+      weight: 4,
+    },
+    {
+      arbitrary: fc.record({
+        op: fc.constant("move" as const),
+        tape: slot,
+        kind: fc.constantFrom<LocationKind>("on_site", "off_site", "in_transit"),
+      }),
+      weight: 3,
+    },
+    fc.record({ op: fc.constant("recall" as const), tape: slot, neededBy: fc.integer({ min: 0, max: 30 }) }),
+    fc.record({ op: fc.constant("cancel" as const), tape: slot }),
+    fc.record({ op: fc.constant("retain" as const), tape: slot, retentionDays: fc.integer({ min: 0, max: 60 }) }),
+    {
+      arbitrary: fc.record({
+        op: fc.constant("write" as const),
+        tape: slot,
+        retentionDays: fc.integer({ min: 0, max: 60 }),
+      }),
+      weight: 3,
+    },
+    fc.record({ op: fc.constant("destroy" as const), tape: slot }),
+    fc.record({ op: fc.constant("settings" as const), leadTimeDays: fc.integer({ min: 0, max: 20 }) }),
+  );
+
+  test("after random moves, recalls, job edits, destructions, setting changes and the passing of days", async () => {
+    const actor = await app.db.user.findFirstOrThrow();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(tapeArb, { minLength: 1, maxLength: 6 }),
+        fc.array(step, { maxLength: 12 }),
+        async (start, steps) => {
+          await app.db.backupRecall.deleteMany();
+          await app.db.backupJob.deleteMany();
+          await app.db.backupTapeCartridge.deleteMany();
+          let now = NOW;
+          let settings = SETTINGS;
+          const tapeIds: string[] = [];
+          const jobIds: string[][] = [];
+          const model: Catalogue = [];
+          for (const spec of start) {
+            const tape = await cartridge({ kind: spec.kind ?? undefined, locatedAt: day(-30) });
+            const jobs = [];
+            for (const jobSpec of spec.jobs) {
+              const created = await job(jobSpec);
+              await linkTape(app.db, created.id, tape.id);
+              jobs.push(created.id);
+            }
+            tapeIds.push(tape.id);
+            jobIds.push(jobs);
+            model.push({ kind: spec.kind, locatedAt: day(-30), jobs: [...spec.jobs], recall: null });
+          }
+          const check = async (after: string) => {
+            const expected = bruteForce(model, tapeIds, now, settings);
+            for (const list of ["send", "bring_back"] as const) {
+              const actual = (await listed(list, settings, now)).map((item) => ({
+                id: item.id,
+                nextMove: item.nextMove.getTime(),
+                overdue: item.overdue,
+              }));
+              expect(actual, `${list} after ${after}`).toEqual(expected[list]);
+            }
+            // The read wrote back what it computed: the next one starts from entries.
+            expect(await app.db.backupRotationStale.count()).toBe(0);
+            expect(await app.db.backupRotationEntry.count()).toBe(tapeIds.length);
+          };
+          await check("the start");
+          for (const s of steps) {
+            const index = "tape" in s ? s.tape % tapeIds.length : 0;
+            const tapeId = tapeIds[index]!;
+            const tape = model[index]!;
+            if (s.op === "wait") now = new Date(now.getTime() + s.hours * 3_600_000);
+            else if (s.op === "move") {
+              await locate(tapeId, s.kind, now);
+              if (s.kind === "on_site") tape.recall = null;
+              tape.kind = s.kind;
+              tape.locatedAt = now;
+            } else if (s.op === "recall") {
+              if (tape.kind !== "off_site") continue;
+              await app.db.backupRecall.create({
+                data: {
+                  tapeId,
+                  reason: "restore",
+                  neededBy: day(s.neededBy),
+                  requestedAt: now,
+                  requestedByName: actor.name,
+                },
+              });
+              tape.recall = Math.min(tape.recall ?? Infinity, s.neededBy);
+            } else if (s.op === "cancel") {
+              await app.db.backupRecall.updateMany({ where: { tapeId }, data: { cancelledAt: now } });
+              tape.recall = null;
+            } else if (s.op === "retain" || s.op === "write") {
+              const jobDate = utcDay(now);
+              if (s.op === "write" || jobIds[index]!.length === 0) {
+                const created = await job({ jobDate, retentionDays: s.retentionDays });
+                await linkTape(app.db, created.id, tapeId);
+                jobIds[index]!.push(created.id);
+                tape.jobs.push({ jobDate, retentionDays: s.retentionDays });
+              } else {
+                const jobId = jobIds[index]!.at(-1)!;
+                const edited = tape.jobs.at(-1)!;
+                await app.db.backupJob.update({
+                  where: { id: jobId },
+                  data: { retentionDays: s.retentionDays, expiresAt: addDays(edited.jobDate, s.retentionDays) },
+                });
+                edited.retentionDays = s.retentionDays;
+              }
+            } else if (s.op === "destroy") {
+              await app.db.backupTapeCartridge.update({ where: { id: tapeId }, data: { status: "destroyed" } });
+              tape.destroyed = true;
+            } else settings = { ...settings, leadTimeDays: s.leadTimeDays };
+            await check(JSON.stringify(s));
+          }
+        },
+      ),
+      { numRuns: 40, seed: 20261203 },
     );
   }, 300_000);
 });

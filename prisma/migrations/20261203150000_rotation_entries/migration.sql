@@ -1,0 +1,167 @@
+-- Each cartridge's place in the rotation lists (which list, its next move, and what a list shows of it), as
+-- computed by server/rotation/sql.ts at a moment for some settings, with the moment until which nothing but
+-- a change to the data can alter it. The lists and the overview read these rows instead of computing every
+-- cartridge of a location kind on every read (docs/PERFORMANCE.md, "Rotation lists").
+--
+-- Exact, not a cache that can be stale: a row is used only for a moment in [computed_at, valid_until) and
+-- the settings it was computed with, and only while no change to the data it depends on is pending for
+-- its cartridge. Every such change appends the cartridge to backup_rotation_stale, by triggers in the
+-- transaction of the change (append-only, so writers never wait on one another or on a reader); a read
+-- recomputes the cartridges that are stale and writes their rows back (server/rotation/entries.ts).
+CREATE TABLE "backup_rotation_entry" (
+    "tape_id" TEXT NOT NULL,
+    "location_kind" "LocationKind",
+    "data_expires_at" TIMESTAMP(3),
+    "recall_needed_by" TIMESTAMP(3),
+    "list" TEXT,
+    "next_move" TIMESTAMP(3),
+    "computed_at" TIMESTAMP(3) NOT NULL,
+    "valid_until" TIMESTAMP(3) NOT NULL,
+    "send_delay_days" INTEGER NOT NULL,
+    "lead_time_days" INTEGER NOT NULL,
+
+    CONSTRAINT "backup_rotation_entry_pkey" PRIMARY KEY ("tape_id")
+);
+
+CREATE TABLE "backup_rotation_stale" (
+    "seq" BIGSERIAL NOT NULL,
+    "tape_id" TEXT NOT NULL,
+
+    CONSTRAINT "backup_rotation_stale_pkey" PRIMARY KEY ("seq")
+);
+
+ALTER TABLE "backup_rotation_entry" ADD CONSTRAINT "backup_rotation_entry_tape_id_fkey" FOREIGN KEY ("tape_id") REFERENCES "backup_tape_cartridge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- A list's members in its order (its page and its counts); the rows a moment or the settings invalidate.
+CREATE INDEX "backup_rotation_entry_list_next_move_tape_id_idx" ON "backup_rotation_entry"("list", "next_move", "tape_id");
+CREATE INDEX "backup_rotation_entry_valid_until_idx" ON "backup_rotation_entry"("valid_until");
+CREATE INDEX "backup_rotation_entry_computed_at_idx" ON "backup_rotation_entry"("computed_at");
+CREATE INDEX "backup_rotation_entry_send_delay_days_lead_time_days_idx" ON "backup_rotation_entry"("send_delay_days", "lead_time_days");
+
+-- Marks cartridges stale: their rows are recomputed before they are next used.
+CREATE FUNCTION "backup_rotation_mark"(tape_ids TEXT[]) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO "backup_rotation_stale" ("tape_id") SELECT DISTINCT t FROM unnest(tape_ids) t WHERE t IS NOT NULL;
+$$;
+
+-- A job's dates or its cartridges changed: the recount of backup_tape_rotation runs for exactly those
+-- cartridges, so it marks them too.
+CREATE OR REPLACE FUNCTION "backup_tape_rotation_refresh"(tape_ids TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM "backup_tape_cartridge" WHERE "id" = ANY(tape_ids) ORDER BY "id" FOR NO KEY UPDATE;
+  DELETE FROM "backup_tape_rotation" r
+  WHERE r."tape_id" = ANY(tape_ids)
+    AND NOT EXISTS (SELECT 1 FROM "backup_job_tape" jt WHERE jt."tape_id" = r."tape_id");
+  INSERT INTO "backup_tape_rotation"
+    ("tape_id", "data_expires_at", "newest_job_day", "frontier_days", "frontier_expiries")
+  SELECT d."tape_id", max(d."expires_at"), max(d."day"),
+    array_agg(d."day" ORDER BY d."day" DESC) FILTER (WHERE d."newer" IS NULL OR d."expires_at" > d."newer"),
+    array_agg(d."expires_at" ORDER BY d."day" DESC) FILTER (WHERE d."newer" IS NULL OR d."expires_at" > d."newer")
+  FROM (
+    SELECT per_day.*, max(per_day."expires_at") OVER (
+        PARTITION BY per_day."tape_id" ORDER BY per_day."day" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ) AS "newer"
+    FROM (
+      SELECT jt."tape_id", date_trunc('day', j."job_date") AS "day", max(j."expires_at") AS "expires_at"
+      FROM "backup_job_tape" jt JOIN "backup_job" j ON j."id" = jt."job_id"
+      WHERE jt."tape_id" = ANY(tape_ids)
+      GROUP BY jt."tape_id", date_trunc('day', j."job_date")
+    ) per_day
+  ) d
+  GROUP BY d."tape_id"
+  ON CONFLICT ("tape_id") DO UPDATE SET
+    "data_expires_at" = EXCLUDED."data_expires_at",
+    "newest_job_day" = EXCLUDED."newest_job_day",
+    "frontier_days" = EXCLUDED."frontier_days",
+    "frontier_expiries" = EXCLUDED."frontier_expiries";
+  PERFORM "backup_rotation_mark"(tape_ids);
+END
+$$;
+
+-- Locations (where a cartridge is, whether it is on its way, whether a recall is fulfilled), recalls and
+-- consignment contents (packed means on its way): each table has the cartridge in "tape_id". An update
+-- marks only rows whose fields that matter changed, so scanning a packed cartridge or editing a location's
+-- shelf writes no mark.
+CREATE FUNCTION "backup_rotation_tape_rows_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM "backup_rotation_mark"(ARRAY(SELECT "tape_id" FROM inserted));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM "backup_rotation_mark"(ARRAY(SELECT "tape_id" FROM deleted));
+  ELSIF TG_TABLE_NAME = 'backup_tape_location' THEN
+    PERFORM "backup_rotation_mark"(ARRAY(
+      SELECT n."tape_id" FROM inserted n JOIN deleted o ON o."id" = n."id"
+      WHERE (n."tape_id", n."kind", n."is_current", n."occurred_at") IS DISTINCT FROM (o."tape_id", o."kind", o."is_current", o."occurred_at")
+      UNION SELECT o."tape_id" FROM inserted n JOIN deleted o ON o."id" = n."id" WHERE n."tape_id" <> o."tape_id"));
+  ELSIF TG_TABLE_NAME = 'backup_recall' THEN
+    PERFORM "backup_rotation_mark"(ARRAY(
+      SELECT n."tape_id" FROM inserted n JOIN deleted o ON o."id" = n."id"
+      WHERE (n."tape_id", n."needed_by", n."requested_at", n."cancelled_at") IS DISTINCT FROM (o."tape_id", o."needed_by", o."requested_at", o."cancelled_at")
+      UNION SELECT o."tape_id" FROM inserted n JOIN deleted o ON o."id" = n."id" WHERE n."tape_id" <> o."tape_id"));
+  ELSE
+    PERFORM "backup_rotation_mark"(ARRAY(
+      SELECT moved."tape_id" FROM (
+        (SELECT "consignment_id", "tape_id" FROM inserted EXCEPT SELECT "consignment_id", "tape_id" FROM deleted)
+        UNION (SELECT "consignment_id", "tape_id" FROM deleted EXCEPT SELECT "consignment_id", "tape_id" FROM inserted)
+      ) moved));
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+-- A new cartridge has no row yet; a status change (destroyed) takes it off every list.
+CREATE FUNCTION "backup_rotation_tapes_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM "backup_rotation_mark"(ARRAY(SELECT "id" FROM inserted));
+  ELSE
+    PERFORM "backup_rotation_mark"(ARRAY(
+      SELECT n."id" FROM inserted n JOIN deleted o ON o."id" = n."id" WHERE n."status" IS DISTINCT FROM o."status"));
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+-- A consignment's state says whether its cartridges are on their way.
+CREATE FUNCTION "backup_rotation_consignments_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "backup_rotation_mark"(ARRAY(
+    SELECT packed."tape_id"
+    FROM inserted n JOIN deleted o ON o."id" = n."id"
+    JOIN "backup_consignment_tape" packed ON packed."consignment_id" = n."id"
+    WHERE n."state" IS DISTINCT FROM o."state"));
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "backup_tape_location_rotation_insert" AFTER INSERT ON "backup_tape_location"
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_tape_location_rotation_delete" AFTER DELETE ON "backup_tape_location"
+  REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_tape_location_rotation_update" AFTER UPDATE ON "backup_tape_location"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_recall_rotation_insert" AFTER INSERT ON "backup_recall"
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_recall_rotation_delete" AFTER DELETE ON "backup_recall"
+  REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_recall_rotation_update" AFTER UPDATE ON "backup_recall"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_consignment_tape_rotation_insert" AFTER INSERT ON "backup_consignment_tape"
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_consignment_tape_rotation_delete" AFTER DELETE ON "backup_consignment_tape"
+  REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_consignment_tape_rotation_update" AFTER UPDATE ON "backup_consignment_tape"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_tape_cartridge_rotation_insert" AFTER INSERT ON "backup_tape_cartridge"
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tapes_changed"();
+CREATE TRIGGER "backup_tape_cartridge_rotation_update" AFTER UPDATE ON "backup_tape_cartridge"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tapes_changed"();
+CREATE TRIGGER "backup_consignment_rotation_update" AFTER UPDATE ON "backup_consignment"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_consignments_changed"();
+
+-- Every cartridge today: the first read computes them.
+INSERT INTO "backup_rotation_stale" ("tape_id") SELECT "id" FROM "backup_tape_cartridge";

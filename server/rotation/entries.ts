@@ -1,0 +1,96 @@
+import { Prisma } from "../../generated/prisma/client";
+import type { LocationKind } from "../../lib/vocabulary";
+import type { Db } from "../db";
+import { transaction } from "../db/transaction";
+import { tapeRotation, utcDay, type RotationParams } from "./sql";
+
+/**
+ * Each cartridge's rotation, kept in backup_rotation_entry so that a list or the overview reads its members
+ * from an index instead of computing every cartridge of a location kind (migration 20261203150000, measured
+ * in docs/PERFORMANCE.md, "Rotation lists"). The rules stay in one place, `tapeRotation`: an entry is its
+ * answer for one cartridge at a moment, and is used for a later moment only while nothing can have changed it:
+ * - the settings are those it was computed with;
+ * - the moment is in [computed_at, valid_until), valid_until being the first instant the clock alone could
+ *   change it (a job expiring or becoming sendable, the data expiry coming within the lead time);
+ * - no change to the cartridge's data is pending: every change appends it to backup_rotation_stale, by
+ *   triggers in the transaction of the change.
+ * Any other cartridge is computed afresh in the same statement that reads the entries, so an answer is exact
+ * whatever state the entries are in; `refreshRotationEntries` writes fresh entries back so the next read
+ * finds them.
+ */
+
+/** The cartridges whose entries cannot be used for `params`: changed, missing, out of date or other settings. */
+function staleTapes({ now, settings }: RotationParams): Prisma.Sql {
+  const chosen = Prisma.sql`(${settings.sendDelayDays}::int, ${settings.leadTimeDays}::int)`;
+  // Each condition on its own index; a differing pair of settings as two ranges of one.
+  return Prisma.sql`
+    SELECT tape_id FROM backup_rotation_stale
+    UNION SELECT tape_id FROM backup_rotation_entry WHERE valid_until <= ${now}::timestamp(3)
+    UNION SELECT tape_id FROM backup_rotation_entry WHERE computed_at > ${now}::timestamp(3)
+    UNION SELECT tape_id FROM backup_rotation_entry WHERE (send_delay_days, lead_time_days) < ${chosen}
+    UNION SELECT tape_id FROM backup_rotation_entry WHERE (send_delay_days, lead_time_days) > ${chosen}`;
+}
+
+/**
+ * Where each cartridge stands in the rotation at `params` (the columns of `tapeRotation`), from the entries
+ * that hold for it and, for the others, computed. Scoped like `tapeRotation`.
+ */
+export function currentRotation(
+  params: RotationParams,
+  scope: { kind?: LocationKind; tapeIds?: string[] } = {},
+): Prisma.Sql {
+  const { kind, tapeIds } = scope;
+  const today = utcDay(params.now);
+  const entryScope = [
+    kind && Prisma.sql`e.location_kind = ${kind}::"LocationKind"`,
+    tapeIds && Prisma.sql`e.tape_id = ANY(${tapeIds}::text[])`,
+  ].filter((condition): condition is Prisma.Sql => !!condition);
+  const staleInScope = tapeIds
+    ? Prisma.sql`SELECT tape_id FROM stale WHERE tape_id = ANY(${tapeIds}::text[])`
+    : Prisma.sql`SELECT tape_id FROM stale`;
+  return Prisma.sql`(
+    WITH stale AS MATERIALIZED (${staleTapes(params)})
+    SELECT e.tape_id, e.location_kind, e.data_expires_at, e.recall_needed_by, e.list, e.next_move,
+      (e.list IS NOT NULL AND e.next_move < ${today}) AS overdue
+    FROM backup_rotation_entry e
+    WHERE NOT EXISTS (SELECT 1 FROM stale WHERE stale.tape_id = e.tape_id)
+      ${entryScope.length ? Prisma.sql`AND ${Prisma.join(entryScope, " AND ")}` : Prisma.empty}
+    UNION ALL
+    SELECT r.tape_id, r.location_kind, r.data_expires_at, r.recall_needed_by, r.list, r.next_move, r.overdue
+    FROM ${tapeRotation(params, { kind, tapeIds: staleInScope })} r
+  )`;
+}
+
+/**
+ * Recomputes the entries that cannot be used for `params` and writes them back, clearing the marks it saw.
+ * One refresh at a time (a transaction-scoped advisory lock; a second caller skips, its read computes what
+ * it needs): each refresh then starts from what the one before it wrote, and a mark added while it ran was
+ * not seen, so it stays and its cartridge is recomputed next time. Marks, entries and the computation come
+ * from one statement's snapshot.
+ */
+export async function refreshRotationEntries(db: Db, params: RotationParams) {
+  return transaction(db, async (tx) => {
+    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
+      SELECT pg_try_advisory_xact_lock(hashtext('backup_rotation_entry')) AS locked`;
+    if (!lock?.locked) return { refreshed: 0 };
+    const { now, settings } = params;
+    const [result] = await tx.$queryRaw<{ refreshed: number }[]>`
+      WITH observed AS MATERIALIZED (SELECT seq FROM backup_rotation_stale),
+      stale AS MATERIALIZED (${staleTapes(params)}),
+      written AS (
+        INSERT INTO backup_rotation_entry (tape_id, location_kind, data_expires_at, recall_needed_by, list,
+          next_move, computed_at, valid_until, send_delay_days, lead_time_days)
+        SELECT r.tape_id, r.location_kind, r.data_expires_at, r.recall_needed_by, r.list, r.next_move,
+          ${now}::timestamp(3), r.valid_until, ${settings.sendDelayDays}, ${settings.leadTimeDays}
+        FROM ${tapeRotation(params, { tapeIds: Prisma.sql`SELECT tape_id FROM stale` })} r
+        ON CONFLICT (tape_id) DO UPDATE SET
+          location_kind = EXCLUDED.location_kind, data_expires_at = EXCLUDED.data_expires_at,
+          recall_needed_by = EXCLUDED.recall_needed_by, list = EXCLUDED.list, next_move = EXCLUDED.next_move,
+          computed_at = EXCLUDED.computed_at, valid_until = EXCLUDED.valid_until,
+          send_delay_days = EXCLUDED.send_delay_days, lead_time_days = EXCLUDED.lead_time_days
+        RETURNING 1),
+      cleared AS (DELETE FROM backup_rotation_stale WHERE seq IN (SELECT seq FROM observed) RETURNING 1)
+      SELECT (SELECT count(*) FROM written)::int AS refreshed, (SELECT count(*) FROM cleared)::int AS cleared`;
+    return { refreshed: result?.refreshed ?? 0 };
+  });
+}
