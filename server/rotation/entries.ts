@@ -69,6 +69,9 @@ export function currentRotation(
  * from one statement's snapshot.
  */
 export async function refreshRotationEntries(db: Db, params: RotationParams) {
+  // Most reads find nothing to do: said by indexes alone, without planning the computation or a transaction.
+  const [pending] = await db.$queryRaw<{ stale: boolean }[]>`SELECT EXISTS (${staleTapes(params)}) AS stale`;
+  if (!pending?.stale) return { refreshed: 0 };
   return transaction(db, async (tx) => {
     const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
       SELECT pg_try_advisory_xact_lock(hashtext('backup_rotation_entry')) AS locked`;

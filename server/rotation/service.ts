@@ -65,19 +65,20 @@ async function readRotationList(db: Db, filters: RotationListFilters, at: Rotati
   const { list, limit } = filters;
   const codec = listCursor[list];
   const after = filters.cursor ? codec.decode(filters.cursor) : null;
+  // The page comes off the entries' index in list order; the counts are a second pass over the members
+  // (an index-only count), not a window over every member sorted for the page.
+  const members = Prisma.sql`${currentRotation(at, { kind: LIST_KIND[list] })} r
+    WHERE r.list = ${list} ${filters.overdue ? Prisma.sql`AND r.overdue` : Prisma.empty}`;
   const rows = await db.$queryRaw<ListRow[]>`
-    SELECT page.*, t.barcode, t.status, loc.site_id, loc.site
+    SELECT page.*, t.barcode, t.status, loc.site_id, loc.site, counts.total, counts.overdue_total
     FROM (
-      SELECT listed.* FROM (
-        SELECT r.tape_id AS id, r.next_move, r.overdue, r.data_expires_at, r.recall_needed_by,
-          count(*) OVER () AS total, count(*) FILTER (WHERE r.overdue) OVER () AS overdue_total
-        FROM ${currentRotation(at, { kind: LIST_KIND[list] })} r
-        WHERE r.list = ${list} ${filters.overdue ? Prisma.sql`AND r.overdue` : Prisma.empty}
-      ) listed
-      ${after ? Prisma.sql`WHERE (listed.next_move, listed.id) > (${after.value}, ${after.id})` : Prisma.empty}
-      ORDER BY listed.next_move, listed.id
+      SELECT r.tape_id AS id, r.next_move, r.overdue, r.data_expires_at, r.recall_needed_by
+      FROM ${members}
+      ${after ? Prisma.sql`AND (r.next_move, r.tape_id) > (${after.value}, ${after.id})` : Prisma.empty}
+      ORDER BY r.next_move, r.tape_id
       LIMIT ${limit + 1}
     ) page
+    CROSS JOIN (SELECT count(*) AS total, count(*) FILTER (WHERE r.overdue) AS overdue_total FROM ${members}) counts
     JOIN backup_tape_cartridge t ON t.id = page.id
     LEFT JOIN backup_tape_location loc ON loc.tape_id = page.id AND loc.is_current
     ORDER BY page.next_move, page.id`;

@@ -8,6 +8,7 @@ import { ConsignmentsOverview } from "./_components/consignments-overview";
 import { RotationOverview } from "./_components/rotation-overview";
 import { JobsTable } from "./_components/jobs-table";
 import { NeedsAttention } from "./_components/needs-attention";
+import { firstJobsInput, firstTapesInput } from "./_components/overview-tables";
 import { BreakdownChart, DistributionChart } from "./_components/summary-charts";
 import { TapesTable } from "./_components/tapes-table";
 
@@ -69,13 +70,15 @@ export default async function BackupOverviewPage({
   searchParams: Promise<{ dataExpiresWithin?: string }>;
 }) {
   const caller = await serverCaller();
-  const [summary, rotation, consignments, attention] = await Promise.all([
+  const initial = tableFilters(await searchParams);
+  const [summary, rotation, consignments, attention, tapes, jobs] = await Promise.all([
     caller.tapes.summary(),
     caller.rotation.overview(),
     caller.consignments.overview(),
     caller.reminders.attention(),
+    caller.tapes.list(firstTapesInput(initial)),
+    caller.jobs.list(firstJobsInput()),
   ]);
-  const initial = tableFilters(await searchParams);
   const viewer = await getViewer();
   const canRegister = can(viewer, "catalogue.edit");
   const canLogJob = can(viewer, "jobs.edit");
@@ -174,9 +177,9 @@ export default async function BackupOverviewPage({
       </div>
 
       <div id="cartridges">
-        <TapesTable key={JSON.stringify(initial)} initial={initial} />
+        <TapesTable key={JSON.stringify(initial)} initial={initial} firstPage={tapes} />
       </div>
-      <JobsTable />
+      <JobsTable firstPage={jobs} />
     </div>
   );
 }

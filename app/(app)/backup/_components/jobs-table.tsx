@@ -13,9 +13,10 @@ import { type JobSort } from "@/lib/jobs";
 import type { AppRouter } from "@/server/root";
 import { VerificationBadge } from "../jobs/_components/verification-badge";
 import { useRowDelete } from "./delete-dialog";
+import { firstJobsInput, OVERVIEW_PAGE_SIZE, startingPage } from "./overview-tables";
 
-type Job = inferRouterOutputs<AppRouter>["jobs"]["list"]["items"][number];
-const PAGE_SIZE = 25;
+type JobPage = inferRouterOutputs<AppRouter>["jobs"]["list"];
+type Job = JobPage["items"][number];
 const tapeCount = (count: number) => (count === 1 ? "1 tape" : `${count} tapes`);
 
 const COLUMNS: Column<Job, JobSort>[] = [
@@ -59,8 +60,11 @@ const COLUMNS: Column<Job, JobSort>[] = [
   { key: "tapes", header: "Tapes", className: "text-right tabular-nums", cell: (job) => job.tapeCount },
 ];
 
-/** Backup jobs a page at a time from the server, sortable and searchable; cards on phones. */
-export function JobsTable() {
+/**
+ * Backup jobs a page at a time from the server, sortable and searchable; cards on phones. `firstPage`,
+ * fetched on the server (`firstJobsInput`), is shown without asking again.
+ */
+export function JobsTable({ firstPage }: { firstPage?: JobPage } = {}) {
   const trpc = useTRPC();
   const [searchText, setSearchText] = useState("");
   const search = useDebouncedValue(searchText.trim(), 250);
@@ -68,14 +72,16 @@ export function JobsTable() {
   const paging = useKeysetPages(JSON.stringify([search, sorting]));
   const remove = useRowDelete<Job>("job", (job) => `Delete job ${job.name}`);
 
+  const input = {
+    search: search || undefined,
+    sort: sorting.column,
+    direction: sorting.direction,
+    cursor: paging.cursor,
+    limit: OVERVIEW_PAGE_SIZE,
+  };
   const query = useQuery({
-    ...trpc.jobs.list.queryOptions({
-      search: search || undefined,
-      sort: sorting.column,
-      direction: sorting.direction,
-      cursor: paging.cursor,
-      limit: PAGE_SIZE,
-    }),
+    ...trpc.jobs.list.queryOptions(input),
+    initialData: startingPage(input, firstJobsInput(), firstPage),
     placeholderData: keepPreviousData,
   });
 

@@ -17,20 +17,24 @@ import { useTRPC } from "@/app/_trpc/client";
 import { formatCalendarDate } from "@/lib/dates";
 import { formatBytes } from "@/lib/format";
 import { NEXT_MOVE_FILTER_NAMES, NEXT_MOVE_FILTERS } from "@/lib/rotation";
-import { type TapeListInput } from "@/lib/tapes";
 import { LOCATION_KIND_LABEL, LOCATION_KINDS, TAPE_STATUS_LABEL } from "@/lib/vocabulary";
 import type { AppRouter } from "@/server/root";
 import { useRowDelete } from "./delete-dialog";
 import { NonStandardMark } from "./non-standard-mark";
+import {
+  firstTapesInput,
+  OVERVIEW_PAGE_SIZE,
+  startingPage,
+  type TapeTableFilters,
+  type TapeTableSort,
+  type TapeTableStart,
+} from "./overview-tables";
 import { NextMove } from "./rotation-table";
 
-type Filters = Pick<
-  TapeListInput,
-  "search" | "status" | "locationKind" | "siteId" | "generation" | "tag" | "nextMove" | "dataExpiresWithin"
->;
-type Sort = NonNullable<TapeListInput["sort"]>;
-type Tape = inferRouterOutputs<AppRouter>["tapes"]["list"]["items"][number];
-const PAGE_SIZE = 25;
+type Filters = TapeTableFilters;
+type Sort = TapeTableSort;
+type TapePage = inferRouterOutputs<AppRouter>["tapes"]["list"];
+type Tape = TapePage["items"][number];
 
 const STATUS_OPTIONS = (Object.keys(TAPE_STATUS_LABEL) as (keyof typeof TAPE_STATUS_LABEL)[]).map((status) => ({
   value: status,
@@ -105,8 +109,11 @@ function exportHref(filters: Filters, { column, direction }: Sorting<Sort>) {
   return `/backup/export/tapes?${params}`;
 }
 
-/** `initial` opens the table filtered and sorted, e.g. on the cartridges whose data expires soon. */
-export function TapesTable({ initial }: { initial?: Filters & { sort?: Sort } } = {}) {
+/**
+ * `initial` opens the table filtered and sorted, e.g. on the cartridges whose data expires soon; `firstPage`,
+ * fetched on the server for that start (`firstTapesInput`), is shown without asking again.
+ */
+export function TapesTable({ initial, firstPage }: { initial?: TapeTableStart; firstPage?: TapePage } = {}) {
   const trpc = useTRPC();
   const { sort: initialSort, ...initialFilters } = initial ?? {};
   const [filters, setFilters] = useState<Filters>(initialFilters);
@@ -114,14 +121,16 @@ export function TapesTable({ initial }: { initial?: Filters & { sort?: Sort } } 
   const paging = useKeysetPages(JSON.stringify([filters, sorting]));
   const remove = useRowDelete<Tape>("tape", (tape) => `Delete ${tape.barcode}`);
 
+  const input = {
+    ...filters,
+    sort: sorting.column,
+    direction: sorting.direction,
+    cursor: paging.cursor,
+    limit: OVERVIEW_PAGE_SIZE,
+  };
   const query = useQuery({
-    ...trpc.tapes.list.queryOptions({
-      ...filters,
-      sort: sorting.column,
-      direction: sorting.direction,
-      cursor: paging.cursor,
-      limit: PAGE_SIZE,
-    }),
+    ...trpc.tapes.list.queryOptions(input),
+    initialData: startingPage(input, firstTapesInput(initial), firstPage),
     placeholderData: keepPreviousData,
   });
   // Cartridges may still be at a retired site: the filter offers those too.
