@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -28,6 +26,7 @@ import { findTapeByBarcode } from "../server/tapes/service";
 import { createContext, loadViewer } from "../server/trpc";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 import { canSample, postmasterOf, startCpuSampling, waitForIdle, type CpuShare } from "./api/cpu";
+import { callProcedure, freePort, signIn, startServer, type Server } from "./app-server";
 import { catalogueSize, seedSteps } from "./catalogue/seed";
 
 /**
@@ -128,88 +127,6 @@ async function createDatabase(serverUrl: string) {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-type Server = { base: string; pid: number; stop(): Promise<void> };
-
-/** The built app in its own process group: next-server outlives a signal sent to the tsx process alone. */
-async function startServer(databaseUrl: string, port: number): Promise<Server> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOSTNAME: "127.0.0.1",
-  };
-  // Default settings: the secret is generated into the database, no proxy in front.
-  for (const name of ["AUTH_SECRET", "APP_URL", "TRUST_PROXY"]) delete env[name];
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["bench/api/serve.ts"], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const pid = child.pid!;
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const stop = async () => {
-    if (exited) return;
-    const signal = (name: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, name);
-      } catch {
-        // The group is gone already.
-      }
-    };
-    signal("SIGTERM");
-    const killer = setTimeout(() => !exited && signal("SIGKILL"), 10_000);
-    await exit;
-    clearTimeout(killer);
-  };
-  process.once("SIGINT", () => void stop().finally(() => process.exit(130)));
-
-  await new Promise<void>((resolve, reject) => {
-    const timeout = setTimeout(() => reject(new Error("The server did not start within 2 minutes")), 120_000);
-    const relay = (stream: NodeJS.ReadableStream, to: NodeJS.WriteStream) => {
-      let pending = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split("\n");
-        pending = lines.pop()!;
-        for (const line of lines) {
-          if (line.trim()) to.write(`  server | ${line}\n`);
-          if (line.includes("is ready on")) {
-            clearTimeout(timeout);
-            resolve();
-          }
-        }
-      });
-    };
-    relay(child.stdout!, process.stdout);
-    relay(child.stderr!, process.stderr);
-    void exit.then(() => {
-      clearTimeout(timeout);
-      reject(new Error("The server exited before it was ready (see its output above)"));
-    });
-  });
-  return { base: `http://127.0.0.1:${port}`, pid, stop };
-}
-
 /**
  * The project's migrations, then cartridges with their location history written by the catalogue
  * benchmark's set-based SQL.
@@ -235,31 +152,6 @@ async function migrateAndSeed(databaseUrl: string) {
   } finally {
     await client.end();
   }
-}
-
-async function callProcedure(base: string, procedure: string, input: unknown, cookie?: string) {
-  const response = await fetch(`${base}/api/trpc/${procedure}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(cookie && { cookie }) },
-    body: JSON.stringify(superjson.serialize(input)),
-  });
-  if (!response.ok) throw new Error(`${procedure} failed: ${response.status} ${await response.text()}`);
-  return superjson.deserialize((await response.json()).result.data);
-}
-
-async function signIn(base: string, user: { email: string; password: string }): Promise<string> {
-  const response = await fetch(`${base}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  });
-  if (!response.ok) throw new Error(`Sign-in failed: ${response.status} ${await response.text()}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(";")[0]!)
-    .join("; ");
-  if (!cookie.includes("session_token")) throw new Error(`Sign-in set no session cookie: ${cookie}`);
-  return cookie;
 }
 
 /**

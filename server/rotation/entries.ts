@@ -1,4 +1,5 @@
 import { Prisma } from "../../generated/prisma/client";
+import type { RotationList } from "../../lib/rotation";
 import type { LocationKind } from "../../lib/vocabulary";
 import type { Db } from "../db";
 import { transaction } from "../db/transaction";
@@ -31,18 +32,22 @@ function staleTapes({ now, settings }: RotationParams): Prisma.Sql {
     UNION SELECT tape_id FROM backup_rotation_entry WHERE (send_delay_days, lead_time_days) > ${chosen}`;
 }
 
+/** Where each list's cartridges are now: the lists are about nothing else. */
+export const LIST_KIND: Record<RotationList, LocationKind> = { send: "on_site", bring_back: "off_site" };
+
 /**
  * Where each cartridge stands in the rotation at `params` (the columns of `tapeRotation`), from the entries
- * that hold for it and, for the others, computed. Scoped like `tapeRotation`.
+ * that hold for it and, for the others, computed. Scoped to the members of a list, or to some cartridges.
  */
 export function currentRotation(
   params: RotationParams,
-  scope: { kind?: LocationKind; tapeIds?: string[] } = {},
+  scope: { list?: RotationList; tapeIds?: string[] } = {},
 ): Prisma.Sql {
-  const { kind, tapeIds } = scope;
+  const { list, tapeIds } = scope;
+  const kind = list && LIST_KIND[list];
   const today = utcDay(params.now);
   const entryScope = [
-    kind && Prisma.sql`e.location_kind = ${kind}::"LocationKind"`,
+    list && Prisma.sql`e.list = ${list}`,
     tapeIds && Prisma.sql`e.tape_id = ANY(${tapeIds}::text[])`,
   ].filter((condition): condition is Prisma.Sql => !!condition);
   const staleInScope = tapeIds
@@ -58,6 +63,35 @@ export function currentRotation(
     UNION ALL
     SELECT r.tape_id, r.location_kind, r.data_expires_at, r.recall_needed_by, r.list, r.next_move, r.overdue
     FROM ${tapeRotation(params, { kind, tapeIds: staleInScope })} r
+    ${list ? Prisma.sql`WHERE r.list = ${list}` : Prisma.empty}
+  )`;
+}
+
+/**
+ * How many cartridges a list holds at `params`, and how many of them are overdue: the sums kept per next
+ * move in backup_rotation_count, less the stale entries counted there, plus those cartridges computed.
+ * The same few index reads at any size of catalogue.
+ */
+export function rotationCounts(params: RotationParams, list: RotationList): Prisma.Sql {
+  const today = utcDay(params.now);
+  return Prisma.sql`(
+    WITH stale AS MATERIALIZED (${staleTapes(params)})
+    SELECT stored.total - gone.total + fresh.total AS total,
+      stored.overdue - gone.overdue + fresh.overdue AS overdue
+    FROM (
+      SELECT coalesce(sum(entries), 0)::bigint AS total,
+        coalesce(sum(entries) FILTER (WHERE next_move < ${today}), 0)::bigint AS overdue
+      FROM backup_rotation_count WHERE list = ${list}
+    ) stored,
+    (
+      SELECT count(*) AS total, count(*) FILTER (WHERE e.next_move < ${today}) AS overdue
+      FROM backup_rotation_entry e JOIN stale ON stale.tape_id = e.tape_id WHERE e.list = ${list}
+    ) gone,
+    (
+      SELECT count(*) AS total, count(*) FILTER (WHERE r.overdue) AS overdue
+      FROM ${tapeRotation(params, { kind: LIST_KIND[list], tapeIds: Prisma.sql`SELECT tape_id FROM stale` })} r
+      WHERE r.list = ${list}
+    ) fresh
   )`;
 }
 

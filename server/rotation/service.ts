@@ -10,7 +10,7 @@ import { DomainError, notFound } from "../errors";
 import { cursorCodec } from "../pagination";
 import { readSettings } from "../settings/service";
 import { lockTape } from "../tapes/lock";
-import { currentRotation, refreshRotationEntries } from "./entries";
+import { currentRotation, refreshRotationEntries, rotationCounts } from "./entries";
 import { openRecall, type RotationParams } from "./sql";
 
 /** The settings and the moment the lists are computed for. */
@@ -30,9 +30,6 @@ export async function freshRotationParams(db: Db, given?: RotationParams): Promi
   );
   return params;
 }
-
-/** Where each list's cartridges are now: the lists are about nothing else. */
-const LIST_KIND: Record<RotationList, LocationKindEnum> = { send: "on_site", bring_back: "off_site" };
 
 /** Each list in its one order: the most pressing next move first, then by id so ties page stably. */
 const listCursor = Object.fromEntries(
@@ -65,20 +62,18 @@ async function readRotationList(db: Db, filters: RotationListFilters, at: Rotati
   const { list, limit } = filters;
   const codec = listCursor[list];
   const after = filters.cursor ? codec.decode(filters.cursor) : null;
-  // The page comes off the entries' index in list order; the counts are a second pass over the members
-  // (an index-only count), not a window over every member sorted for the page.
-  const members = Prisma.sql`${currentRotation(at, { kind: LIST_KIND[list] })} r
-    WHERE r.list = ${list} ${filters.overdue ? Prisma.sql`AND r.overdue` : Prisma.empty}`;
+  // The page comes off the entries' index in list order; the counts from the sums kept per day.
   const rows = await db.$queryRaw<ListRow[]>`
-    SELECT page.*, t.barcode, t.status, loc.site_id, loc.site, counts.total, counts.overdue_total
+    SELECT page.*, t.barcode, t.status, loc.site_id, loc.site, counts.total, counts.overdue AS overdue_total
     FROM (
       SELECT r.tape_id AS id, r.next_move, r.overdue, r.data_expires_at, r.recall_needed_by
-      FROM ${members}
+      FROM ${currentRotation(at, { list })} r
+      WHERE true ${filters.overdue ? Prisma.sql`AND r.overdue` : Prisma.empty}
       ${after ? Prisma.sql`AND (r.next_move, r.tape_id) > (${after.value}, ${after.id})` : Prisma.empty}
       ORDER BY r.next_move, r.tape_id
       LIMIT ${limit + 1}
     ) page
-    CROSS JOIN (SELECT count(*) AS total, count(*) FILTER (WHERE r.overdue) AS overdue_total FROM ${members}) counts
+    CROSS JOIN ${rotationCounts(at, list)} counts
     JOIN backup_tape_cartridge t ON t.id = page.id
     LEFT JOIN backup_tape_location loc ON loc.tape_id = page.id AND loc.is_current
     ORDER BY page.next_move, page.id`;
@@ -100,7 +95,7 @@ async function readRotationList(db: Db, filters: RotationListFilters, at: Rotati
   return {
     items,
     nextCursor: rows.length > limit && last ? codec.encode({ value: last.nextMove, id: last.id }) : null,
-    total: first ? Number(first.total) : 0,
+    total: first ? Number(filters.overdue ? first.overdue_total : first.total) : 0,
     overdue: first ? Number(first.overdue_total) : 0,
   };
 }

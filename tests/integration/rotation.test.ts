@@ -4,6 +4,7 @@ import type { RotationList } from "../../lib/rotation";
 import { DEFAULT_SETTINGS, type Settings } from "../../lib/settings";
 import type { LocationKind } from "../../lib/vocabulary";
 import { toDateInput } from "../../lib/dates";
+import { currentRotation, rotationCounts } from "../../server/rotation/entries";
 import { listRotation } from "../../server/rotation/service";
 import { addDays, utcDay } from "../../server/rotation/sql";
 import { createTape } from "../factories/backup";
@@ -575,6 +576,22 @@ describe("property: the stored entries follow every change and the clock", () =>
           }
           const check = async (after: string) => {
             const expected = bruteForce(model, tapeIds, now, settings);
+            // Before any refresh: the entries the change left stale are computed and the counts corrected.
+            for (const list of ["send", "bring_back"] as const) {
+              const members = await app.db.$queryRaw<{ id: string; nextMove: Date; overdue: boolean }[]>`
+                SELECT r.tape_id AS id, r.next_move AS "nextMove", r.overdue
+                FROM ${currentRotation({ now, settings }, { list })} r ORDER BY r.next_move, r.tape_id`;
+              expect(
+                members.map((item) => ({ ...item, nextMove: item.nextMove.getTime() })),
+                `${list} unrefreshed after ${after}`,
+              ).toEqual(expected[list]);
+              const [counts] = await app.db.$queryRaw<{ total: bigint; overdue: bigint }[]>`
+                SELECT * FROM ${rotationCounts({ now, settings }, list)} c`;
+              expect(
+                [Number(counts!.total), Number(counts!.overdue)],
+                `${list} unrefreshed counts after ${after}`,
+              ).toEqual([expected[list].length, expected[list].filter((item) => item.overdue).length]);
+            }
             for (const list of ["send", "bring_back"] as const) {
               const actual = (await listed(list, settings, now)).map((item) => ({
                 id: item.id,
@@ -586,6 +603,19 @@ describe("property: the stored entries follow every change and the clock", () =>
             // The read wrote back what it computed: the next one starts from entries.
             expect(await app.db.backupRotationStale.count()).toBe(0);
             expect(await app.db.backupRotationEntry.count()).toBe(tapeIds.length);
+            // The sums kept per day are a recount of the entries, and give each list's counts.
+            const kept = await app.db.backupRotationCount.findMany({ orderBy: [{ list: "asc" }, { nextMove: "asc" }] });
+            const recounted = await app.db.$queryRaw<typeof kept>`
+              SELECT list, next_move AS "nextMove", count(*)::int AS entries FROM backup_rotation_entry
+              WHERE list IS NOT NULL GROUP BY list, next_move ORDER BY list, next_move`;
+            expect(kept, `kept counts after ${after}`).toEqual(recounted);
+            for (const list of ["send", "bring_back"] as const) {
+              const page = await listRotation(app.db, { list, limit: 1 }, { now, settings });
+              expect([page.total, page.overdue], `${list} counts after ${after}`).toEqual([
+                expected[list].length,
+                expected[list].filter((item) => item.overdue).length,
+              ]);
+            }
           };
           await check("the start");
           for (const s of steps) {

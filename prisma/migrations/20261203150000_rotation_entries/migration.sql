@@ -38,6 +38,49 @@ CREATE INDEX "backup_rotation_entry_valid_until_idx" ON "backup_rotation_entry"(
 CREATE INDEX "backup_rotation_entry_computed_at_idx" ON "backup_rotation_entry"("computed_at");
 CREATE INDEX "backup_rotation_entry_send_delay_days_lead_time_days_idx" ON "backup_rotation_entry"("send_delay_days", "lead_time_days");
 
+-- How many entries each list holds per next move (a day): a list's count and its overdue count are sums over
+-- days, the same at any size of catalogue, corrected at a read by the few entries that are stale. Entries
+-- are written by the refresh (one at a time) and deleted by cascades, and this is kept in the same
+-- statement by the triggers below.
+CREATE TABLE "backup_rotation_count" (
+    "list" TEXT NOT NULL,
+    "next_move" TIMESTAMP(3) NOT NULL,
+    "entries" INTEGER NOT NULL,
+
+    CONSTRAINT "backup_rotation_count_pkey" PRIMARY KEY ("list","next_move")
+);
+
+CREATE FUNCTION "backup_rotation_entry_counted"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO "backup_rotation_count" ("list", "next_move", "entries")
+    SELECT "list", "next_move", count(*) FROM inserted WHERE "list" IS NOT NULL GROUP BY 1, 2
+    ON CONFLICT ("list", "next_move") DO UPDATE SET "entries" = "backup_rotation_count"."entries" + EXCLUDED."entries";
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE "backup_rotation_count" c SET "entries" = c."entries" - d."entries"
+    FROM (SELECT "list", "next_move", count(*) AS "entries" FROM deleted WHERE "list" IS NOT NULL GROUP BY 1, 2) d
+    WHERE c."list" = d."list" AND c."next_move" = d."next_move";
+  ELSE
+    INSERT INTO "backup_rotation_count" ("list", "next_move", "entries")
+    SELECT "list", "next_move", sum("change") FROM (
+      SELECT "list", "next_move", 1 AS "change" FROM inserted WHERE "list" IS NOT NULL
+      UNION ALL SELECT "list", "next_move", -1 FROM deleted WHERE "list" IS NOT NULL
+    ) d GROUP BY 1, 2 HAVING sum("change") <> 0
+    ON CONFLICT ("list", "next_move") DO UPDATE SET "entries" = "backup_rotation_count"."entries" + EXCLUDED."entries";
+  END IF;
+  DELETE FROM "backup_rotation_count" WHERE "entries" = 0;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "backup_rotation_entry_count_insert" AFTER INSERT ON "backup_rotation_entry"
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_entry_counted"();
+CREATE TRIGGER "backup_rotation_entry_count_delete" AFTER DELETE ON "backup_rotation_entry"
+  REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_entry_counted"();
+CREATE TRIGGER "backup_rotation_entry_count_update" AFTER UPDATE ON "backup_rotation_entry"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_entry_counted"();
+
 -- Marks cartridges stale: their rows are recomputed before they are next used.
 CREATE FUNCTION "backup_rotation_mark"(tape_ids TEXT[]) RETURNS void LANGUAGE sql AS $$
   INSERT INTO "backup_rotation_stale" ("tape_id") SELECT DISTINCT t FROM unnest(tape_ids) t WHERE t IS NOT NULL;

@@ -1,0 +1,219 @@
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import type { BrowserContext, Page } from "playwright-core";
+import pg from "pg";
+import { z } from "zod";
+import { launchBrowser } from "../tests/e2e/harness";
+import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
+import { callProcedure, freePort, signIn, startServer } from "./app-server";
+import { catalogueSize, seedSteps } from "./catalogue/seed";
+
+/**
+ * Pages on a phone: the overview, a cartridge's page and the scan screen of the built app, loaded by
+ * Chromium emulating a mid-range phone (a 412×915 touch screen, the CPU slowed 4×, DevTools' "Fast 3G"
+ * network: 562.5 ms of latency, 1.44 Mbit/s down, 675 kbit/s up, all through the DevTools protocol):
+ * - cold: a new browser profile each time, so no HTTP cache and no service worker;
+ * - warm: the service worker installed and the page visited once before, as on the phone of someone who
+ *   uses the app every day.
+ * Reports Largest Contentful Paint and, on the scan screen, the time until the camera is reading labels
+ * (Chromium's fake camera). Both from the start of the navigation.
+ *   npm run build                      (once: the benchmark serves .next as it is)
+ *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:pages
+ * It needs PostgreSQL, like bench:api: the server and the benchmark both open the database. A new database
+ * holding the catalogue of bench:catalogue is created on that server and dropped afterwards.
+ *   BENCH_RUNS   visits of each page in each state (5)
+ *   BENCH_SCALE  fraction of the 100,000 cartridges (1)
+ *   BENCH_KEEP=1 keeps the database
+ * Figures go to docs/PERFORMANCE.md, section "Pages on a phone".
+ */
+const options = z
+  .object({
+    BENCH_DATABASE_URL: z
+      .string({
+        message: "set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5546/postgres",
+      })
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+    BENCH_RUNS: z.coerce.number().int().min(1).default(5),
+    BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
+    BENCH_KEEP: z.enum(["0", "1"]).default("0"),
+  })
+  .parse(process.env);
+
+const ADMIN = { name: "Bench Admin", email: "bench-admin@example.test", password: "Bench-password-2026" };
+/** DevTools' "Fast 3G" preset, as its network panel defines it. */
+const FAST_3G = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: ((1.6 * 1024 * 1024) / 8) * 0.9,
+  uploadThroughput: ((750 * 1024) / 8) * 0.9,
+};
+const CPU_SLOWDOWN = 4;
+const PHONE = {
+  viewport: { width: 412, height: 915 },
+  deviceScaleFactor: 2.625,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+};
+
+/**
+ * Records, from the first byte of each document, the latest Largest Contentful Paint candidate and the
+ * moment the camera starts reading (the scan screen's `data-camera="running"`).
+ */
+const RECORDER = `
+  window.__bench = { lcp: null, ready: null };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__bench.lcp = entry.startTime;
+  }).observe({ type: "largest-contentful-paint", buffered: true });
+  new MutationObserver(() => {
+    if (window.__bench.ready === null && document.querySelector('[data-camera="running"]'))
+      window.__bench.ready = performance.now();
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-camera"] });
+`;
+
+type Target = { name: string; path: string; scan: boolean };
+type Visit = { lcp: number; ready: number | null };
+
+const count = (n: number) => n.toLocaleString("en");
+const ms = (n: number | null) => (n === null ? "–" : `${Math.round(n).toLocaleString("en")}`);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : NaN;
+};
+
+async function migrateAndSeed(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const migration of migrationSql()) await client.query(migration.sql);
+    for (const step of seedSteps(catalogueSize(options.BENCH_SCALE))) {
+      const started = performance.now();
+      await client.query(step.sql);
+      console.log(`  ${step.name}: ${count(step.rows)} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    await client.query("VACUUM ANALYZE");
+    const { rows } = await client.query<{ id: string }>(
+      "SELECT tape_id AS id FROM backup_job_tape GROUP BY tape_id ORDER BY count(*) DESC, tape_id LIMIT 1",
+    );
+    return rows[0]!.id;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A page on the emulated phone: throttled before its first request. */
+async function phonePage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", FAST_3G);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+  return page;
+}
+
+/** Loads the page, waits until it is settled (and, on the scan screen, reading), and reads the marks. */
+async function visit(page: Page, base: string, target: Target): Promise<Visit> {
+  await page.goto(`${base}${target.path}`, { waitUntil: "load", timeout: 120_000 });
+  if (target.scan) await page.locator('[data-camera="running"]').waitFor({ timeout: 120_000 });
+  await page.waitForLoadState("networkidle", { timeout: 120_000 });
+  const marks = await page.evaluate(() => (window as unknown as { __bench: Visit }).__bench);
+  if (marks.lcp === null) throw new Error(`No Largest Contentful Paint was reported on ${target.path}`);
+  if (target.scan && marks.ready === null) throw new Error("The scan screen never started its camera");
+  return marks;
+}
+
+async function newPhoneContext(browser: Awaited<ReturnType<typeof launchBrowser>>, base: string, cookie: string) {
+  const context = await browser.newContext(PHONE);
+  await context.addCookies(
+    cookie.split("; ").map((pair) => {
+      const [name, ...value] = pair.split("=");
+      return { name: name!, value: value.join("="), url: base };
+    }),
+  );
+  await context.addInitScript(RECORDER);
+  return context;
+}
+
+async function main() {
+  console.log(`Machine: ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores; Node ${process.version}`);
+  const database = await createScratchDatabase(options.BENCH_DATABASE_URL, "bm_bench_pages");
+  const server = await (async () => {
+    const tapeId = await migrateAndSeed(database.url);
+    return { tapeId, ...(await startServer(database.url, await freePort())) };
+  })();
+  const browser = await launchBrowser(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]);
+  try {
+    await callProcedure(server.base, "setup.createFirstAdmin", ADMIN);
+    const cookie = await signIn(server.base, ADMIN);
+    const targets: Target[] = [
+      { name: "Overview", path: "/backup", scan: false },
+      { name: "Cartridge page", path: `/backup/tapes/${server.tapeId}`, scan: false },
+      { name: "Scan screen", path: "/backup/scan", scan: true },
+    ];
+    const results: { target: Target; state: "cold" | "warm"; visits: Visit[] }[] = [];
+    for (const target of targets) {
+      const cold: Visit[] = [];
+      for (let run = 0; run < options.BENCH_RUNS; run++) {
+        const context = await newPhoneContext(browser, server.base, cookie);
+        try {
+          cold.push(await visit(await phonePage(context), server.base, target));
+        } finally {
+          await context.close();
+        }
+      }
+      // One profile for the warm visits: the first, untimed, installs the service worker and fills its caches.
+      const context = await newPhoneContext(browser, server.base, cookie);
+      const warm: Visit[] = [];
+      try {
+        const first = await phonePage(context);
+        await visit(first, server.base, target);
+        await first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+        await visit(first, server.base, target);
+        await first.close();
+        for (let run = 0; run < options.BENCH_RUNS; run++) {
+          const page = await phonePage(context);
+          warm.push(await visit(page, server.base, target));
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+      for (const [state, visits] of [
+        ["cold", cold],
+        ["warm", warm],
+      ] as const) {
+        results.push({ target, state, visits });
+        const lcp = visits.map((v) => v.lcp);
+        const ready = visits.flatMap((v) => (v.ready === null ? [] : [v.ready]));
+        console.log(
+          `  ${target.name}, ${state}: LCP median ${ms(median(lcp))} ms, max ${ms(Math.max(...lcp))} ms` +
+            (target.scan ? `; reading after ${ms(median(ready))} ms median, ${ms(Math.max(...ready))} ms max` : ""),
+        );
+      }
+    }
+    console.log(`\nLoad average after: ${os.loadavg()[0]!.toFixed(1)} (1 min)\n`);
+    console.log(
+      "| Page | State | Visits | LCP median (ms) | LCP max (ms) | Camera reading, median (ms) | Camera reading, max (ms) |",
+    );
+    console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    for (const { target, state, visits } of results) {
+      const lcp = visits.map((v) => v.lcp);
+      const ready = visits.flatMap((v) => (v.ready === null ? [] : [v.ready]));
+      console.log(
+        `| ${target.name} | ${state} | ${visits.length} | ${ms(median(lcp))} | ${ms(Math.max(...lcp))} | ` +
+          `${target.scan ? ms(median(ready)) : "–"} | ${target.scan ? ms(Math.max(...ready)) : "–"} |`,
+      );
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+    if (options.BENCH_KEEP === "1") console.log(`Kept the database: DATABASE_URL=${database.url}`);
+    else await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
