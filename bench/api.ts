@@ -26,7 +26,7 @@ import { findTapeByBarcode } from "../server/tapes/service";
 import { createContext, loadViewer } from "../server/trpc";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 import { canSample, postmasterOf, startCpuSampling, waitForIdle, type CpuShare } from "./api/cpu";
-import { callProcedure, freePort, signIn, startServer, type Server } from "./app-server";
+import { callProcedure, freePort, serverUrlOption, signIn, startServer, type Server } from "./app-server";
 import { catalogueSize, seedSteps } from "./catalogue/seed";
 
 /**
@@ -69,11 +69,7 @@ const { values: flags } = parseArgs({
 });
 const options = z
   .object({
-    BENCH_DATABASE_URL: z
-      .string({
-        message: "set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5546/postgres",
-      })
-      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+    BENCH_DATABASE_URL: serverUrlOption,
     BENCH_DURATION: z.coerce.number().int().min(1).default(15),
     BENCH_WARMUP: z.coerce.number().int().min(0).default(3),
     BENCH_CONNECTIONS: z

@@ -2,9 +2,17 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import superjson from "superjson";
+import { z } from "zod";
 
 /** The built app served by its own process for the benchmarks that load it over HTTP (bench:api, bench:pages). */
 const root = path.resolve(__dirname, "..");
+
+/** The PostgreSQL server a served app's benchmark needs: the server and the benchmark both open the database. */
+export const serverUrlOption = z
+  .string({
+    message: "set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5546/postgres",
+  })
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL");
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import pg from "pg";
 import { z } from "zod";
 import { launchBrowser } from "../tests/e2e/harness";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
-import { callProcedure, freePort, signIn, startServer } from "./app-server";
+import { callProcedure, freePort, serverUrlOption, signIn, startServer } from "./app-server";
 import { catalogueSize, seedSteps } from "./catalogue/seed";
 
 /**
@@ -28,11 +28,7 @@ import { catalogueSize, seedSteps } from "./catalogue/seed";
  */
 const options = z
   .object({
-    BENCH_DATABASE_URL: z
-      .string({
-        message: "set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5546/postgres",
-      })
-      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+    BENCH_DATABASE_URL: serverUrlOption,
     BENCH_RUNS: z.coerce.number().int().min(1).default(5),
     BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
     BENCH_KEEP: z.enum(["0", "1"]).default("0"),

@@ -86,42 +86,9 @@ CREATE FUNCTION "backup_rotation_mark"(tape_ids TEXT[]) RETURNS void LANGUAGE sq
   INSERT INTO "backup_rotation_stale" ("tape_id") SELECT DISTINCT t FROM unnest(tape_ids) t WHERE t IS NOT NULL;
 $$;
 
--- A job's dates or its cartridges changed: the recount of backup_tape_rotation runs for exactly those
--- cartridges, so it marks them too.
-CREATE OR REPLACE FUNCTION "backup_tape_rotation_refresh"(tape_ids TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM 1 FROM "backup_tape_cartridge" WHERE "id" = ANY(tape_ids) ORDER BY "id" FOR NO KEY UPDATE;
-  DELETE FROM "backup_tape_rotation" r
-  WHERE r."tape_id" = ANY(tape_ids)
-    AND NOT EXISTS (SELECT 1 FROM "backup_job_tape" jt WHERE jt."tape_id" = r."tape_id");
-  INSERT INTO "backup_tape_rotation"
-    ("tape_id", "data_expires_at", "newest_job_day", "frontier_days", "frontier_expiries")
-  SELECT d."tape_id", max(d."expires_at"), max(d."day"),
-    array_agg(d."day" ORDER BY d."day" DESC) FILTER (WHERE d."newer" IS NULL OR d."expires_at" > d."newer"),
-    array_agg(d."expires_at" ORDER BY d."day" DESC) FILTER (WHERE d."newer" IS NULL OR d."expires_at" > d."newer")
-  FROM (
-    SELECT per_day.*, max(per_day."expires_at") OVER (
-        PARTITION BY per_day."tape_id" ORDER BY per_day."day" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-      ) AS "newer"
-    FROM (
-      SELECT jt."tape_id", date_trunc('day', j."job_date") AS "day", max(j."expires_at") AS "expires_at"
-      FROM "backup_job_tape" jt JOIN "backup_job" j ON j."id" = jt."job_id"
-      WHERE jt."tape_id" = ANY(tape_ids)
-      GROUP BY jt."tape_id", date_trunc('day', j."job_date")
-    ) per_day
-  ) d
-  GROUP BY d."tape_id"
-  ON CONFLICT ("tape_id") DO UPDATE SET
-    "data_expires_at" = EXCLUDED."data_expires_at",
-    "newest_job_day" = EXCLUDED."newest_job_day",
-    "frontier_days" = EXCLUDED."frontier_days",
-    "frontier_expiries" = EXCLUDED."frontier_expiries";
-  PERFORM "backup_rotation_mark"(tape_ids);
-END
-$$;
-
--- Locations (where a cartridge is, whether it is on its way, whether a recall is fulfilled), recalls and
--- consignment contents (packed means on its way): each table has the cartridge in "tape_id". An update
+-- Locations (where a cartridge is, whether it is on its way, whether a recall is fulfilled), recalls, a
+-- job's cartridges and consignment contents (packed means on its way): each table has the cartridge in
+-- "tape_id". An update
 -- marks only rows whose fields that matter changed, so scanning a packed cartridge or editing a location's
 -- shelf writes no mark.
 CREATE FUNCTION "backup_rotation_tape_rows_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -140,6 +107,8 @@ BEGIN
       SELECT n."tape_id" FROM inserted n JOIN deleted o ON o."id" = n."id"
       WHERE (n."tape_id", n."needed_by", n."requested_at", n."cancelled_at") IS DISTINCT FROM (o."tape_id", o."needed_by", o."requested_at", o."cancelled_at")
       UNION SELECT o."tape_id" FROM inserted n JOIN deleted o ON o."id" = n."id" WHERE n."tape_id" <> o."tape_id"));
+  ELSIF TG_TABLE_NAME = 'backup_job_tape' THEN
+    PERFORM "backup_rotation_mark"(ARRAY(SELECT "tape_id" FROM inserted UNION SELECT "tape_id" FROM deleted));
   ELSE
     PERFORM "backup_rotation_mark"(ARRAY(
       SELECT moved."tape_id" FROM (
@@ -160,6 +129,19 @@ BEGIN
     PERFORM "backup_rotation_mark"(ARRAY(
       SELECT n."id" FROM inserted n JOIN deleted o ON o."id" = n."id" WHERE n."status" IS DISTINCT FROM o."status"));
   END IF;
+  RETURN NULL;
+END
+$$;
+
+-- A job's dates decide when its cartridges are sent and brought back; a new job has no cartridges yet, and
+-- a deleted job's links go by cascade, which the link triggers see.
+CREATE FUNCTION "backup_rotation_jobs_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "backup_rotation_mark"(ARRAY(
+    SELECT jt."tape_id"
+    FROM inserted n JOIN deleted o ON o."id" = n."id"
+    JOIN "backup_job_tape" jt ON jt."job_id" = n."id"
+    WHERE n."job_date" IS DISTINCT FROM o."job_date" OR n."expires_at" IS DISTINCT FROM o."expires_at"));
   RETURN NULL;
 END
 $$;
@@ -197,6 +179,16 @@ CREATE TRIGGER "backup_consignment_tape_rotation_delete" AFTER DELETE ON "backup
 CREATE TRIGGER "backup_consignment_tape_rotation_update" AFTER UPDATE ON "backup_consignment_tape"
   REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
   FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_job_tape_rotation_mark_insert" AFTER INSERT ON "backup_job_tape"
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_job_tape_rotation_mark_delete" AFTER DELETE ON "backup_job_tape"
+  REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_job_tape_rotation_mark_update" AFTER UPDATE ON "backup_job_tape"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tape_rows_changed"();
+CREATE TRIGGER "backup_job_rotation_mark_update" AFTER UPDATE ON "backup_job"
+  REFERENCING OLD TABLE AS deleted NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_jobs_changed"();
 CREATE TRIGGER "backup_tape_cartridge_rotation_insert" AFTER INSERT ON "backup_tape_cartridge"
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "backup_rotation_tapes_changed"();
 CREATE TRIGGER "backup_tape_cartridge_rotation_update" AFTER UPDATE ON "backup_tape_cartridge"
