@@ -3,11 +3,14 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type APIRequestContext, type BrowserContext, type Page } from "playwright-core";
 import superjson, { type SuperJSONResult } from "superjson";
 import { expect, inject } from "vitest";
 import type { Role } from "../../lib/vocabulary";
+import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, launchBrowser } from "./browser";
 import { writeLabelVideo } from "./fake-camera";
+
+export { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs, launchBrowser };
 
 const root = path.resolve(__dirname, "../..");
 
@@ -133,33 +136,6 @@ function groupAlive(pgid: number) {
   } catch {
     return false;
   }
-}
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-/** Headless Debian Chromium that makes no connections of its own (the machine has no internet). */
-export function chromiumArgs(extra: string[] = []): string[] {
-  return [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    ...extra,
-  ];
-}
-
-/** Chromium's camera replaced by a Y4M video, with the permission prompt answered yes. */
-export const fakeCameraArgs = (videoFile: string) => [
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  `--use-file-for-fake-video-capture=${videoFile}`,
-];
-
-export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(extraArgs) });
 }
 
 /**
