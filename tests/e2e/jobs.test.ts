@@ -140,6 +140,34 @@ describe("backup jobs", () => {
     await eventually(() => page.getByTestId("audit-trail").textContent()).toContain(SECOND);
   });
 
+  test("the overview's first pages of cartridges and jobs come in its HTML, not asked for after hydration", async () => {
+    await loggedJob();
+    const html = await (await context.request.get(`${base}/backup`)).text();
+    for (const text of [JOB, FIRST, SECOND]) expect(html).toContain(text);
+
+    const listCalls: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (/\/api\/trpc\/.*(tapes|jobs)\.list/.test(request.url())) listCalls.push(request.url());
+    };
+    page.on("request", onRequest);
+    try {
+      await page.goto(`${base}/backup`, { waitUntil: "networkidle" });
+      expect(
+        await page
+          .getByTestId("jobs-table")
+          .getByRole("row", { name: new RegExp(JOB) })
+          .count(),
+      ).toBe(1);
+      expect(listCalls).toEqual([]);
+      // Hydrated, the table's sort control answers, and asks for that order: the only list call.
+      await page.getByTestId("jobs-table").getByRole("columnheader").getByRole("button", { name: "Name" }).click();
+      await eventually(() => listCalls.length).toBe(1);
+      expect(listCalls[0]).toContain("jobs.list");
+    } finally {
+      page.off("request", onRequest);
+    }
+  });
+
   test("the overview lists the job; deleting it from its page keeps the cartridges", async () => {
     await loggedJob();
     await page.goto(`${base}/backup`, { waitUntil: "networkidle" });
