@@ -35,35 +35,47 @@ function staleTapes({ now, settings }: RotationParams): Prisma.Sql {
 /** Where each list's cartridges are now: the lists are about nothing else. */
 export const LIST_KIND: Record<RotationList, LocationKind> = { send: "on_site", bring_back: "off_site" };
 
+type RotationScope = { list?: RotationList; tapeIds?: string[] };
+
 /**
- * Where each cartridge stands in the rotation at `params` (the columns of `tapeRotation`), from the entries
- * that hold for it and, for the others, computed. Scoped to the members of a list, or to some cartridges.
+ * The entries that hold for `params` (the columns of `tapeRotation`), as a plain subquery of the entries
+ * table, so that an order on an indexed expression of them is read off the index.
  */
-export function currentRotation(
-  params: RotationParams,
-  scope: { list?: RotationList; tapeIds?: string[] } = {},
-): Prisma.Sql {
-  const { list, tapeIds } = scope;
-  const kind = list && LIST_KIND[list];
+export function storedRotation(params: RotationParams, { list, tapeIds }: RotationScope = {}): Prisma.Sql {
   const today = utcDay(params.now);
   const entryScope = [
     list && Prisma.sql`e.list = ${list}`,
     tapeIds && Prisma.sql`e.tape_id = ANY(${tapeIds}::text[])`,
   ].filter((condition): condition is Prisma.Sql => !!condition);
-  const staleInScope = tapeIds
-    ? Prisma.sql`SELECT tape_id FROM stale WHERE tape_id = ANY(${tapeIds}::text[])`
-    : Prisma.sql`SELECT tape_id FROM stale`;
   return Prisma.sql`(
-    WITH stale AS MATERIALIZED (${staleTapes(params)})
     SELECT e.tape_id, e.location_kind, e.data_expires_at, e.recall_needed_by, e.list, e.next_move,
       (e.list IS NOT NULL AND e.next_move < ${today}) AS overdue
     FROM backup_rotation_entry e
-    WHERE NOT EXISTS (SELECT 1 FROM stale WHERE stale.tape_id = e.tape_id)
+    WHERE e.tape_id NOT IN (${staleTapes(params)})
       ${entryScope.length ? Prisma.sql`AND ${Prisma.join(entryScope, " AND ")}` : Prisma.empty}
-    UNION ALL
+  )`;
+}
+
+/** The cartridges whose entries do not hold for `params`, computed. */
+export function staleRotation(params: RotationParams, { list, tapeIds }: RotationScope = {}): Prisma.Sql {
+  const stale = Prisma.sql`SELECT tape_id FROM (${staleTapes(params)}) stale
+    ${tapeIds ? Prisma.sql`WHERE tape_id = ANY(${tapeIds}::text[])` : Prisma.empty}`;
+  return Prisma.sql`(
     SELECT r.tape_id, r.location_kind, r.data_expires_at, r.recall_needed_by, r.list, r.next_move, r.overdue
-    FROM ${tapeRotation(params, { kind, tapeIds: staleInScope })} r
+    FROM ${tapeRotation(params, { kind: list && LIST_KIND[list], tapeIds: stale })} r
     ${list ? Prisma.sql`WHERE r.list = ${list}` : Prisma.empty}
+  )`;
+}
+
+/**
+ * Where each cartridge stands in the rotation at `params` (the columns of `tapeRotation`): the entries that
+ * hold for it and, for the others, computed. Scoped to the members of a list, or to some cartridges.
+ */
+export function currentRotation(params: RotationParams, scope: RotationScope = {}): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT * FROM ${storedRotation(params, scope)} stored
+    UNION ALL
+    SELECT * FROM ${staleRotation(params, scope)} computed
   )`;
 }
 

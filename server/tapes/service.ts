@@ -18,7 +18,7 @@ import { removeFromSpans } from "../jobs/service";
 import { catalogueCounts } from "./counts";
 import { cursorCodec, listOrders } from "../pagination";
 import { freshRotationParams } from "../rotation/service";
-import { currentRotation } from "../rotation/entries";
+import { currentRotation, staleRotation, storedRotation } from "../rotation/entries";
 import { addDays, utcDay, type RotationParams } from "../rotation/sql";
 import { containsPattern, escapeLike } from "../db/like";
 import { consistentRead, transaction } from "../db/transaction";
@@ -110,7 +110,12 @@ const COMPUTED_COLUMN: Record<ComputedSort, Prisma.Sql> = {
   dataExpiry: Prisma.sql`r.data_expires_at`,
 };
 // Cartridges without the value come last in either direction: a sort key the cursor can carry stands in.
-const WITHOUT_VALUE = { asc: new Date("9999-12-31T00:00:00Z"), desc: new Date("0001-01-01T00:00:00Z") };
+// Literals, so that the order by next move is the expression the entries are indexed on (migration
+// 20261203150000_rotation_entries).
+const WITHOUT_VALUE = {
+  asc: Prisma.raw(`'9999-12-31 00:00:00'::timestamp(3)`),
+  desc: Prisma.raw(`'0001-01-01 00:00:00'::timestamp(3)`),
+};
 
 /**
  * The page of ids for an order or filter computed from the rotation: the filters of `tapeWhere` said again
@@ -154,11 +159,17 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
     );
   }
   const order = Prisma.raw(direction === "asc" ? "ASC" : "DESC");
-  const rows = await db.$queryRaw<{ id: string; sort_key: string | Date }[]>`
+  // The page among the stored entries (off an index when the order has one) and among the cartridges
+  // computed, each planned alone, then the first of both.
+  const pageOf = (rotation: Prisma.Sql) => Prisma.sql`(
     SELECT t.id, ${key} AS sort_key
-    FROM ${currentRotation(params)} r JOIN backup_tape_cartridge t ON t.id = r.tape_id
+    FROM ${rotation} r JOIN backup_tape_cartridge t ON t.id = r.tape_id
     ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty}
     ORDER BY sort_key ${order}, t.id ${order}
+    LIMIT ${limit + 1})`;
+  const rows = await db.$queryRaw<{ id: string; sort_key: string | Date }[]>`
+    SELECT * FROM (${pageOf(storedRotation(params))} UNION ALL ${pageOf(staleRotation(params))}) page
+    ORDER BY sort_key ${order}, id ${order}
     LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);

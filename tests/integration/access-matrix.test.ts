@@ -47,6 +47,8 @@ import {
 } from "../helpers/db-snapshot";
 import { testDatabaseUrl } from "../helpers/database";
 import { truncateAll } from "../helpers/test-db";
+import { refreshRotationEntries } from "../../server/rotation/entries";
+import { rotationParams } from "../../server/rotation/service";
 
 // Route handlers reach the app's database and auth through these two getters; here they answer with the
 // test's own, so the real route modules run unchanged.
@@ -386,6 +388,8 @@ beforeAll(async () => {
     },
     checkpoint: await createAuditCheckpoint(app.db),
   };
+  // The rotation entries as a running server keeps them: a read that finds them current writes nothing.
+  await refreshRotationEntries(app.db, await rotationParams(app.db));
   snapshot = await takeSnapshot(app.db);
   baseline = await fingerprint(app.db);
 });

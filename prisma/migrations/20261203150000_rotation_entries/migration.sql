@@ -34,6 +34,10 @@ ALTER TABLE "backup_rotation_entry" ADD CONSTRAINT "backup_rotation_entry_tape_i
 
 -- A list's members in its order (its page and its counts); the rows a moment or the settings invalidate.
 CREATE INDEX "backup_rotation_entry_list_next_move_tape_id_idx" ON "backup_rotation_entry"("list", "next_move", "tape_id");
+-- The cartridge table in next-move order, cartridges without one last either way (the same expressions as
+-- server/tapes/service.ts): expression indexes, which schema.prisma cannot declare.
+CREATE INDEX "backup_rotation_entry_next_move_first" ON "backup_rotation_entry" ((coalesce("next_move", '9999-12-31 00:00:00'::timestamp(3))), "tape_id");
+CREATE INDEX "backup_rotation_entry_next_move_last" ON "backup_rotation_entry" ((coalesce("next_move", '0001-01-01 00:00:00'::timestamp(3))), "tape_id");
 CREATE INDEX "backup_rotation_entry_valid_until_idx" ON "backup_rotation_entry"("valid_until");
 CREATE INDEX "backup_rotation_entry_computed_at_idx" ON "backup_rotation_entry"("computed_at");
 CREATE INDEX "backup_rotation_entry_send_delay_days_lead_time_days_idx" ON "backup_rotation_entry"("send_delay_days", "lead_time_days");
