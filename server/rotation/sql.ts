@@ -3,10 +3,11 @@ import type { Settings } from "../../lib/settings";
 import type { LocationKind } from "../../lib/vocabulary";
 
 /**
- * Where each cartridge stands in the rotation, computed at read time from its current location, its jobs,
- * its recalls, the settings and the clock, never stored: editing a job, logging a location or recalling a
- * cartridge moves it on or off the lists at the next read. One definition, used by the rotation lists, the
- * overview and the cartridge table's next-move and data-expiry columns. What it needs of a cartridge's jobs
+ * Where each cartridge stands in the rotation, from its current location, its jobs, its recalls, the
+ * settings and the clock: editing a job, logging a location or recalling a cartridge moves it on or off the
+ * lists at the next read. The one definition of the rules: the rotation lists, the overview and the
+ * cartridge table read its answers, kept per cartridge with the window in which they hold (`valid_until`
+ * below; server/rotation/entries.ts), or computed when none holds. What it needs of a cartridge's jobs
  * that does not depend on the clock (data expiry, newest job day, the frontier below) is kept per cartridge
  * in backup_tape_rotation by triggers, in the transaction of every change to jobs or their cartridges
  * (migration 20261202121000_rotation_per_cartridge), so a list reads one row per cartridge rather than
