@@ -16,8 +16,8 @@ import { catalogueSize, seedSteps } from "./catalogue/seed";
  * - warm: the service worker installed and the page visited once before, as on the phone of someone who
  *   uses the app every day.
  * Reports Largest Contentful Paint; on the scan screen, the time until the camera is reading labels
- * (Chromium's fake camera); on the overview, the time until its tables are in the page (they stream in after
- * its heading). All from the start of the navigation.
+ * (Chromium's fake camera); on the overview, the time until its tables are in the page. All from the start
+ * of the navigation.
  *   npm run build                      (once: the benchmark serves .next as it is)
  *   BENCH_DATABASE_URL=postgres://user@host:port/postgres npm run bench:pages
  * It needs PostgreSQL, like bench:api: the server and the benchmark both open the database. A new database
@@ -57,7 +57,7 @@ const PHONE = {
 /**
  * Records, from the first byte of each document, the latest Largest Contentful Paint candidate, the moment
  * the camera starts reading (the scan screen's `data-camera="running"`) and the moment the overview's tables
- * are in the page (they stream in after its heading).
+ * are in the page.
  */
 const RECORDER = `
   window.__bench = { lcp: null, element: null, ready: null, tables: null };
@@ -70,8 +70,8 @@ const RECORDER = `
         : null;
     }
   }).observe({ type: "largest-contentful-paint", buffered: true });
-  // Only the nodes each mutation adds or changes are looked at, never the whole document again: an
-  // observer that queried the document on every mutation slowed the parsing of a large page severalfold.
+  // Only the nodes each mutation adds or changes are looked at, never the whole document again, so that the
+  // recorder does not itself slow the parsing of a large page.
   const marks = [["ready", '[data-camera="running"]'], ["tables", '[data-testid="jobs-table"]']];
   const observer = new MutationObserver((records) => {
     for (const record of records) {
