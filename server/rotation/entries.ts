@@ -101,8 +101,7 @@ export function rotationCounts(params: RotationParams, list: RotationList): Pris
     ) gone,
     (
       SELECT count(*) AS total, count(*) FILTER (WHERE r.overdue) AS overdue
-      FROM ${tapeRotation(params, { kind: LIST_KIND[list], tapeIds: Prisma.sql`SELECT tape_id FROM stale` })} r
-      WHERE r.list = ${list}
+      FROM ${staleRotation(params, { list })} r
     ) fresh
   )`;
 }
@@ -138,8 +137,8 @@ export async function refreshRotationEntries(db: Db, params: RotationParams) {
           computed_at = EXCLUDED.computed_at, valid_until = EXCLUDED.valid_until,
           send_delay_days = EXCLUDED.send_delay_days, lead_time_days = EXCLUDED.lead_time_days
         RETURNING 1),
-      cleared AS (DELETE FROM backup_rotation_stale WHERE seq IN (SELECT seq FROM observed) RETURNING 1)
-      SELECT (SELECT count(*) FROM written)::int AS refreshed, (SELECT count(*) FROM cleared)::int AS cleared`;
+      cleared AS (DELETE FROM backup_rotation_stale WHERE seq IN (SELECT seq FROM observed))
+      SELECT (SELECT count(*) FROM written)::int AS refreshed`;
     return { refreshed: result?.refreshed ?? 0 };
   });
 }

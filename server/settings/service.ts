@@ -10,6 +10,7 @@ import {
 import { recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { transaction } from "../db/transaction";
+import { refreshRotationEntries } from "../rotation/entries";
 
 /**
  * Reads an instance-wide value, creating it with `create()` on first use. Insert-if-absent then read, so
@@ -38,8 +39,21 @@ export async function readSettings(db: Db | Tx): Promise<Settings> {
   ) as Settings;
 }
 
-/** Changes the settings given, each with an audit entry saying from what to what; unchanged ones write nothing. */
+/**
+ * Changes the settings given, each with an audit entry saying from what to what; unchanged ones write nothing.
+ * A new send delay or lead time then has every cartridge's rotation entry recomputed here, once, rather than
+ * by the next person to open the overview.
+ */
 export async function updateSettings(db: Db, actor: Actor, input: z.output<typeof updateSettingsSchema>) {
+  const settings = await writeSettings(db, actor, input);
+  // The settings are saved whatever happens here; a read would compute what a failed refresh left.
+  await refreshRotationEntries(db, { now: new Date(), settings }).catch((error: unknown) =>
+    console.warn("Refreshing the rotation entries after new settings failed:", error),
+  );
+  return settings;
+}
+
+async function writeSettings(db: Db, actor: Actor, input: z.output<typeof updateSettingsSchema>) {
   return transaction(db, async (tx) => {
     // One writer at a time, so two administrators' changes are audited in the order they took effect.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('app_setting'))`;
