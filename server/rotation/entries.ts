@@ -117,6 +117,19 @@ export async function refreshRotationEntries(db: Db, params: RotationParams) {
   // Most reads find nothing to do: said by indexes alone, without planning the computation or a transaction.
   const [pending] = await db.$queryRaw<{ stale: boolean }[]>`SELECT EXISTS (${staleTapes(params)}) AS stale`;
   if (!pending?.stale) return { refreshed: 0 };
+  const result = await writeRotationEntries(db, params);
+  // A refresh this large (the first after an upgrade, a change of settings) leaves the planner's statistics
+  // describing the table as it was: until autovacuum's next pass, up to a minute later, every page reading
+  // the lists would be planned for the wrong table and take seconds instead of milliseconds.
+  if (result.refreshed >= ANALYZE_AFTER_ROWS)
+    await db.$executeRaw`ANALYZE backup_rotation_entry, backup_rotation_count, backup_rotation_stale`;
+  return result;
+}
+
+/** Rows written by one refresh from which its tables' statistics are brought up to date at once. */
+export const ANALYZE_AFTER_ROWS = 1_000;
+
+async function writeRotationEntries(db: Db, params: RotationParams) {
   return transaction(db, async (tx) => {
     const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
       SELECT pg_try_advisory_xact_lock(hashtext('backup_rotation_entry')) AS locked`;

@@ -4,8 +4,8 @@ import type { RotationList } from "../../lib/rotation";
 import { DEFAULT_SETTINGS, type Settings } from "../../lib/settings";
 import type { LocationKind } from "../../lib/vocabulary";
 import { toDateInput } from "../../lib/dates";
-import { currentRotation, rotationCounts } from "../../server/rotation/entries";
-import { listRotation } from "../../server/rotation/service";
+import { ANALYZE_AFTER_ROWS, currentRotation, refreshRotationEntries, rotationCounts } from "../../server/rotation/entries";
+import { listRotation, rotationParams } from "../../server/rotation/service";
 import { addDays, utcDay } from "../../server/rotation/sql";
 import { createTape } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
@@ -270,6 +270,37 @@ describe("lists follow the catalogue at once", () => {
     expect(ids(await listed("bring_back"))).toEqual([other.id]);
     await writer.tapes.delete({ id: other.id });
     expect(await listed("bring_back")).toEqual([]);
+  });
+});
+
+describe("statistics", () => {
+  test("a refresh writing many entries brings the planner's row count up to date at once, a small one leaves it", async () => {
+    const rowEstimate = async () => {
+      const [row] = await app.db.$queryRaw<{ rows: number }[]>`
+        SELECT reltuples::int AS rows FROM pg_class WHERE oid = 'backup_rotation_entry'::regclass`;
+      return row!.rows;
+    };
+    const cartridges = (from: number, count: number) =>
+      app.db.backupTapeCartridge.createMany({
+        data: Array.from({ length: count }, (_, i) => ({
+          barcode: `${String(from + i).padStart(6, "0")}L9`,
+          mediaId: "L9",
+          generation: 9,
+          mediaType: "data" as const,
+        })),
+      });
+    await app.db.$executeRaw`ANALYZE backup_rotation_entry`;
+    await cartridges(1, ANALYZE_AFTER_ROWS - 1);
+    expect(await refreshRotationEntries(app.db, await rotationParams(app.db, NOW))).toEqual({
+      refreshed: ANALYZE_AFTER_ROWS - 1,
+    });
+    expect(await rowEstimate()).toBeLessThan(1);
+    await app.db.$executeRaw`UPDATE backup_tape_cartridge SET status = 'full'`;
+    await cartridges(ANALYZE_AFTER_ROWS, 1);
+    expect(await refreshRotationEntries(app.db, await rotationParams(app.db, NOW))).toEqual({
+      refreshed: ANALYZE_AFTER_ROWS,
+    });
+    expect(await rowEstimate()).toBe(ANALYZE_AFTER_ROWS);
   });
 });
 
