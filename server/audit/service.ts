@@ -47,15 +47,20 @@ export type AuditEntry = {
 export async function recordAudit(tx: Tx, ...entries: AuditEntry[]) {
   if (entries.length === 0) return;
   const at = new Date();
+  // One JSON parameter rather than seven per entry: binding thousands of parameters costs more than the insert.
+  const rows = entries.map((entry) => [
+    entry.entityType,
+    entry.entityId,
+    entry.action,
+    entry.changes,
+    entry.actor.id,
+    entry.actor.name,
+  ]);
   await tx.$executeRaw`
     INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_id, actor_name, created_at)
-    VALUES ${Prisma.join(
-      entries.map(
-        (entry) =>
-          Prisma.sql`(${entry.entityType}, ${entry.entityId}, ${entry.action}, ${JSON.stringify(entry.changes)}::jsonb,
-            ${entry.actor.id}, ${entry.actor.name}, ${at})`,
-      ),
-    )}`;
+    SELECT e.row->>0, e.row->>1, e.row->>2, e.row->3, e.row->>4, e.row->>5, ${at}
+    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(row, n)
+    ORDER BY e.n`;
 }
 
 export type AuditItem = { id: string; action: AuditAction; changes: AuditChanges; actor: Actor; at: Date };

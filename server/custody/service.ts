@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import { Prisma, type BackupTapeCustody } from "../../generated/prisma/client";
+import type { BackupTapeCustody } from "../../generated/prisma/client";
 import type { RecordCustodyInput } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
@@ -50,18 +50,15 @@ export async function writeCustody(tx: Tx, actor: Actor, records: CustodyRecord[
     recordedById: actor.id,
     recordedByName: actor.name,
   }));
+  // The rows as one JSON parameter, as writeLocations does.
   await tx.$executeRaw`
     INSERT INTO backup_tape_custody (id, tape_id, from_party, to_party, signer_name, signature, container_id, seal_number, notes,
       occurred_at, recorded_at, recorded_by_id, recorded_by_name, event_id, device_id)
-    VALUES ${Prisma.join(
-      rows.map(
-        (
-          row,
-        ) => Prisma.sql`(${row.id}, ${row.tapeId}, ${row.fromParty}, ${row.toParty}, ${row.signerName}, ${row.signature},
-          ${row.containerId}, ${row.sealNumber}, ${row.notes}, ${row.occurredAt}, ${now}, ${row.recordedById}, ${row.recordedByName},
-          ${row.eventId}, ${row.deviceId})`,
-      ),
-    )}`;
+    SELECT id, "tapeId", "fromParty", "toParty", "signerName", signature, "containerId", "sealNumber", notes,
+      "occurredAt", ${now}, "recordedById", "recordedByName", "eventId", "deviceId"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id text, "tapeId" text, "fromParty" text,
+      "toParty" text, "signerName" text, signature text, "containerId" text, "sealNumber" text, notes text,
+      "occurredAt" timestamp(3), "recordedById" text, "recordedByName" text, "eventId" text, "deviceId" text)`;
   await recordAudit(
     tx,
     ...rows.map((row, index) => ({

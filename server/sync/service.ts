@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { Prisma, type SyncEvent } from "../../generated/prisma/client";
+import type { SyncEvent } from "../../generated/prisma/client";
 import { clockSkew, correctedTime } from "../../lib/sync/clock";
 import {
   describeIssues,
@@ -145,18 +145,16 @@ async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
   // In id order whatever order the batch came in: two pushes sharing events then queue on the first one
   // they share, where in their own orders each could hold an id the other waits for (a deadlock).
   const ordered = [...receipts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The receipts as one JSON parameter (as writeLocations does), in id order by their ordinality.
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, device_time, status, reason,
       content, content_hash)
-    VALUES ${Prisma.join(
-      ordered.map(
-        (
-          receipt,
-        ) => Prisma.sql`(${receipt.id}, ${receipt.type}, ${receipt.deviceId}, ${receipt.userId}, ${receipt.occurredAt},
-          ${receipt.receivedAt}, ${receipt.deviceTime}, ${receipt.status}::"SyncEventStatus", ${receipt.reason},
-          ${receipt.content}::jsonb, ${receipt.contentHash})`,
-      ),
-    )}
+    SELECT r.id, r.type, r."deviceId", r."userId", r."occurredAt", r."receivedAt", r."deviceTime", r.status,
+      r.reason, r.content::jsonb, r."contentHash"
+    FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb) AS (id text, type text, "deviceId" text,
+      "userId" text, "occurredAt" timestamp(3), "receivedAt" timestamp(3), "deviceTime" timestamp(3),
+      status "SyncEventStatus", reason text, content text, "contentHash" text)) WITH ORDINALITY AS r
+    ORDER BY r.ordinality
     ON CONFLICT (id) DO NOTHING
     RETURNING id`;
   return new Set(rows.map((row) => row.id));
