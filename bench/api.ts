@@ -28,6 +28,7 @@ import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 import { canSample, postmasterOf, startCpuSampling, waitForIdle, type CpuShare } from "./api/cpu";
 import { callProcedure, freePort, serverUrlOption, signIn, startServer, type Server } from "./app-server";
 import { catalogueSize, seedSteps } from "./catalogue/seed";
+import { percentile } from "./stats";
 
 /**
  * HTTP load on the production server: the barcode lookup (`tapes.byBarcode`) and a 50-event `sync.push`,
@@ -103,10 +104,6 @@ const count = (n: number) => Math.round(n).toLocaleString("en");
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const load = () => os.loadavg()[0]!.toFixed(1);
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
-
-function percentile(sorted: number[], p: number) {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 // ---------------------------------------------------------------- database and server
 
@@ -372,8 +369,8 @@ async function directRun(
     connections,
     requests: latencies.length,
     perSecond: (latencies.length - failures.wrong) / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
     failed: failures.wrong,
     failures: [...failures.examples],
     cpu,
@@ -408,7 +405,7 @@ async function timed(fixture: Fixture, runs: number, call: () => Promise<unknown
   }
   const cpu = stopCpu?.() ?? null;
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), cpu, runs };
+  return { p50: percentile(times, 0.5), cpu, runs };
 }
 
 /** A Prisma client on the app's adapter that counts the statements it sends. */

@@ -12,6 +12,7 @@ import { pushEvents } from "../server/sync/service";
 import { signatureImage } from "../tests/factories/signature";
 import { dispatchEvent, receiptEvent } from "../tests/factories/sync-events";
 import { benchDatabaseUrl, openBenchDb, type Backend } from "./databases";
+import { percentile } from "./stats";
 
 /**
  * How long a phone waits for a whole case to be applied: a consignment of 200 cartridges dispatched and
@@ -122,9 +123,6 @@ async function oneRun(db: Db, sites: Sites, run: number): Promise<Timings> {
   if (after.state !== "received_with_discrepancies") throw new Error(`Run ${run} ended ${after.state}`);
   return { create, dispatch, receipt };
 }
-
-const percentile = (sorted: number[], share: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
 
 async function measure(backend: Backend) {
   const { db, description, close } = await openBenchDb(backend, "consignment");

@@ -7,6 +7,7 @@ import { launchBrowser } from "../tests/e2e/browser";
 import { createScratchDatabase, migrationSql } from "../tests/helpers/database";
 import { callProcedure, freePort, serverUrlOption, signIn, startServer } from "./app-server";
 import { catalogueSize, seedSteps } from "./catalogue/seed";
+import { median } from "./stats";
 
 /**
  * Pages on a phone: the overview, a cartridge's page and the scan screen of the built app, loaded by
@@ -95,10 +96,6 @@ type Visit = { lcp: number; element: string | null; ready: number | null; tables
 
 const count = (n: number) => n.toLocaleString("en");
 const ms = (n: number | null) => (n === null ? "–" : `${Math.round(n).toLocaleString("en")}`);
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : NaN;
-};
 
 const markTimes = (target: Target, visits: Visit[]) =>
   target.mark ? visits.flatMap((v) => v[target.mark!.key] ?? []) : [];

@@ -24,6 +24,7 @@ import {
 } from "../app/_client/scanner/decode";
 import { guideBoxCrop, tiltCrop, type CropRect, type TiltCrop } from "../app/_client/scanner/guide-box";
 import { parseLtoLabel } from "../lib/lto";
+import { median, percentile } from "./stats";
 
 // ---------------------------------------------------------------------------------------------------
 // Randomness: seeded, so a run can be repeated frame for frame.
@@ -430,15 +431,6 @@ function drawCrop(frame: Float32Array, frameWidth: number, crop: CropRect): Rgba
 type Tally = { frames: number; read: number; wrong: string[]; wall: number[]; cpu: number[] };
 
 const newTally = (): Tally => ({ frames: 0, read: 0, wrong: [], wall: [], cpu: [] });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-}
-
-function median(sorted: number[]): number {
-  const mid = sorted.length / 2;
-  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function spread(times: number[]) {
   const sorted = [...times].sort((a, b) => a - b);

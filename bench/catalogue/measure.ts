@@ -1,11 +1,7 @@
 import { performance } from "node:perf_hooks";
+import { percentile } from "../stats";
 
 export type Timing = { name: string; runs: number; p50: number; p95: number; max: number };
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /**
  * Times `call` one run at a time after a warm-up (connections opened, plans and caches warm), so the figures
@@ -24,7 +20,7 @@ export async function measure(
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  return { name, runs, p50: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1)! };
+  return { name, runs, p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times.at(-1)! };
 }
 
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
