@@ -163,6 +163,9 @@ async function seed(db: Db, count: number) {
     await approveConsignment(db, approver, consignment.id);
     cases.push({ id: consignment.id, barcodes: inCase });
   }
+  // Statistics as autovacuum keeps them on a running server: without them the tables just filled are
+  // planned as empty, and each batch's lock of its cartridges scans the whole table.
+  await db.$executeRawUnsafe("ANALYZE");
   return { tapeIds, auditId: audit.id, cases, vault };
 }
 

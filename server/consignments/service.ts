@@ -65,12 +65,16 @@ async function lockConsignment(tx: Tx, id: string): Promise<BackupConsignment> {
 type LockedTape = { id: string; barcode: string; status: string; site_id: string | null; kind: string | null };
 
 /** Locks cartridges (in id order, as every writer does) and reads where each is now. */
-async function lockTapes(tx: Tx, where: Prisma.Sql): Promise<LockedTape[]> {
+async function lockTapes(tx: Tx, locked: Prisma.Sql): Promise<LockedTape[]> {
   return tx.$queryRaw<LockedTape[]>`
     SELECT t.id, t.barcode, t.status::text AS status, l.site_id, l.kind::text AS kind
-    FROM backup_tape_cartridge t LEFT JOIN backup_tape_location l ON l.tape_id = t.id AND l.is_current
-    WHERE ${where} ORDER BY t.id FOR UPDATE OF t`;
+    FROM ${locked} t LEFT JOIN backup_tape_location l ON l.tape_id = t.id AND l.is_current
+    ORDER BY t.id`;
 }
+
+const withIds = (ids: string[]) =>
+  Prisma.sql`(SELECT * FROM backup_tape_cartridge WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE)`;
+const withLabels = (barcodes: string[]) => Prisma.sql`backup_lock_tapes_by_label(${barcodes}::text[])`;
 
 const listOf = (barcodes: string[]) =>
   barcodes.length <= 5 ? barcodes.join(", ") : `${barcodes.slice(0, 5).join(", ")} and ${barcodes.length - 5} more`;
@@ -108,7 +112,7 @@ async function checkPlan(tx: Tx, input: ConsignmentInput, consignmentId: string 
   if (!to) throw new DomainError("BAD_REQUEST", "The site it goes to is not known", "toSiteId");
   if (!from.active) throw new DomainError("BAD_REQUEST", `${from.name} is retired: choose another site`, "fromSiteId");
   if (!to.active) throw new DomainError("BAD_REQUEST", `${to.name} is retired: choose another site`, "toSiteId");
-  const tapes = input.tapeIds.length > 0 ? await lockTapes(tx, Prisma.sql`t.id = ANY(${input.tapeIds}::text[])`) : [];
+  const tapes = input.tapeIds.length > 0 ? await lockTapes(tx, withIds(input.tapeIds)) : [];
   if (tapes.length !== input.tapeIds.length) throw new DomainError("NOT_FOUND", "A cartridge was not found", "tapeIds");
   const destroyed = tapes.filter((tape) => tape.status === "destroyed").map((tape) => tape.barcode);
   if (destroyed.length > 0)
@@ -297,7 +301,7 @@ const linesOf = (tx: Tx, consignmentId: string): Promise<Line[]> =>
 
 /** Locks the scanned cartridges; a label no cartridge has fails the step with the labels named. */
 async function scannedTapes(tx: Tx, barcodes: string[]) {
-  const tapes = barcodes.length > 0 ? await lockTapes(tx, Prisma.sql`t.barcode = ANY(${barcodes}::text[])`) : [];
+  const tapes = barcodes.length > 0 ? await lockTapes(tx, withLabels(barcodes)) : [];
   const known = new Set(tapes.map((tape) => tape.barcode));
   const unknown = barcodes.filter((barcode) => !known.has(barcode));
   if (unknown.length > 0)
@@ -611,7 +615,7 @@ async function recordIncidentStep(
 export function markFound(db: Db, actor: Actor, input: z.output<typeof markFoundSchema>) {
   return transaction(db, async (tx) => {
     // Cartridges before the consignment, as a pushed receipt locks them: in the other order the two deadlock.
-    await lockTapes(tx, Prisma.sql`t.id = ANY(${input.tapeIds}::text[])`);
+    await lockTapes(tx, withIds(input.tapeIds));
     const consignment = await lockConsignment(tx, input.id);
     refuse("markFound", consignment.state);
     const lines = (await linesOf(tx, consignment.id)).filter((line) => input.tapeIds.includes(line.tapeId));

@@ -20,11 +20,14 @@ import { DomainError } from "../errors";
 
 export type Rejection = { id: string; reason: string };
 
-/** Locks the cartridges a batch names, in id order: batches from different phones then never deadlock. */
+/**
+ * Locks the cartridges a batch names, in id order (backup_lock_tapes_by_label): batches from different phones
+ * then never deadlock.
+ */
 async function lockTapes(tx: Tx, barcodes: string[]): Promise<Map<string, string>> {
   if (barcodes.length === 0) return new Map();
   const rows = await tx.$queryRaw<{ id: string; barcode: string }[]>`
-    SELECT id, barcode FROM backup_tape_cartridge WHERE barcode = ANY(${barcodes}::text[]) ORDER BY id FOR UPDATE`;
+    SELECT id, barcode FROM backup_lock_tapes_by_label(${barcodes}::text[])`;
   return new Map(rows.map((row) => [row.barcode, row.id]));
 }
 
