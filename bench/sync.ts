@@ -204,6 +204,7 @@ async function rawInsert(db: Db, events: SyncEvent[], seeded: Seeded, scanned: S
     // A case dispatched and received in the same batch is one row updated once, with both steps' fields.
     const consignments = new Map<string, Row>();
     const lines = new Map<string, Row>();
+    const signatures: string[] = [];
     const update = (rows: Map<string, Row>, key: string, fields: Row) => rows.set(key, { ...rows.get(key), ...fields });
     const place = (row: Row, barcode: string) => {
       locations.push({ ...recorded, ...row, id: uuidv7() });
@@ -218,6 +219,8 @@ async function rawInsert(db: Db, events: SyncEvent[], seeded: Seeded, scanned: S
       if (event.type === "consignment.dispatched" || event.type === "consignment.received") {
         const dispatch = event.type === "consignment.dispatched";
         const { consignmentId, barcodes: inCase, signature: signed } = event.payload;
+        // Sent once and referred to by index, as writeCustody sends a case's one signature.
+        const signature = signatures.push(signed) - 1;
         for (const [index, barcode] of inCase.entries()) {
           const tapeId = seeded.tapeIds.get(barcode);
           const step = { ...at, eventId: index === 0 ? event.id : null, tapeId };
@@ -240,14 +243,14 @@ async function rawInsert(db: Db, events: SyncEvent[], seeded: Seeded, scanned: S
                   fromParty: "Server room",
                   toParty: "Carl Courier",
                   signerName: "Carl Courier",
-                  signature: signed,
+                  signature,
                 }
               : {
                   ...step,
                   fromParty: "Carl Courier",
                   toParty: "Vera Vault",
                   signerName: "Vera Vault",
-                  signature: signed,
+                  signature,
                 },
             barcode,
           );
@@ -309,11 +312,12 @@ async function rawInsert(db: Db, events: SyncEvent[], seeded: Seeded, scanned: S
           "recordedAt" timestamp(3), "recordedById" text, "recordedByName" text, "eventId" text, "deviceId" text)`;
       await tx.$executeRaw`INSERT INTO backup_tape_custody (id, tape_id, from_party, to_party, signer_name, signature,
           occurred_at, recorded_at, recorded_by_id, recorded_by_name, event_id, device_id)
-        SELECT id, "tapeId", "fromParty", "toParty", "signerName", signature, "occurredAt", "recordedAt",
-          "recordedById", "recordedByName", "eventId", "deviceId"
+        SELECT r.id, r."tapeId", r."fromParty", r."toParty", r."signerName", s.list ->> r.signature, r."occurredAt",
+          r."recordedAt", r."recordedById", r."recordedByName", r."eventId", r."deviceId"
         FROM jsonb_to_recordset(${json(handoffs)}::jsonb) AS r(id text, "tapeId" text, "fromParty" text,
-          "toParty" text, "signerName" text, signature text, "occurredAt" timestamp(3), "recordedAt" timestamp(3),
-          "recordedById" text, "recordedByName" text, "eventId" text, "deviceId" text)`;
+          "toParty" text, "signerName" text, signature int, "occurredAt" timestamp(3), "recordedAt" timestamp(3),
+          "recordedById" text, "recordedByName" text, "eventId" text, "deviceId" text)
+        CROSS JOIN (SELECT ${json(signatures)}::jsonb AS list) s`;
       if (scans.length > 0)
         await tx.$executeRaw`INSERT INTO backup_inventory_scan (id, audit_id, barcode, tape_id, outcome, catalogue_location,
             scanned_at, scanned_by_id, scanned_by_name, event_id, device_id)

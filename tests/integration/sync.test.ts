@@ -7,6 +7,7 @@ import { recordCustody } from "../../server/custody/service";
 import { logLocation } from "../../server/locations/service";
 import { pullCatalogue } from "../../server/sync/catalogue";
 import { createTape } from "../factories/backup";
+import { signatureImage } from "../factories/signature";
 import { custodyEvent, locationEvent, tapeRegisteredEvent } from "../factories/sync-events";
 import type { TestUser } from "../factories/users";
 import { callerFor, clientError, requestHeaders, signedInUser, useTestApp, type Caller } from "../helpers/app";
@@ -205,6 +206,34 @@ describe("pushing events", () => {
 });
 
 describe("the batch path", () => {
+  test("each hand-off keeps its own signature when a batch carries several, shared or not, and none", async () => {
+    const tapes = [
+      await createTape(app.db),
+      await createTape(app.db),
+      await createTape(app.db),
+      await createTape(app.db),
+    ];
+    const [wide, tall] = [signatureImage({ width: 40, height: 10 }), signatureImage({ width: 10, height: 40 })];
+    const signed = (barcode: string, signature?: string) => {
+      const event = custodyEvent(barcode);
+      return signature && event.type === "custody.recorded"
+        ? { ...event, payload: { ...event.payload, signature } }
+        : event;
+    };
+    const events = [
+      signed(tapes[0]!.barcode, wide),
+      signed(tapes[1]!.barcode, tall),
+      signed(tapes[2]!.barcode),
+      signed(tapes[3]!.barcode, wide),
+    ];
+    expect(statuses(await push(events))).toEqual(["applied", "applied", "applied", "applied"]);
+    const rows = await app.db.backupTapeCustody.findMany({
+      where: { eventId: { in: events.map((event) => event.id) } },
+    });
+    const byEvent = new Map(rows.map((row) => [row.eventId, row.signature]));
+    expect(events.map((event) => byEvent.get(event.id))).toEqual([wide, tall, null, wide]);
+  });
+
   test("writes the same rows and audit entries as the forms' one-by-one path, late events included", async () => {
     const oneByOne: Awaited<ReturnType<typeof createTape>>[] = [];
     const batched: typeof oneByOne = [];
