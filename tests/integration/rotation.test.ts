@@ -4,7 +4,12 @@ import type { RotationList } from "../../lib/rotation";
 import { DEFAULT_SETTINGS, type Settings } from "../../lib/settings";
 import type { LocationKind } from "../../lib/vocabulary";
 import { toDateInput } from "../../lib/dates";
-import { ANALYZE_AFTER_ROWS, currentRotation, refreshRotationEntries, rotationCounts } from "../../server/rotation/entries";
+import {
+  ANALYZE_AFTER_ROWS,
+  currentRotation,
+  refreshRotationEntries,
+  rotationCounts,
+} from "../../server/rotation/entries";
 import { listRotation, rotationParams } from "../../server/rotation/service";
 import { addDays, utcDay } from "../../server/rotation/sql";
 import { createTape } from "../factories/backup";
