@@ -99,13 +99,6 @@ export function auditStepRefusal(
 export const samePlace = (a: string | null | undefined, b: string | null | undefined) =>
   (a ?? "").trim().toLowerCase() === (b ?? "").trim().toLowerCase();
 
-/** What part of its site an audit covers, in words: "shelf B-2", "locker 4" or "the whole site". */
-export function auditScope(audit: { shelf: string | null; locker: string | null }): string {
-  if (audit.shelf) return `shelf ${audit.shelf}`;
-  if (audit.locker) return `locker ${audit.locker}`;
-  return "the whole site";
-}
-
 const auditId = z.uuid({ message: "Unknown audit" });
 const tapeId = z.uuid({ message: "Unknown cartridge" });
 

@@ -101,3 +101,16 @@ export function refusal(viewer: CapabilityHolder, capability: Capability): strin
   }
   return `You have read-only access to Backup Monitor, so you cannot ${label}`;
 }
+
+/**
+ * Why `viewer` may not receive a consignment dispatched by `dispatchedById` (null: not yet dispatched, as far
+ * as is known): a courier receives only a case they carried. Null when nothing stands in the way beyond the
+ * receive capability itself.
+ */
+export function receiptRefusal(
+  viewer: CapabilityHolder & { id: string | null },
+  dispatchedById: string | null,
+): string | null {
+  if (viewer.role !== "courier" || can(viewer, "consignments.manage") || dispatchedById === viewer.id) return null;
+  return "As a courier you can receive only a consignment you dispatched";
+}

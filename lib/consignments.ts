@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { can, type CapabilityHolder } from "./capabilities";
 import { cursorSchema } from "./paging";
 import { cartridgeBarcodeSchema, MAX_SIGNATURE_CHARS, optionalText } from "./tapes";
 import { text } from "./text";
@@ -115,19 +114,6 @@ export function lineIncident(state: ConsignmentState, line: ConsignmentLineFacts
   if (outcome === "missing") return "missing";
   if (outcome === "lost" && !line.resolvedAt) return "lost";
   return null;
-}
-
-/**
- * Why `viewer` may not receive a consignment dispatched by `dispatchedById` (null: not yet dispatched, as far
- * as is known): a courier receives only a case they carried. Null when nothing stands in the way beyond the
- * receive capability itself.
- */
-export function receiptRefusal(
-  viewer: CapabilityHolder & { id: string | null },
-  dispatchedById: string | null,
-): string | null {
-  if (viewer.role !== "courier" || can(viewer, "consignments.manage") || dispatchedById === viewer.id) return null;
-  return "As a courier you can receive only a consignment you dispatched";
 }
 
 /** Seal numbers as typed: each one once, in the order given. */

@@ -1,6 +1,5 @@
 import { z } from "zod";
-
-export const MIN_PASSWORD_LENGTH = 12;
+import { MIN_PASSWORD_LENGTH } from "./vocabulary";
 
 /** The password rule shown on every form that sets a password and enforced again on the server. */
 export const newPasswordSchema = z
@@ -9,8 +8,6 @@ export const newPasswordSchema = z
   .max(128, "Password must be at most 128 characters")
   .refine((value) => /[A-Za-z]/.test(value) && /[0-9]/.test(value), "Password must contain letters and digits")
   .refine((value) => new Set(value).size >= 6, "Password is too repetitive");
-
-export const PASSWORD_RULE_TEXT = `At least ${MIN_PASSWORD_LENGTH} characters, with letters and digits.`;
 
 /** A signed-in user replacing their own password: the current one proves it is them. */
 export const changePasswordSchema = z.object({

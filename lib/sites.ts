@@ -78,24 +78,6 @@ export const mapLegacySitesSchema = z.object({
 export type MapLegacySitesInput = z.output<typeof mapLegacySitesSchema>;
 
 /**
- * A site label's code as a scanner or a person types it: spaces around it, lower case, the Code 39 start and
- * stop characters (`*`) some scanners pass on. Returns it in the form labels carry.
- */
-export function normaliseSiteCode(typed: string): string {
-  return typed
-    .trim()
-    .replace(/^\*+|\*+$/g, "")
-    .trim()
-    .toUpperCase();
-}
-
-/** The site whose label code is what was typed or scanned, if any. */
-export function siteByCode<S extends Pick<SiteOption, "code">>(sites: readonly S[], typed: string): S | undefined {
-  const code = normaliseSiteCode(typed);
-  return code ? sites.find((site) => site.code === code) : undefined;
-}
-
-/**
  * The mapping form: one row per old text, mapped to an existing site (its id), to a new site named after
  * the text ("new"), or left for later (""). Its output is the mapping the server takes.
  */

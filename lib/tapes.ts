@@ -248,16 +248,6 @@ export const occurredAtSchema = z.coerce
   .refine((date) => date.getTime() <= Date.now() + MAX_FUTURE_MS, "The time cannot be in the future")
   .refine((date) => date.getUTCFullYear() >= 1990, "The time is too far in the past");
 
-/** The free-text details of a place beside its named site, as every form that logs a location asks for them. */
-export const PLACE_FIELDS = [
-  ["shelf", "Shelf"],
-  ["locker", "Locker"],
-  ["slot", "Slot"],
-  ["custodian", "Custodian"],
-  ["serviceProvider", "Service provider"],
-] as const;
-export type PlaceField = (typeof PLACE_FIELDS)[number][0];
-
 /** Where a location puts a cartridge, in words: "Iron Vault · shelf B-2 · slot 4"; empty when it names no place. */
 export function describePlace(location: {
   site: string | null;

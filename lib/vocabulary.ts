@@ -40,3 +40,24 @@ export const ROLE_LABEL: Record<Role, string> = {
 
 export const ACCESS_LEVELS = ["read", "write"] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+/** The free-text details of a place beside its named site, as every form that logs a location asks for them. */
+export const PLACE_FIELDS = [
+  ["shelf", "Shelf"],
+  ["locker", "Locker"],
+  ["slot", "Slot"],
+  ["custodian", "Custodian"],
+  ["serviceProvider", "Service provider"],
+] as const;
+export type PlaceField = (typeof PLACE_FIELDS)[number][0];
+
+/** What part of its site an audit covers, in words: "shelf B-2", "locker 4" or "the whole site". */
+export function auditScope(audit: { shelf: string | null; locker: string | null }): string {
+  if (audit.shelf) return `shelf ${audit.shelf}`;
+  if (audit.locker) return `locker ${audit.locker}`;
+  return "the whole site";
+}
+
+export const MIN_PASSWORD_LENGTH = 12;
+/** The password rule (lib/password.ts) as the forms that set a password state it. */
+export const PASSWORD_RULE_TEXT = `At least ${MIN_PASSWORD_LENGTH} characters, with letters and digits.`;

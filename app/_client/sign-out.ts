@@ -1,8 +1,6 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { isAppCodeCache } from "@/sw/cache-names";
-import { releaseDevice } from "./device-user";
 import type { FieldSync } from "./field-engine";
-import { SyncDb } from "./outbox";
 
 const SESSION_CHANNEL = "backup-monitor-session";
 const SIGNED_OUT = "signed-out";
@@ -37,6 +35,9 @@ export async function signOut({ sync, queryClient }: { sync: FieldSync | null; q
     );
   }
   queryClient.clear();
+  // Loaded only now: every page's shell offers sign-out, and the outbox (Dexie, the event schemas) is not
+  // to be part of any page's first load.
+  const [{ releaseDevice }, { SyncDb }] = await Promise.all([import("./device-user"), import("./outbox")]);
   const db = sync?.db ?? new SyncDb();
   await releaseDevice(db);
   if (!sync) db.close();

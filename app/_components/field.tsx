@@ -16,7 +16,10 @@ import {
 } from "react-hook-form";
 import type { z } from "zod";
 import { errorMessage } from "@/app/_trpc/client";
-import { PASSWORD_RULE_TEXT } from "@/lib/password";
+import { PASSWORD_RULE_TEXT } from "@/lib/vocabulary";
+import { Field, FormError } from "./field-frame";
+
+export { Field, FormError };
 
 /**
  * The one way a form is built: react-hook-form, validated by a zod schema from lib/ (the same one the server
@@ -75,40 +78,6 @@ export function Form<Values extends FieldValues, Output>({
         {children}
       </form>
     </FormProvider>
-  );
-}
-
-/** A labelled form control with its hint and error, wired for screen readers. */
-export function Field({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  children: ReactNode;
-}) {
-  return (
-    <div>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      {children}
-      {hint && !error && (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
 
@@ -291,15 +260,6 @@ export function FormActions({
       <button type="submit" className="btn-primary" disabled={pending}>
         {pending ? busy : submit}
       </button>
-    </div>
-  );
-}
-
-export function FormError({ message }: { message?: string | null }) {
-  if (!message) return null;
-  return (
-    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-      {message}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useId, useState, type KeyboardEvent } from "react";
-import { siteByCode, type SiteOption } from "@/lib/sites";
+import { siteByCode } from "@/lib/site-codes";
+import type { SiteOption } from "@/lib/sites";
 import { SITE_KIND_LABEL } from "@/lib/vocabulary";
 
 const MAX_SHOWN = 20;

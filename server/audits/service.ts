@@ -2,7 +2,6 @@ import type { z } from "zod";
 import { Prisma, type BackupInventoryAudit, type BackupSite } from "../../generated/prisma/client";
 import {
   auditCounts,
-  auditScope,
   auditStepRefusal,
   expectedOutcome,
   type AuditStep,
@@ -14,7 +13,7 @@ import {
 } from "../../lib/audits";
 import { formatMoment, UTC } from "../../lib/dates";
 import { describePlace } from "../../lib/tapes";
-import { LOCATION_KIND_LABEL } from "../../lib/vocabulary";
+import { LOCATION_KIND_LABEL, auditScope } from "../../lib/vocabulary";
 import { auditItemOf, diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { createNumbered, nextNumber } from "../db/numbering";

@@ -2,7 +2,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { hashPassword } from "better-auth/crypto";
-import { MIN_PASSWORD_LENGTH } from "../../lib/password";
+import { MIN_PASSWORD_LENGTH } from "../../lib/vocabulary";
 import { getDb, type Db } from "../db";
 import { env } from "../env";
 import { CLIENT_ADDRESS_HEADER } from "../http/client-address";

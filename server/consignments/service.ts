@@ -7,7 +7,6 @@ import {
   lineIncident,
   lineOutcome,
   OPEN_CONSIGNMENT_STATES,
-  receiptRefusal,
   sealsMatch,
   stepRefusal,
   type ConsignmentInput,
@@ -33,6 +32,7 @@ import { writeLocations, type EventOrigin } from "../locations/service";
 import { listOrders } from "../pagination";
 import { readSettings } from "../settings/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
+import { receiptRefusal } from "../../lib/capabilities";
 
 export const AUDITED_CONSIGNMENT_FIELDS = [
   "number",

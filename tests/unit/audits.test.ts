@@ -1,7 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
   auditCounts,
-  auditScope,
   auditStepRefusal,
   expectedOutcome,
   registerUnknownSchema,
@@ -9,6 +8,7 @@ import {
   type AuditState,
 } from "../../lib/audits";
 import { auditScannedEvent, eventSubject } from "../../lib/sync/events";
+import { auditScope } from "../../lib/vocabulary";
 
 const SITE = "0193a1b2-0000-7000-8000-000000000001";
 const AUDIT = "0193a1b2-0000-7000-8000-0000000000a1";

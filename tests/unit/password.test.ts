@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { MIN_PASSWORD_LENGTH, newPasswordSchema } from "../../lib/password";
+import { newPasswordSchema } from "../../lib/password";
+import { MIN_PASSWORD_LENGTH } from "../../lib/vocabulary";
 
 const problems = (password: string) =>
   newPasswordSchema.safeParse(password).error?.issues.map((issue) => issue.message) ?? [];

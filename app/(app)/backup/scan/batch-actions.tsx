@@ -4,12 +4,11 @@ import { useState, type FormEvent } from "react";
 import { useFieldSync } from "@/app/_client/field-sync";
 import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { useLiveQuery } from "@/app/_client/use-live-query";
-import { Field, FormError } from "@/app/_components/field";
+import { Field, FormError } from "@/app/_components/field-frame";
 import { SignatureField } from "@/app/_components/signature-field";
 import { SitePicker } from "@/app/_components/site-picker";
 import type { SiteOption } from "@/lib/sites";
-import { PLACE_FIELDS, type PlaceField } from "@/lib/tapes";
-import { LOCATION_KIND_LABEL, type LOCATION_KINDS } from "@/lib/vocabulary";
+import { LOCATION_KIND_LABEL, type LOCATION_KINDS, PLACE_FIELDS, type PlaceField } from "@/lib/vocabulary";
 import { handOffForBatch, logLocationForBatch } from "./batch-events";
 
 type Kind = (typeof LOCATION_KINDS)[number];

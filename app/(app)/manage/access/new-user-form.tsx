@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { Form, FormActions, formFields, useZodForm } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
-import { PASSWORD_RULE_TEXT } from "@/lib/password";
+import { PASSWORD_RULE_TEXT } from "@/lib/vocabulary";
 import { newUserSchema, type NewUser } from "@/lib/users";
 import { ROLE_LABEL } from "@/lib/vocabulary";
 

@@ -10,11 +10,12 @@ import { InvalidEventError } from "@/app/_client/invalid-event-error";
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { Moment } from "@/app/_components/time-zone";
 import { ReadOnlyNotice, useCan } from "@/app/_components/writers-only";
-import { AUDIT_STATE_LABEL, auditScope } from "@/lib/audits";
+import { AUDIT_STATE_LABEL } from "@/lib/audits";
 import { FieldNotice } from "../../_components/field-notice";
 import { BarcodeList, TallyCounts, TallySection } from "../../_components/scan-tally";
 import { auditReadOutcome, tallyAudit, type KnownPlace } from "./audit-check";
 import { useFieldAudit, type ScannedAudit } from "./use-field-audit";
+import { auditScope } from "@/lib/vocabulary";
 
 const TO_LIST = { href: "/backup/scan", label: "Audits to scan" };
 

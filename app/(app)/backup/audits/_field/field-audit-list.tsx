@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { useCan } from "@/app/_components/writers-only";
-import { auditScope } from "@/lib/audits";
+import { auditScope } from "@/lib/vocabulary";
 
 /**
  * The open audits this user may scan for, from the device's cache: found without a connection. Nothing

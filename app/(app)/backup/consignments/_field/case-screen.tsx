@@ -3,12 +3,13 @@
 import { useCallback, useMemo, useState, type ReactNode } from "react";
 import { ScanInput, type ScanOutcome } from "@/app/(app)/backup/scan/scan-input";
 import { ReadOnlyNotice, useCan, useViewer } from "@/app/_components/writers-only";
-import { receiptRefusal, stepRefusal, type FieldConsignment } from "@/lib/consignments";
+import { stepRefusal, type FieldConsignment } from "@/lib/consignments";
 import { FieldNotice } from "../../_components/field-notice";
 import { BarcodeList, TallyCounts, TallySection } from "../../_components/scan-tally";
 import { checkCase, readOutcome, type UnexpectedChoice } from "./case-check";
 import { DispatchForm, ReceiptForm } from "./step-forms";
 import { useFieldConsignment } from "./use-field-consignment";
+import { receiptRefusal } from "@/lib/capabilities";
 
 export type CaseStep = "dispatch" | "receive";
 

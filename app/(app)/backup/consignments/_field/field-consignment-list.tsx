@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { useLiveQuery } from "@/app/_client/use-live-query";
 import { useCan, useViewer } from "@/app/_components/writers-only";
-import { receiptRefusal, type FieldConsignment } from "@/lib/consignments";
+import { type FieldConsignment } from "@/lib/consignments";
 import type { CaseStep } from "./case-screen";
+import { receiptRefusal } from "@/lib/capabilities";
 
 /**
  * The consignments this user may scan out or in, from the device's cache: a courier finds them without a

@@ -10,8 +10,8 @@ import { SitePicker } from "@/app/_components/site-picker";
 import { useTRPC } from "@/app/_trpc/client";
 import { toDateTimeLocal } from "@/lib/dates";
 import type { SiteOption } from "@/lib/sites";
-import { logLocationSchema, PLACE_FIELDS, type PlaceField } from "@/lib/tapes";
-import { LOCATION_KIND_LABEL } from "@/lib/vocabulary";
+import { logLocationSchema } from "@/lib/tapes";
+import { LOCATION_KIND_LABEL, PLACE_FIELDS, type PlaceField } from "@/lib/vocabulary";
 
 // A named site or none: the free-text site is only for what phones recorded before sites had names.
 const formSchema = logLocationSchema.omit({ tapeId: true, site: true });
