@@ -1,4 +1,4 @@
-import { PNG } from "pngjs";
+import zlib from "node:zlib";
 
 /**
  * The largest signature image accepted: a signature pad spans at most a wide screen at a pixel ratio of a
@@ -11,14 +11,89 @@ export const MAX_SIGNATURE_HEIGHT = 1024;
 const PREFIX = "data:image/png;base64,";
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** Samples per pixel of each PNG colour type, and the bit depths the format allows for it. */
+const COLOUR_TYPES = new Map([
+  [0, { channels: 1, depths: [1, 2, 4, 8, 16] }],
+  [2, { channels: 3, depths: [8, 16] }],
+  [3, { channels: 1, depths: [1, 2, 4, 8] }],
+  [4, { channels: 2, depths: [8, 16] }],
+  [6, { channels: 4, depths: [8, 16] }],
+]);
+
+/** Adam7's seven passes: where each starts and how far apart its pixels are, across and down. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+type Header = { width: number; height: number; bitsPerPixel: number; interlaced: boolean };
+
+/** The (width, height) of each sub-image the scanlines come in: the whole image, or Adam7's seven passes. */
+function subImages({ width, height, interlaced }: Header): [number, number][] {
+  if (!interlaced) return [[width, height]];
+  return ADAM7.map(([x, y, dx, dy]): [number, number] => [
+    Math.ceil(Math.max(0, width - x) / dx),
+    Math.ceil(Math.max(0, height - y) / dy),
+  ]).filter(([w, h]) => w > 0 && h > 0);
+}
+
+/** The bytes of one scanline of a sub-image `width` pixels wide, its filter-type byte included. */
+const rowBytes = (width: number, { bitsPerPixel }: Header) => 1 + Math.ceil((width * bitsPerPixel) / 8);
+
+/**
+ * Whether the inflated image data is every scanline the header promises, each led by a known filter type
+ * (0–4), and nothing more.
+ */
+function scanlinesComplete(data: Buffer, header: Header): boolean {
+  let offset = 0;
+  for (const [width, height] of subImages(header)) {
+    const bytes = rowBytes(width, header);
+    for (let row = 0; row < height; row++, offset += bytes) {
+      if (offset + bytes > data.length || data[offset]! > 4) return false;
+    }
+  }
+  return offset === data.length;
+}
+
+/**
+ * The image data of a PNG whose chunks are all whole with matching checksums, from IHDR to IEND, or null.
+ * A palette image must carry its palette before the data.
+ */
+function imageData(bytes: Buffer, colourType: number): Buffer | null {
+  const data: Buffer[] = [];
+  let palette = false;
+  for (let offset = 8; offset + 12 <= bytes.length;) {
+    const length = bytes.readUInt32BE(offset);
+    const end = offset + 12 + length;
+    if (end > bytes.length) return null;
+    const type = bytes.toString("latin1", offset + 4, offset + 8);
+    if (zlib.crc32(bytes.subarray(offset + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return null;
+    if (type === "PLTE") palette = true;
+    if (type === "IDAT") data.push(bytes.subarray(offset + 8, end - 4));
+    if (type === "IEND")
+      return end === bytes.length && data.length > 0 && (colourType !== 3 || palette) ? Buffer.concat(data) : null;
+    offset = end;
+  }
+  return null;
+}
+
 /**
  * Why a signature (a PNG data URL, already within the schema's size limit) is not an image the app keeps,
- * or null when it is: it must decode completely, checksums included, within the size limits.
+ * or null when it is: every chunk whole with its checksum, and the image data inflating (its own checksum
+ * included) to exactly the scanlines the header promises, within the size limits. The pixels themselves are
+ * not unfiltered: the checks above are what a decoder would fail on, at a quarter of the cost, and a batch of
+ * a courier's cases checks one signature per case.
  */
 export function signatureProblem(dataUrl: string): string | null {
   if (!dataUrl.startsWith(PREFIX)) return "The signature must be a PNG image";
   const bytes = Buffer.from(dataUrl.slice(PREFIX.length), "base64");
-  // The signature (8 bytes), then the IHDR chunk: length, "IHDR", width, height.
+  // The signature (8 bytes), then the IHDR chunk: length, "IHDR", width, height, depth, colour type,
+  // compression, filter and interlace methods.
   if (bytes.length < 24 || !bytes.subarray(0, 8).equals(PNG_MAGIC) || bytes.toString("latin1", 12, 16) !== "IHDR")
     return "The signature is not a PNG image";
   const width = bytes.readUInt32BE(16);
@@ -26,10 +101,20 @@ export function signatureProblem(dataUrl: string): string | null {
   if (width === 0 || height === 0) return "The signature image is empty";
   if (width > MAX_SIGNATURE_WIDTH || height > MAX_SIGNATURE_HEIGHT)
     return `The signature image is too large (${width}×${height}; at most ${MAX_SIGNATURE_WIDTH}×${MAX_SIGNATURE_HEIGHT} pixels)`;
+  const damaged = "The signature image is damaged or incomplete";
+  if (bytes.length < 33 || bytes.readUInt32BE(8) !== 13) return damaged;
+  const [depth, colourType, compression, filter, interlace] = bytes.subarray(24, 29);
+  const colour = COLOUR_TYPES.get(colourType!);
+  if (!colour?.depths.includes(depth!) || compression !== 0 || filter !== 0 || interlace! > 1) return damaged;
+  const header = { width, height, bitsPerPixel: colour.channels * depth!, interlaced: interlace === 1 };
+  const compressed = imageData(bytes, colourType!);
+  if (!compressed) return damaged;
+  const expected = subImages(header).reduce((sum, [width, height]) => sum + height * rowBytes(width, header), 0);
   try {
-    PNG.sync.read(bytes);
+    // One byte more than the scanlines need shows data that goes on past them without inflating all of it.
+    const data = zlib.inflateSync(compressed, { maxOutputLength: expected + 1 });
+    return scanlinesComplete(data, header) ? null : damaged;
   } catch {
-    return "The signature image is damaged or incomplete";
+    return damaged;
   }
-  return null;
 }
