@@ -26,9 +26,9 @@ import type { Db, Tx } from "../db";
 import { createNumbered, nextNumber } from "../db/numbering";
 import { transaction } from "../db/transaction";
 import { DomainError, notFound } from "../errors";
-import { writeCustody } from "../custody/service";
+import type { CustodyRecord } from "../custody/service";
 import { signatureProblem } from "../custody/signature";
-import { writeLocations, type EventOrigin } from "../locations/service";
+import { writeLocations, type EventOrigin, type LocationRecord } from "../locations/service";
 import { listOrders } from "../pagination";
 import { readSettings } from "../settings/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
@@ -49,6 +49,13 @@ export type ConsignmentActor = Actor & CapabilityHolder;
 
 /** Where a dispatch or receipt came from: a phone's event (its id, device and moment). */
 export type StepOrigin = EventOrigin & { occurredAt: Date };
+
+/**
+ * A dispatch or receipt its rules allowed: its cartridges' moves and hand-offs, for the caller to write with
+ * the rest of its batch through writeLocations and writeCustody, and `record`, which writes the
+ * consignment's own lines, state and audit entry at once (a later step of the same case reads them).
+ */
+export type PreparedStep = { moves: LocationRecord[]; handoffs: CustodyRecord[]; record: () => Promise<void> };
 
 const refuse = (step: ConsignmentStep, state: ConsignmentState) => {
   const reason = stepRefusal(step, state);
@@ -364,7 +371,7 @@ export async function prepareDispatch(
   actor: ConsignmentActor,
   input: DispatchInput,
   origin: StepOrigin,
-): Promise<() => Promise<void>> {
+): Promise<PreparedStep> {
   refuseSignature(input.signature);
   const before = await lockConsignment(tx, input.consignmentId);
   const late = isReceived(before.state) && before.dispatchedAt === null;
@@ -376,82 +383,77 @@ export async function prepareDispatch(
   await refuseTapesElsewhere(tx, added, before.id);
   const from = await tx.backupSite.findUniqueOrThrow({ where: { id: before.fromSiteId } });
 
-  return async () => {
-    await markScanned(tx, before.id, tapes, added, { scannedOutAt: origin.occurredAt });
-    const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
+  const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
+  return {
     // One event applies as several rows: only the first can carry its id (the rows' event ids are unique).
-    await writeLocations(
-      tx,
-      actor,
-      tapes.map((tape, index) => ({
-        barcode: tape.barcode,
-        location: {
-          ...common,
-          eventId: index === 0 ? origin.eventId : null,
-          tapeId: tape.id,
-          kind: "in_transit",
-          siteId: null,
-          site: null,
-          shelf: null,
-          locker: null,
-          slot: null,
-          custodian: input.courierName,
-          serviceProvider: from.serviceProvider,
-        },
-      })),
-    );
-    await writeCustody(
-      tx,
-      actor,
-      tapes.map((tape, index) => ({
-        barcode: tape.barcode,
-        handoff: {
-          ...common,
-          eventId: index === 0 ? origin.eventId : null,
-          tapeId: tape.id,
-          fromParty: partyAt(from),
-          toParty: input.courierName,
-          signerName: input.courierName,
-          signature: input.signature,
-          containerId: before.containerId,
-          sealNumber: input.sealNumbers.join(", "),
-          notes: `Consignment ${before.number} dispatched${input.notes ? `: ${input.notes}` : ""}`,
-        },
-      })),
-    );
-
-    const scanned = new Set(tapes.map((tape) => tape.id));
-    const missing = lines.filter((line) => line.expected && !scanned.has(line.tapeId)).map((line) => line.tape.barcode);
-    const settled = late ? await settledReceipt(tx, before, input.sealNumbers) : null;
-    await recordStep(
-      tx,
-      actor,
-      before,
-      "dispatch",
-      {
-        state: settled?.state ?? "in_transit",
-        dispatchedAt: origin.occurredAt,
-        dispatchedById: actor.id,
-        dispatchedByName: actor.name,
-        courierName: input.courierName,
-        dispatchSignature: input.signature,
-        sealNumbers: input.sealNumbers,
-        dispatchEventId: origin.eventId,
-        sealDiscrepancy: settled?.sealDiscrepancy,
+    moves: tapes.map((tape, index) => ({
+      barcode: tape.barcode,
+      location: {
+        ...common,
+        eventId: index === 0 ? origin.eventId : null,
+        tapeId: tape.id,
+        kind: "in_transit",
+        siteId: null,
+        site: null,
+        shelf: null,
+        locker: null,
+        slot: null,
+        custodian: input.courierName,
+        serviceProvider: from.serviceProvider,
       },
-      {
-        sealNumbers: { from: null, to: input.sealNumbers },
-        courier: { from: null, to: input.courierName },
-        scannedOut: { from: null, to: barcodesOf(tapes) },
-        ...(missing.length > 0 && { missing: { from: null, to: missing.sort() } }),
-        ...(added.length > 0 && { unexpected: { from: null, to: barcodesOf(added) } }),
-        ...(input.notes && { notes: { from: null, to: input.notes } }),
-        ...(settled &&
-          settled.sealDiscrepancy !== before.sealDiscrepancy && {
-            sealDiscrepancy: { from: before.sealDiscrepancy, to: settled.sealDiscrepancy },
-          }),
+    })),
+    handoffs: tapes.map((tape, index) => ({
+      barcode: tape.barcode,
+      handoff: {
+        ...common,
+        eventId: index === 0 ? origin.eventId : null,
+        tapeId: tape.id,
+        fromParty: partyAt(from),
+        toParty: input.courierName,
+        signerName: input.courierName,
+        signature: input.signature,
+        containerId: before.containerId,
+        sealNumber: input.sealNumbers.join(", "),
+        notes: `Consignment ${before.number} dispatched${input.notes ? `: ${input.notes}` : ""}`,
       },
-    );
+    })),
+    record: async () => {
+      await markScanned(tx, before.id, tapes, added, { scannedOutAt: origin.occurredAt });
+      const scanned = new Set(tapes.map((tape) => tape.id));
+      const missing = lines
+        .filter((line) => line.expected && !scanned.has(line.tapeId))
+        .map((line) => line.tape.barcode);
+      const settled = late ? await settledReceipt(tx, before, input.sealNumbers) : null;
+      await recordStep(
+        tx,
+        actor,
+        before,
+        "dispatch",
+        {
+          state: settled?.state ?? "in_transit",
+          dispatchedAt: origin.occurredAt,
+          dispatchedById: actor.id,
+          dispatchedByName: actor.name,
+          courierName: input.courierName,
+          dispatchSignature: input.signature,
+          sealNumbers: input.sealNumbers,
+          dispatchEventId: origin.eventId,
+          sealDiscrepancy: settled?.sealDiscrepancy,
+        },
+        {
+          sealNumbers: { from: null, to: input.sealNumbers },
+          courier: { from: null, to: input.courierName },
+          scannedOut: { from: null, to: barcodesOf(tapes) },
+          ...(missing.length > 0 && { missing: { from: null, to: missing.sort() } }),
+          ...(added.length > 0 && { unexpected: { from: null, to: barcodesOf(added) } }),
+          ...(input.notes && { notes: { from: null, to: input.notes } }),
+          ...(settled &&
+            settled.sealDiscrepancy !== before.sealDiscrepancy && {
+              sealDiscrepancy: { from: before.sealDiscrepancy, to: settled.sealDiscrepancy },
+            }),
+        },
+      );
+    },
   };
 }
 
@@ -487,7 +489,7 @@ export async function prepareReceipt(
   actor: ConsignmentActor,
   input: ReceiptInput,
   origin: StepOrigin,
-): Promise<() => Promise<void>> {
+): Promise<PreparedStep> {
   refuseSignature(input.signature);
   const before = await lockConsignment(tx, input.consignmentId);
   if (before.receivedAt)
@@ -508,91 +510,84 @@ export async function prepareReceipt(
   const placement = sitePlacementProblem(to, to.kind);
   if (placement) throw new DomainError("CONFLICT", `${before.number} cannot be received: ${placement}`);
 
-  return async () => {
-    await markScanned(tx, before.id, tapes, added, { scannedInAt: origin.occurredAt });
-    const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
-    await writeLocations(
-      tx,
-      actor,
-      tapes.map((tape, index) => ({
-        barcode: tape.barcode,
-        location: {
-          ...common,
-          eventId: index === 0 ? origin.eventId : null,
-          tapeId: tape.id,
-          kind: to.kind,
-          siteId: to.id,
-          site: to.name,
-          shelf: null,
-          locker: null,
-          slot: null,
-          custodian: to.defaultCustodian ?? input.receiverName,
-          serviceProvider: to.serviceProvider,
-        },
-      })),
-    );
-    await writeCustody(
-      tx,
-      actor,
-      tapes.map((tape, index) => ({
-        barcode: tape.barcode,
-        handoff: {
-          ...common,
-          eventId: index === 0 ? origin.eventId : null,
-          tapeId: tape.id,
-          fromParty: before.courierName ?? "Courier",
-          toParty: input.receiverName,
-          signerName: input.receiverName,
-          signature: input.signature,
-          containerId: before.containerId,
-          sealNumber: input.sealNumbers.join(", ") || null,
-          notes: `Consignment ${before.number} received${input.notes ? `: ${input.notes}` : ""}`,
-        },
-      })),
-    );
-
-    const mismatch = !early && !sealsMatch(before.sealNumbers, input.sealNumbers);
-    const sealDiscrepancy =
-      [input.sealDiscrepancy, mismatch ? sealMismatchText(before.sealNumbers, input.sealNumbers) : null]
-        .filter(Boolean)
-        .join(". ") || null;
-    const received = { ...before, sealIntact: input.sealIntact, sealDiscrepancy };
-    const scanned = new Set(tapes.map((tape) => tape.id));
-    const outcome = lines.map((line) => ({
-      ...line,
-      scannedInAt: scanned.has(line.tapeId) ? origin.occurredAt : line.scannedInAt,
-    }));
-    const withAdded = [...outcome, ...added.map(() => ({ expected: false }) as Line)];
-    const discrepancies = hasDiscrepancies(received, withAdded);
-    const missing = outcome.filter((line) => !line.scannedInAt).map((line) => line.tape.barcode);
-    await recordStep(
-      tx,
-      actor,
-      before,
-      "receive",
-      {
-        state: discrepancies ? "received_with_discrepancies" : "received",
-        receivedAt: origin.occurredAt,
-        receivedById: actor.id,
-        receivedByName: actor.name,
-        receiverName: input.receiverName,
-        receiptSignature: input.signature,
-        receiptEventId: origin.eventId,
-        sealIntact: input.sealIntact,
-        receivedSealNumbers: input.sealNumbers,
-        sealDiscrepancy,
+  const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
+  return {
+    moves: tapes.map((tape, index) => ({
+      barcode: tape.barcode,
+      location: {
+        ...common,
+        eventId: index === 0 ? origin.eventId : null,
+        tapeId: tape.id,
+        kind: to.kind,
+        siteId: to.id,
+        site: to.name,
+        shelf: null,
+        locker: null,
+        slot: null,
+        custodian: to.defaultCustodian ?? input.receiverName,
+        serviceProvider: to.serviceProvider,
       },
-      {
-        sealIntact: { from: null, to: input.sealIntact },
-        receivedSealNumbers: { from: null, to: input.sealNumbers },
-        ...(sealDiscrepancy && { sealDiscrepancy: { from: null, to: sealDiscrepancy } }),
-        receiver: { from: null, to: input.receiverName },
-        scannedIn: { from: null, to: barcodesOf(tapes) },
-        ...(missing.length > 0 && { missing: { from: null, to: missing.sort() } }),
-        ...(added.length > 0 && { unexpected: { from: null, to: barcodesOf(added) } }),
-        ...(input.notes && { notes: { from: null, to: input.notes } }),
+    })),
+    handoffs: tapes.map((tape, index) => ({
+      barcode: tape.barcode,
+      handoff: {
+        ...common,
+        eventId: index === 0 ? origin.eventId : null,
+        tapeId: tape.id,
+        fromParty: before.courierName ?? "Courier",
+        toParty: input.receiverName,
+        signerName: input.receiverName,
+        signature: input.signature,
+        containerId: before.containerId,
+        sealNumber: input.sealNumbers.join(", ") || null,
+        notes: `Consignment ${before.number} received${input.notes ? `: ${input.notes}` : ""}`,
       },
-    );
+    })),
+    record: async () => {
+      await markScanned(tx, before.id, tapes, added, { scannedInAt: origin.occurredAt });
+      const mismatch = !early && !sealsMatch(before.sealNumbers, input.sealNumbers);
+      const sealDiscrepancy =
+        [input.sealDiscrepancy, mismatch ? sealMismatchText(before.sealNumbers, input.sealNumbers) : null]
+          .filter(Boolean)
+          .join(". ") || null;
+      const received = { ...before, sealIntact: input.sealIntact, sealDiscrepancy };
+      const scanned = new Set(tapes.map((tape) => tape.id));
+      const outcome = lines.map((line) => ({
+        ...line,
+        scannedInAt: scanned.has(line.tapeId) ? origin.occurredAt : line.scannedInAt,
+      }));
+      const withAdded = [...outcome, ...added.map(() => ({ expected: false }) as Line)];
+      const discrepancies = hasDiscrepancies(received, withAdded);
+      const missing = outcome.filter((line) => !line.scannedInAt).map((line) => line.tape.barcode);
+      await recordStep(
+        tx,
+        actor,
+        before,
+        "receive",
+        {
+          state: discrepancies ? "received_with_discrepancies" : "received",
+          receivedAt: origin.occurredAt,
+          receivedById: actor.id,
+          receivedByName: actor.name,
+          receiverName: input.receiverName,
+          receiptSignature: input.signature,
+          receiptEventId: origin.eventId,
+          sealIntact: input.sealIntact,
+          receivedSealNumbers: input.sealNumbers,
+          sealDiscrepancy,
+        },
+        {
+          sealIntact: { from: null, to: input.sealIntact },
+          receivedSealNumbers: { from: null, to: input.sealNumbers },
+          ...(sealDiscrepancy && { sealDiscrepancy: { from: null, to: sealDiscrepancy } }),
+          receiver: { from: null, to: input.receiverName },
+          scannedIn: { from: null, to: barcodesOf(tapes) },
+          ...(missing.length > 0 && { missing: { from: null, to: missing.sort() } }),
+          ...(added.length > 0 && { unexpected: { from: null, to: barcodesOf(added) } }),
+          ...(input.notes && { notes: { from: null, to: input.notes } }),
+        },
+      );
+    },
   };
 }
 

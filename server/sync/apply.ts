@@ -7,7 +7,7 @@ import { writeLocations, type LocationRecord } from "../locations/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
-import { prepareDispatch, prepareReceipt } from "../consignments/service";
+import { prepareDispatch, prepareReceipt, type PreparedStep } from "../consignments/service";
 import { lockAudits, scanRefusal, writeScans, type ScanRecord } from "../audits/service";
 import { DomainError } from "../errors";
 
@@ -38,17 +38,24 @@ const labelsOf = (event: ParsedSyncEvent): string[] =>
 /**
  * A consignment's dispatch or receipt, as all of it or nothing: its rules are checked before anything is
  * written, so a step they refuse (not approved yet, already received on another device, a label no cartridge
- * has) is the event's rejection while the rest of the batch applies.
+ * has) is the event's rejection while the rest of the batch applies. Its cartridges' moves and hand-offs join
+ * the batch's, written with them.
  */
-async function ruledStep(prepare: () => Promise<() => Promise<void>>): Promise<string | null> {
-  let write: () => Promise<void>;
+async function ruledStep(
+  prepare: () => Promise<PreparedStep>,
+  moves: LocationRecord[],
+  handoffs: CustodyRecord[],
+): Promise<string | null> {
+  let step: PreparedStep;
   try {
-    write = await prepare();
+    step = await prepare();
   } catch (error) {
     if (error instanceof DomainError) return error.message;
     throw error;
   }
-  await write();
+  moves.push(...step.moves);
+  handoffs.push(...step.handoffs);
+  await step.record();
   return null;
 }
 
@@ -88,10 +95,13 @@ export async function applyClaimedInTx(
       const origin = { occurredAt: event.occurredAt, eventId: event.id, deviceId };
       const reason =
         refusal(actor, capability) ??
-        (await ruledStep(() =>
-          event.type === "consignment.dispatched"
-            ? prepareDispatch(tx, actor, event.payload, origin)
-            : prepareReceipt(tx, actor, event.payload, origin),
+        (await ruledStep(
+          () =>
+            event.type === "consignment.dispatched"
+              ? prepareDispatch(tx, actor, event.payload, origin)
+              : prepareReceipt(tx, actor, event.payload, origin),
+          moves,
+          handoffs,
         ));
       if (reason) rejections.push({ id: event.id, reason });
       continue;
