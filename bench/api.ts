@@ -434,9 +434,10 @@ function countingDb(url: string) {
  * database round trips each part makes.
  */
 async function breakdown(db: Db, secret: string, url: string, fixture: Fixture, userId: string): Promise<Step[]> {
-  const auth = createAuth(db, { secret });
+  // The server's own base URL: a direct getSession call has no request to take it from.
+  const auth = createAuth(db, { secret, baseURL: fixture.server.base });
   const counting = countingDb(url);
-  const countingAuth = createAuth(counting.db, { secret });
+  const countingAuth = createAuth(counting.db, { secret, baseURL: fixture.server.base });
   const headers = new Headers({ cookie: fixture.cookie, "x-forwarded-for": "127.0.0.1" });
   const handle = (request: Request, on: { db: Db; auth: Auth; viewers?: ViewerCache }) =>
     fetchRequestHandler({
