@@ -355,6 +355,33 @@ function refuseSignature(signature: string) {
   if (problem) throw new DomainError("BAD_REQUEST", problem, "signature");
 }
 
+type RowOrigin = "tapeId" | "occurredAt" | "eventId" | "deviceId";
+
+/**
+ * A case's cartridges moved to one place and handed over together, by one event: only the first row can
+ * carry the event's id (the rows' event ids are unique).
+ */
+function caseRows(
+  tapes: LockedTape[],
+  origin: StepOrigin,
+  place: Omit<LocationRecord["location"], RowOrigin>,
+  handoff: Omit<CustodyRecord["handoff"], RowOrigin>,
+): Pick<PreparedStep, "moves" | "handoffs"> {
+  const rowOrigin = (tape: LockedTape, index: number) => ({
+    tapeId: tape.id,
+    occurredAt: origin.occurredAt,
+    eventId: index === 0 ? origin.eventId : null,
+    deviceId: origin.deviceId,
+  });
+  return {
+    moves: tapes.map((tape, index) => ({ barcode: tape.barcode, location: { ...place, ...rowOrigin(tape, index) } })),
+    handoffs: tapes.map((tape, index) => ({
+      barcode: tape.barcode,
+      handoff: { ...handoff, ...rowOrigin(tape, index) },
+    })),
+  };
+}
+
 /** The party a case is handed over by at a site: its usual custodian, else the site itself. */
 const partyAt = (site: Pick<BackupSite, "name" | "defaultCustodian">) => site.defaultCustodian ?? site.name;
 
@@ -383,15 +410,11 @@ export async function prepareDispatch(
   await refuseTapesElsewhere(tx, added, before.id);
   const from = await tx.backupSite.findUniqueOrThrow({ where: { id: before.fromSiteId } });
 
-  const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
   return {
-    // One event applies as several rows: only the first can carry its id (the rows' event ids are unique).
-    moves: tapes.map((tape, index) => ({
-      barcode: tape.barcode,
-      location: {
-        ...common,
-        eventId: index === 0 ? origin.eventId : null,
-        tapeId: tape.id,
+    ...caseRows(
+      tapes,
+      origin,
+      {
         kind: "in_transit",
         siteId: null,
         site: null,
@@ -401,13 +424,7 @@ export async function prepareDispatch(
         custodian: input.courierName,
         serviceProvider: from.serviceProvider,
       },
-    })),
-    handoffs: tapes.map((tape, index) => ({
-      barcode: tape.barcode,
-      handoff: {
-        ...common,
-        eventId: index === 0 ? origin.eventId : null,
-        tapeId: tape.id,
+      {
         fromParty: partyAt(from),
         toParty: input.courierName,
         signerName: input.courierName,
@@ -416,7 +433,7 @@ export async function prepareDispatch(
         sealNumber: input.sealNumbers.join(", "),
         notes: `Consignment ${before.number} dispatched${input.notes ? `: ${input.notes}` : ""}`,
       },
-    })),
+    ),
     record: async () => {
       await markScanned(tx, before.id, tapes, added, { scannedOutAt: origin.occurredAt });
       const scanned = new Set(tapes.map((tape) => tape.id));
@@ -510,14 +527,11 @@ export async function prepareReceipt(
   const placement = sitePlacementProblem(to, to.kind);
   if (placement) throw new DomainError("CONFLICT", `${before.number} cannot be received: ${placement}`);
 
-  const common = { occurredAt: origin.occurredAt, deviceId: origin.deviceId };
   return {
-    moves: tapes.map((tape, index) => ({
-      barcode: tape.barcode,
-      location: {
-        ...common,
-        eventId: index === 0 ? origin.eventId : null,
-        tapeId: tape.id,
+    ...caseRows(
+      tapes,
+      origin,
+      {
         kind: to.kind,
         siteId: to.id,
         site: to.name,
@@ -527,13 +541,7 @@ export async function prepareReceipt(
         custodian: to.defaultCustodian ?? input.receiverName,
         serviceProvider: to.serviceProvider,
       },
-    })),
-    handoffs: tapes.map((tape, index) => ({
-      barcode: tape.barcode,
-      handoff: {
-        ...common,
-        eventId: index === 0 ? origin.eventId : null,
-        tapeId: tape.id,
+      {
         fromParty: before.courierName ?? "Courier",
         toParty: input.receiverName,
         signerName: input.receiverName,
@@ -542,7 +550,7 @@ export async function prepareReceipt(
         sealNumber: input.sealNumbers.join(", ") || null,
         notes: `Consignment ${before.number} received${input.notes ? `: ${input.notes}` : ""}`,
       },
-    })),
+    ),
     record: async () => {
       await markScanned(tx, before.id, tapes, added, { scannedInAt: origin.occurredAt });
       const mismatch = !early && !sealsMatch(before.sealNumbers, input.sealNumbers);

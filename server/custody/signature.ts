@@ -21,7 +21,7 @@ const COLOUR_TYPES = new Map([
 ]);
 
 /** Adam7's seven passes: where each starts and how far apart its pixels are, across and down. */
-const ADAM7 = [
+export const ADAM7 = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],

@@ -1,7 +1,7 @@
 import zlib from "node:zlib";
 import { PNG, type ColorType } from "pngjs";
 import { describe, expect, test } from "vitest";
-import { signatureProblem } from "../../server/custody/signature";
+import { ADAM7, signatureProblem } from "../../server/custody/signature";
 
 const asDataUrl = (bytes: Buffer) => `data:image/png;base64,${bytes.toString("base64")}`;
 const DAMAGED = "The signature image is damaged or incomplete";
@@ -22,21 +22,15 @@ function chunk(type: string, data: Buffer): Buffer {
   return framed;
 }
 
-/** An 8-bit greyscale PNG interlaced with Adam7 (pngjs writes none), its passes' scanlines unfiltered. */
+/**
+ * An 8-bit greyscale PNG interlaced with Adam7 (pngjs writes none), its passes' scanlines unfiltered; pngjs
+ * reading it back is what vouches for the passes' geometry.
+ */
 function interlaced(width: number, height: number): Buffer {
-  const passes = [
-    [0, 0, 8, 8],
-    [4, 0, 8, 8],
-    [0, 4, 4, 8],
-    [2, 0, 4, 4],
-    [0, 2, 2, 4],
-    [1, 0, 2, 2],
-    [0, 1, 1, 2],
-  ];
   const rows: Buffer[] = [];
-  for (const [x, y, dx, dy] of passes) {
-    const passWidth = Math.ceil(Math.max(0, width - x!) / dx!);
-    const passHeight = Math.ceil(Math.max(0, height - y!) / dy!);
+  for (const [x, y, dx, dy] of ADAM7) {
+    const passWidth = Math.ceil(Math.max(0, width - x) / dx);
+    const passHeight = Math.ceil(Math.max(0, height - y) / dy);
     if (passWidth === 0) continue;
     for (let row = 0; row < passHeight; row++)
       rows.push(Buffer.concat([Buffer.from([0]), Buffer.alloc(passWidth, row % 200)]));
