@@ -355,6 +355,18 @@ function refuseSignature(signature: string) {
   if (problem) throw new DomainError("BAD_REQUEST", problem, "signature");
 }
 
+/** Where a case's cartridges are once they reach its destination: at the site, with `custodian`. */
+const placeAt = (to: BackupSite, custodian: string | null) => ({
+  kind: to.kind,
+  siteId: to.id,
+  site: to.name,
+  shelf: null,
+  locker: null,
+  slot: null,
+  custodian,
+  serviceProvider: to.serviceProvider,
+});
+
 type RowOrigin = "tapeId" | "occurredAt" | "eventId" | "deviceId";
 
 /**
@@ -528,29 +540,15 @@ export async function prepareReceipt(
   if (placement) throw new DomainError("CONFLICT", `${before.number} cannot be received: ${placement}`);
 
   return {
-    ...caseRows(
-      tapes,
-      origin,
-      {
-        kind: to.kind,
-        siteId: to.id,
-        site: to.name,
-        shelf: null,
-        locker: null,
-        slot: null,
-        custodian: to.defaultCustodian ?? input.receiverName,
-        serviceProvider: to.serviceProvider,
-      },
-      {
-        fromParty: before.courierName ?? "Courier",
-        toParty: input.receiverName,
-        signerName: input.receiverName,
-        signature: input.signature,
-        containerId: before.containerId,
-        sealNumber: input.sealNumbers.join(", ") || null,
-        notes: `Consignment ${before.number} received${input.notes ? `: ${input.notes}` : ""}`,
-      },
-    ),
+    ...caseRows(tapes, origin, placeAt(to, to.defaultCustodian ?? input.receiverName), {
+      fromParty: before.courierName ?? "Courier",
+      toParty: input.receiverName,
+      signerName: input.receiverName,
+      signature: input.signature,
+      containerId: before.containerId,
+      sealNumber: input.sealNumbers.join(", ") || null,
+      notes: `Consignment ${before.number} received${input.notes ? `: ${input.notes}` : ""}`,
+    }),
     record: async () => {
       await markScanned(tx, before.id, tapes, added, { scannedInAt: origin.occurredAt });
       const mismatch = !early && !sealsMatch(before.sealNumbers, input.sealNumbers);
@@ -639,14 +637,7 @@ export function markFound(db: Db, actor: Actor, input: z.output<typeof markFound
           occurredAt: now,
           eventId: null,
           deviceId: null,
-          kind: to.kind,
-          siteId: to.id,
-          site: to.name,
-          shelf: null,
-          locker: null,
-          slot: null,
-          custodian: to.defaultCustodian,
-          serviceProvider: to.serviceProvider,
+          ...placeAt(to, to.defaultCustodian),
         },
       })),
     );
