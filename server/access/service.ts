@@ -75,7 +75,7 @@ export async function listUsers(db: Db) {
 /** Creates a sign-in account and its audit entry in the caller's transaction. */
 export async function createAuditedUser(tx: Tx, actor: Actor | "self", input: NewUser) {
   const user = await createCredentialUser(tx, input);
-  await recordAudit(tx, {
+  recordAudit(tx, {
     entityType: "user",
     entityId: user.id,
     action: "create",
@@ -104,7 +104,7 @@ async function changeUser(
     const after = await loadUser(tx, userId);
     const changes = diffFields(before.snapshot, after.snapshot, AUDITED_USER_FIELDS);
     if (Object.keys(changes).length > 0) {
-      await recordAudit(tx, { entityType: "user", entityId: userId, action, changes, actor });
+      recordAudit(tx, { entityType: "user", entityId: userId, action, changes, actor });
     }
     return after.snapshot;
   });
@@ -179,7 +179,7 @@ export async function changeOwnPassword(
       where: { userId: actor.id, ...(currentSessionToken ? { token: { not: currentSessionToken } } : {}) },
     });
     const changes: Changes = count > 0 ? { otherSessions: { from: count, to: 0 } } : {};
-    await recordAudit(tx, { entityType: "user", entityId: actor.id, action: "change_password", changes, actor });
+    recordAudit(tx, { entityType: "user", entityId: actor.id, action: "change_password", changes, actor });
     return count;
   });
   if (ended === null) {

@@ -4,6 +4,7 @@ import { formatMoment, UTC } from "../../lib/dates";
 import type { Db, Tx } from "../db";
 import { DomainError } from "../errors";
 import { auditKey, type AuditKey } from "./key";
+import type { PendingAuditEntry } from "./service";
 
 /**
  * The audit log's keyed hash chain. Each entry carries the hash of the entry before it and its own hash,
@@ -50,7 +51,41 @@ type NumberedRow = {
   head_key_id: string | null;
 };
 
-const numberEntries = (tx: Tx) => tx.$queryRaw<NumberedRow[]>`SELECT * FROM backup_audit_number()`;
+/**
+ * Writes the entries numbered after the chain head, whose row lock it takes and holds until commit, and
+ * returns each with its canonical content and the head it follows: one statement, each row written once
+ * before its hashes are stored.
+ */
+function writeNumbered(tx: Tx, entries: PendingAuditEntry[]) {
+  // One JSON parameter rather than seven per entry: binding thousands of parameters costs more than the insert.
+  const rows = entries.map((entry) => [
+    entry.entityType,
+    entry.entityId,
+    entry.action,
+    entry.changes,
+    entry.actor.id,
+    entry.actor.name,
+    entry.at,
+  ]);
+  return tx.$queryRaw<NumberedRow[]>`
+    WITH head AS (
+      INSERT INTO backup_audit_chain (id) VALUES (1)
+      ON CONFLICT (id) DO UPDATE SET id = backup_audit_chain.id
+      RETURNING last_seq, last_hash, key_id
+    ), written AS (
+      INSERT INTO backup_audit_log AS l (entity_type, entity_id, action, changes, actor_id, actor_name, created_at,
+        chain_seq)
+      SELECT e.row->>0, e.row->>1, e.row->>2, e.row->3, e.row->>4, e.row->>5, (e.row->>6)::timestamp(3),
+        head.last_seq + e.n
+      FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(row, n) CROSS JOIN head
+      ORDER BY e.n
+      RETURNING l.id, l.chain_seq, backup_audit_content(l) AS content
+    )
+    SELECT written.id AS entry_id, written.chain_seq AS entry_seq, written.content AS entry_content,
+      head.last_hash AS head_hash, head.key_id AS head_key_id
+    FROM written CROSS JOIN head
+    ORDER BY written.chain_seq`;
+}
 
 type Link = { id: string; prev_hash: string; hash: string };
 
@@ -78,10 +113,17 @@ async function linkNumbered(tx: Tx, rows: NumberedRow[], sealer: Sealer, prevHas
   await storeLinks(tx, links, { seq: rows.at(-1)!.entry_seq, hash: prev, keyId });
 }
 
-/** Seals the entries this transaction wrote into the chain. Call it last: it holds the chain head until commit. */
-export async function sealAuditEntries(tx: Tx, key: AuditKey = auditKey()): Promise<void> {
-  const rows = await numberEntries(tx);
-  if (rows.length === 0) return;
+/**
+ * Writes a transaction's audit entries and seals them into the chain. Call it last: it holds the chain head
+ * until commit.
+ */
+export async function sealAuditEntries(
+  tx: Tx,
+  entries: PendingAuditEntry[],
+  key: AuditKey = auditKey(),
+): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = await writeNumbered(tx, entries);
   const { head_hash: headHash, head_key_id: headKeyId } = rows[0]!;
   if (headKeyId === key.id) return linkNumbered(tx, rows, key, headHash, key.id);
   if (headKeyId === UNKEYED_BROKEN) return linkNumbered(tx, rows, UNKEYED, headHash, UNKEYED_BROKEN);
@@ -92,21 +134,24 @@ export async function sealAuditEntries(tx: Tx, key: AuditKey = auditKey()): Prom
   if (!keyed) return linkNumbered(tx, rows, UNKEYED, headHash, UNKEYED_BROKEN);
   await linkNumbered(tx, rows, key, keyed.hash, key.id);
   if (keyed.entries === 0) return;
-  await tx.backupAuditLog.create({
-    data: {
-      entityType: "audit_chain",
-      entityId: "1",
-      action: "keyed",
-      changes: {
-        entries: { from: null, to: keyed.entries },
-        unkeyedHead: { from: null, to: { seq: keyed.entries, hash: keyed.unkeyedHash } },
-        keyId: { from: null, to: key.id },
+  await sealAuditEntries(
+    tx,
+    [
+      {
+        entityType: "audit_chain",
+        entityId: "1",
+        action: "keyed",
+        changes: {
+          entries: { from: null, to: keyed.entries },
+          unkeyedHead: { from: null, to: { seq: keyed.entries, hash: keyed.unkeyedHash } },
+          keyId: { from: null, to: key.id },
+        },
+        actor: { id: null, name: "Backup Monitor" },
+        at: new Date(),
       },
-      actorName: "Backup Monitor",
-    },
-  });
-  const resealEntry = await numberEntries(tx);
-  await linkNumbered(tx, resealEntry, key, resealEntry[0]!.head_hash, key.id);
+    ],
+    key,
+  );
 }
 
 type Resealed = { entries: number; hash: string; unkeyedHash: string };

@@ -40,27 +40,37 @@ export type AuditEntry = {
 };
 
 /**
- * The one writer of audit rows: every entry, one change's or a whole synced batch's, in one statement.
- * Must be called with the transaction that makes the change, so the change and its entries commit together.
- * The entries are written in the order given, which is the order the chain seals them in.
+ * An entry waiting in its transaction for the seal, stamped with when it was recorded. Besides the entities'
+ * entries, the chain records its own keying (entity `audit_chain`), which no one records through `recordAudit`.
  */
-export async function recordAudit(tx: Tx, ...entries: AuditEntry[]) {
-  if (entries.length === 0) return;
+export type PendingAuditEntry = Omit<AuditEntry, "entityType"> & {
+  entityType: AuditEntityType | "audit_chain";
+  at: Date;
+};
+
+const pendingEntries = new WeakMap<Tx, PendingAuditEntry[]>();
+
+/**
+ * Opens the list of entries `tx` records; `transaction` (../db/transaction) calls it and seals what the
+ * list holds when the work is done.
+ */
+export function openAuditEntries(tx: Tx): PendingAuditEntry[] {
+  const entries: PendingAuditEntry[] = [];
+  pendingEntries.set(tx, entries);
+  return entries;
+}
+
+/**
+ * The one way audit entries are written, for one change or a whole synced batch. They are kept until the
+ * transaction's work is done and then written, numbered and hashed into the chain together, in the order
+ * recorded (../audit/chain): a batch's entries cost one insert, not one per writer. Only a transaction
+ * opened by `transaction` takes entries, so a change and its entries commit together or not at all.
+ */
+export function recordAudit(tx: Tx, ...entries: AuditEntry[]): void {
+  const pending = pendingEntries.get(tx);
+  if (!pending) throw new Error("Audit entries are recorded only in a transaction opened by transaction()");
   const at = new Date();
-  // One JSON parameter rather than seven per entry: binding thousands of parameters costs more than the insert.
-  const rows = entries.map((entry) => [
-    entry.entityType,
-    entry.entityId,
-    entry.action,
-    entry.changes,
-    entry.actor.id,
-    entry.actor.name,
-  ]);
-  await tx.$executeRaw`
-    INSERT INTO backup_audit_log (entity_type, entity_id, action, changes, actor_id, actor_name, created_at)
-    SELECT e.row->>0, e.row->>1, e.row->>2, e.row->3, e.row->>4, e.row->>5, ${at}
-    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(row, n)
-    ORDER BY e.n`;
+  for (const entry of entries) pending.push({ ...entry, at });
 }
 
 export type AuditItem = { id: string; action: AuditAction; changes: AuditChanges; actor: Actor; at: Date };

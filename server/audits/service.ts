@@ -87,7 +87,7 @@ export function startAudit(db: Db, actor: Actor, input: StartAuditInput) {
         expected: { create: expected.map((tape) => ({ tapeId: tape.id })) },
       },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "inventory_audit",
       entityId: audit.id,
       action: "create",
@@ -228,7 +228,7 @@ export function closeAudit(db: Db, actor: Actor, id: string) {
       where: { id },
       data: { state: "closed", closedAt: new Date(), closedById: actor.id, closedByName: actor.name },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "inventory_audit",
       entityId: id,
       action: "close",
@@ -252,7 +252,7 @@ export function cancelAudit(db: Db, actor: Actor, id: string, reason: string) {
       where: { id },
       data: { state: "cancelled", cancelledAt: new Date(), cancelledByName: actor.name, cancelReason: reason },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "inventory_audit",
       entityId: id,
       action: "cancel",
@@ -324,7 +324,7 @@ export function applyCorrections(db: Db, actor: Actor, id: string) {
       where: { id },
       data: { correctedAt: now, correctedByName: actor.name },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "inventory_audit",
       entityId: id,
       action: "apply_corrections",
@@ -352,7 +352,7 @@ export function resolveMissing(db: Db, actor: Actor, input: ResolveMissingInput)
       where: { auditId_tapeId: { auditId: audit.id, tapeId: input.tapeId } },
       data: { resolvedAt: new Date(), resolvedByName: actor.name, resolution: input.resolution },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "inventory_audit",
       entityId: audit.id,
       action: "resolve",
@@ -395,7 +395,7 @@ export async function registerUnknown(db: Db, actor: Actor, input: RegisterUnkno
         },
       ]);
       await tx.backupInventoryScan.update({ where: { id: scan.id }, data: { tapeId: tape.id } });
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType: "inventory_audit",
         entityId: auditId,
         action: "update",

@@ -153,7 +153,7 @@ async function createInTx(tx: Tx, actor: Actor, input: ConsignmentInput) {
       tapes: { create: tapeIds.map((tapeId) => ({ tapeId, expected: true })) },
     },
   });
-  await recordAudit(tx, {
+  recordAudit(tx, {
     entityType: "consignment",
     entityId: consignment.id,
     action: "create",
@@ -193,7 +193,7 @@ export function updateConsignment(db: Db, actor: Actor, id: string, input: Consi
     const nowList = barcodesOf(tapes);
     if (wasList.join() !== nowList.join()) changes.cartridges = { from: wasList, to: nowList };
     if (Object.keys(changes).length > 0)
-      await recordAudit(tx, { entityType: "consignment", entityId: id, action: "update", changes, actor });
+      recordAudit(tx, { entityType: "consignment", entityId: id, action: "update", changes, actor });
     return after;
   });
 }
@@ -208,7 +208,7 @@ async function recordStep(
   details: Changes = {},
 ) {
   const after = await tx.backupConsignment.update({ where: { id: before.id }, data });
-  await recordAudit(tx, {
+  recordAudit(tx, {
     entityType: "consignment",
     entityId: before.id,
     action,
@@ -606,7 +606,7 @@ async function recordIncidentStep(
   changes: Changes,
 ) {
   await tx.backupConsignment.update({ where: { id: consignment.id }, data: { updatedAt: new Date() } });
-  await recordAudit(tx, { entityType: "consignment", entityId: consignment.id, action, changes, actor });
+  recordAudit(tx, { entityType: "consignment", entityId: consignment.id, action, changes, actor });
 }
 
 /**
@@ -698,7 +698,7 @@ export function resolveIncident(db: Db, actor: Actor, input: z.output<typeof res
       where: { id: consignment.id },
       data: { sealResolvedAt: now, sealResolvedByName: actor.name, sealResolution: input.note },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "consignment",
       entityId: consignment.id,
       action: "resolve",

@@ -67,7 +67,7 @@ export async function writeCustody(tx: Tx, actor: Actor, records: CustodyRecord[
       "toParty" text, "signerName" text, signature int, "containerId" text, "sealNumber" text, notes text,
       "occurredAt" timestamp(3), "recordedById" text, "recordedByName" text, "eventId" text, "deviceId" text)
     CROSS JOIN (SELECT ${JSON.stringify(signatures)}::jsonb AS list) s`;
-  await recordAudit(
+  recordAudit(
     tx,
     ...rows.map((row, index) => ({
       entityType: "custody" as const,

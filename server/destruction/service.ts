@@ -136,7 +136,7 @@ async function recordInTx(tx: Tx, actor: DestructionActor, input: RecordDestruct
   });
   await tx.backupTapeCartridge.updateMany({ where: { id: { in: tapeIds } }, data: { status: "destroyed" } });
   const barcodes = rows.map((row) => row.barcode).sort();
-  await recordAudit(
+  recordAudit(
     tx,
     {
       entityType: "destruction",

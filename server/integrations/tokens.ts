@@ -51,7 +51,7 @@ export async function createApiToken(db: Db, actor: Actor, input: z.output<typeo
         },
         select: SUMMARY,
       });
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType: "api_token",
         entityId: row.id,
         action: "create",
@@ -84,7 +84,7 @@ export async function revokeApiToken(db: Db, actor: Actor, id: string, now = new
       data: { revokedAt: now, revokedByName: actor.name },
       select: SUMMARY,
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "api_token",
       entityId: id,
       action: "revoke",

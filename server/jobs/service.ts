@@ -130,7 +130,7 @@ export async function createJobInTx(tx: Tx, actor: Actor, input: z.output<typeof
   const { tapeIds, ...fields } = input;
   const job = await tx.backupJob.create({ data: { ...withExpiry(fields), ...source } });
   const span = await writeSpan(tx, job.id, tapeIds, []);
-  await recordAudit(tx, {
+  recordAudit(tx, {
     entityType: "job",
     entityId: job.id,
     action: "create",
@@ -153,7 +153,7 @@ export async function updateJobInTx(tx: Tx, actor: Actor, input: z.output<typeof
   const span = await writeSpan(tx, id, tapeIds, previous);
   const changes = diffFields(snapshot(before, previous), snapshot(job, span), AUDITED_WITH_SPAN);
   if (Object.keys(changes).length > 0) {
-    await recordAudit(tx, { entityType: "job", entityId: id, action: "update", changes, actor });
+    recordAudit(tx, { entityType: "job", entityId: id, action: "update", changes, actor });
   }
   return { job, changed: Object.keys(changes).length > 0 };
 }
@@ -168,7 +168,7 @@ export async function setSpan(db: Db, actor: Actor, { jobId, tapeIds }: z.output
     const previous = await spanOf(tx, jobId);
     const span = await writeSpan(tx, jobId, tapeIds, previous);
     const changes = diffFields({ tapes: barcodes(previous) }, { tapes: barcodes(span) }, ["tapes"]);
-    if (changes.tapes) await recordAudit(tx, { entityType: "job", entityId: jobId, action: "span", changes, actor });
+    if (changes.tapes) recordAudit(tx, { entityType: "job", entityId: jobId, action: "span", changes, actor });
     return span;
   });
 }
@@ -179,7 +179,7 @@ export async function deleteJob(db: Db, actor: Actor, id: string) {
     const job = await lockJob(tx, id);
     const span = await spanOf(tx, id);
     await tx.backupJob.delete({ where: { id } });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "job",
       entityId: id,
       action: "delete",
@@ -217,7 +217,7 @@ export async function removeFromSpans(tx: Tx, actor: Actor, tapeId: string) {
       previous,
     );
     const changes = diffFields({ tapes: barcodes(previous) }, { tapes: barcodes(span) }, ["tapes"]);
-    await recordAudit(tx, { entityType: "job", entityId: jobId, action: "span", changes, actor });
+    recordAudit(tx, { entityType: "job", entityId: jobId, action: "span", changes, actor });
   }
   return jobIds.length;
 }

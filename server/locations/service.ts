@@ -97,7 +97,7 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
   if (moved.length > 0)
     await tx.$executeRaw`UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[])`;
 
-  await recordAudit(
+  recordAudit(
     tx,
     ...rows.map((row, index) => ({
       entityType: "location" as const,

@@ -40,7 +40,7 @@ export async function setNotifications(db: Db, actor: Actor & { id: string }, in
       create: { userId: actor.id, dailyDigest: input.dailyDigest },
       update: { dailyDigest: input.dailyDigest },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "user",
       entityId: actor.id,
       action: "set_notifications",

@@ -141,7 +141,7 @@ async function createRecall(
       requestedByName: actor.name,
     },
   });
-  await recordAudit(tx, {
+  recordAudit(tx, {
     entityType: "tape",
     entityId: tapeId,
     action: "recall",
@@ -221,7 +221,7 @@ export async function cancelRecall(db: Db, actor: Actor, input: z.output<typeof 
       where: { id: input.id },
       data: { cancelledAt: new Date(), cancelledById: actor.id, cancelledByName: actor.name },
     });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "tape",
       entityId: recall.tapeId,
       action: "cancel_recall",

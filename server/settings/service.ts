@@ -64,7 +64,7 @@ async function writeSettings(db: Db, actor: Actor, input: z.output<typeof update
       const value = JSON.stringify(input[name]);
       await tx.appSetting.upsert({ where: { key }, create: { key, value }, update: { value } });
     }
-    await recordAudit(
+    recordAudit(
       tx,
       ...changed.map((name) => ({
         entityType: "setting" as const,

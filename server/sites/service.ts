@@ -32,7 +32,7 @@ async function withUniqueName<T>(name: string, write: () => Promise<T>): Promise
 
 async function createSiteInTx(tx: Tx, actor: Actor, input: SiteInput) {
   const site = await tx.backupSite.create({ data: input });
-  await recordAudit(tx, {
+  recordAudit(tx, {
     entityType: "site",
     entityId: site.id,
     action: "create",
@@ -54,7 +54,7 @@ export function updateSite(db: Db, actor: Actor, id: string, input: SiteInput) {
       const after = await tx.backupSite.update({ where: { id }, data: input });
       const changes = diffFields(before, after, AUDITED_SITE_FIELDS);
       if (Object.keys(changes).length > 0)
-        await recordAudit(tx, { entityType: "site", entityId: id, action: "update", changes, actor });
+        recordAudit(tx, { entityType: "site", entityId: id, action: "update", changes, actor });
       return after;
     }),
   );
@@ -70,7 +70,7 @@ export function setSiteActive(db: Db, actor: Actor, id: string, active: boolean)
     if (!before) throw notFound("The site");
     if (before.active === active) return before;
     const after = await tx.backupSite.update({ where: { id }, data: { active } });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "site",
       entityId: id,
       action: active ? "reactivate" : "retire",
@@ -194,7 +194,7 @@ export function mapLegacySites(db: Db, actor: Actor, { mappings }: MapLegacySite
       if (!site) throw new DomainError("NOT_FOUND", `The site chosen for "${mapping.text}" was not found`);
       const locations = await tx.$executeRaw`
         UPDATE backup_tape_location SET site_id = ${site.id} WHERE site_id IS NULL AND site = ${mapping.text}`;
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType: "site",
         entityId: site.id,
         action: "map_legacy",

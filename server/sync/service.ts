@@ -300,7 +300,7 @@ export async function discardEvent(db: Db, actor: SyncActor, input: DiscardInput
       data: { status: "discarded" },
     });
     if (count === 1) {
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType: "sync_event",
         entityId: event.id,
         action: "discard",

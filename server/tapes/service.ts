@@ -314,7 +314,7 @@ export async function registerTapeInTx(tx: Tx, actor: Actor, input: RegisterTape
       notes: input.notes || null,
     },
   });
-  await recordAudit(tx, {
+  recordAudit(tx, {
     entityType: "tape",
     entityId: tape.id,
     action: "create",
@@ -350,7 +350,7 @@ export async function updateTape(db: Db, actor: Actor, id: string, input: z.outp
     });
     const changes = diffFields(before, after, AUDITED_TAPE_FIELDS);
     if (Object.keys(changes).length > 0) {
-      await recordAudit(tx, { entityType: "tape", entityId: id, action: "update", changes, actor });
+      recordAudit(tx, { entityType: "tape", entityId: id, action: "update", changes, actor });
     }
     return after;
   });
@@ -390,7 +390,7 @@ export async function correctBarcode(db: Db, actor: Actor, input: z.output<typeo
         throw new DomainError("BAD_REQUEST", `The barcode is already ${before.barcode}: nothing to correct`, "barcode");
       }
       const after = await tx.backupTapeCartridge.update({ where: { id: input.id }, data });
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType: "tape",
         entityId: input.id,
         action: "correct_barcode",
@@ -436,7 +436,7 @@ export async function deleteTape(db: Db, actor: Actor, id: string) {
     const jobLinks = await removeFromSpans(tx, actor, id);
     await tx.backupTapeCartridge.delete({ where: { id } });
     const removed = { locations: tape._count.locations, custodyEvents: tape._count.custodyEvents, jobLinks };
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "tape",
       entityId: id,
       action: "delete",
@@ -463,7 +463,7 @@ export async function returnToScratch(db: Db, actor: Actor, id: string, now = ne
     const problem = scratchProblem(tape!, now);
     if (problem) throw new DomainError("CONFLICT", problem);
     const after = await tx.backupTapeCartridge.update({ where: { id }, data: { status: "empty" } });
-    await recordAudit(tx, {
+    recordAudit(tx, {
       entityType: "tape",
       entityId: id,
       action: "return_to_scratch",

@@ -284,12 +284,22 @@ describe("keying a chain sealed before keys", () => {
 describe("the audit key", () => {
   test("a server with another key refuses to extend the chain and reports the key, not tampering", async () => {
     await expect(
-      app.db.$transaction(async (tx) => {
-        await tx.backupAuditLog.create({
-          data: { entityType: "tape", entityId: "x", action: "create", changes: {}, actorName: "Other server" },
-        });
-        await sealAuditEntries(tx, otherKey);
-      }),
+      app.db.$transaction((tx) =>
+        sealAuditEntries(
+          tx,
+          [
+            {
+              entityType: "tape",
+              entityId: "x",
+              action: "create",
+              changes: {},
+              actor: { id: null, name: "Other server" },
+              at: new Date(),
+            },
+          ],
+          otherKey,
+        ),
+      ),
     ).rejects.toThrow(AuditKeyMismatchError);
     expect(problem(await verifyAuditChain(app.db, { key: otherKey }))).toMatchObject({
       kind: "key",

@@ -50,7 +50,7 @@ describe("audit.log", () => {
     const tape = await caller.tapes.register({ barcode: nextBarcode() });
     await caller.tapes.update({ id: tape.id, data: { status: "in_use", tags: [] } });
     const someoneElse = { id: null, name: "Other Oscar" };
-    await transaction(app.db, (tx) =>
+    await transaction(app.db, async (tx) =>
       recordAudit(tx, { entityType: "tape", entityId: tape.id, action: "update", changes: {}, actor: someoneElse }),
     );
 

@@ -21,7 +21,7 @@ async function writeEntries(
 ): Promise<string[]> {
   await transaction(app.db, async (tx) => {
     for (let n = 1; n <= count; n++) {
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType,
         entityId,
         action: "update",
@@ -258,14 +258,14 @@ describe("GET /backup/audit/<entityType>/<id>", () => {
     expect(Math.abs(Date.parse(created!.at) - Date.now())).toBeLessThan(60_000);
 
     await transaction(app.db, async (tx) => {
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType: "tape",
         entityId: tape.id,
         action: "update",
         changes: { status: { from: "empty", to: "in_use" } },
         actor,
       });
-      await recordAudit(tx, {
+      recordAudit(tx, {
         entityType: "tape",
         entityId: tape.id,
         action: "update",

@@ -140,7 +140,7 @@ describe("deletion", () => {
     await createLocation(app.db, tape.id, { isCurrent: true });
     await createCustody(app.db, tape.id);
     await app.db.backupJobTape.create({ data: { jobId: job.id, tapeId: tape.id, position: 1 } });
-    await transaction(app.db, (tx) =>
+    await transaction(app.db, async (tx) =>
       recordAudit(tx, {
         entityType: "tape",
         entityId: tape.id,
