@@ -80,6 +80,26 @@ export function currentRotation(params: RotationParams, scope: RotationScope = {
 }
 
 /**
+ * A page of `currentRotation`: `page` turns rows of it into one ordered, limited page, which is taken of the
+ * stored entries and of the cartridges computed, each planned alone, and then the first `limit` of both in
+ * `order`. As one union the stored half would be read whole and sorted at every read, the planner not
+ * carrying an outer order into a union's branches; alone, its order comes off an index of the entries.
+ */
+export function rotationPage(
+  params: RotationParams,
+  scope: RotationScope,
+  page: (rotation: Prisma.Sql) => Prisma.Sql,
+  order: Prisma.Sql,
+  limit: number,
+): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT * FROM (${page(storedRotation(params, scope))} UNION ALL ${page(staleRotation(params, scope))}) page
+    ORDER BY ${order}
+    LIMIT ${limit}
+  )`;
+}
+
+/**
  * How many cartridges a list holds at `params`, and how many of them are overdue: the sums kept per next
  * move in backup_rotation_count, less the stale entries counted there, plus those cartridges computed.
  * The same few index reads at any size of catalogue.

@@ -10,7 +10,7 @@ import { DomainError, notFound } from "../errors";
 import { cursorCodec } from "../pagination";
 import { readSettings } from "../settings/service";
 import { lockTape } from "../tapes/lock";
-import { currentRotation, refreshRotationEntries, rotationCounts } from "./entries";
+import { refreshRotationEntries, rotationCounts, rotationPage } from "./entries";
 import { openRecall, type RotationParams } from "./sql";
 
 /** The settings and the moment the lists are computed for. */
@@ -63,16 +63,16 @@ async function readRotationList(db: Db, filters: RotationListFilters, at: Rotati
   const codec = listCursor[list];
   const after = filters.cursor ? codec.decode(filters.cursor) : null;
   // The page comes off the entries' index in list order; the counts from the sums kept per day.
+  const pageOf = (rotation: Prisma.Sql) => Prisma.sql`(
+    SELECT r.tape_id AS id, r.next_move, r.overdue, r.data_expires_at, r.recall_needed_by
+    FROM ${rotation} r
+    WHERE true ${filters.overdue ? Prisma.sql`AND r.overdue` : Prisma.empty}
+    ${after ? Prisma.sql`AND (r.next_move, r.tape_id) > (${after.value}, ${after.id})` : Prisma.empty}
+    ORDER BY r.next_move, r.tape_id
+    LIMIT ${limit + 1})`;
   const rows = await db.$queryRaw<ListRow[]>`
     SELECT page.*, t.barcode, t.status, loc.site_id, loc.site, counts.total, counts.overdue AS overdue_total
-    FROM (
-      SELECT r.tape_id AS id, r.next_move, r.overdue, r.data_expires_at, r.recall_needed_by
-      FROM ${currentRotation(at, { list })} r
-      WHERE true ${filters.overdue ? Prisma.sql`AND r.overdue` : Prisma.empty}
-      ${after ? Prisma.sql`AND (r.next_move, r.tape_id) > (${after.value}, ${after.id})` : Prisma.empty}
-      ORDER BY r.next_move, r.tape_id
-      LIMIT ${limit + 1}
-    ) page
+    FROM ${rotationPage(at, { list }, pageOf, Prisma.sql`next_move, id`, limit + 1)} page
     CROSS JOIN ${rotationCounts(at, list)} counts
     JOIN backup_tape_cartridge t ON t.id = page.id
     LEFT JOIN backup_tape_location loc ON loc.tape_id = page.id AND loc.is_current

@@ -18,7 +18,7 @@ import { removeFromSpans } from "../jobs/service";
 import { catalogueCounts } from "./counts";
 import { cursorCodec, listOrders } from "../pagination";
 import { freshRotationParams } from "../rotation/service";
-import { currentRotation, staleRotation, storedRotation } from "../rotation/entries";
+import { currentRotation, rotationPage } from "../rotation/entries";
 import { addDays, utcDay, type RotationParams } from "../rotation/sql";
 import { containsPattern, escapeLike } from "../db/like";
 import { consistentRead, transaction } from "../db/transaction";
@@ -159,8 +159,6 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
     );
   }
   const order = Prisma.raw(direction === "asc" ? "ASC" : "DESC");
-  // The page among the stored entries (off an index when the order has one) and among the cartridges
-  // computed, each planned alone, then the first of both.
   const pageOf = (rotation: Prisma.Sql) => Prisma.sql`(
     SELECT t.id, ${key} AS sort_key
     FROM ${rotation} r JOIN backup_tape_cartridge t ON t.id = r.tape_id
@@ -168,9 +166,7 @@ async function computedPage(db: Db, filters: TapeListFilters, params: RotationPa
     ORDER BY sort_key ${order}, t.id ${order}
     LIMIT ${limit + 1})`;
   const rows = await db.$queryRaw<{ id: string; sort_key: string | Date }[]>`
-    SELECT * FROM (${pageOf(storedRotation(params))} UNION ALL ${pageOf(staleRotation(params))}) page
-    ORDER BY sort_key ${order}, id ${order}
-    LIMIT ${limit + 1}`;
+    SELECT * FROM ${rotationPage(params, {}, pageOf, Prisma.sql`sort_key ${order}, id ${order}`, limit + 1)} page`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
