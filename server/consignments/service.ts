@@ -70,6 +70,8 @@ async function lockConsignment(tx: Tx, id: string): Promise<BackupConsignment> {
 }
 
 type LockedTape = { id: string; barcode: string; status: string; site_id: string | null; kind: string | null };
+/** A cartridge a step scanned, locked by the batch it came in. */
+type ScannedTape = Pick<LockedTape, "id" | "barcode">;
 
 /** Locks cartridges (in id order, as every writer does) and reads where each is now. */
 async function lockTapes(tx: Tx, locked: Prisma.Sql): Promise<LockedTape[]> {
@@ -81,13 +83,12 @@ async function lockTapes(tx: Tx, locked: Prisma.Sql): Promise<LockedTape[]> {
 
 const withIds = (ids: string[]) =>
   Prisma.sql`(SELECT * FROM backup_tape_cartridge WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE)`;
-const withLabels = (barcodes: string[]) => Prisma.sql`backup_lock_tapes_by_label(${barcodes}::text[])`;
 
 const listOf = (barcodes: string[]) =>
   barcodes.length <= 5 ? barcodes.join(", ") : `${barcodes.slice(0, 5).join(", ")} and ${barcodes.length - 5} more`;
 
 /** The cartridges already in another open consignment, which cannot be in a second one. */
-async function refuseTapesElsewhere(tx: Tx, tapes: LockedTape[], consignmentId: string | null) {
+async function refuseTapesElsewhere(tx: Tx, tapes: ScannedTape[], consignmentId: string | null) {
   if (tapes.length === 0) return;
   const taken = await tx.$queryRaw<{ barcode: string; number: string }[]>`
     SELECT t.barcode, c.number
@@ -306,25 +307,28 @@ type Line = Prisma.BackupConsignmentTapeGetPayload<{ include: { tape: { select: 
 const linesOf = (tx: Tx, consignmentId: string): Promise<Line[]> =>
   tx.backupConsignmentTape.findMany({ where: { consignmentId }, include: { tape: { select: { barcode: true } } } });
 
-/** Locks the scanned cartridges; a label no cartridge has fails the step with the labels named. */
-async function scannedTapes(tx: Tx, barcodes: string[]) {
-  const tapes = barcodes.length > 0 ? await lockTapes(tx, withLabels(barcodes)) : [];
-  const known = new Set(tapes.map((tape) => tape.barcode));
-  const unknown = barcodes.filter((barcode) => !known.has(barcode));
+/**
+ * The scanned cartridges, in id order, among those the step's batch locked by label (`locked`, barcode to
+ * id); a label no cartridge has fails the step with the labels named.
+ */
+function scannedTapes(locked: ReadonlyMap<string, string>, barcodes: string[]): ScannedTape[] {
+  const unknown = barcodes.filter((barcode) => !locked.has(barcode));
   if (unknown.length > 0)
     throw new DomainError(
       "BAD_REQUEST",
       `No cartridge is registered with the label ${listOf(unknown)}: leave ${unknown.length === 1 ? "it" : "them"} out of the case`,
     );
-  return tapes;
+  return barcodes
+    .map((barcode) => ({ id: locked.get(barcode)!, barcode }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Records the cartridges scanned at a step, adding those not on the list as unexpected lines. */
 async function markScanned(
   tx: Tx,
   consignmentId: string,
-  tapes: LockedTape[],
-  added: LockedTape[],
+  tapes: ScannedTape[],
+  added: ScannedTape[],
   scanned: { scannedOutAt: Date } | { scannedInAt: Date },
 ) {
   await tx.backupConsignmentTape.createMany({
@@ -374,12 +378,12 @@ type RowOrigin = "tapeId" | "occurredAt" | "eventId" | "deviceId";
  * carry the event's id (the rows' event ids are unique).
  */
 function caseRows(
-  tapes: LockedTape[],
+  tapes: ScannedTape[],
   origin: StepOrigin,
   place: Omit<LocationRecord["location"], RowOrigin>,
   handoff: Omit<CustodyRecord["handoff"], RowOrigin>,
 ): Pick<PreparedStep, "moves" | "handoffs"> {
-  const rowOrigin = (tape: LockedTape, index: number) => ({
+  const rowOrigin = (tape: ScannedTape, index: number) => ({
     tapeId: tape.id,
     occurredAt: origin.occurredAt,
     eventId: index === 0 ? origin.eventId : null,
@@ -398,10 +402,11 @@ function caseRows(
 const partyAt = (site: Pick<BackupSite, "name" | "defaultCustodian">) => site.defaultCustodian ?? site.name;
 
 /**
- * Dispatch, applied once from a phone's (or a desk's) event. Everything its rules refuse is found before
- * anything is written: the returned function writes it, and fails only if the database does. every scanned cartridge is logged in transit
- * and handed from the sending site to the courier, with the courier's one signature for the case, through
- * the same writers as every other move. Cartridges scanned that were not expected are added as unexpected;
+ * Dispatch, applied once from a phone's event, its scanned cartridges among those its batch locked
+ * (`locked`). Everything its rules refuse is found before anything is written: the returned step writes it,
+ * and fails only if the database does. Every scanned cartridge is logged in transit and handed from the
+ * sending site to the courier, with the courier's one signature for the case, through the same writers as
+ * every other move. Cartridges scanned that were not expected are added as unexpected;
  * expected ones not scanned stay where they are and show as missing. A receipt recorded before this
  * dispatch reached the server keeps its state: the dispatch then only adds what happened at the start.
  */
@@ -410,12 +415,13 @@ export async function prepareDispatch(
   actor: ConsignmentActor,
   input: DispatchInput,
   origin: StepOrigin,
+  locked: ReadonlyMap<string, string>,
 ): Promise<PreparedStep> {
   refuseSignature(input.signature);
   const before = await lockConsignment(tx, input.consignmentId);
   const late = isReceived(before.state) && before.dispatchedAt === null;
   if (!late) refuse("dispatch", before.state);
-  const tapes = await scannedTapes(tx, input.barcodes);
+  const tapes = scannedTapes(locked, input.barcodes);
   const lines = await linesOf(tx, before.id);
   const onList = new Map(lines.map((line) => [line.tapeId, line]));
   const added = tapes.filter((tape) => !onList.has(tape.id));
@@ -508,8 +514,9 @@ const sealMismatchText = (dispatched: string[], received: string[]) =>
   `The seal numbers at receipt (${received.join(", ") || "none"}) differ from those at dispatch (${dispatched.join(", ")})`;
 
 /**
- * Receipt at the destination, applied once (checked first, written by the returned function, as dispatch): the scanned cartridges are logged at the destination site and
- * handed from the courier to the receiver, who signs for the case. The seal is checked against the
+ * Receipt at the destination, applied once, checked first and written by the returned step as dispatch is:
+ * the scanned cartridges are logged at the destination site and handed from the courier to the receiver,
+ * who signs for the case. The seal is checked against the
  * dispatch's numbers. A second receipt of the same consignment, from another device, is refused with who
  * received it first. A courier receives only a consignment they dispatched.
  */
@@ -518,6 +525,7 @@ export async function prepareReceipt(
   actor: ConsignmentActor,
   input: ReceiptInput,
   origin: StepOrigin,
+  locked: ReadonlyMap<string, string>,
 ): Promise<PreparedStep> {
   refuseSignature(input.signature);
   const before = await lockConsignment(tx, input.consignmentId);
@@ -531,7 +539,7 @@ export async function prepareReceipt(
   if (!early) refuse("receive", before.state);
   const refused = receiptRefusal(actor, before.dispatchedById);
   if (refused) throw new DomainError("FORBIDDEN", refused);
-  const tapes = await scannedTapes(tx, input.barcodes);
+  const tapes = scannedTapes(locked, input.barcodes);
   const lines = await linesOf(tx, before.id);
   const onList = new Set(lines.map((line) => line.tapeId));
   const added = tapes.filter((tape) => !onList.has(tape.id));

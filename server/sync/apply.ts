@@ -98,8 +98,8 @@ export async function applyClaimedInTx(
         (await ruledStep(
           () =>
             event.type === "consignment.dispatched"
-              ? prepareDispatch(tx, actor, event.payload, origin)
-              : prepareReceipt(tx, actor, event.payload, origin),
+              ? prepareDispatch(tx, actor, event.payload, origin, tapes)
+              : prepareReceipt(tx, actor, event.payload, origin, tapes),
           moves,
           handoffs,
         ));
