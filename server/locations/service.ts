@@ -81,8 +81,12 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
 
   const moved = [...new Set(rows.filter((_, index) => becameCurrent[index]).map((row) => row.tapeId))];
   const superseded = stored.filter((location) => moved.includes(location.tape_id)).map((location) => location.id);
-  if (superseded.length > 0)
-    await tx.$executeRaw`UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[])`;
+  // Before the insert, which the one current row per cartridge would refuse otherwise. Offline catalogues
+  // pull cartridges by updatedAt, and the current location is part of what they show.
+  if (moved.length > 0)
+    await tx.$executeRaw`
+      WITH retired AS (UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[]))
+      UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[])`;
   // The rows as one JSON parameter: binding seventeen parameters a row costs more than inserting it.
   await tx.$executeRaw`
     INSERT INTO backup_tape_location (id, tape_id, kind, site_id, site, shelf, locker, slot, custodian, service_provider, occurred_at,
@@ -93,9 +97,6 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
       "siteId" text, site text, shelf text, locker text, slot text, custodian text, "serviceProvider" text,
       "occurredAt" timestamp(3), "recordedById" text, "recordedByName" text, "isCurrent" boolean, "eventId" text,
       "deviceId" text)`;
-  // Offline catalogues pull cartridges by updatedAt, and the current location is part of what they show.
-  if (moved.length > 0)
-    await tx.$executeRaw`UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[])`;
 
   recordAudit(
     tx,
