@@ -51,79 +51,45 @@ type NumberedRow = {
   head_key_id: string | null;
 };
 
-/** The entries as the audit log's columns, one JSON array: binding seven parameters an entry costs more than the write. */
-const entryRows = (entries: PendingAuditEntry[]) =>
-  JSON.stringify(
-    entries.map((entry) => ({
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      action: entry.action,
-      changes: entry.changes,
-      actor_id: entry.actor.id,
-      actor_name: entry.actor.name,
-      created_at: entry.at,
-    })),
-  );
-
 /**
- * Takes the chain head's row lock (held until commit) and numbers the entries after it, each given its row
- * id, and returns each with its canonical content and the head it follows. Nothing is written yet: each row is
- * written once, with its hashes (`writeLinked`).
+ * Writes the entries numbered after the chain head, whose row lock it takes and holds until commit, and
+ * returns each with its canonical content and the head it follows: one statement, each row written once
+ * before its hashes are stored.
  */
-function numberEntries(tx: Tx, rows: string) {
+function writeNumbered(tx: Tx, entries: PendingAuditEntry[]) {
+  // One JSON parameter rather than seven per entry: binding thousands of parameters costs more than the insert.
+  const rows = entries.map((entry) => [
+    entry.entityType,
+    entry.entityId,
+    entry.action,
+    entry.changes,
+    entry.actor.id,
+    entry.actor.name,
+    entry.at,
+  ]);
   return tx.$queryRaw<NumberedRow[]>`
     WITH head AS (
       INSERT INTO backup_audit_chain (id) VALUES (1)
       ON CONFLICT (id) DO UPDATE SET id = backup_audit_chain.id
       RETURNING last_seq, last_hash, key_id
-    ), numbered AS (
-      SELECT jsonb_populate_record(NULL::backup_audit_log, e.row || jsonb_build_object(
-        'id', nextval(pg_get_serial_sequence('backup_audit_log', 'id')), 'chain_seq', head.last_seq + e.n)) AS entry
-      FROM jsonb_array_elements(${rows}::jsonb) WITH ORDINALITY AS e(row, n) CROSS JOIN head
+    ), written AS (
+      INSERT INTO backup_audit_log AS l (entity_type, entity_id, action, changes, actor_id, actor_name, created_at,
+        chain_seq)
+      SELECT e.row->>0, e.row->>1, e.row->>2, e.row->3, e.row->>4, e.row->>5, (e.row->>6)::timestamp(3),
+        head.last_seq + e.n
+      FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(row, n) CROSS JOIN head
       ORDER BY e.n
+      RETURNING l.id, l.chain_seq, backup_audit_content(l) AS content
     )
-    SELECT (n.entry).id AS entry_id, (n.entry).chain_seq AS entry_seq, backup_audit_content(n.entry) AS entry_content,
+    SELECT written.id AS entry_id, written.chain_seq AS entry_seq, written.content AS entry_content,
       head.last_hash AS head_hash, head.key_id AS head_key_id
-    FROM numbered n CROSS JOIN head
-    ORDER BY (n.entry).chain_seq`;
+    FROM written CROSS JOIN head
+    ORDER BY written.chain_seq`;
 }
 
 type Link = { id: string; prev_hash: string; hash: string };
 
-/** Hashes numbered entries in chain order after `prevHash`. */
-function linksOf(rows: NumberedRow[], sealer: Sealer, prevHash: string): Link[] {
-  const links: Link[] = [];
-  let prev = prevHash;
-  for (const row of rows) {
-    const hash = chainHash(sealer, prev, row.entry_content);
-    links.push({ id: row.entry_id.toString(), prev_hash: prev, hash });
-    prev = hash;
-  }
-  return links;
-}
-
-/** Writes the numbered entries with their hashes and moves the head to the last of them, in one statement. */
-async function writeLinked(tx: Tx, rows: string, numbered: NumberedRow[], links: Link[], keyId: string | null) {
-  const sealed = links.map((link, index) => ({ ...link, chain_seq: numbered[index]!.entry_seq.toString() }));
-  await tx.$executeRaw`
-    WITH written AS (
-      INSERT INTO backup_audit_log (id, entity_type, entity_id, action, changes, actor_id, actor_name, created_at,
-        chain_seq, prev_hash, hash)
-      SELECT s.id, e.entity_type, e.entity_id, e.action, e.changes, e.actor_id, e.actor_name, e.created_at,
-        s.chain_seq, s.prev_hash, s.hash
-      FROM ROWS FROM (jsonb_to_recordset(${rows}::jsonb) AS (entity_type text, entity_id text, action text,
-          changes jsonb, actor_id text, actor_name text, created_at timestamp(3))) WITH ORDINALITY AS e
-        JOIN ROWS FROM (jsonb_to_recordset(${JSON.stringify(sealed)}::jsonb) AS (id bigint, chain_seq bigint,
-          prev_hash text, hash text)) WITH ORDINALITY AS s USING (ordinality)
-      ORDER BY ordinality
-      RETURNING 1
-    )
-    UPDATE backup_audit_chain SET last_seq = ${sealed.at(-1)!.chain_seq}::bigint, last_hash = ${sealed.at(-1)!.hash},
-      key_id = ${keyId}
-    WHERE id = 1`;
-}
-
-/** Stores hashes for entries already written, in chain order, and moves the head to the last of them. */
+/** Stores hashes for entries in chain order and moves the head to the last of them, in one statement. */
 async function storeLinks(tx: Tx, links: Link[], head: { seq: bigint; hash: string; keyId: string | null }) {
   await tx.$executeRaw`
     WITH linked AS (
@@ -136,6 +102,17 @@ async function storeLinks(tx: Tx, links: Link[], head: { seq: bigint; hash: stri
     WHERE id = 1`;
 }
 
+async function linkNumbered(tx: Tx, rows: NumberedRow[], sealer: Sealer, prevHash: string, keyId: string | null) {
+  const links: Link[] = [];
+  let prev = prevHash;
+  for (const row of rows) {
+    const hash = chainHash(sealer, prev, row.entry_content);
+    links.push({ id: row.entry_id.toString(), prev_hash: prev, hash });
+    prev = hash;
+  }
+  await storeLinks(tx, links, { seq: rows.at(-1)!.entry_seq, hash: prev, keyId });
+}
+
 /**
  * Writes a transaction's audit entries and seals them into the chain. Call it last: it holds the chain head
  * until commit.
@@ -146,19 +123,16 @@ export async function sealAuditEntries(
   key: AuditKey = auditKey(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const rows = entryRows(entries);
-  const numbered = await numberEntries(tx, rows);
-  const seal = (sealer: Sealer, prevHash: string, keyId: string | null) =>
-    writeLinked(tx, rows, numbered, linksOf(numbered, sealer, prevHash), keyId);
-  const { head_hash: headHash, head_key_id: headKeyId } = numbered[0]!;
-  if (headKeyId === key.id) return seal(key, headHash, key.id);
-  if (headKeyId === UNKEYED_BROKEN) return seal(UNKEYED, headHash, UNKEYED_BROKEN);
+  const rows = await writeNumbered(tx, entries);
+  const { head_hash: headHash, head_key_id: headKeyId } = rows[0]!;
+  if (headKeyId === key.id) return linkNumbered(tx, rows, key, headHash, key.id);
+  if (headKeyId === UNKEYED_BROKEN) return linkNumbered(tx, rows, UNKEYED, headHash, UNKEYED_BROKEN);
   if (headKeyId !== null) throw new AuditKeyMismatchError(headKeyId, key);
 
   // The first write since the chain was keyed: re-seal what was sealed before, once, and say so in the log.
-  const keyed = await resealWithKey(tx, key, { seq: numbered[0]!.entry_seq - 1n, hash: headHash });
-  if (!keyed) return seal(UNKEYED, headHash, UNKEYED_BROKEN);
-  await seal(key, keyed.hash, key.id);
+  const keyed = await resealWithKey(tx, key, { seq: rows[0]!.entry_seq - 1n, hash: headHash });
+  if (!keyed) return linkNumbered(tx, rows, UNKEYED, headHash, UNKEYED_BROKEN);
+  await linkNumbered(tx, rows, key, keyed.hash, key.id);
   if (keyed.entries === 0) return;
   await sealAuditEntries(
     tx,
