@@ -53,10 +53,10 @@ type NumberedRow = {
 
 /**
  * Writes the entries numbered after the chain head, whose row lock it takes and holds until commit, and
- * returns each with its canonical content and the head it follows: one statement, each row written once
- * before its hashes are stored.
+ * returns each, in chain order, with its canonical content and the head it follows
+ * (`backup_audit_write`, migration audit_written_at_seal).
  */
-function writeNumbered(tx: Tx, entries: PendingAuditEntry[]) {
+async function writeNumbered(tx: Tx, entries: PendingAuditEntry[]) {
   // One JSON parameter rather than seven per entry: binding thousands of parameters costs more than the insert.
   const rows = entries.map((entry) => [
     entry.entityType,
@@ -67,24 +67,8 @@ function writeNumbered(tx: Tx, entries: PendingAuditEntry[]) {
     entry.actor.name,
     entry.at,
   ]);
-  return tx.$queryRaw<NumberedRow[]>`
-    WITH head AS (
-      INSERT INTO backup_audit_chain (id) VALUES (1)
-      ON CONFLICT (id) DO UPDATE SET id = backup_audit_chain.id
-      RETURNING last_seq, last_hash, key_id
-    ), written AS (
-      INSERT INTO backup_audit_log AS l (entity_type, entity_id, action, changes, actor_id, actor_name, created_at,
-        chain_seq)
-      SELECT e.row->>0, e.row->>1, e.row->>2, e.row->3, e.row->>4, e.row->>5, (e.row->>6)::timestamp(3),
-        head.last_seq + e.n
-      FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(row, n) CROSS JOIN head
-      ORDER BY e.n
-      RETURNING l.id, l.chain_seq, backup_audit_content(l) AS content
-    )
-    SELECT written.id AS entry_id, written.chain_seq AS entry_seq, written.content AS entry_content,
-      head.last_hash AS head_hash, head.key_id AS head_key_id
-    FROM written CROSS JOIN head
-    ORDER BY written.chain_seq`;
+  const numbered = await tx.$queryRaw<NumberedRow[]>`SELECT * FROM backup_audit_write(${JSON.stringify(rows)}::jsonb)`;
+  return numbered.sort((a, b) => (a.entry_seq < b.entry_seq ? -1 : a.entry_seq > b.entry_seq ? 1 : 0));
 }
 
 type Link = { id: string; prev_hash: string; hash: string };
