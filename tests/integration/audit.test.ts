@@ -50,6 +50,49 @@ async function allPages(entityType: AuditEntityType, entityId: string, limit: nu
   return pages;
 }
 
+describe("recordAudit", () => {
+  test("entries are written when their transaction's work is done, in the order recorded, and not at all if it fails", async () => {
+    const entityId = randomUUID();
+    const entry = (n: number) => ({
+      entityType: "tape" as const,
+      entityId,
+      action: "update" as const,
+      changes: { notes: { from: null, to: `n${n}` } },
+      actor: someone,
+    });
+    const countOf = () => app.db.backupAuditLog.count({ where: { entityType: "tape", entityId } });
+    await transaction(app.db, async (tx) => {
+      recordAudit(tx, entry(1), entry(2));
+      recordAudit(tx, entry(3));
+      expect(await tx.backupAuditLog.count({ where: { entityType: "tape", entityId } })).toBe(0);
+    });
+    const rows = await app.db.backupAuditLog.findMany({
+      where: { entityType: "tape", entityId },
+      orderBy: { id: "asc" },
+    });
+    expect(rows.map((row) => (row.changes as { notes: { to: string } }).notes.to)).toEqual(["n1", "n2", "n3"]);
+    expect(rows.map((row) => Number(row.chainSeq! - rows[0]!.chainSeq!))).toEqual([0, 1, 2]);
+
+    await expect(
+      transaction(app.db, async (tx) => {
+        recordAudit(tx, entry(4));
+        throw new Error("the work failed");
+      }),
+    ).rejects.toThrow("the work failed");
+    expect(await countOf()).toBe(3);
+  });
+
+  test("outside a transaction opened by transaction() it refuses the entry rather than lose it", async () => {
+    const entityId = randomUUID();
+    await expect(
+      app.db.$transaction(async (tx) =>
+        recordAudit(tx, { entityType: "tape", entityId, action: "update", changes: {}, actor: someone }),
+      ),
+    ).rejects.toThrow("Audit entries are recorded only in a transaction opened by transaction()");
+    expect(await app.db.backupAuditLog.count({ where: { entityId } })).toBe(0);
+  });
+});
+
 describe("listAudit", () => {
   test("pages through every entry of the entity exactly once, newest first, and nothing else", async () => {
     const entityId = randomUUID();
