@@ -73,16 +73,14 @@ type LockedTape = { id: string; barcode: string; status: string; site_id: string
 /** A cartridge a step scanned, locked by the batch it came in. */
 type ScannedTape = Pick<LockedTape, "id" | "barcode">;
 
-/** Locks cartridges (in id order, as every writer does) and reads where each is now. */
-async function lockTapes(tx: Tx, locked: Prisma.Sql): Promise<LockedTape[]> {
+/** Locks cartridges by id (in id order, as every writer does) and reads where each is now. */
+async function lockTapes(tx: Tx, ids: string[]): Promise<LockedTape[]> {
   return tx.$queryRaw<LockedTape[]>`
     SELECT t.id, t.barcode, t.status::text AS status, l.site_id, l.kind::text AS kind
-    FROM ${locked} t LEFT JOIN backup_tape_location l ON l.tape_id = t.id AND l.is_current
+    FROM (SELECT * FROM backup_tape_cartridge WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE) t
+    LEFT JOIN backup_tape_location l ON l.tape_id = t.id AND l.is_current
     ORDER BY t.id`;
 }
-
-const withIds = (ids: string[]) =>
-  Prisma.sql`(SELECT * FROM backup_tape_cartridge WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE)`;
 
 const listOf = (barcodes: string[]) =>
   barcodes.length <= 5 ? barcodes.join(", ") : `${barcodes.slice(0, 5).join(", ")} and ${barcodes.length - 5} more`;
@@ -120,7 +118,7 @@ async function checkPlan(tx: Tx, input: ConsignmentInput, consignmentId: string 
   if (!to) throw new DomainError("BAD_REQUEST", "The site it goes to is not known", "toSiteId");
   if (!from.active) throw new DomainError("BAD_REQUEST", `${from.name} is retired: choose another site`, "fromSiteId");
   if (!to.active) throw new DomainError("BAD_REQUEST", `${to.name} is retired: choose another site`, "toSiteId");
-  const tapes = input.tapeIds.length > 0 ? await lockTapes(tx, withIds(input.tapeIds)) : [];
+  const tapes = input.tapeIds.length > 0 ? await lockTapes(tx, input.tapeIds) : [];
   if (tapes.length !== input.tapeIds.length) throw new DomainError("NOT_FOUND", "A cartridge was not found", "tapeIds");
   const destroyed = tapes.filter((tape) => tape.status === "destroyed").map((tape) => tape.barcode);
   if (destroyed.length > 0)
@@ -516,9 +514,9 @@ const sealMismatchText = (dispatched: string[], received: string[]) =>
 /**
  * Receipt at the destination, applied once, checked first and written by the returned step as dispatch is:
  * the scanned cartridges are logged at the destination site and handed from the courier to the receiver,
- * who signs for the case. The seal is checked against the
- * dispatch's numbers. A second receipt of the same consignment, from another device, is refused with who
- * received it first. A courier receives only a consignment they dispatched.
+ * who signs for the case. The seal is checked against the dispatch's numbers. A second receipt of the same
+ * consignment, from another device, is refused with who received it first. A courier receives only a
+ * consignment they dispatched.
  */
 export async function prepareReceipt(
   tx: Tx,
@@ -624,7 +622,7 @@ async function recordIncidentStep(
 export function markFound(db: Db, actor: Actor, input: z.output<typeof markFoundSchema>) {
   return transaction(db, async (tx) => {
     // Cartridges before the consignment, as a pushed receipt locks them: in the other order the two deadlock.
-    await lockTapes(tx, withIds(input.tapeIds));
+    await lockTapes(tx, input.tapeIds);
     const consignment = await lockConsignment(tx, input.id);
     refuse("markFound", consignment.state);
     const lines = (await linesOf(tx, consignment.id)).filter((line) => input.tapeIds.includes(line.tapeId));
