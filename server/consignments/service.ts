@@ -7,7 +7,6 @@ import {
   lineIncident,
   lineOutcome,
   OPEN_CONSIGNMENT_STATES,
-  sealsMatch,
   stepRefusal,
   type ConsignmentInput,
   type ConsignmentListFilter,
@@ -15,10 +14,8 @@ import {
   type ConsignmentStep,
   type consignmentListSchema,
   type declareLostSchema,
-  type DispatchInput,
   type FieldConsignment,
   type markFoundSchema,
-  type ReceiptInput,
   type resolveIncidentSchema,
 } from "../../lib/consignments";
 import { auditItemOf, diffFields, recordAudit, type Actor, type Changes } from "../audit/service";
@@ -26,13 +23,10 @@ import type { Db, Tx } from "../db";
 import { createNumbered, nextNumber } from "../db/numbering";
 import { transaction } from "../db/transaction";
 import { DomainError, notFound } from "../errors";
-import type { CustodyRecord } from "../custody/service";
-import { signatureProblem } from "../custody/signature";
-import { writeLocations, type EventOrigin, type LocationRecord } from "../locations/service";
+import { writeLocations, type EventOrigin } from "../locations/service";
 import { listOrders } from "../pagination";
 import { readSettings } from "../settings/service";
-import { lockSites, sitePlacementProblem } from "../sites/service";
-import { receiptRefusal } from "../../lib/capabilities";
+import { lockSites } from "../sites/service";
 
 export const AUDITED_CONSIGNMENT_FIELDS = [
   "number",
@@ -50,14 +44,7 @@ export type ConsignmentActor = Actor & CapabilityHolder;
 /** Where a dispatch or receipt came from: a phone's event (its id, device and moment). */
 export type StepOrigin = EventOrigin & { occurredAt: Date };
 
-/**
- * A dispatch or receipt its rules allowed: its cartridges' moves and hand-offs, for the caller to write with
- * the rest of its batch through writeLocations and writeCustody, and `record`, which writes the
- * consignment's own lines, state and audit entry at once (a later step of the same case reads them).
- */
-export type PreparedStep = { moves: LocationRecord[]; handoffs: CustodyRecord[]; record: () => Promise<void> };
-
-const refuse = (step: ConsignmentStep, state: ConsignmentState) => {
+export const refuse = (step: ConsignmentStep, state: ConsignmentState) => {
   const reason = stepRefusal(step, state);
   if (reason) throw new DomainError("CONFLICT", reason);
 };
@@ -70,7 +57,7 @@ async function lockConsignment(tx: Tx, id: string): Promise<BackupConsignment> {
 }
 
 type LockedTape = { id: string; barcode: string; status: string; site_id: string | null; kind: string | null };
-/** A cartridge a step scanned, locked by the batch it came in. */
+/** A cartridge named by its id, with its label for messages. */
 type ScannedTape = Pick<LockedTape, "id" | "barcode">;
 
 /** Locks cartridges by id (in id order, as every writer does) and reads where each is now. */
@@ -82,31 +69,34 @@ async function lockTapes(tx: Tx, ids: string[]): Promise<LockedTape[]> {
     ORDER BY t.id`;
 }
 
-const listOf = (barcodes: string[]) =>
+export const listOf = (barcodes: string[]) =>
   barcodes.length <= 5 ? barcodes.join(", ") : `${barcodes.slice(0, 5).join(", ")} and ${barcodes.length - 5} more`;
 
-/** The cartridges already in another open consignment, which cannot be in a second one. */
-async function refuseTapesElsewhere(tx: Tx, tapes: ScannedTape[], consignmentId: string | null) {
-  if (tapes.length === 0) return;
-  const taken = await tx.$queryRaw<{ barcode: string; number: string }[]>`
-    SELECT t.barcode, c.number
+/** The cartridges already in another open consignment (than `consignmentId`), with that consignment. */
+export function tapesElsewhere(tx: Tx, tapes: ScannedTape[], consignmentId: string | null) {
+  if (tapes.length === 0) return Promise.resolve([]);
+  return tx.$queryRaw<{ barcode: string; id: string; number: string }[]>`
+    SELECT t.barcode, c.id, c.number
     FROM backup_consignment_tape ct
     JOIN backup_consignment c ON c.id = ct.consignment_id
     JOIN backup_tape_cartridge t ON t.id = ct.tape_id
     WHERE ct.tape_id = ANY(${tapes.map((tape) => tape.id)}::text[])
       AND c.state::text = ANY(${[...OPEN_CONSIGNMENT_STATES]}::text[])
-      AND (${consignmentId}::text IS NULL OR c.id <> ${consignmentId})
-    ORDER BY t.barcode`;
-  if (taken.length > 0) {
-    const first = taken[0]!;
-    throw new DomainError(
-      "CONFLICT",
-      taken.length === 1
-        ? `${first.barcode} is already in consignment ${first.number}`
-        : `${listOf(taken.map((row) => row.barcode))} are already in other open consignments (${first.barcode} in ${first.number})`,
-      "tapeIds",
-    );
-  }
+      AND (${consignmentId}::text IS NULL OR c.id <> ${consignmentId})`;
+}
+
+/** A cartridge cannot be in a second open consignment: refuses `taken`, the cartridges that already are. */
+export function refuseTaken(taken: { barcode: string; number: string }[]) {
+  if (taken.length === 0) return;
+  const sorted = [...taken].sort((a, b) => (a.barcode < b.barcode ? -1 : a.barcode > b.barcode ? 1 : 0));
+  const first = sorted[0]!;
+  throw new DomainError(
+    "CONFLICT",
+    sorted.length === 1
+      ? `${first.barcode} is already in consignment ${first.number}`
+      : `${listOf(sorted.map((row) => row.barcode))} are already in other open consignments (${first.barcode} in ${first.number})`,
+    "tapeIds",
+  );
 }
 
 /** Checks both sites can be used and the expected cartridges are at the one the case leaves from. */
@@ -134,11 +124,11 @@ async function checkPlan(tx: Tx, input: ConsignmentInput, consignmentId: string 
       `${listOf(elsewhere)} ${elsewhere.length === 1 ? "is" : "are"} not at ${from.name}: log where ${elsewhere.length === 1 ? "it is" : "they are"} first, or leave ${elsewhere.length === 1 ? "it" : "them"} out`,
       "tapeIds",
     );
-  await refuseTapesElsewhere(tx, tapes, consignmentId);
+  refuseTaken(await tapesElsewhere(tx, tapes, consignmentId));
   return { from, to, tapes };
 }
 
-const barcodesOf = (tapes: { barcode: string }[]) => tapes.map((tape) => tape.barcode).sort();
+export const barcodesOf = (tapes: { barcode: string }[]) => tapes.map((tape) => tape.barcode).sort();
 
 async function createInTx(tx: Tx, actor: Actor, input: ConsignmentInput) {
   const { tapes } = await checkPlan(tx, input, null);
@@ -300,65 +290,13 @@ export function cancelConsignment(db: Db, actor: Actor, id: string, reason: stri
   });
 }
 
-type Line = Prisma.BackupConsignmentTapeGetPayload<{ include: { tape: { select: { barcode: true } } } }>;
+export type Line = Prisma.BackupConsignmentTapeGetPayload<{ include: { tape: { select: { barcode: true } } } }>;
 
 const linesOf = (tx: Tx, consignmentId: string): Promise<Line[]> =>
   tx.backupConsignmentTape.findMany({ where: { consignmentId }, include: { tape: { select: { barcode: true } } } });
 
-/**
- * The scanned cartridges, in id order, among those the step's batch locked by label (`locked`, barcode to
- * id); a label no cartridge has fails the step with the labels named.
- */
-function scannedTapes(locked: ReadonlyMap<string, string>, barcodes: string[]): ScannedTape[] {
-  const unknown = barcodes.filter((barcode) => !locked.has(barcode));
-  if (unknown.length > 0)
-    throw new DomainError(
-      "BAD_REQUEST",
-      `No cartridge is registered with the label ${listOf(unknown)}: leave ${unknown.length === 1 ? "it" : "them"} out of the case`,
-    );
-  return barcodes
-    .map((barcode) => ({ id: locked.get(barcode)!, barcode }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** Records the cartridges scanned at a step, adding those not on the list as unexpected lines. */
-async function markScanned(
-  tx: Tx,
-  consignmentId: string,
-  tapes: ScannedTape[],
-  added: ScannedTape[],
-  scanned: { scannedOutAt: Date } | { scannedInAt: Date },
-) {
-  await tx.backupConsignmentTape.createMany({
-    data: added.map((tape) => ({ consignmentId, tapeId: tape.id, expected: false })),
-  });
-  await tx.backupConsignmentTape.updateMany({
-    where: { consignmentId, tapeId: { in: tapes.map((tape) => tape.id) } },
-    data: scanned,
-  });
-}
-
-/**
- * Whether the consignment as it now stands differs from what was planned: a cartridge missing or lost,
- * one that was not on its list, or a seal found broken or with other numbers than at dispatch.
- */
-function hasDiscrepancies(consignment: BackupConsignment, lines: Line[]): boolean {
-  const state: ConsignmentState = "received";
-  return (
-    consignment.sealIntact === false ||
-    consignment.sealDiscrepancy !== null ||
-    lines.some((line) => isUnexpected(line) || lineOutcome(state, line) !== "received")
-  );
-}
-
-/** The one signature for a whole case goes on each cartridge's hand-off: held to the rule every hand-off's is. */
-function refuseSignature(signature: string) {
-  const problem = signatureProblem(signature);
-  if (problem) throw new DomainError("BAD_REQUEST", problem, "signature");
-}
-
 /** Where a case's cartridges are once they reach its destination: at the site, with `custodian`. */
-const placeAt = (to: BackupSite, custodian: string | null) => ({
+export const placeAt = (to: BackupSite, custodian: string | null) => ({
   kind: to.kind,
   siteId: to.id,
   site: to.name,
@@ -368,240 +306,6 @@ const placeAt = (to: BackupSite, custodian: string | null) => ({
   custodian,
   serviceProvider: to.serviceProvider,
 });
-
-type RowOrigin = "tapeId" | "occurredAt" | "eventId" | "deviceId";
-
-/**
- * A case's cartridges moved to one place and handed over together, by one event: only the first row can
- * carry the event's id (the rows' event ids are unique).
- */
-function caseRows(
-  tapes: ScannedTape[],
-  origin: StepOrigin,
-  place: Omit<LocationRecord["location"], RowOrigin>,
-  handoff: Omit<CustodyRecord["handoff"], RowOrigin>,
-): Pick<PreparedStep, "moves" | "handoffs"> {
-  const rowOrigin = (tape: ScannedTape, index: number) => ({
-    tapeId: tape.id,
-    occurredAt: origin.occurredAt,
-    eventId: index === 0 ? origin.eventId : null,
-    deviceId: origin.deviceId,
-  });
-  return {
-    moves: tapes.map((tape, index) => ({ barcode: tape.barcode, location: { ...place, ...rowOrigin(tape, index) } })),
-    handoffs: tapes.map((tape, index) => ({
-      barcode: tape.barcode,
-      handoff: { ...handoff, ...rowOrigin(tape, index) },
-    })),
-  };
-}
-
-/** The party a case is handed over by at a site: its usual custodian, else the site itself. */
-const partyAt = (site: Pick<BackupSite, "name" | "defaultCustodian">) => site.defaultCustodian ?? site.name;
-
-/**
- * Dispatch, applied once from a phone's event, its scanned cartridges among those its batch locked
- * (`locked`). Everything its rules refuse is found before anything is written: the returned step writes it,
- * and fails only if the database does. Every scanned cartridge is logged in transit and handed from the
- * sending site to the courier, with the courier's one signature for the case, through the same writers as
- * every other move. Cartridges scanned that were not expected are added as unexpected;
- * expected ones not scanned stay where they are and show as missing. A receipt recorded before this
- * dispatch reached the server keeps its state: the dispatch then only adds what happened at the start.
- */
-export async function prepareDispatch(
-  tx: Tx,
-  actor: ConsignmentActor,
-  input: DispatchInput,
-  origin: StepOrigin,
-  locked: ReadonlyMap<string, string>,
-): Promise<PreparedStep> {
-  refuseSignature(input.signature);
-  const before = await lockConsignment(tx, input.consignmentId);
-  const late = isReceived(before.state) && before.dispatchedAt === null;
-  if (!late) refuse("dispatch", before.state);
-  const tapes = scannedTapes(locked, input.barcodes);
-  const lines = await linesOf(tx, before.id);
-  const onList = new Map(lines.map((line) => [line.tapeId, line]));
-  const added = tapes.filter((tape) => !onList.has(tape.id));
-  await refuseTapesElsewhere(tx, added, before.id);
-  const from = await tx.backupSite.findUniqueOrThrow({ where: { id: before.fromSiteId } });
-
-  return {
-    ...caseRows(
-      tapes,
-      origin,
-      {
-        kind: "in_transit",
-        siteId: null,
-        site: null,
-        shelf: null,
-        locker: null,
-        slot: null,
-        custodian: input.courierName,
-        serviceProvider: from.serviceProvider,
-      },
-      {
-        fromParty: partyAt(from),
-        toParty: input.courierName,
-        signerName: input.courierName,
-        signature: input.signature,
-        containerId: before.containerId,
-        sealNumber: input.sealNumbers.join(", "),
-        notes: `Consignment ${before.number} dispatched${input.notes ? `: ${input.notes}` : ""}`,
-      },
-    ),
-    record: async () => {
-      await markScanned(tx, before.id, tapes, added, { scannedOutAt: origin.occurredAt });
-      const scanned = new Set(tapes.map((tape) => tape.id));
-      const missing = lines
-        .filter((line) => line.expected && !scanned.has(line.tapeId))
-        .map((line) => line.tape.barcode);
-      const settled = late ? await settledReceipt(tx, before, input.sealNumbers) : null;
-      await recordStep(
-        tx,
-        actor,
-        before,
-        "dispatch",
-        {
-          state: settled?.state ?? "in_transit",
-          dispatchedAt: origin.occurredAt,
-          dispatchedById: actor.id,
-          dispatchedByName: actor.name,
-          courierName: input.courierName,
-          dispatchSignature: input.signature,
-          sealNumbers: input.sealNumbers,
-          dispatchEventId: origin.eventId,
-          sealDiscrepancy: settled?.sealDiscrepancy,
-        },
-        {
-          sealNumbers: { from: null, to: input.sealNumbers },
-          courier: { from: null, to: input.courierName },
-          scannedOut: { from: null, to: barcodesOf(tapes) },
-          ...(missing.length > 0 && { missing: { from: null, to: missing.sort() } }),
-          ...(added.length > 0 && { unexpected: { from: null, to: barcodesOf(added) } }),
-          ...(input.notes && { notes: { from: null, to: input.notes } }),
-          ...(settled &&
-            settled.sealDiscrepancy !== before.sealDiscrepancy && {
-              sealDiscrepancy: { from: before.sealDiscrepancy, to: settled.sealDiscrepancy },
-            }),
-        },
-      );
-    },
-  };
-}
-
-/**
- * After a late dispatch (its cartridges' lines already written), what a received consignment's state and
- * seal discrepancy become: whether anything differed from the plan, the dispatch's seals included. They are
- * written with the dispatch's own audit entry, so the history shows the change.
- */
-async function settledReceipt(tx: Tx, consignment: BackupConsignment, sealNumbers: string[]) {
-  const lines = await linesOf(tx, consignment.id);
-  const mismatch = sealNumbers.length > 0 && !sealsMatch(sealNumbers, consignment.receivedSealNumbers);
-  const sealDiscrepancy =
-    mismatch && !consignment.sealDiscrepancy
-      ? sealMismatchText(sealNumbers, consignment.receivedSealNumbers)
-      : consignment.sealDiscrepancy;
-  const state: ConsignmentState = hasDiscrepancies({ ...consignment, sealDiscrepancy }, lines)
-    ? "received_with_discrepancies"
-    : "received";
-  return { state, sealDiscrepancy };
-}
-
-const sealMismatchText = (dispatched: string[], received: string[]) =>
-  `The seal numbers at receipt (${received.join(", ") || "none"}) differ from those at dispatch (${dispatched.join(", ")})`;
-
-/**
- * Receipt at the destination, applied once, checked first and written by the returned step as dispatch is:
- * the scanned cartridges are logged at the destination site and handed from the courier to the receiver,
- * who signs for the case. The seal is checked against the dispatch's numbers. A second receipt of the same
- * consignment, from another device, is refused with who received it first. A courier receives only a
- * consignment they dispatched.
- */
-export async function prepareReceipt(
-  tx: Tx,
-  actor: ConsignmentActor,
-  input: ReceiptInput,
-  origin: StepOrigin,
-  locked: ReadonlyMap<string, string>,
-): Promise<PreparedStep> {
-  refuseSignature(input.signature);
-  const before = await lockConsignment(tx, input.consignmentId);
-  if (before.receivedAt)
-    throw new DomainError(
-      "CONFLICT",
-      `${before.number} was already received by ${before.receivedByName ?? "someone else"}${before.receiverName ? ` (signed by ${before.receiverName})` : ""}; this receipt was not applied`,
-    );
-  // Received before its dispatch reached the server: the dispatch, applied later, fills in the rest.
-  const early = before.state === "approved";
-  if (!early) refuse("receive", before.state);
-  const refused = receiptRefusal(actor, before.dispatchedById);
-  if (refused) throw new DomainError("FORBIDDEN", refused);
-  const tapes = scannedTapes(locked, input.barcodes);
-  const lines = await linesOf(tx, before.id);
-  const onList = new Set(lines.map((line) => line.tapeId));
-  const added = tapes.filter((tape) => !onList.has(tape.id));
-  const to = await tx.backupSite.findUniqueOrThrow({ where: { id: before.toSiteId } });
-  const placement = sitePlacementProblem(to, to.kind);
-  if (placement) throw new DomainError("CONFLICT", `${before.number} cannot be received: ${placement}`);
-
-  return {
-    ...caseRows(tapes, origin, placeAt(to, to.defaultCustodian ?? input.receiverName), {
-      fromParty: before.courierName ?? "Courier",
-      toParty: input.receiverName,
-      signerName: input.receiverName,
-      signature: input.signature,
-      containerId: before.containerId,
-      sealNumber: input.sealNumbers.join(", ") || null,
-      notes: `Consignment ${before.number} received${input.notes ? `: ${input.notes}` : ""}`,
-    }),
-    record: async () => {
-      await markScanned(tx, before.id, tapes, added, { scannedInAt: origin.occurredAt });
-      const mismatch = !early && !sealsMatch(before.sealNumbers, input.sealNumbers);
-      const sealDiscrepancy =
-        [input.sealDiscrepancy, mismatch ? sealMismatchText(before.sealNumbers, input.sealNumbers) : null]
-          .filter(Boolean)
-          .join(". ") || null;
-      const received = { ...before, sealIntact: input.sealIntact, sealDiscrepancy };
-      const scanned = new Set(tapes.map((tape) => tape.id));
-      const outcome = lines.map((line) => ({
-        ...line,
-        scannedInAt: scanned.has(line.tapeId) ? origin.occurredAt : line.scannedInAt,
-      }));
-      const withAdded = [...outcome, ...added.map(() => ({ expected: false }) as Line)];
-      const discrepancies = hasDiscrepancies(received, withAdded);
-      const missing = outcome.filter((line) => !line.scannedInAt).map((line) => line.tape.barcode);
-      await recordStep(
-        tx,
-        actor,
-        before,
-        "receive",
-        {
-          state: discrepancies ? "received_with_discrepancies" : "received",
-          receivedAt: origin.occurredAt,
-          receivedById: actor.id,
-          receivedByName: actor.name,
-          receiverName: input.receiverName,
-          receiptSignature: input.signature,
-          receiptEventId: origin.eventId,
-          sealIntact: input.sealIntact,
-          receivedSealNumbers: input.sealNumbers,
-          sealDiscrepancy,
-        },
-        {
-          sealIntact: { from: null, to: input.sealIntact },
-          receivedSealNumbers: { from: null, to: input.sealNumbers },
-          ...(sealDiscrepancy && { sealDiscrepancy: { from: null, to: sealDiscrepancy } }),
-          receiver: { from: null, to: input.receiverName },
-          scannedIn: { from: null, to: barcodesOf(tapes) },
-          ...(missing.length > 0 && { missing: { from: null, to: missing.sort() } }),
-          ...(added.length > 0 && { unexpected: { from: null, to: barcodesOf(added) } }),
-          ...(input.notes && { notes: { from: null, to: input.notes } }),
-        },
-      );
-    },
-  };
-}
 
 /** A step on a received consignment's cartridges or seal, with its own audit action. */
 async function recordIncidentStep(

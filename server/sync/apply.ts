@@ -7,7 +7,7 @@ import { writeLocations, type LocationRecord } from "../locations/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
-import { prepareDispatch, prepareReceipt, type PreparedStep } from "../consignments/service";
+import { consignmentSteps, type StepRows } from "../consignments/steps";
 import { lockAudits, scanRefusal, writeScans, type ScanRecord } from "../audits/service";
 import { DomainError } from "../errors";
 
@@ -36,27 +36,21 @@ const labelsOf = (event: ParsedSyncEvent): string[] =>
   "barcodes" in event.payload ? event.payload.barcodes : [event.payload.barcode.barcode];
 
 /**
- * A consignment's dispatch or receipt, as all of it or nothing: its rules are checked before anything is
- * written, so a step they refuse (not approved yet, already received on another device, a label no cartridge
+ * A consignment's dispatch or receipt, as all of it or nothing: its rules are checked before anything of it
+ * is kept, so a step they refuse (not approved yet, already received on another device, a label no cartridge
  * has) is the event's rejection while the rest of the batch applies. Its cartridges' moves and hand-offs join
  * the batch's, written with them.
  */
-async function ruledStep(
-  prepare: () => Promise<PreparedStep>,
-  moves: LocationRecord[],
-  handoffs: CustodyRecord[],
-): Promise<string | null> {
-  let step: PreparedStep;
+async function ruledStep(step: () => Promise<StepRows>, moves: LocationRecord[], handoffs: CustodyRecord[]) {
   try {
-    step = await prepare();
+    const rows = await step();
+    moves.push(...rows.moves);
+    handoffs.push(...rows.handoffs);
+    return null;
   } catch (error) {
     if (error instanceof DomainError) return error.message;
     throw error;
   }
-  moves.push(...step.moves);
-  handoffs.push(...step.handoffs);
-  await step.record();
-  return null;
 }
 
 /**
@@ -82,6 +76,16 @@ export async function applyClaimedInTx(
       ),
     ),
   ]);
+  const steps = await consignmentSteps(
+    tx,
+    actor,
+    events.flatMap((event) =>
+      event.type === "consignment.dispatched" || event.type === "consignment.received"
+        ? [event.payload.consignmentId]
+        : [],
+    ),
+    tapes,
+  );
   const rejections: Rejection[] = [];
   const moves: LocationRecord[] = [];
   const handoffs: CustodyRecord[] = [];
@@ -98,8 +102,8 @@ export async function applyClaimedInTx(
         (await ruledStep(
           () =>
             event.type === "consignment.dispatched"
-              ? prepareDispatch(tx, actor, event.payload, origin, tapes)
-              : prepareReceipt(tx, actor, event.payload, origin, tapes),
+              ? steps.dispatch(event.payload, origin)
+              : steps.receive(event.payload, origin),
           moves,
           handoffs,
         ));
@@ -149,6 +153,7 @@ export async function applyClaimedInTx(
     } else unreachable(event, "event");
   }
 
+  await steps.write();
   // Scans first: a misplaced one records where the catalogue had the cartridge before this batch moved it.
   await writeScans(tx, actor, scans);
   await writeLocations(tx, actor, moves);

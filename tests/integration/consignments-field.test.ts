@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { EventResult } from "../../lib/sync/events";
+import { signatureImage } from "../factories/signature";
 import { dispatchEvent, receiptEvent } from "../factories/sync-events";
 import { callerFor, clientError, useTestApp } from "../helpers/app";
 import { useConsignmentWorld } from "../helpers/consignments";
@@ -381,6 +382,79 @@ describe("offline and concurrent pushes", () => {
         state: { from: "received", to: "received_with_discrepancies" },
         sealDiscrepancy: { from: null, to: sealDiscrepancy },
       },
+    });
+  });
+
+  test("a dispatch and its receipt in one push apply in order: the receipt finds the case in transit", async () => {
+    const planned = await world.approved(2);
+    const [stray] = await world.tapesAt(1);
+    const [first, second] = planned.tapes;
+    const scanned = [first!.barcode, stray!.barcode];
+    const dispatch = dispatchEvent(planned.consignment.id, scanned, { sealNumbers: ["S-9"], occurredAt: hoursAgo(3) });
+    const receipt = receiptEvent(planned.consignment.id, scanned, {
+      sealNumbers: ["S-9"],
+      occurredAt: hoursAgo(1),
+      signature: signatureImage({ width: 320 }),
+    });
+
+    expect(await world.push(world.courier, [dispatch, receipt])).toEqual([
+      { id: dispatch.id, status: "applied" },
+      { id: receipt.id, status: "applied" },
+    ]);
+
+    const consignment = await world.staff.caller.consignments.get({ id: planned.consignment.id });
+    expect(consignment).toMatchObject({
+      state: "received_with_discrepancies",
+      dispatchedAt: dispatch.occurredAt,
+      dispatchEventId: dispatch.id,
+      dispatchSignature: dispatch.type === "consignment.dispatched" ? dispatch.payload.signature : null,
+      sealNumbers: ["S-9"],
+      receivedAt: receipt.occurredAt,
+      receiptEventId: receipt.id,
+      receiptSignature: receipt.type === "consignment.received" ? receipt.payload.signature : null,
+      receivedSealNumbers: ["S-9"],
+      sealDiscrepancy: null,
+    });
+    const lines = Object.fromEntries(
+      consignment.lines.map((line) => [line.tape.barcode, [line.outcome, line.unexpected, line.scannedOutAt]]),
+    );
+    expect(lines).toEqual({
+      [first!.barcode]: ["received", false, dispatch.occurredAt],
+      [second!.barcode]: ["missing", false, null],
+      [stray!.barcode]: ["received", true, dispatch.occurredAt],
+    });
+    expect(consignment.history.slice(-2)).toMatchObject([
+      {
+        action: "dispatch",
+        changes: { state: { from: "approved", to: "in_transit" }, unexpected: { from: null, to: [stray!.barcode] } },
+      },
+      {
+        action: "receive",
+        changes: {
+          state: { from: "in_transit", to: "received_with_discrepancies" },
+          missing: { from: null, to: [second!.barcode] },
+        },
+      },
+    ]);
+    const now = await whereNow([first!.id, stray!.id]);
+    for (const arrived of [first!, stray!]) expect(now[arrived.barcode]).toMatchObject({ siteId: world.vault.id });
+  });
+
+  test("two dispatches in one push cannot both take a cartridge neither planned: the second is rejected", async () => {
+    const [one, two] = [await world.approved(1), await world.approved(1)];
+    const [stray] = await world.tapesAt(1);
+    const first = dispatchEvent(one.consignment.id, [...one.barcodes, stray!.barcode]);
+    const second = dispatchEvent(two.consignment.id, [...two.barcodes, stray!.barcode]);
+
+    const [applied, refused] = await world.push(world.courier, [first, second]);
+    expect(applied).toEqual({ id: first.id, status: "applied" });
+    expect(reasonOf(refused)).toBe(`${stray!.barcode} is already in consignment ${one.consignment.number}`);
+    expect(
+      await app.db.backupConsignmentTape.count({ where: { tapeId: stray!.id, consignmentId: one.consignment.id } }),
+    ).toBe(1);
+    expect(await app.db.backupConsignment.findUniqueOrThrow({ where: { id: two.consignment.id } })).toMatchObject({
+      state: "approved",
+      dispatchedAt: null,
     });
   });
 
