@@ -16,6 +16,7 @@ import { createTape } from "../factories/backup";
 import { jobInput } from "../factories/jobs";
 import { linkTape } from "../factories/tape-jobs";
 import { clientError, signedInUser, useTestApp, type Caller } from "../helpers/app";
+import { testDatabaseUrl } from "../helpers/database";
 import { truncateAll } from "../helpers/test-db";
 
 const app = useTestApp();
@@ -373,6 +374,53 @@ describe("the cartridge table", () => {
     const refused = await clientError(reader.tapes.list({ sort: "nextMove", cursor: first.nextCursor! }));
     expect(refused.message).toMatch(/another sort order/);
   });
+});
+
+describe("a refresh held by another reader", () => {
+  // Two connections at once: PostgreSQL only (PGlite runs one transaction at a time).
+  test.skipIf(!testDatabaseUrl())(
+    "a page read meanwhile computes the cartridges changed since the entries were written, in order",
+    async () => {
+      const real = utcDay(new Date());
+      const rel = (offset: number) => addDays(real, offset);
+      const first = await cartridge({ kind: "on_site", jobs: [{ jobDate: rel(-9), retentionDays: 90 }] });
+      const second = await cartridge({ kind: "off_site", jobs: [{ jobDate: rel(-50), retentionDays: 60 }] });
+      const third = await cartridge({ kind: "off_site", jobs: [{ jobDate: rel(-1), retentionDays: 400 }] });
+      const byNextMove = async () => ids((await reader.tapes.list({ sort: "nextMove" })).items);
+      const sendList = async () => ids((await reader.rotation.list({ list: "send" })).items);
+      expect(await byNextMove()).toEqual([first.id, second.id, third.id]);
+      expect(await app.db.backupRotationStale.count()).toBe(0);
+
+      const other = app.connect(1);
+      let holding!: () => void;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const refresh = other.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('backup_rotation_entry'))`;
+          holding();
+          await released;
+        },
+        { timeout: 20_000 },
+      );
+      try {
+        await held;
+        // Sent off site, the first is due back only once its data is within the lead time: last.
+        await writer.locations.log({ tapeId: first.id, kind: "off_site", site: "Iron Vault" });
+        // Brought back, the third is to be sent again.
+        await writer.locations.log({ tapeId: third.id, kind: "on_site", site: "Server room" });
+        expect(await byNextMove()).toEqual([second.id, third.id, first.id]);
+        expect(await sendList()).toEqual([third.id]);
+        expect(await app.db.backupRotationStale.count()).toBeGreaterThan(0);
+      } finally {
+        release();
+        await refresh;
+      }
+      expect(await byNextMove()).toEqual([second.id, third.id, first.id]);
+      expect(await app.db.backupRotationStale.count()).toBe(0);
+    },
+  );
 });
 
 describe("settings", () => {
