@@ -63,6 +63,8 @@ export function stepRefusal(step: ConsignmentStep, state: ConsignmentState): str
 
 /** Open: not yet at its destination nor cancelled. A cartridge is in one open consignment at a time. */
 export const OPEN_CONSIGNMENT_STATES = ["draft", "awaiting_approval", "approved", "in_transit"] as const;
+export const isOpen = (state: ConsignmentState) =>
+  (OPEN_CONSIGNMENT_STATES as readonly ConsignmentState[]).includes(state);
 /** Not yet dispatched: its cartridges are still where they were, but already on their way (rotation). */
 export const PACKING_CONSIGNMENT_STATES = ["draft", "awaiting_approval", "approved"] as const;
 

@@ -2,8 +2,8 @@ import type { BackupConsignment, BackupSite } from "../../generated/prisma/clien
 import {
   isReceived,
   isUnexpected,
+  isOpen,
   lineOutcome,
-  OPEN_CONSIGNMENT_STATES,
   sealsMatch,
   type ConsignmentState,
   type DispatchInput,
@@ -221,14 +221,13 @@ export async function consignmentSteps(
    */
   async function refuseTapesElsewhere(tapes: ScannedTape[], consignment: Held) {
     if (tapes.length === 0) return;
-    const isOpen = (other: Held) => (OPEN_CONSIGNMENT_STATES as readonly string[]).includes(other.consignment.state);
     const stored = (await tapesElsewhere(tx, tapes, consignment.consignment.id)).filter((row) => {
       const other = held.get(row.id);
-      return !other || isOpen(other);
+      return !other || isOpen(other.consignment.state);
     });
     const ids = new Set(tapes.map((tape) => tape.id));
     const added = [...held.values()].flatMap((other) =>
-      other === consignment || !isOpen(other)
+      other === consignment || !isOpen(other.consignment.state)
         ? []
         : [...other.added]
             .filter((tapeId) => ids.has(tapeId))

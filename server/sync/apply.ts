@@ -35,6 +35,10 @@ async function lockTapes(tx: Tx, barcodes: string[]): Promise<Map<string, string
 const labelsOf = (event: ParsedSyncEvent): string[] =>
   "barcodes" in event.payload ? event.payload.barcodes : [event.payload.barcode.barcode];
 
+type ConsignmentStepEvent = Extract<ParsedSyncEvent, { type: "consignment.dispatched" | "consignment.received" }>;
+const isConsignmentStep = (event: ParsedSyncEvent): event is ConsignmentStepEvent =>
+  event.type === "consignment.dispatched" || event.type === "consignment.received";
+
 /**
  * A consignment's dispatch or receipt, as all of it or nothing: its rules are checked before anything of it
  * is kept, so a step they refuse (not approved yet, already received on another device, a label no cartridge
@@ -79,11 +83,7 @@ export async function applyClaimedInTx(
   const steps = await consignmentSteps(
     tx,
     actor,
-    events.flatMap((event) =>
-      event.type === "consignment.dispatched" || event.type === "consignment.received"
-        ? [event.payload.consignmentId]
-        : [],
-    ),
+    events.flatMap((event) => (isConsignmentStep(event) ? [event.payload.consignmentId] : [])),
     tapes,
   );
   const rejections: Rejection[] = [];
@@ -94,7 +94,7 @@ export async function applyClaimedInTx(
   const registrationRefused = refusal(actor, "catalogue.edit");
 
   for (const event of events) {
-    if (event.type === "consignment.dispatched" || event.type === "consignment.received") {
+    if (isConsignmentStep(event)) {
       const capability = event.type === "consignment.dispatched" ? "consignments.dispatch" : "consignments.receive";
       const origin = { occurredAt: event.occurredAt, eventId: event.id, deviceId };
       const reason =
