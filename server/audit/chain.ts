@@ -3,6 +3,7 @@ import { z } from "zod";
 import { formatMoment, UTC } from "../../lib/dates";
 import type { Db, Tx } from "../db";
 import { DomainError } from "../errors";
+import { auditContent } from "./content";
 import { auditKey, type AuditKey } from "./key";
 import type { PendingAuditEntry } from "./service";
 
@@ -10,9 +11,10 @@ import type { PendingAuditEntry } from "./service";
  * The audit log's keyed hash chain. Each entry carries the hash of the entry before it and its own hash,
  * an HMAC with the audit key (./key) over that and its canonical content (`backup_audit_content`, defined
  * in the audit_chain migration). An entry changed, deleted or inserted behind the app's back breaks the
- * chain at that entry, and without the key nobody can recompute the hashes after it. Entries are sealed at
- * the end of the transaction that wrote them (see ../db/transaction): the database numbers them under the
- * chain head's row lock, the app hashes them, both in that transaction.
+ * chain at that entry, and without the key nobody can recompute the hashes after it. Entries are written
+ * sealed at the end of the transaction that recorded them (see ../db/transaction): the database numbers them
+ * under the chain head's row lock and renders their content, the app hashes it, and each entry is inserted
+ * once with its hashes, all in that transaction.
  *
  * What the chain cannot prove on its own is where it ends: deleting the newest entries and setting the
  * head back leaves a shorter, consistent chain. A checkpoint (a signed copy of the head, kept outside the
@@ -43,37 +45,61 @@ export class AuditKeyMismatchError extends Error {
   }
 }
 
-type NumberedRow = {
-  entry_id: bigint;
-  entry_seq: bigint;
-  entry_content: string;
-  head_hash: string;
-  head_key_id: string | null;
-};
+type Reserved = { head_seq: bigint; head_hash: string; head_key_id: string | null; ids: bigint[] };
 
 /**
- * Writes the entries numbered after the chain head, whose row lock it takes and holds until commit, and
- * returns each, in chain order, with its canonical content and the head it follows
- * (`backup_audit_write`, migration audit_written_at_seal).
+ * Takes the chain head's row lock (held until commit) and reserves an id for each entry; returns the head
+ * the entries follow (`backup_audit_reserve`, migration audit_sealed_on_insert).
  */
-async function writeNumbered(tx: Tx, entries: PendingAuditEntry[]) {
-  // One JSON parameter rather than seven per entry: binding thousands of parameters costs more than the insert.
-  const rows = entries.map((entry) => [
-    entry.entityType,
-    entry.entityId,
-    entry.action,
-    entry.changes,
-    entry.actor.id,
-    entry.actor.name,
-    entry.at,
-  ]);
-  const numbered = await tx.$queryRaw<NumberedRow[]>`SELECT * FROM backup_audit_write(${JSON.stringify(rows)}::jsonb)`;
-  return numbered.sort((a, b) => (a.entry_seq < b.entry_seq ? -1 : a.entry_seq > b.entry_seq ? 1 : 0));
+async function reserve(tx: Tx, entries: PendingAuditEntry[]) {
+  const [head] = await tx.$queryRaw<Reserved[]>`SELECT * FROM backup_audit_reserve(${entries.length}::int)`;
+  return { seq: BigInt(head!.head_seq), hash: head!.head_hash, keyId: head!.head_key_id, ids: head!.ids.map(BigInt) };
+}
+
+type Head = Awaited<ReturnType<typeof reserve>>;
+
+/**
+ * Hashes the entries in chain order after `prevHash` and inserts each once, with its hashes, moving the
+ * head to the last of them (`backup_audit_insert`).
+ */
+async function insertSealed(
+  tx: Tx,
+  entries: PendingAuditEntry[],
+  head: Head,
+  sealer: Sealer,
+  prevHash: string,
+  keyId: string | null,
+) {
+  let prev = prevHash;
+  const rows = entries.map((entry, index) => {
+    const { entityType, entityId, action, changes, actor, at } = entry;
+    const seq = head.seq + BigInt(index + 1);
+    const id = head.ids[index]!;
+    const hash = chainHash(sealer, prev, auditContent({ ...entry, seq, id }));
+    const row = [
+      id.toString(),
+      seq.toString(),
+      prev,
+      hash,
+      entityType,
+      entityId,
+      action,
+      changes,
+      actor.id,
+      actor.name,
+      at,
+    ];
+    prev = hash;
+    return row;
+  });
+  const last = head.seq + BigInt(entries.length);
+  // One JSON parameter rather than eleven per entry: binding thousands of parameters costs more than the insert.
+  await tx.$executeRaw`SELECT backup_audit_insert(${JSON.stringify(rows)}::jsonb, ${last.toString()}::bigint, ${prev}, ${keyId})`;
 }
 
 type Link = { id: string; prev_hash: string; hash: string };
 
-/** Stores hashes for entries in chain order and moves the head to the last of them, in one statement. */
+/** Stores new hashes for entries already in the log, in chain order, and moves the head to the last of them. */
 async function storeLinks(tx: Tx, links: Link[], head: { seq: bigint; hash: string; keyId: string | null }) {
   await tx.$executeRaw`
     WITH linked AS (
@@ -86,17 +112,6 @@ async function storeLinks(tx: Tx, links: Link[], head: { seq: bigint; hash: stri
     WHERE id = 1`;
 }
 
-async function linkNumbered(tx: Tx, rows: NumberedRow[], sealer: Sealer, prevHash: string, keyId: string | null) {
-  const links: Link[] = [];
-  let prev = prevHash;
-  for (const row of rows) {
-    const hash = chainHash(sealer, prev, row.entry_content);
-    links.push({ id: row.entry_id.toString(), prev_hash: prev, hash });
-    prev = hash;
-  }
-  await storeLinks(tx, links, { seq: rows.at(-1)!.entry_seq, hash: prev, keyId });
-}
-
 /**
  * Writes a transaction's audit entries and seals them into the chain. Call it last: it holds the chain head
  * until commit.
@@ -107,16 +122,15 @@ export async function sealAuditEntries(
   key: AuditKey = auditKey(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const rows = await writeNumbered(tx, entries);
-  const { head_hash: headHash, head_key_id: headKeyId } = rows[0]!;
-  if (headKeyId === key.id) return linkNumbered(tx, rows, key, headHash, key.id);
-  if (headKeyId === UNKEYED_BROKEN) return linkNumbered(tx, rows, UNKEYED, headHash, UNKEYED_BROKEN);
-  if (headKeyId !== null) throw new AuditKeyMismatchError(headKeyId, key);
+  const head = await reserve(tx, entries);
+  if (head.keyId === key.id) return insertSealed(tx, entries, head, key, head.hash, key.id);
+  if (head.keyId === UNKEYED_BROKEN) return insertSealed(tx, entries, head, UNKEYED, head.hash, UNKEYED_BROKEN);
+  if (head.keyId !== null) throw new AuditKeyMismatchError(head.keyId, key);
 
   // The first write since the chain was keyed: re-seal what was sealed before, once, and say so in the log.
-  const keyed = await resealWithKey(tx, key, { seq: rows[0]!.entry_seq - 1n, hash: headHash });
-  if (!keyed) return linkNumbered(tx, rows, UNKEYED, headHash, UNKEYED_BROKEN);
-  await linkNumbered(tx, rows, key, keyed.hash, key.id);
+  const keyed = await resealWithKey(tx, key, head);
+  if (!keyed) return insertSealed(tx, entries, head, UNKEYED, head.hash, UNKEYED_BROKEN);
+  await insertSealed(tx, entries, head, key, keyed.hash, key.id);
   if (keyed.entries === 0) return;
   await sealAuditEntries(
     tx,

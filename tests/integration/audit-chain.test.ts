@@ -89,6 +89,35 @@ describe("the audit hash chain", () => {
     expect(report.intact && report.head.hash).toBe(head!.last_hash);
   });
 
+  test("the content the app hashes is the content the database renders, whatever JSON the changes hold", async () => {
+    const awkward = {
+      // Keys jsonb orders by byte length, then bytes: "é" is two bytes, "ab" two, "Z" one, "" none.
+      é: 1,
+      ab: 2,
+      Z: 3,
+      "": 4,
+      日本: { nested: [1, [2, []], {}], "𝄞": "clef" },
+      numbers: [0, -0, 1.5, -2.25, 0.1, 1e21, 1.5e-7, -3e-10, 123456789.125, 5e-324, Number.MAX_SAFE_INTEGER, 1e300],
+      strings: ['"quoted"', "back\\slash", "tab\tline\nreturn\r", "\u0001\u001f\u007f", "\u2028\u2029", "🗄️ Ünïcødé"],
+      flags: [true, false, null],
+      date: new Date("2026-03-01T12:34:56.789Z"),
+      dropped: undefined,
+    };
+    await app.db.$transaction((tx) =>
+      sealAuditEntries(tx, [
+        {
+          entityType: "tape",
+          entityId: 'id with "quotes" and \\',
+          action: "update",
+          changes: { field: { from: awkward, to: [awkward] } },
+          actor: { id: null, name: "Ünïcødé \n Actor" },
+          at: new Date("0999-01-02T03:04:05.006Z"),
+        },
+      ]),
+    );
+    expect(await verifyAuditChain(app.db)).toMatchObject({ intact: true });
+  });
+
   test("every hash is keyed: the same content hashes differently under another key, and not as plain SHA-256", async () => {
     const [first] = await app.db.$queryRaw<{ hash: string; content: string }[]>`
       SELECT hash, backup_audit_content(l) AS content FROM backup_audit_log l WHERE chain_seq = 1`;

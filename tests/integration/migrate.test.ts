@@ -71,8 +71,8 @@ describe.runIf(serverUrl)("migrating a PostgreSQL database", () => {
             "SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1",
           );
           expect(applied.rows.map((row) => row.name)).toEqual(knownMigrations(root));
-          const written = await client.query("SELECT * FROM backup_audit_write('[]'::jsonb)");
-          expect(written.rows).toEqual([]);
+          const reserved = await client.query("SELECT * FROM backup_audit_reserve(0)");
+          expect(reserved.rows).toEqual([{ head_seq: "0", head_hash: "", head_key_id: null, ids: [] }]);
         } finally {
           await client.end();
         }

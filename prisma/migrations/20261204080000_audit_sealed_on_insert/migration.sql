@@ -1,0 +1,38 @@
+-- A transaction's audit entries are now inserted once, already sealed. Before, the database inserted them
+-- and rendered their canonical content, the app hashed it, and a second statement stored the hashes:
+-- every entry was written twice in its own transaction, with a second set of index entries. Now the
+-- database only locks the chain head and reserves ids; the app renders each entry's content as
+-- `backup_audit_content` does (server/audit/content.ts), hashes it with the audit key, and the entries go
+-- in with their hashes. The chain check still renders the content in SQL from the stored rows.
+DROP FUNCTION backup_audit_write(JSONB);
+
+-- Locks the chain head (until commit) and reserves the ids of `entries` new entries, in chain order;
+-- returns the head they follow and the ids.
+CREATE FUNCTION backup_audit_reserve(entries INTEGER)
+  RETURNS TABLE (head_seq BIGINT, head_hash TEXT, head_key_id TEXT, ids BIGINT[])
+  LANGUAGE plpgsql AS $$
+DECLARE
+  head backup_audit_chain;
+  ids REGCLASS := pg_get_serial_sequence('backup_audit_log', 'id')::regclass;
+BEGIN
+  INSERT INTO backup_audit_chain (id) VALUES (1)
+    ON CONFLICT (id) DO UPDATE SET id = backup_audit_chain.id
+    RETURNING * INTO head;
+  RETURN QUERY SELECT head.last_seq, head.last_hash, head.key_id,
+    ARRAY(SELECT nextval(ids) FROM generate_series(1, entries));
+END
+$$;
+
+-- Inserts sealed entries, each a JSON array [id, chain_seq, prev_hash, hash, entity_type, entity_id,
+-- action, changes, actor_id, actor_name, created_at], and moves the chain head to the last of them.
+CREATE FUNCTION backup_audit_insert(entries JSONB, head_seq BIGINT, head_hash TEXT, head_key_id TEXT)
+  RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO backup_audit_log (id, chain_seq, prev_hash, hash, entity_type, entity_id, action, changes,
+    actor_id, actor_name, created_at)
+  SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, e->>4, e->>5, e->>6, e->7, e->>8, e->>9,
+    (e->>10)::timestamp(3)
+  FROM jsonb_array_elements(entries) AS e;
+  UPDATE backup_audit_chain SET last_seq = head_seq, last_hash = head_hash, key_id = head_key_id WHERE id = 1;
+END
+$$;
