@@ -38,14 +38,22 @@ async function lockAudit(tx: Tx, id: string): Promise<BackupInventoryAudit> {
   return tx.backupInventoryAudit.findUniqueOrThrow({ where: { id } });
 }
 
+/** What a scan is judged by: whether its audit is open, and if not, who ended it and when. */
+type AuditStanding = Pick<
+  BackupInventoryAudit,
+  "id" | "number" | "state" | "closedByName" | "closedAt" | "cancelledByName" | "cancelledAt"
+>;
+
 /**
  * Locks the audits a pushed batch scans for, in id order, after its cartridges: two batches scanning for the
  * same audits in different orders then queue instead of deadlocking. Returns them as they are once locked.
  */
-export async function lockAudits(tx: Tx, ids: string[]): Promise<Map<string, BackupInventoryAudit>> {
+export async function lockAudits(tx: Tx, ids: string[]): Promise<Map<string, AuditStanding>> {
   if (ids.length === 0) return new Map();
-  await tx.$queryRaw`SELECT id FROM backup_inventory_audit WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
-  const audits = await tx.backupInventoryAudit.findMany({ where: { id: { in: ids } } });
+  const audits = await tx.$queryRaw<AuditStanding[]>`
+    SELECT id, number, state::text AS state, closed_by_name AS "closedByName", closed_at AS "closedAt",
+      cancelled_by_name AS "cancelledByName", cancelled_at AS "cancelledAt"
+    FROM backup_inventory_audit WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
   return new Map(audits.map((audit) => [audit.id, audit]));
 }
 
@@ -102,7 +110,7 @@ export function startAudit(db: Db, actor: Actor, input: StartAuditInput) {
 }
 
 /** Why a scan for an audit that is no longer open was not counted, naming who ended it and when (UTC). */
-function notOpenReason(audit: BackupInventoryAudit): string {
+function notOpenReason(audit: AuditStanding): string {
   if (audit.state === "closed")
     return `Audit ${audit.number} was closed by ${audit.closedByName ?? "—"} at ${formatMoment(audit.closedAt, UTC)} UTC; this scan was not counted`;
   return `Audit ${audit.number} was cancelled by ${audit.cancelledByName ?? "—"} at ${formatMoment(audit.cancelledAt, UTC)} UTC; this scan was not counted`;
@@ -112,7 +120,7 @@ function notOpenReason(audit: BackupInventoryAudit): string {
  * Why a scan for `audit` (locked by the caller; undefined when no audit has the id) cannot count, or null
  * when the audit is open. Checked before anything of the scan is written.
  */
-export function scanRefusal(audit: BackupInventoryAudit | undefined): string | null {
+export function scanRefusal(audit: AuditStanding | undefined): string | null {
   if (!audit) return notFound("The audit").message;
   return audit.state === "open" ? null : notOpenReason(audit);
 }

@@ -296,7 +296,10 @@ const linesOf = (tx: Tx, consignmentId: string): Promise<Line[]> =>
   tx.backupConsignmentTape.findMany({ where: { consignmentId }, include: { tape: { select: { barcode: true } } } });
 
 /** Where a case's cartridges are once they reach its destination: at the site, with `custodian`. */
-export const placeAt = (to: BackupSite, custodian: string | null) => ({
+export const placeAt = (
+  to: Pick<BackupSite, "id" | "kind" | "name" | "serviceProvider">,
+  custodian: string | null,
+) => ({
   kind: to.kind,
   siteId: to.id,
   site: to.name,

@@ -1,4 +1,4 @@
-import type { BackupConsignment, BackupSite } from "../../generated/prisma/client";
+import type { BackupConsignment, BackupConsignmentTape, BackupSite } from "../../generated/prisma/client";
 import {
   isReceived,
   isUnexpected,
@@ -26,7 +26,6 @@ import {
   refuseTaken,
   tapesElsewhere,
   type ConsignmentActor,
-  type Line,
   type StepOrigin,
 } from "./service";
 
@@ -65,13 +64,45 @@ type StepFields = Partial<
   >
 >;
 
+/** What the steps read of a consignment: their rules, the fields they audit, and what they carry on. */
+type HeldConsignment = Pick<
+  BackupConsignment,
+  | "id"
+  | "number"
+  | "fromSiteId"
+  | "toSiteId"
+  | "containerId"
+  | "notes"
+  | "state"
+  | "needsApproval"
+  | "dispatchedAt"
+  | "dispatchedById"
+  | "courierName"
+  | "sealNumbers"
+  | "receivedAt"
+  | "receivedByName"
+  | "receiverName"
+  | "sealIntact"
+  | "receivedSealNumbers"
+  | "sealDiscrepancy"
+>;
+
+/** A consignment's line, with what `lineOutcome` decides by and the cartridge's label. */
+type HeldLine = Pick<
+  BackupConsignmentTape,
+  "consignmentId" | "tapeId" | "expected" | "scannedOutAt" | "scannedInAt" | "lostAt" | "resolvedAt"
+> & { tape: { barcode: string } };
+
+/** The sites a case leaves from and goes to, as the steps' rows and rules use them. */
+type SiteFields = Pick<BackupSite, "id" | "name" | "kind" | "active" | "serviceProvider" | "defaultCustodian">;
+
 /** A consignment as the batch's steps have left it so far, with what they changed. */
 type Held = {
-  consignment: BackupConsignment;
-  from: BackupSite;
-  to: BackupSite;
+  consignment: HeldConsignment;
+  from: SiteFields;
+  to: SiteFields;
   /** By cartridge id. */
-  lines: Map<string, Line>;
+  lines: Map<string, HeldLine>;
   fields: StepFields;
   /** Lines the steps scanned (or added), to be written. */
   touched: Set<string>;
@@ -108,7 +139,10 @@ function refuseSignature(signature: string) {
  * Whether the consignment as it now stands differs from what was planned: a cartridge missing or lost,
  * one that was not on its list, or a seal found broken or with other numbers than at dispatch.
  */
-function hasDiscrepancies(consignment: BackupConsignment, lines: Iterable<Line>): boolean {
+function hasDiscrepancies(
+  consignment: Pick<HeldConsignment, "sealIntact" | "sealDiscrepancy">,
+  lines: Iterable<HeldLine>,
+): boolean {
   const state: ConsignmentState = "received";
   return (
     consignment.sealIntact === false ||
@@ -150,29 +184,46 @@ function caseRows(
 /** The party a case is handed over by at a site: its usual custodian, else the site itself. */
 const partyAt = (site: Pick<BackupSite, "name" | "defaultCustodian">) => site.defaultCustodian ?? site.name;
 
-/** Locks the consignments, in id order, and reads each with its lines and both sites. */
+type ConsignmentRow = HeldConsignment & { from: SiteFields; to: SiteFields };
+
+/**
+ * Locks the consignments, in id order, and reads each with both sites in the same statement, then their
+ * lines with the lines' labels: two statements where Prisma's include takes six.
+ */
 async function holdConsignments(tx: Tx, ids: string[]): Promise<Map<string, Held>> {
   if (ids.length === 0) return new Map();
   const sorted = [...new Set(ids)].sort();
-  await tx.$queryRaw`SELECT id FROM backup_consignment WHERE id = ANY(${sorted}::text[]) ORDER BY id FOR UPDATE`;
-  const rows = await tx.backupConsignment.findMany({
-    where: { id: { in: sorted } },
-    include: { tapes: { include: { tape: { select: { barcode: true } } } }, fromSite: true, toSite: true },
-  });
-  return new Map(
-    rows.map(({ tapes, fromSite, toSite, ...consignment }) => [
+  const rows = await tx.$queryRaw<ConsignmentRow[]>`
+    SELECT c.id, c.number, c.from_site_id AS "fromSiteId", c.to_site_id AS "toSiteId", c.container_id AS "containerId",
+      c.notes, c.state::text AS state, c.needs_approval AS "needsApproval", c.dispatched_at AS "dispatchedAt",
+      c.dispatched_by_id AS "dispatchedById", c.courier_name AS "courierName", c.seal_numbers AS "sealNumbers",
+      c.received_at AS "receivedAt", c.received_by_name AS "receivedByName", c.receiver_name AS "receiverName",
+      c.seal_intact AS "sealIntact", c.received_seal_numbers AS "receivedSealNumbers",
+      c.seal_discrepancy AS "sealDiscrepancy",
+      json_build_object('id', f.id, 'name', f.name, 'kind', f.kind, 'active', f.active,
+        'serviceProvider', f.service_provider, 'defaultCustodian', f.default_custodian) AS "from",
+      json_build_object('id', t.id, 'name', t.name, 'kind', t.kind, 'active', t.active,
+        'serviceProvider', t.service_provider, 'defaultCustodian', t.default_custodian) AS "to"
+    FROM backup_consignment c
+    JOIN backup_site f ON f.id = c.from_site_id
+    JOIN backup_site t ON t.id = c.to_site_id
+    WHERE c.id = ANY(${sorted}::text[])
+    ORDER BY c.id
+    FOR UPDATE OF c`;
+  const lines = await tx.$queryRaw<(Omit<HeldLine, "tape"> & { barcode: string })[]>`
+    SELECT l.consignment_id AS "consignmentId", l.tape_id AS "tapeId", l.expected, l.scanned_out_at AS "scannedOutAt",
+      l.scanned_in_at AS "scannedInAt", l.lost_at AS "lostAt", l.resolved_at AS "resolvedAt", t.barcode
+    FROM backup_consignment_tape l JOIN backup_tape_cartridge t ON t.id = l.tape_id
+    WHERE l.consignment_id = ANY(${sorted}::text[])`;
+  const held = new Map(
+    rows.map(({ from, to, ...consignment }): [string, Held] => [
       consignment.id,
-      {
-        consignment,
-        from: fromSite,
-        to: toSite,
-        lines: new Map(tapes.map((line) => [line.tapeId, line])),
-        fields: {},
-        touched: new Set(),
-        added: new Set(),
-      },
+      { consignment, from, to, lines: new Map(), fields: {}, touched: new Set(), added: new Set() },
     ]),
   );
+  for (const { barcode, ...line } of lines)
+    held.get(line.consignmentId)!.lines.set(line.tapeId, { ...line, tape: { barcode } });
+  return held;
 }
 
 export type ConsignmentSteps = {
@@ -253,11 +304,7 @@ export async function consignmentSteps(
           scannedOutAt: null,
           scannedInAt: null,
           lostAt: null,
-          lostByName: null,
-          lostReason: null,
           resolvedAt: null,
-          resolvedByName: null,
-          resolution: null,
           tape: { barcode: tape.barcode },
         }),
         ...scanned,
