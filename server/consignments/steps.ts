@@ -484,20 +484,20 @@ export async function consignmentSteps(
           return { consignmentId, tapeId, expected, scannedOutAt, scannedInAt };
         }),
       );
-      // New lines (the unexpected) and scanned ones in one statement, as one JSON parameter.
-      if (lines.length > 0)
-        await tx.$executeRaw`
+      const fields = changed.map((consignment) => ({ id: consignment.consignment.id, ...consignment.fields }));
+      if (fields.length === 0) return;
+      // The lines scanned (or added, the unexpected) and the consignments in one statement, each table's rows
+      // as one JSON parameter. A field no step of this batch filled in is null here and keeps its value (a
+      // step never empties one); a signature is sent only by the step that took it.
+      await tx.$executeRaw`
+        WITH scanned AS (
           INSERT INTO backup_consignment_tape (consignment_id, tape_id, expected, scanned_out_at, scanned_in_at)
           SELECT "consignmentId", "tapeId", expected, "scannedOutAt", "scannedInAt"
           FROM jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) AS r("consignmentId" text, "tapeId" text,
             expected boolean, "scannedOutAt" timestamp(3), "scannedInAt" timestamp(3))
           ON CONFLICT (consignment_id, tape_id) DO UPDATE
-            SET scanned_out_at = excluded.scanned_out_at, scanned_in_at = excluded.scanned_in_at`;
-      const fields = changed.map((consignment) => ({ id: consignment.consignment.id, ...consignment.fields }));
-      if (fields.length === 0) return;
-      // A field no step of this batch filled in is null here and keeps its value (a step never empties one);
-      // a signature is sent only by the step that took it.
-      await tx.$executeRaw`
+            SET scanned_out_at = excluded.scanned_out_at, scanned_in_at = excluded.scanned_in_at
+        )
         UPDATE backup_consignment c SET updated_at = ${new Date()}, state = r.state,
           dispatched_at = coalesce(r."dispatchedAt", c.dispatched_at),
           dispatched_by_id = coalesce(r."dispatchedById", c.dispatched_by_id),

@@ -102,6 +102,8 @@ describe("the audit hash chain", () => {
       flags: [true, false, null],
       date: new Date("2026-03-01T12:34:56.789Z"),
       dropped: undefined,
+      nonFinite: [Number.NaN, Number.POSITIVE_INFINITY],
+      custom: { toJSON: () => ({ shown: "as toJSON says" }) },
     };
     await app.db.$transaction((tx) =>
       sealAuditEntries(tx, [
