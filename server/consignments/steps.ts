@@ -16,7 +16,7 @@ import { signatureProblem } from "../custody/signature";
 import type { Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import type { LocationRecord } from "../locations/service";
-import { sitePlacementProblem } from "../sites/service";
+import { sitePlacementProblem, type SiteStanding } from "../sites/service";
 import {
   AUDITED_CONSIGNMENT_FIELDS,
   barcodesOf,
@@ -188,7 +188,8 @@ type ConsignmentRow = HeldConsignment & { from: SiteFields; to: SiteFields };
 
 /**
  * Locks the consignments, in id order, and reads each with both sites in the same statement, then their
- * lines with the lines' labels: two statements where Prisma's include takes six.
+ * lines with the lines' labels: two statements where Prisma's include takes six. The destinations are
+ * share-locked as `lockSites` locks a site a location names, since a receipt's locations name them.
  */
 async function holdConsignments(tx: Tx, ids: string[]): Promise<Map<string, Held>> {
   if (ids.length === 0) return new Map();
@@ -209,7 +210,7 @@ async function holdConsignments(tx: Tx, ids: string[]): Promise<Map<string, Held
     JOIN backup_site t ON t.id = c.to_site_id
     WHERE c.id = ANY(${sorted}::text[])
     ORDER BY c.id
-    FOR UPDATE OF c`;
+    FOR UPDATE OF c FOR SHARE OF t`;
   const lines = await tx.$queryRaw<(Omit<HeldLine, "tape"> & { barcode: string })[]>`
     SELECT l.consignment_id AS "consignmentId", l.tape_id AS "tapeId", l.expected, l.scanned_out_at AS "scannedOutAt",
       l.scanned_in_at AS "scannedInAt", l.lost_at AS "lostAt", l.resolved_at AS "resolvedAt", t.barcode
@@ -244,6 +245,8 @@ export type ConsignmentSteps = {
   receive(input: ReceiptInput, origin: StepOrigin): Promise<StepRows>;
   /** Writes the lines and consignments the accepted steps changed. */
   write(): Promise<void>;
+  /** The consignments' destinations, share-locked as `lockSites` locks them, for the receipts' locations. */
+  destinations: ReadonlyMap<string, SiteStanding>;
 };
 
 /**
@@ -328,6 +331,8 @@ export async function consignmentSteps(
   }
 
   return {
+    destinations: new Map([...held.values()].map(({ to }) => [to.id, to])),
+
     async dispatch(input, origin) {
       refuseSignature(input.signature);
       const consignment = heldOf(input.consignmentId);

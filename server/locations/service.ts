@@ -5,7 +5,7 @@ import type { LogLocationInput } from "../../lib/tapes";
 import { diffFields, recordAudit, type Actor } from "../audit/service";
 import type { Db, Tx } from "../db";
 import { DomainError } from "../errors";
-import { lockSites, sitePlacementProblem } from "../sites/service";
+import { lockSites, sitePlacementProblem, type SiteStanding } from "../sites/service";
 import { lockTape } from "../tapes/lock";
 import { transaction } from "../db/transaction";
 
@@ -36,6 +36,16 @@ export type LocationRecord = {
     EventOrigin;
 };
 
+/** A cartridge's current location, as far as choosing the next one goes; null when it has none. */
+export type CurrentPlace = { id: string; occurredAt: Date } | null;
+
+/**
+ * What a caller read as it locked the cartridges and sites, so the write need not read it again: the
+ * current place of locked cartridges (by id), and sites locked as `lockSites` locks them. Whatever is
+ * not in them is read here.
+ */
+export type KnownPlaces = { current?: ReadonlyMap<string, CurrentPlace>; sites?: ReadonlyMap<string, SiteStanding> };
+
 /**
  * The one writer of location rows and their audit entries, for the desk form and synced events alike,
  * for cartridges the caller has locked. Locations are taken in the order given, as if written one after
@@ -46,12 +56,21 @@ export type LocationRecord = {
  * it may not name (unknown, retired, of the other kind) fails the whole write: callers that judge events one
  * by one check `sitePlacementProblem` first.
  */
-export async function writeLocations(tx: Tx, actor: Actor, records: LocationRecord[]): Promise<BackupTapeLocation[]> {
+export async function writeLocations(
+  tx: Tx,
+  actor: Actor,
+  records: LocationRecord[],
+  known: KnownPlaces = {},
+): Promise<BackupTapeLocation[]> {
   if (records.length === 0) return [];
   const now = new Date();
-  const sites = await lockSites(tx, [
-    ...new Set(records.flatMap(({ location }) => (location.siteId ? [location.siteId] : []))),
-  ]);
+  const sites = new Map(known.sites);
+  const siteIds = new Set(records.flatMap(({ location }) => (location.siteId ? [location.siteId] : [])));
+  for (const [id, site] of await lockSites(
+    tx,
+    [...siteIds].filter((id) => !sites.has(id)),
+  ))
+    sites.set(id, site);
   const placed = records.map(({ location }) => {
     if (!location.siteId) return location;
     const site = sites.get(location.siteId);
@@ -60,11 +79,23 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
     return { ...location, site: site!.name };
   });
   const tapeIds = [...new Set(records.map(({ location }) => location.tapeId))];
+  const unread = tapeIds.filter((id) => !known.current?.has(id));
   // Read after the cartridges are locked, so no concurrent change of their current location is missed.
-  const stored = await tx.$queryRaw<{ id: string; tape_id: string; occurred_at: Date }[]>`
-    SELECT id, tape_id, occurred_at FROM backup_tape_location WHERE tape_id = ANY(${tapeIds}::text[]) AND is_current`;
+  const read =
+    unread.length === 0
+      ? []
+      : await tx.$queryRaw<{ id: string; tapeId: string; occurredAt: Date }[]>`
+          SELECT id, tape_id AS "tapeId", occurred_at AS "occurredAt" FROM backup_tape_location
+          WHERE tape_id = ANY(${unread}::text[]) AND is_current`;
+  const stored = [
+    ...read,
+    ...tapeIds.flatMap((tapeId) => {
+      const place = known.current?.get(tapeId);
+      return place ? [{ ...place, tapeId }] : [];
+    }),
+  ];
   const current = new Map<string, { occurredAt: Date; row?: BackupTapeLocation }>(
-    stored.map((location) => [location.tape_id, { occurredAt: location.occurred_at }]),
+    stored.map((location) => [location.tapeId, { occurredAt: location.occurredAt }]),
   );
   const becameCurrent: boolean[] = [];
   const rows = placed.map((location): BackupTapeLocation => {
@@ -80,7 +111,7 @@ export async function writeLocations(tx: Tx, actor: Actor, records: LocationReco
   });
 
   const moved = [...new Set(rows.filter((_, index) => becameCurrent[index]).map((row) => row.tapeId))];
-  const superseded = stored.filter((location) => moved.includes(location.tape_id)).map((location) => location.id);
+  const superseded = stored.filter((location) => moved.includes(location.tapeId)).map((location) => location.id);
   // Before the insert, which the one current row per cartridge would refuse otherwise. Offline catalogues
   // pull cartridges by updatedAt, and the current location is part of what they show.
   if (moved.length > 0)

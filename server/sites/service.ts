@@ -132,13 +132,16 @@ export async function getSite(db: Db, id: string) {
   return { ...rest, cartridgesHere: _count.locations };
 }
 
+/** What a location's site is checked by (`sitePlacementProblem`). */
+export type SiteStanding = Pick<BackupSite, "id" | "name" | "kind" | "active">;
+
 /**
  * The sites locations are about to name, read and share-locked for the rest of the transaction, so none is
  * retired between the check and the write.
  */
-export async function lockSites(tx: Tx, ids: string[]): Promise<Map<string, BackupSite>> {
+export async function lockSites(tx: Tx, ids: string[]): Promise<Map<string, SiteStanding>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.$queryRaw<BackupSite[]>`
+  const rows = await tx.$queryRaw<SiteStanding[]>`
     SELECT id, name, kind::text AS kind, active FROM backup_site WHERE id = ANY(${ids}::text[]) ORDER BY id FOR SHARE`;
   return new Map(rows.map((row) => [row.id, row]));
 }

@@ -3,7 +3,7 @@ import { unreachable } from "../../lib/exhaustive";
 import type { ParsedSyncEvent } from "../../lib/sync/events";
 import { writeCustody, type CustodyRecord } from "../custody/service";
 import type { Tx } from "../db";
-import { writeLocations, type LocationRecord } from "../locations/service";
+import { writeLocations, type CurrentPlace, type LocationRecord } from "../locations/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
 import type { SyncPusher } from "../../lib/users";
@@ -22,13 +22,23 @@ export type Rejection = { id: string; reason: string };
 
 /**
  * Locks the cartridges a batch names, in id order (backup_lock_tapes_by_label): batches from different phones
- * then never deadlock.
+ * then never deadlock. Returns each one's id by label, and where each is now, read once they are locked.
  */
-async function lockTapes(tx: Tx, barcodes: string[]): Promise<Map<string, string>> {
-  if (barcodes.length === 0) return new Map();
-  const rows = await tx.$queryRaw<{ id: string; barcode: string }[]>`
-    SELECT id, barcode FROM backup_lock_tapes_by_label(${barcodes}::text[])`;
-  return new Map(rows.map((row) => [row.barcode, row.id]));
+async function lockTapes(tx: Tx, barcodes: string[]) {
+  const rows =
+    barcodes.length === 0
+      ? []
+      : await tx.$queryRaw<{ id: string; barcode: string; location_id: string | null; located_at: Date | null }[]>`
+          SELECT * FROM backup_lock_tapes_by_label(${barcodes}::text[])`;
+  return {
+    ids: new Map(rows.map((row) => [row.barcode, row.id])),
+    current: new Map(
+      rows.map((row): [string, CurrentPlace] => [
+        row.id,
+        row.location_id ? { id: row.location_id, occurredAt: row.located_at! } : null,
+      ]),
+    ),
+  };
 }
 
 /** Every label an event names: one cartridge's, or each scanned into or out of a consignment's case. */
@@ -69,7 +79,7 @@ export async function applyClaimedInTx(
   deviceId: string,
   events: ParsedSyncEvent[],
 ): Promise<Rejection[]> {
-  const tapes = await lockTapes(tx, [...new Set(events.flatMap(labelsOf))]);
+  const { ids: tapes, current } = await lockTapes(tx, [...new Set(events.flatMap(labelsOf))]);
   const audits = await lockAudits(tx, [
     ...new Set(events.flatMap((event) => (event.type === "audit.scanned" ? [event.payload.auditId] : []))),
   ]);
@@ -156,7 +166,7 @@ export async function applyClaimedInTx(
   await steps.write();
   // Scans first: a misplaced one records where the catalogue had the cartridge before this batch moved it.
   await writeScans(tx, actor, scans);
-  await writeLocations(tx, actor, moves);
+  await writeLocations(tx, actor, moves, { current, sites: new Map([...sites, ...steps.destinations]) });
   await writeCustody(tx, actor, handoffs);
   return rejections;
 }

@@ -104,32 +104,17 @@ function claimedTime(value: unknown): Date | null {
   return year >= 1 && year <= 9999 ? time : null;
 }
 
-type Receipt = Pick<
-  SyncEvent,
-  | "id"
-  | "type"
-  | "deviceId"
-  | "userId"
-  | "occurredAt"
-  | "receivedAt"
-  | "deviceTime"
-  | "status"
-  | "reason"
-  | "contentHash"
-> & { content: string | null };
+type Receipt = Pick<SyncEvent, "id" | "type" | "occurredAt" | "status" | "reason" | "contentHash"> & {
+  content: string | null;
+};
 
-/** What the server remembers of every pushed event: applied for now, or rejected for being malformed. */
-function receiptOf({ item, parsed, contentHash }: Pushed, push: Push): Receipt {
-  const common = {
-    id: item.id,
-    deviceId: push.deviceId,
-    userId: push.actor.id,
-    receivedAt: push.receivedAt,
-    deviceTime: push.deviceTime,
-    // As the device claimed it: the rows it applies to hold the corrected time.
-    occurredAt: claimedTime(item.occurredAt),
-    contentHash,
-  };
+/**
+ * What the server remembers of every pushed event, besides what its push shares: applied for now, or
+ * rejected for being malformed.
+ */
+function receiptOf({ item, parsed, contentHash }: Pushed): Receipt {
+  // As the device claimed it: the rows it applies to hold the corrected time.
+  const common = { id: item.id, occurredAt: claimedTime(item.occurredAt), contentHash };
   if (parsed.success) return { ...common, type: parsed.data.type, status: "applied", reason: null, content: null };
   return {
     ...common,
@@ -141,19 +126,21 @@ function receiptOf({ item, parsed, contentHash }: Pushed, push: Push): Receipt {
 }
 
 /** Inserts the receipts whose ids are not taken yet and returns the ids it inserted. */
-async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
+async function claim(tx: Tx, push: Push, receipts: Receipt[]): Promise<Set<string>> {
   // In id order whatever order the batch came in: two pushes sharing events then queue on the first one
   // they share, where in their own orders each could hold an id the other waits for (a deadlock).
   const ordered = [...receipts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  // The receipts as one JSON parameter (as writeLocations does), in id order by their ordinality.
+  // The receipts as one JSON parameter (as writeLocations does), in id order by their ordinality; what the
+  // whole push shares is sent once.
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, device_time, status, reason,
       content, content_hash)
-    SELECT r.id, r.type, r."deviceId", r."userId", r."occurredAt", r."receivedAt", r."deviceTime", r.status,
-      r.reason, r.content::jsonb, r."contentHash"
-    FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb) AS (id text, type text, "deviceId" text,
-      "userId" text, "occurredAt" timestamp(3), "receivedAt" timestamp(3), "deviceTime" timestamp(3),
-      status "SyncEventStatus", reason text, content text, "contentHash" text)) WITH ORDINALITY AS r
+    SELECT r.id, r.type, ${push.deviceId}::text, ${push.actor.id}::text, r."occurredAt",
+      ${push.receivedAt}::timestamp(3), ${push.deviceTime}::timestamp(3), r.status, r.reason, r.content::jsonb,
+      r."contentHash"
+    FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb) AS (id text, type text,
+      "occurredAt" timestamp(3), status "SyncEventStatus", reason text, content text, "contentHash" text))
+      WITH ORDINALITY AS r
     ORDER BY r.ordinality
     ON CONFLICT (id) DO NOTHING
     RETURNING id`;
@@ -166,10 +153,7 @@ async function claim(tx: Tx, receipts: Receipt[]): Promise<Set<string>> {
  * taken, so each event applies at most once, and an event with its audit entry commit together or not at all.
  */
 async function pushInTx(tx: Tx, push: Push, pushed: Pushed[]) {
-  const claimed = await claim(
-    tx,
-    pushed.map((entry) => receiptOf(entry, push)),
-  );
+  const claimed = await claim(tx, push, pushed.map(receiptOf));
   const taken = pushed.filter(({ item }) => !claimed.has(item.id));
   const results = taken.length > 0 ? await storedResults(tx, push.actor, taken) : new Map<string, EventResult>();
 

@@ -23,16 +23,19 @@ BEGIN
 END
 $$;
 
--- Inserts sealed entries, each a JSON array [id, chain_seq, prev_hash, hash, entity_type, entity_id,
--- action, changes, actor_id, actor_name, created_at], and moves the chain head to the last of them.
-CREATE FUNCTION backup_audit_insert(entries JSONB, head_seq BIGINT, head_hash TEXT, head_key_id TEXT)
+-- Inserts sealed entries, each a JSON array [id, hash, entity_type, entity_id, action, changes, actor_id,
+-- actor_name, created_at], in chain order from `first_seq` on, each following the one before it and the
+-- first following `first_prev`; then moves the chain head to the last of them.
+CREATE FUNCTION backup_audit_insert(entries JSONB, first_seq BIGINT, first_prev TEXT, head_key_id TEXT)
   RETURNS VOID LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO backup_audit_log (id, chain_seq, prev_hash, hash, entity_type, entity_id, action, changes,
     actor_id, actor_name, created_at)
-  SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, e->>4, e->>5, e->>6, e->7, e->>8, e->>9,
-    (e->>10)::timestamp(3)
-  FROM jsonb_array_elements(entries) AS e;
-  UPDATE backup_audit_chain SET last_seq = head_seq, last_hash = head_hash, key_id = head_key_id WHERE id = 1;
+  SELECT (a.e->>0)::bigint, first_seq + a.n - 1, coalesce(lag(a.e->>1) OVER (ORDER BY a.n), first_prev), a.e->>1,
+    a.e->>2, a.e->>3, a.e->>4, a.e->5, a.e->>6, a.e->>7, (a.e->>8)::timestamp(3)
+  FROM jsonb_array_elements(entries) WITH ORDINALITY AS a(e, n);
+  UPDATE backup_audit_chain
+    SET last_seq = first_seq + jsonb_array_length(entries) - 1, last_hash = entries->-1->>1, key_id = head_key_id
+    WHERE id = 1;
 END
 $$;
