@@ -9,6 +9,8 @@ export const MAX_SIGNATURE_WIDTH = 4096;
 export const MAX_SIGNATURE_HEIGHT = 1024;
 
 const PREFIX = "data:image/png;base64,";
+/** A pad's image at a phone's pixel ratio fits; a header claiming more is not allocated for up front. */
+const ONE_CHUNK = 4 * 1024 * 1024;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Samples per pixel of each PNG colour type, and the bit depths the format allows for it. */
@@ -112,7 +114,10 @@ export function signatureProblem(dataUrl: string): string | null {
   const expected = subImages(header).reduce((sum, [width, height]) => sum + height * rowBytes(width, header), 0);
   try {
     // One byte more than the scanlines need shows data that goes on past them without inflating all of it.
-    const data = zlib.inflateSync(compressed, { maxOutputLength: expected + 1 });
+    // Inflated into one buffer where it fits in ONE_CHUNK, rather than into 16 KB pieces joined afterwards:
+    // a synced batch checks a couple of megabytes of pixels per signature, and twice the allocation shows.
+    const chunkSize = Math.max(zlib.constants.Z_MIN_CHUNK, Math.min(expected + 1, ONE_CHUNK));
+    const data = zlib.inflateSync(compressed, { maxOutputLength: expected + 1, chunkSize });
     return scanlinesComplete(data, header) ? null : damaged;
   } catch {
     return damaged;

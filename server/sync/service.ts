@@ -125,26 +125,31 @@ function receiptOf({ item, parsed, contentHash }: Pushed): Receipt {
   };
 }
 
-/** Inserts the receipts whose ids are not taken yet and returns the ids it inserted. */
+/** Inserts the receipts whose ids are not taken yet and returns the ids that were taken already. */
 async function claim(tx: Tx, push: Push, receipts: Receipt[]): Promise<Set<string>> {
   // In id order whatever order the batch came in: two pushes sharing events then queue on the first one
   // they share, where in their own orders each could hold an id the other waits for (a deadlock).
   const ordered = [...receipts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // The receipts as one JSON parameter (as writeLocations does), in id order by their ordinality; what the
-  // whole push shares is sent once.
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, device_time, status, reason,
-      content, content_hash)
-    SELECT r.id, r.type, ${push.deviceId}::text, ${push.actor.id}::text, r."occurredAt",
-      ${push.receivedAt}::timestamp(3), ${push.deviceTime}::timestamp(3), r.status, r.reason, r.content::jsonb,
-      r."contentHash"
-    FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb) AS (id text, type text,
-      "occurredAt" timestamp(3), status "SyncEventStatus", reason text, content text, "contentHash" text))
-      WITH ORDINALITY AS r
-    ORDER BY r.ordinality
-    ON CONFLICT (id) DO NOTHING
-    RETURNING id`;
-  return new Set(rows.map((row) => row.id));
+  // whole push shares is sent once. Only the ids already taken come back: usually none.
+  const taken = await tx.$queryRaw<{ id: string }[]>`
+    WITH pushed AS (
+      SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb) AS (id text, type text,
+        "occurredAt" timestamp(3), status "SyncEventStatus", reason text, content text, "contentHash" text))
+        WITH ORDINALITY AS r
+    ), claimed AS (
+      INSERT INTO sync_event (id, type, device_id, user_id, occurred_at, received_at, device_time, status, reason,
+        content, content_hash)
+      SELECT r.id, r.type, ${push.deviceId}::text, ${push.actor.id}::text, r."occurredAt",
+        ${push.receivedAt}::timestamp(3), ${push.deviceTime}::timestamp(3), r.status, r.reason, r.content::jsonb,
+        r."contentHash"
+      FROM pushed r
+      ORDER BY r.ordinality
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id
+    )
+    SELECT id FROM pushed WHERE id NOT IN (SELECT id FROM claimed)`;
+  return new Set(taken.map((row) => row.id));
 }
 
 /**
@@ -153,11 +158,11 @@ async function claim(tx: Tx, push: Push, receipts: Receipt[]): Promise<Set<strin
  * taken, so each event applies at most once, and an event with its audit entry commit together or not at all.
  */
 async function pushInTx(tx: Tx, push: Push, pushed: Pushed[]) {
-  const claimed = await claim(tx, push, pushed.map(receiptOf));
-  const taken = pushed.filter(({ item }) => !claimed.has(item.id));
+  const takenIds = await claim(tx, push, pushed.map(receiptOf));
+  const taken = pushed.filter(({ item }) => takenIds.has(item.id));
   const results = taken.length > 0 ? await storedResults(tx, push.actor, taken) : new Map<string, EventResult>();
 
-  const mine = pushed.filter(({ item }) => claimed.has(item.id));
+  const mine = pushed.filter(({ item }) => !takenIds.has(item.id));
   const events = mine.flatMap(({ parsed }) => (parsed.success ? [parsed.data] : []));
   const rejections = new Map(
     (await applyClaimedInTx(tx, push.actor, push.deviceId, events)).map((rejection) => [

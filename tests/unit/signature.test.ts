@@ -70,6 +70,14 @@ describe("signatureProblem", () => {
     expect(signatureProblem(asDataUrl(bytes))).toBeNull();
   });
 
+  test.each([
+    [1, 1],
+    [1100, 1024],
+  ])("a %i×%i image is accepted: the inflate buffer fits the smallest image and grows past a chunk", (width, height) => {
+    const bytes = PNG.sync.write(drawn(width, height), { colorType: 6, bitDepth: 8 });
+    expect(signatureProblem(asDataUrl(bytes))).toBeNull();
+  });
+
   test("an interlaced image is accepted, and refused with a pass's row cut short", () => {
     const sound = interlaced(37, 19);
     expect(decodes(sound)).toBe(true);
