@@ -64,13 +64,9 @@ export async function writeLocations(
 ): Promise<BackupTapeLocation[]> {
   if (records.length === 0) return [];
   const now = new Date();
-  const sites = new Map(known.sites);
-  const siteIds = new Set(records.flatMap(({ location }) => (location.siteId ? [location.siteId] : [])));
-  for (const [id, site] of await lockSites(
-    tx,
-    [...siteIds].filter((id) => !sites.has(id)),
-  ))
-    sites.set(id, site);
+  const siteIds = [...new Set(records.flatMap(({ location }) => (location.siteId ? [location.siteId] : [])))];
+  const unlocked = siteIds.filter((id) => !known.sites?.has(id));
+  const sites = new Map([...(known.sites ?? []), ...(await lockSites(tx, unlocked))]);
   const placed = records.map(({ location }) => {
     if (!location.siteId) return location;
     const site = sites.get(location.siteId);
@@ -112,14 +108,17 @@ export async function writeLocations(
 
   const moved = [...new Set(rows.filter((_, index) => becameCurrent[index]).map((row) => row.tapeId))];
   const superseded = stored.filter((location) => moved.includes(location.tapeId)).map((location) => location.id);
-  // Before the insert, which the one current row per cartridge would refuse otherwise. Offline catalogues
-  // pull cartridges by updatedAt, and the current location is part of what they show.
-  if (moved.length > 0)
-    await tx.$executeRaw`
-      WITH retired AS (UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[]))
-      UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[])`;
-  // The rows as one JSON parameter: binding seventeen parameters a row costs more than inserting it.
+  // The superseded rows are retired and the new ones inserted in one statement: the condition on the insert
+  // makes the database finish both updates before its first row goes in, which the one current row per
+  // cartridge would refuse otherwise. Offline catalogues pull cartridges by updatedAt, and the current
+  // location is part of what they show. The rows go as one JSON parameter: binding seventeen parameters a
+  // row costs more than inserting it.
   await tx.$executeRaw`
+    WITH retired AS (
+      UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[]) RETURNING 1
+    ), touched AS (
+      UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[]) RETURNING 1
+    )
     INSERT INTO backup_tape_location (id, tape_id, kind, site_id, site, shelf, locker, slot, custodian, service_provider, occurred_at,
       recorded_at, recorded_by_id, recorded_by_name, is_current, event_id, device_id)
     SELECT id, "tapeId", kind, "siteId", site, shelf, locker, slot, custodian, "serviceProvider", "occurredAt",
@@ -127,7 +126,8 @@ export async function writeLocations(
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id text, "tapeId" text, kind "LocationKind",
       "siteId" text, site text, shelf text, locker text, slot text, custodian text, "serviceProvider" text,
       "occurredAt" timestamp(3), "recordedById" text, "recordedByName" text, "isCurrent" boolean, "eventId" text,
-      "deviceId" text)`;
+      "deviceId" text)
+    WHERE (SELECT count(*) FROM retired) + (SELECT count(*) FROM touched) >= 0`;
 
   recordAudit(
     tx,
