@@ -12,7 +12,6 @@ import {
 import { receiptRefusal } from "../../lib/capabilities";
 import { diffFields, recordAudit, type Changes } from "../audit/service";
 import type { CustodyRecord } from "../custody/service";
-import { signatureProblem } from "../custody/signature";
 import type { Tx } from "../db";
 import { DomainError, notFound } from "../errors";
 import type { LocationRecord } from "../locations/service";
@@ -130,8 +129,8 @@ function scannedTapes(locked: ReadonlyMap<string, string>, barcodes: string[]): 
 }
 
 /** The one signature for a whole case goes on each cartridge's hand-off: held to the rule every hand-off's is. */
-function refuseSignature(signature: string) {
-  const problem = signatureProblem(signature);
+async function refuseSignature(check: SignatureCheck) {
+  const problem = await check;
   if (problem) throw new DomainError("BAD_REQUEST", problem, "signature");
 }
 
@@ -227,6 +226,12 @@ async function holdConsignments(tx: Tx, ids: string[]): Promise<Map<string, Held
   return held;
 }
 
+/**
+ * A step's signature check (`signatureProblemOffThread` of its signature), started when its batch began so
+ * that the image is inflated while the batch's first statements run.
+ */
+export type SignatureCheck = Promise<string | null>;
+
 export type ConsignmentSteps = {
   /**
    * A dispatch: every scanned cartridge is logged in transit and handed from the sending site to the
@@ -235,14 +240,14 @@ export type ConsignmentSteps = {
    * recorded before this dispatch reached the server keeps its state: the dispatch then only adds what
    * happened at the start. Throws what its rules refuse, before anything of it is kept.
    */
-  dispatch(input: DispatchInput, origin: StepOrigin): Promise<StepRows>;
+  dispatch(input: DispatchInput, origin: StepOrigin, signature: SignatureCheck): Promise<StepRows>;
   /**
    * A receipt at the destination: the scanned cartridges are logged at the destination site and handed
    * from the courier to the receiver, who signs for the case; the seal is checked against the dispatch's
    * numbers. A second receipt, from another device, is refused with who received it first; a courier
    * receives only a consignment they dispatched. Throws what its rules refuse, before anything is kept.
    */
-  receive(input: ReceiptInput, origin: StepOrigin): Promise<StepRows>;
+  receive(input: ReceiptInput, origin: StepOrigin, signature: SignatureCheck): Promise<StepRows>;
   /** Writes the lines and consignments the accepted steps changed. */
   write(): Promise<void>;
   /** The consignments' destinations, share-locked as `lockSites` locks them, for the receipts' locations. */
@@ -333,8 +338,8 @@ export async function consignmentSteps(
   return {
     destinations: new Map([...held.values()].map(({ to }) => [to.id, to])),
 
-    async dispatch(input, origin) {
-      refuseSignature(input.signature);
+    async dispatch(input, origin, signature) {
+      await refuseSignature(signature);
       const consignment = heldOf(input.consignmentId);
       const before = consignment.consignment;
       const late = isReceived(before.state) && before.dispatchedAt === null;
@@ -413,8 +418,8 @@ export async function consignmentSteps(
       );
     },
 
-    async receive(input, origin) {
-      refuseSignature(input.signature);
+    async receive(input, origin, signature) {
+      await refuseSignature(signature);
       const consignment = heldOf(input.consignmentId);
       const before = consignment.consignment;
       if (before.receivedAt)

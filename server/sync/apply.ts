@@ -2,6 +2,7 @@ import { refusal } from "../../lib/capabilities";
 import { unreachable } from "../../lib/exhaustive";
 import type { ParsedSyncEvent } from "../../lib/sync/events";
 import { writeCustody, type CustodyRecord } from "../custody/service";
+import { signatureProblemOffThread } from "../custody/signature";
 import type { Tx } from "../db";
 import { writeLocations, type CurrentPlace, type LocationRecord } from "../locations/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
@@ -79,6 +80,12 @@ export async function applyClaimedInTx(
   deviceId: string,
   events: ParsedSyncEvent[],
 ): Promise<Rejection[]> {
+  // Each case's signature is inflated on the thread pool while the statements before its step run.
+  const signatures = new Map(
+    events.flatMap((event) =>
+      isConsignmentStep(event) ? [[event.id, signatureProblemOffThread(event.payload.signature)] as const] : [],
+    ),
+  );
   const { ids: tapes, current } = await lockTapes(tx, [...new Set(events.flatMap(labelsOf))]);
   const audits = await lockAudits(tx, [
     ...new Set(events.flatMap((event) => (event.type === "audit.scanned" ? [event.payload.auditId] : []))),
@@ -112,8 +119,8 @@ export async function applyClaimedInTx(
         (await ruledStep(
           () =>
             event.type === "consignment.dispatched"
-              ? steps.dispatch(event.payload, origin)
-              : steps.receive(event.payload, origin),
+              ? steps.dispatch(event.payload, origin, signatures.get(event.id)!)
+              : steps.receive(event.payload, origin, signatures.get(event.id)!),
           moves,
           handoffs,
         ));

@@ -4,15 +4,19 @@ import { PNG } from "pngjs";
 const PREFIX = "data:image/png;base64,";
 const asDataUrl = (bytes: Buffer) => `${PREFIX}${bytes.toString("base64")}`;
 
-/** A text chunk of exactly `size` bytes in all (length, type, data, checksum). */
-function textChunk(size: number): Buffer {
-  const body = Buffer.concat([Buffer.from("tEXtComment\0", "latin1"), Buffer.alloc(size - 12 - 8, "x")]);
-  const chunk = Buffer.alloc(size);
-  chunk.writeUInt32BE(body.length - 4, 0);
-  body.copy(chunk, 4);
-  chunk.writeUInt32BE(zlib.crc32(body), size - 4);
-  return chunk;
+/** A PNG chunk: its length, type, data and checksum. */
+export function pngChunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+  const framed = Buffer.alloc(body.length + 8);
+  framed.writeUInt32BE(data.length, 0);
+  body.copy(framed, 4);
+  framed.writeUInt32BE(zlib.crc32(body), body.length + 4);
+  return framed;
 }
+
+/** A text chunk of exactly `size` bytes in all (length, type, data, checksum). */
+const textChunk = (size: number) =>
+  pngChunk("tEXt", Buffer.concat([Buffer.from("Comment\0", "latin1"), Buffer.alloc(size - 12 - 8, "x")]));
 
 /**
  * A signature as the pad sends it: a blank PNG data URL of the given size. With `length`, a comment chunk

@@ -1,6 +1,7 @@
+import zlib from "node:zlib";
 import { describe, expect, test } from "vitest";
 import type { EventResult } from "../../lib/sync/events";
-import { signatureImage } from "../factories/signature";
+import { pngChunk, signatureImage } from "../factories/signature";
 import { dispatchEvent, receiptEvent } from "../factories/sync-events";
 import { callerFor, clientError, useTestApp } from "../helpers/app";
 import { useConsignmentWorld } from "../helpers/consignments";
@@ -124,6 +125,24 @@ describe("dispatch", () => {
       state: "in_transit",
       receivedAt: null,
     });
+  });
+
+  test("a signature whose pixels stop short of its header rejects the dispatch, though every chunk is whole", async () => {
+    const planned = await world.approved(1);
+    const png = Buffer.from(signatureImage({ width: 40, height: 20 }).split(",")[1]!, "base64");
+    const cutShort = Buffer.concat([
+      png.subarray(0, 33),
+      pngChunk("IDAT", zlib.deflateSync(Buffer.alloc(10))),
+      pngChunk("IEND", Buffer.alloc(0)),
+    ]);
+    const before = await fingerprint(app.db);
+    const [refused] = await world.push(world.courier, [
+      dispatchEvent(planned.consignment.id, planned.barcodes, {
+        signature: `data:image/png;base64,${cutShort.toString("base64")}`,
+      }),
+    ]);
+    expect(reasonOf(refused)).toBe("The signature image is damaged or incomplete");
+    expect(changedTables(before, await fingerprint(app.db))).toEqual(["sync_event"]);
   });
 
   test("a cartridge of another open consignment scanned into the case rejects the dispatch", async () => {

@@ -1,7 +1,8 @@
 import zlib from "node:zlib";
 import { PNG, type ColorType } from "pngjs";
 import { describe, expect, test } from "vitest";
-import { ADAM7, signatureProblem } from "../../server/custody/signature";
+import { ADAM7, signatureProblem, signatureProblemOffThread } from "../../server/custody/signature";
+import { pngChunk } from "../factories/signature";
 
 const asDataUrl = (bytes: Buffer) => `data:image/png;base64,${bytes.toString("base64")}`;
 const DAMAGED = "The signature image is damaged or incomplete";
@@ -11,15 +12,6 @@ function drawn(width: number, height: number): PNG {
   const png = new PNG({ width, height });
   for (let index = 0; index < png.data.length; index++) png.data[index] = (index * 7919 + (index >> 9) * 31) % 251;
   return png;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const framed = Buffer.alloc(body.length + 8);
-  framed.writeUInt32BE(data.length, 0);
-  body.copy(framed, 4);
-  framed.writeUInt32BE(zlib.crc32(body), body.length + 4);
-  return framed;
 }
 
 /**
@@ -41,9 +33,9 @@ function interlaced(width: number, height: number): Buffer {
   header.set([8, 0, 0, 0, 1], 8);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
-    chunk("IEND", Buffer.alloc(0)),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
+    pngChunk("IEND", Buffer.alloc(0)),
   ]);
 }
 
@@ -73,10 +65,13 @@ describe("signatureProblem", () => {
   test.each([
     [1, 1],
     [1100, 1024],
-  ])("a %i×%i image is accepted: the inflate buffer fits the smallest image and grows past a chunk", (width, height) => {
-    const bytes = PNG.sync.write(drawn(width, height), { colorType: 6, bitDepth: 8 });
-    expect(signatureProblem(asDataUrl(bytes))).toBeNull();
-  });
+  ])(
+    "a %i×%i image is accepted: the inflate buffer fits the smallest image and grows past a chunk",
+    (width, height) => {
+      const bytes = PNG.sync.write(drawn(width, height), { colorType: 6, bitDepth: 8 });
+      expect(signatureProblem(asDataUrl(bytes))).toBeNull();
+    },
+  );
 
   test("an interlaced image is accepted, and refused with a pass's row cut short", () => {
     const sound = interlaced(37, 19);
@@ -87,8 +82,8 @@ describe("signatureProblem", () => {
     const data = zlib.inflateSync(sound.subarray(41, sound.length - 16));
     const short = Buffer.concat([
       header,
-      chunk("IDAT", zlib.deflateSync(data.subarray(0, -1))),
-      chunk("IEND", Buffer.alloc(0)),
+      pngChunk("IDAT", zlib.deflateSync(data.subarray(0, -1))),
+      pngChunk("IEND", Buffer.alloc(0)),
     ]);
     expect(signatureProblem(asDataUrl(short))).toBe(DAMAGED);
   });
@@ -100,8 +95,8 @@ describe("signatureProblem", () => {
       asDataUrl(
         Buffer.concat([
           sound.subarray(0, 33),
-          chunk("IDAT", zlib.deflateSync(scanlines)),
-          chunk("IEND", Buffer.alloc(0)),
+          pngChunk("IDAT", zlib.deflateSync(scanlines)),
+          pngChunk("IEND", Buffer.alloc(0)),
         ]),
       );
     expect(signatureProblem(rebuilt(data))).toBeNull();
@@ -127,5 +122,38 @@ describe("signatureProblem", () => {
     // Checksums cover every byte after the signature and IHDR's size fields: nothing changed there passes.
     const accepted = variants.slice(sound.length).filter((bytes) => signatureProblem(asDataUrl(bytes)) === null);
     expect(accepted).toEqual([]);
+  });
+
+  test("checked on the thread pool, every image gets the answer it gets checked in line", async () => {
+    const sound = PNG.sync.write(drawn(64, 24));
+    const data = zlib.inflateSync(sound.subarray(41, sound.length - 16));
+    const rebuilt = (scanlines: Buffer) =>
+      asDataUrl(
+        Buffer.concat([
+          sound.subarray(0, 33),
+          pngChunk("IDAT", zlib.deflateSync(scanlines)),
+          pngChunk("IEND", Buffer.alloc(0)),
+        ]),
+      );
+    const unknownFilter = Buffer.from(data);
+    unknownFilter[257] = 5;
+    const images = [
+      asDataUrl(sound),
+      asDataUrl(PNG.sync.write(drawn(1100, 1024))),
+      asDataUrl(Buffer.from(interlaced(9, 7))),
+      "data:image/jpeg;base64,AAAA",
+      asDataUrl(PNG.sync.write(new PNG({ width: 5000, height: 10 }))),
+      rebuilt(Buffer.concat([data, Buffer.alloc(1)])),
+      rebuilt(unknownFilter),
+      ...Array.from({ length: sound.length }, (_, length) => asDataUrl(sound.subarray(0, length))),
+      ...Array.from({ length: sound.length }, (_, offset) => {
+        const changed = Buffer.from(sound);
+        changed[offset] = changed[offset]! ^ 0x5a;
+        return asDataUrl(changed);
+      }),
+    ];
+    const inLine = images.map(signatureProblem);
+    expect(inLine.filter((problem) => problem === null).length).toBeGreaterThanOrEqual(3);
+    expect(await Promise.all(images.map(signatureProblemOffThread))).toEqual(inLine);
   });
 });
