@@ -70,18 +70,35 @@ async function insertSealed(
   prevHash: string,
   keyId: string | null,
 ) {
+  // Each actor and time once, referred to by index (as writeCustody sends signatures): a transaction's
+  // entries mostly share both.
+  const actorOf = ({ actor }: PendingAuditEntry) => JSON.stringify([actor.id, actor.name]);
+  const timeOf = ({ at }: PendingAuditEntry) => at.toISOString();
+  const actors = [...new Set(entries.map(actorOf))];
+  const times = [...new Set(entries.map(timeOf))];
+  const actorIndex = new Map(actors.map((actor, index) => [actor, index]));
+  const timeIndex = new Map(times.map((time, index) => [time, index]));
   let prev = prevHash;
   const rows = entries.map((entry, index) => {
     const id = head.ids[index]!;
     const hash = chainHash(sealer, prev, auditContent({ ...entry, seq: head.seq + BigInt(index + 1), id }));
     prev = hash;
-    const { entityType, entityId, action, changes, actor, at } = entry;
-    return [id.toString(), hash, entityType, entityId, action, changes, actor.id, actor.name, at];
+    const { entityType, entityId, action, changes } = entry;
+    return [
+      id.toString(),
+      hash,
+      entityType,
+      entityId,
+      action,
+      changes,
+      actorIndex.get(actorOf(entry)),
+      timeIndex.get(timeOf(entry)),
+    ];
   });
   // One JSON parameter rather than nine per entry (binding thousands of parameters costs more than the
   // insert), with what the database can work out left out: each entry's place and the hash it follows.
-  await tx.$executeRaw`SELECT backup_audit_insert(${JSON.stringify(rows)}::jsonb,
-    ${(head.seq + 1n).toString()}::bigint, ${prevHash}, ${keyId})`;
+  await tx.$executeRaw`SELECT backup_audit_insert(${JSON.stringify(rows)}::jsonb, ${`[${actors.join(",")}]`}::jsonb,
+    ${JSON.stringify(times)}::jsonb, ${(head.seq + 1n).toString()}::bigint, ${prevHash}, ${keyId})`;
 }
 
 type Link = { id: string; prev_hash: string; hash: string };

@@ -120,6 +120,35 @@ describe("the audit hash chain", () => {
     expect(await verifyAuditChain(app.db)).toMatchObject({ intact: true });
   });
 
+  test("entries of one transaction by different people at different times keep each their own", async () => {
+    const written = [
+      { actor: { id: null, name: "Backup Monitor" }, at: new Date("2026-01-02T03:04:05.678Z") },
+      { actor: { id: "someone", name: "Sam Someone" }, at: new Date("2026-01-02T03:04:06.000Z") },
+      { actor: { id: null, name: "Backup Monitor" }, at: new Date("2026-01-02T03:04:05.678Z") },
+    ];
+    await app.db.$transaction((tx) =>
+      sealAuditEntries(
+        tx,
+        written.map(({ actor, at }, index) => ({
+          entityType: "tape" as const,
+          entityId: `t${index}`,
+          action: "update" as const,
+          changes: { index: { from: null, to: index } },
+          actor,
+          at,
+        })),
+      ),
+    );
+    const stored = await app.db.backupAuditLog.findMany({
+      where: { entityId: { in: ["t0", "t1", "t2"] } },
+      orderBy: { chainSeq: "asc" },
+    });
+    expect(
+      stored.map(({ actorId, actorName, createdAt }) => ({ actor: { id: actorId, name: actorName }, at: createdAt })),
+    ).toEqual(written);
+    expect(await verifyAuditChain(app.db)).toMatchObject({ intact: true });
+  });
+
   test("every hash is keyed: the same content hashes differently under another key, and not as plain SHA-256", async () => {
     const [first] = await app.db.$queryRaw<{ hash: string; content: string }[]>`
       SELECT hash, backup_audit_content(l) AS content FROM backup_audit_log l WHERE chain_seq = 1`;

@@ -23,16 +23,19 @@ BEGIN
 END
 $$;
 
--- Inserts sealed entries, each a JSON array [id, hash, entity_type, entity_id, action, changes, actor_id,
--- actor_name, created_at], in chain order from `first_seq` on, each following the one before it and the
--- first following `first_prev`; then moves the chain head to the last of them.
-CREATE FUNCTION backup_audit_insert(entries JSONB, first_seq BIGINT, first_prev TEXT, head_key_id TEXT)
+-- Inserts sealed entries, each a JSON array [id, hash, entity_type, entity_id, action, changes, actor, at]
+-- where `actor` indexes `actors` ([id, name] pairs) and `at` indexes `times`: a transaction's entries
+-- mostly share both. They go in chain order from `first_seq` on, each following the one before it and the
+-- first following `first_prev`; then the chain head moves to the last of them.
+CREATE FUNCTION backup_audit_insert(entries JSONB, actors JSONB, times JSONB, first_seq BIGINT, first_prev TEXT,
+  head_key_id TEXT)
   RETURNS VOID LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO backup_audit_log (id, chain_seq, prev_hash, hash, entity_type, entity_id, action, changes,
     actor_id, actor_name, created_at)
   SELECT (a.e->>0)::bigint, first_seq + a.n - 1, coalesce(lag(a.e->>1) OVER (ORDER BY a.n), first_prev), a.e->>1,
-    a.e->>2, a.e->>3, a.e->>4, a.e->5, a.e->>6, a.e->>7, (a.e->>8)::timestamp(3)
+    a.e->>2, a.e->>3, a.e->>4, a.e->5, actors->((a.e->>6)::int)->>0, actors->((a.e->>6)::int)->>1,
+    (times->>((a.e->>7)::int))::timestamp(3)
   FROM jsonb_array_elements(entries) WITH ORDINALITY AS a(e, n);
   UPDATE backup_audit_chain
     SET last_seq = first_seq + jsonb_array_length(entries) - 1, last_hash = entries->-1->>1, key_id = head_key_id
