@@ -44,17 +44,27 @@ type AuditStanding = Pick<
   "id" | "number" | "state" | "closedByName" | "closedAt" | "cancelledByName" | "cancelledAt"
 >;
 
+/** An audit as a pushed batch holds it: whether it is open, and which of the batch's labels it has counted. */
+export type LockedAudit = AuditStanding & { counted: Set<string> };
+
 /**
  * Locks the audits a pushed batch scans for, in id order, after its cartridges: two batches scanning for the
- * same audits in different orders then queue instead of deadlocking. Returns them as they are once locked.
+ * same audits in different orders then queue instead of deadlocking. Returns them as they are once locked,
+ * each with the labels among those `scanned` for it that it has counted already
+ * (`backup_lock_audits`, migration batch_locks_read_after).
  */
-export async function lockAudits(tx: Tx, ids: string[]): Promise<Map<string, AuditStanding>> {
-  if (ids.length === 0) return new Map();
-  const audits = await tx.$queryRaw<AuditStanding[]>`
-    SELECT id, number, state::text AS state, closed_by_name AS "closedByName", closed_at AS "closedAt",
-      cancelled_by_name AS "cancelledByName", cancelled_at AS "cancelledAt"
-    FROM backup_inventory_audit WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
-  return new Map(audits.map((audit) => [audit.id, audit]));
+export async function lockAudits(
+  tx: Tx,
+  scanned: { auditId: string; barcode: string }[],
+): Promise<Map<string, LockedAudit>> {
+  if (scanned.length === 0) return new Map();
+  const ids = [...new Set(scanned.map((scan) => scan.auditId))];
+  const audits = await tx.$queryRaw<(AuditStanding & { counted: string[] })[]>`
+    SELECT id, number, state, closed_by_name AS "closedByName", closed_at AS "closedAt",
+      cancelled_by_name AS "cancelledByName", cancelled_at AS "cancelledAt", counted
+    FROM backup_lock_audits(${ids}::text[], ${scanned.map((scan) => scan.auditId)}::text[],
+      ${scanned.map((scan) => scan.barcode)}::text[])`;
+  return new Map(audits.map((audit) => [audit.id, { ...audit, counted: new Set(audit.counted) }]));
 }
 
 const refuse = (step: AuditStep, audit: BackupInventoryAudit) => {
@@ -129,27 +139,29 @@ export function scanRefusal(audit: AuditStanding | undefined): string | null {
 export type ScanRecord = { auditId: string; barcode: string; tapeId: string | null; origin: ScanOrigin };
 
 /**
- * Writes a batch of scans for open audits (locked by the caller) in a few statements. The first scan of a
- * label for an audit counts and fixes its outcome: on the expected list, present; a cartridge the catalogue
- * has elsewhere, misplaced, with where it has it; else unknown. A later scan of the same label, earlier in
- * the batch or before it, from any device or person, changes nothing.
+ * Writes a batch of scans for open audits, locked by the caller with the labels they have counted
+ * (`lockAudits`), in a few statements. The first scan of a label for an audit counts and fixes its outcome:
+ * on the expected list, present; a cartridge the catalogue has elsewhere, misplaced, with where it has it;
+ * else unknown. A later scan of the same label, earlier in the batch or before it, from any device or
+ * person, changes nothing.
  */
-export async function writeScans(tx: Tx, actor: Actor, scans: ScanRecord[]): Promise<void> {
+export async function writeScans(
+  tx: Tx,
+  actor: Actor,
+  scans: ScanRecord[],
+  audits: ReadonlyMap<string, LockedAudit>,
+): Promise<void> {
   if (scans.length === 0) return;
   const key = (auditId: string, value: string | null) => `${auditId}\u0000${value}`;
   const pairs = (rows: { auditId: string; value: string }[]) => ({
     audits: rows.map((row) => row.auditId),
     values: rows.map((row) => row.value),
   });
-  const asked = pairs(scans.map((scan) => ({ auditId: scan.auditId, value: scan.barcode })));
-  const earlier = await tx.$queryRaw<{ audit_id: string; barcode: string }[]>`
-    SELECT audit_id, barcode FROM backup_inventory_scan
-    WHERE (audit_id, barcode) IN (SELECT * FROM unnest(${asked.audits}::text[], ${asked.values}::text[]))`;
-  const counted = new Set(earlier.map((row) => key(row.audit_id, row.barcode)));
+  const inBatch = new Set<string>();
   const first = scans.filter((scan) => {
     const scanKey = key(scan.auditId, scan.barcode);
-    if (counted.has(scanKey)) return false;
-    counted.add(scanKey);
+    if (audits.get(scan.auditId)!.counted.has(scan.barcode) || inBatch.has(scanKey)) return false;
+    inBatch.add(scanKey);
     return true;
   });
   const ofCartridges = first.flatMap((scan) => (scan.tapeId ? [{ auditId: scan.auditId, value: scan.tapeId }] : []));

@@ -87,9 +87,14 @@ export async function applyClaimedInTx(
     ),
   );
   const { ids: tapes, current } = await lockTapes(tx, [...new Set(events.flatMap(labelsOf))]);
-  const audits = await lockAudits(tx, [
-    ...new Set(events.flatMap((event) => (event.type === "audit.scanned" ? [event.payload.auditId] : []))),
-  ]);
+  const audits = await lockAudits(
+    tx,
+    events.flatMap((event) =>
+      event.type === "audit.scanned"
+        ? [{ auditId: event.payload.auditId, barcode: event.payload.barcode.barcode }]
+        : [],
+    ),
+  );
   const sites = await lockSites(tx, [
     ...new Set(
       events.flatMap((event) =>
@@ -172,7 +177,7 @@ export async function applyClaimedInTx(
 
   await steps.write();
   // Scans first: a misplaced one records where the catalogue had the cartridge before this batch moved it.
-  await writeScans(tx, actor, scans);
+  await writeScans(tx, actor, scans, audits);
   await writeLocations(tx, actor, moves, { current, sites: new Map([...sites, ...steps.destinations]) });
   await writeCustody(tx, actor, handoffs);
   return rejections;
