@@ -14,6 +14,19 @@ export function pngChunk(type: string, data: Buffer): Buffer {
   return framed;
 }
 
+/**
+ * A signature `png` (PNG bytes) with its image data replaced by `scanlines`, deflated: every chunk whole
+ * and checked, the pixels whatever they are given as.
+ */
+export const withScanlines = (png: Buffer, scanlines: Buffer) =>
+  asDataUrl(
+    Buffer.concat([
+      png.subarray(0, 33),
+      pngChunk("IDAT", zlib.deflateSync(scanlines)),
+      pngChunk("IEND", Buffer.alloc(0)),
+    ]),
+  );
+
 /** A text chunk of exactly `size` bytes in all (length, type, data, checksum). */
 const textChunk = (size: number) =>
   pngChunk("tEXt", Buffer.concat([Buffer.from("Comment\0", "latin1"), Buffer.alloc(size - 12 - 8, "x")]));

@@ -2,7 +2,7 @@ import zlib from "node:zlib";
 import { PNG, type ColorType } from "pngjs";
 import { describe, expect, test } from "vitest";
 import { ADAM7, signatureProblem, signatureProblemOffThread } from "../../server/custody/signature";
-import { pngChunk } from "../factories/signature";
+import { pngChunk, withScanlines } from "../factories/signature";
 
 const asDataUrl = (bytes: Buffer) => `data:image/png;base64,${bytes.toString("base64")}`;
 const DAMAGED = "The signature image is damaged or incomplete";
@@ -78,27 +78,14 @@ describe("signatureProblem", () => {
     expect(decodes(sound)).toBe(true);
     expect(signatureProblem(asDataUrl(sound))).toBeNull();
 
-    const header = sound.subarray(0, 33);
     const data = zlib.inflateSync(sound.subarray(41, sound.length - 16));
-    const short = Buffer.concat([
-      header,
-      pngChunk("IDAT", zlib.deflateSync(data.subarray(0, -1))),
-      pngChunk("IEND", Buffer.alloc(0)),
-    ]);
-    expect(signatureProblem(asDataUrl(short))).toBe(DAMAGED);
+    expect(signatureProblem(withScanlines(sound, data.subarray(0, -1)))).toBe(DAMAGED);
   });
 
   test("image data longer than the header's scanlines, or with an unknown filter type, is refused", () => {
     const sound = PNG.sync.write(drawn(20, 10), { colorType: 0, inputHasAlpha: true });
     const data = zlib.inflateSync(sound.subarray(41, sound.length - 16));
-    const rebuilt = (scanlines: Buffer) =>
-      asDataUrl(
-        Buffer.concat([
-          sound.subarray(0, 33),
-          pngChunk("IDAT", zlib.deflateSync(scanlines)),
-          pngChunk("IEND", Buffer.alloc(0)),
-        ]),
-      );
+    const rebuilt = (scanlines: Buffer) => withScanlines(sound, scanlines);
     expect(signatureProblem(rebuilt(data))).toBeNull();
     expect(signatureProblem(rebuilt(Buffer.concat([data, Buffer.alloc(1)])))).toBe(DAMAGED);
     expect(signatureProblem(rebuilt(Buffer.concat([data, Buffer.alloc(21)])))).toBe(DAMAGED);
@@ -127,14 +114,7 @@ describe("signatureProblem", () => {
   test("checked on the thread pool, every image gets the answer it gets checked in line", async () => {
     const sound = PNG.sync.write(drawn(64, 24));
     const data = zlib.inflateSync(sound.subarray(41, sound.length - 16));
-    const rebuilt = (scanlines: Buffer) =>
-      asDataUrl(
-        Buffer.concat([
-          sound.subarray(0, 33),
-          pngChunk("IDAT", zlib.deflateSync(scanlines)),
-          pngChunk("IEND", Buffer.alloc(0)),
-        ]),
-      );
+    const rebuilt = (scanlines: Buffer) => withScanlines(sound, scanlines);
     const unknownFilter = Buffer.from(data);
     unknownFilter[257] = 5;
     const images = [
