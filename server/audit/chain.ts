@@ -3,6 +3,7 @@ import { z } from "zod";
 import { formatMoment, UTC } from "../../lib/dates";
 import type { Db, Tx } from "../db";
 import { DomainError } from "../errors";
+import { sharedValues } from "../db/shared-values";
 import { auditContent } from "./content";
 import { auditKey, type AuditKey } from "./key";
 import type { PendingAuditEntry } from "./service";
@@ -74,10 +75,8 @@ async function insertSealed(
   // entries mostly share both.
   const actorOf = ({ actor }: PendingAuditEntry) => JSON.stringify([actor.id, actor.name]);
   const timeOf = ({ at }: PendingAuditEntry) => at.toISOString();
-  const actors = [...new Set(entries.map(actorOf))];
-  const times = [...new Set(entries.map(timeOf))];
-  const actorIndex = new Map(actors.map((actor, index) => [actor, index]));
-  const timeIndex = new Map(times.map((time, index) => [time, index]));
+  const actors = sharedValues(entries.map(actorOf));
+  const times = sharedValues(entries.map(timeOf));
   let prev = prevHash;
   const rows = entries.map((entry, index) => {
     const id = head.ids[index]!;
@@ -91,14 +90,14 @@ async function insertSealed(
       entityId,
       action,
       changes,
-      actorIndex.get(actorOf(entry)),
-      timeIndex.get(timeOf(entry)),
+      actors.indexOf(actorOf(entry)),
+      times.indexOf(timeOf(entry)),
     ];
   });
   // One JSON parameter rather than nine per entry (binding thousands of parameters costs more than the
   // insert), with what the database can work out left out: each entry's place and the hash it follows.
-  await tx.$executeRaw`SELECT backup_audit_insert(${JSON.stringify(rows)}::jsonb, ${`[${actors.join(",")}]`}::jsonb,
-    ${JSON.stringify(times)}::jsonb, ${(head.seq + 1n).toString()}::bigint, ${prevHash}, ${keyId})`;
+  await tx.$executeRaw`SELECT backup_audit_insert(${JSON.stringify(rows)}::jsonb, ${`[${actors.values.join(",")}]`}::jsonb,
+    ${JSON.stringify(times.values)}::jsonb, ${(head.seq + 1n).toString()}::bigint, ${prevHash}, ${keyId})`;
 }
 
 type Link = { id: string; prev_hash: string; hash: string };

@@ -6,6 +6,7 @@ import type { Db, Tx } from "../db";
 import { DomainError } from "../errors";
 import type { EventOrigin } from "../locations/service";
 import { lockTape } from "../tapes/lock";
+import { sharedValues } from "../db/shared-values";
 import { transaction } from "../db/transaction";
 import { signatureProblem } from "./signature";
 
@@ -52,11 +53,10 @@ export async function writeCustody(tx: Tx, actor: Actor, records: CustodyRecord[
   }));
   // The rows as one JSON parameter, as writeLocations does, and each signature once: a case's hand-offs all
   // carry the one signature its courier or receiver gave, some 30 KB that would otherwise be sent per row.
-  const signatures = [...new Set(rows.flatMap((row) => (row.signature === null ? [] : [row.signature])))];
-  const signatureIndex = new Map(signatures.map((signature, index) => [signature, index]));
+  const signatures = sharedValues(rows.flatMap((row) => (row.signature === null ? [] : [row.signature])));
   const sent = rows.map(({ signature, ...row }) => ({
     ...row,
-    signature: signature === null ? null : signatureIndex.get(signature),
+    signature: signature === null ? null : signatures.indexOf(signature),
   }));
   await tx.$executeRaw`
     INSERT INTO backup_tape_custody (id, tape_id, from_party, to_party, signer_name, signature, container_id, seal_number, notes,
@@ -66,7 +66,7 @@ export async function writeCustody(tx: Tx, actor: Actor, records: CustodyRecord[
     FROM jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) AS r(id text, "tapeId" text, "fromParty" text,
       "toParty" text, "signerName" text, signature int, "containerId" text, "sealNumber" text, notes text,
       "occurredAt" timestamp(3), "recordedById" text, "recordedByName" text, "eventId" text, "deviceId" text)
-    CROSS JOIN (SELECT ${JSON.stringify(signatures)}::jsonb AS list) s`;
+    CROSS JOIN (SELECT ${JSON.stringify(signatures.values)}::jsonb AS list) s`;
   recordAudit(
     tx,
     ...rows.map((row, index) => ({
