@@ -44,6 +44,15 @@ const otherSort = () =>
     "cursor",
   );
 
+/** A cursor's content, or undefined for text that is not a cursor at all. */
+function parsed(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 const keyText = (value: string | Date | bigint) => (value instanceof Date ? value.toISOString() : String(value));
 
 /**
@@ -55,18 +64,19 @@ export function cursorCodec<K extends KeyKind, Unique extends boolean = false>(s
     ? z.tuple([z.literal(sort), KEYS[key]])
     : z.tuple([z.literal(sort), KEYS[key], storableText()]);
   return {
+    /** Whether `cursor` was made for this order; for an endpoint whose pages change order midway. */
+    owns(cursor: string): boolean {
+      const raw = parsed(cursor);
+      return Array.isArray(raw) && raw[0] === sort;
+    },
     encode(position: Position<K, Unique>): string {
       const { value, id } = position as { value: KeyValue<K>; id?: string };
       const raw = unique ? [sort, keyText(value)] : [sort, keyText(value), id];
       return Buffer.from(JSON.stringify(raw)).toString("base64url");
     },
     decode(cursor: string): Position<K, Unique> {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-      } catch {
-        throw invalid();
-      }
+      const raw = parsed(cursor);
+      if (raw === undefined) throw invalid();
       if (Array.isArray(raw) && typeof raw[0] === "string" && raw[0] !== sort) throw otherSort();
       const result = payload.safeParse(raw);
       if (!result.success) throw invalid();

@@ -106,18 +106,15 @@ export async function writeLocations(
     return written;
   });
 
-  const moved = [...new Set(rows.filter((_, index) => becameCurrent[index]).map((row) => row.tapeId))];
-  const superseded = stored.filter((location) => moved.includes(location.tapeId)).map((location) => location.id);
+  const moved = new Set(rows.filter((_, index) => becameCurrent[index]).map((row) => row.tapeId));
+  const superseded = stored.filter((location) => moved.has(location.tapeId)).map((location) => location.id);
   // The superseded rows are retired and the new ones inserted in one statement: the condition on the insert
-  // makes the database finish both updates before its first row goes in, which the one current row per
-  // cartridge would refuse otherwise. Offline catalogues pull cartridges by updatedAt, and the current
-  // location is part of what they show. The rows go as one JSON parameter: binding seventeen parameters a
-  // row costs more than inserting it.
+  // makes the database finish the update before its first row goes in, which the one current row per
+  // cartridge would refuse otherwise. The rows go as one JSON parameter: binding seventeen parameters a row
+  // costs more than inserting it.
   await tx.$executeRaw`
     WITH retired AS (
       UPDATE backup_tape_location SET is_current = false WHERE id = ANY(${superseded}::text[]) RETURNING 1
-    ), touched AS (
-      UPDATE backup_tape_cartridge SET updated_at = ${now} WHERE id = ANY(${moved}::text[]) RETURNING 1
     )
     INSERT INTO backup_tape_location (id, tape_id, kind, site_id, site, shelf, locker, slot, custodian, service_provider, occurred_at,
       recorded_at, recorded_by_id, recorded_by_name, is_current, event_id, device_id)
@@ -127,7 +124,7 @@ export async function writeLocations(
       "siteId" text, site text, shelf text, locker text, slot text, custodian text, "serviceProvider" text,
       "occurredAt" timestamp(3), "recordedById" text, "recordedByName" text, "isCurrent" boolean, "eventId" text,
       "deviceId" text)
-    WHERE (SELECT count(*) FROM retired) + (SELECT count(*) FROM touched) >= 0`;
+    WHERE (SELECT count(*) FROM retired) >= 0`;
 
   recordAudit(
     tx,

@@ -373,16 +373,25 @@ describe("discarding a rejected event", () => {
 });
 
 describe("the catalogue pull", () => {
-  /** Moves every change time an hour back, as if the changes happened long before the pull. */
+  /**
+   * Moves every change time an hour back, as if the changes happened long before a first pull. (Changes after
+   * one are settled by pulling with a later clock: a first pull's cursor holds when it began.)
+   */
   async function settle() {
     await app.db.$executeRaw`UPDATE backup_tape_cartridge SET updated_at = updated_at - interval '1 hour'`;
+    await app.db.$executeRaw`UPDATE backup_tape_location SET recorded_at = recorded_at - interval '1 hour'`;
     await app.db.$executeRaw`UPDATE backup_tape_tombstone SET deleted_at = deleted_at - interval '1 hour'`;
   }
 
-  async function pullAll(cursor: string | null, limit = 500) {
+  const inAnHour = () => new Date(Date.now() + 3_600_000);
+
+  /** Pulls until told to stop; by a phone, or on a clock of its own through the service. */
+  async function pullAll(cursor: string | null, limit = 500, now?: Date) {
     const items: CatalogueEntry[] = [];
     for (;;) {
-      const page = await courier.caller.sync.catalogue({ cursor, limit });
+      const page = now
+        ? await pullCatalogue(app.db, { cursor, limit }, now)
+        : await courier.caller.sync.catalogue({ cursor, limit });
       items.push(...page.items);
       cursor = page.cursor;
       if (!page.more) return { items, cursor };
@@ -410,13 +419,39 @@ describe("the catalogue pull", () => {
     // Too recent to be settled: the cursor stays, and the next pull sends them again.
     expect(recent.cursor).toBe(first.cursor);
 
-    await settle();
-    const settled = await pullAll(first.cursor);
+    const settled = await pullAll(first.cursor, 500, inAnHour());
     expect(settled.items.map((item) => [item.barcode, item.deleted])).toEqual([
       [tapes[2]!.barcode, false],
       [tapes[4]!.barcode, true],
     ]);
-    expect((await pullAll(settled.cursor)).items).toEqual([]);
+    expect((await pullAll(settled.cursor, 500, inAnHour())).items).toEqual([]);
+  });
+
+  test("sends each cartridge once, at its latest edit or move, however the pages fall", async () => {
+    const tapes: Awaited<ReturnType<typeof createTape>>[] = [];
+    for (let index = 0; index < 6; index += 1) tapes.push(await createTape(app.db));
+    // Never moved, moved after registration, edited after its move: a cartridge's change time is the later
+    // of its last edit and its current location's recording.
+    await push(tapes.slice(0, 4).map((tape) => locationEvent(tape.barcode, { site: "Vault A" })));
+    await (await staffCaller()).tapes.update({ id: tapes[1]!.id, data: { notes: "Edited after its move" } });
+    await settle();
+
+    for (const limit of [1, 2, 5, 500]) {
+      const first = await pullAll(null, limit);
+      expect(first.items.map((item) => item.id).sort()).toEqual(tapes.map((tape) => tape.id).sort());
+      expect(first.items.filter((item) => !item.deleted && item.location?.site === "Vault A")).toHaveLength(4);
+      expect((await pullAll(first.cursor, limit)).items).toEqual([]);
+    }
+
+    const { cursor } = await pullAll(null);
+    await push([locationEvent(tapes[0]!.barcode, { site: "Vault B" }), locationEvent(tapes[5]!.barcode)]);
+    await (await staffCaller()).tapes.update({ id: tapes[0]!.id, data: { notes: "Edited after its second move" } });
+    await (await staffCaller()).tapes.update({ id: tapes[3]!.id, data: { notes: "Edited, still where it was" } });
+    const changed = await pullAll(cursor, 1, inAnHour());
+    expect(changed.items.map((item) => item.id).sort()).toEqual([tapes[0]!.id, tapes[3]!.id, tapes[5]!.id].sort());
+    expect(changed.items.find((item) => item.id === tapes[0]!.id)).toMatchObject({ location: { site: "Vault B" } });
+    expect(changed.items.find((item) => item.id === tapes[3]!.id)).toMatchObject({ location: { site: "Vault A" } });
+    expect((await pullAll(changed.cursor, 500, inAnHour())).items).toEqual([]);
   });
 
   test("an older location synced late changes nothing the catalogue shows", async () => {
@@ -432,14 +467,37 @@ describe("the catalogue pull", () => {
   test("changes younger than the settle window never move the cursor past them", async () => {
     const tape = await createTape(app.db);
     const now = new Date();
-    const page = await pullCatalogue(app.db, { cursor: null, limit: 10 }, now);
-    expect(page).toMatchObject({ items: [{ barcode: tape.barcode }], cursor: null, more: false });
+    const later = new Date(now.getTime() + 3_600_000);
+    const first = await pullCatalogue(app.db, { cursor: null, limit: 10 }, now);
+    expect(first).toMatchObject({ items: [{ barcode: tape.barcode }], more: true });
 
-    const later = await pullCatalogue(app.db, { cursor: null, limit: 10 }, new Date(now.getTime() + 3_600_000));
-    expect(later.cursor).not.toBeNull();
-    expect(
-      (await pullCatalogue(app.db, { cursor: later.cursor, limit: 10 }, new Date(now.getTime() + 3_600_000))).items,
-    ).toEqual([]);
+    // What changed while the first pull ran is pulled next: the cartridge again, too young to move past.
+    const recent = await pullCatalogue(app.db, { cursor: first.cursor, limit: 10 }, now);
+    expect(recent).toMatchObject({ items: [{ barcode: tape.barcode }], cursor: first.cursor, more: false });
+
+    const settled = await pullCatalogue(app.db, { cursor: first.cursor, limit: 10 }, later);
+    expect(settled.items.map((item) => item.barcode)).toEqual([tape.barcode]);
+    expect(settled.cursor).not.toBe(first.cursor);
+    expect((await pullCatalogue(app.db, { cursor: settled.cursor, limit: 10 }, later)).items).toEqual([]);
+  });
+
+  test("a change made while a first pull pages through the catalogue is pulled when it is done", async () => {
+    const tapes: Awaited<ReturnType<typeof createTape>>[] = [];
+    for (let index = 0; index < 4; index += 1) tapes.push(await createTape(app.db));
+    const [early, late] = [...tapes].sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, 2);
+    const page = await courier.caller.sync.catalogue({ cursor: null, limit: 2 });
+    expect(page.items.map((item) => item.id)).toEqual([early!.id, late!.id]);
+
+    // Moved and deleted behind the first pull's position, after it began.
+    await push([locationEvent(early!.barcode, { site: "Vault M" })]);
+    await (await staffCaller()).tapes.delete({ id: late!.id });
+    const rest = await pullAll(page.cursor);
+    expect(rest.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: early!.id, location: expect.objectContaining({ site: "Vault M" }) }),
+        expect.objectContaining({ id: late!.id, deleted: true }),
+      ]),
+    );
   });
 
   test("a cursor that is not one is a bad request", async () => {
