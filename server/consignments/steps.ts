@@ -183,47 +183,63 @@ function caseRows(
 /** The party a case is handed over by at a site: its usual custodian, else the site itself. */
 const partyAt = (site: Pick<BackupSite, "name" | "defaultCustodian">) => site.defaultCustodian ?? site.name;
 
-type ConsignmentRow = HeldConsignment & { from: SiteFields; to: SiteFields };
+/** The fields of a consignment's line that `backup_hold_consignments` returns an array of (`lineTapeId`, …). */
+type LineColumn = "tapeId" | "scannedOutAt" | "scannedInAt" | "lostAt" | "resolvedAt";
 
 /**
- * Locks the consignments, in id order, and reads each with both sites in the same statement, then their
- * lines with the lines' labels: two statements where Prisma's include takes six. The destinations are
- * share-locked as `lockSites` locks a site a location names, since a receipt's locations name them.
+ * A consignment as `backup_hold_consignments` returns it: its sites, and its lines one array per field, with
+ * the cartridges of those on the list.
+ */
+type HeldRow = HeldConsignment & {
+  from: SiteFields;
+  to: SiteFields;
+  lineBarcode: string[];
+  lineExpectedTapeId: string[];
+} & {
+  [F in LineColumn as `line${Capitalize<F>}`]: HeldLine[F][];
+};
+
+function heldOfRow(row: HeldRow): Held {
+  const {
+    from,
+    to,
+    lineTapeId,
+    lineBarcode,
+    lineExpectedTapeId,
+    lineScannedOutAt,
+    lineScannedInAt,
+    lineLostAt,
+    lineResolvedAt,
+    ...consignment
+  } = row;
+  const expected = new Set(lineExpectedTapeId);
+  const lines = new Map(
+    lineTapeId.map((tapeId, index): [string, HeldLine] => [
+      tapeId,
+      {
+        consignmentId: consignment.id,
+        tapeId,
+        expected: expected.has(tapeId),
+        scannedOutAt: lineScannedOutAt[index] ?? null,
+        scannedInAt: lineScannedInAt[index] ?? null,
+        lostAt: lineLostAt[index] ?? null,
+        resolvedAt: lineResolvedAt[index] ?? null,
+        tape: { barcode: lineBarcode[index]! },
+      },
+    ]),
+  );
+  return { consignment, from, to, lines, fields: {}, touched: new Set(), added: new Set() };
+}
+
+/**
+ * Locks the consignments, in id order, share-locks their destinations as `lockSites` locks a site a location
+ * names (a receipt's locations name them), and reads each with both sites and its lines with their labels,
+ * once the locks are held: one call (`backup_hold_consignments`) where Prisma's include takes six statements.
  */
 async function holdConsignments(tx: Tx, ids: string[]): Promise<Map<string, Held>> {
   if (ids.length === 0) return new Map();
-  const sorted = [...new Set(ids)].sort();
-  const rows = await tx.$queryRaw<ConsignmentRow[]>`
-    SELECT c.id, c.number, c.from_site_id AS "fromSiteId", c.to_site_id AS "toSiteId", c.container_id AS "containerId",
-      c.notes, c.state::text AS state, c.needs_approval AS "needsApproval", c.dispatched_at AS "dispatchedAt",
-      c.dispatched_by_id AS "dispatchedById", c.courier_name AS "courierName", c.seal_numbers AS "sealNumbers",
-      c.received_at AS "receivedAt", c.received_by_name AS "receivedByName", c.receiver_name AS "receiverName",
-      c.seal_intact AS "sealIntact", c.received_seal_numbers AS "receivedSealNumbers",
-      c.seal_discrepancy AS "sealDiscrepancy",
-      json_build_object('id', f.id, 'name', f.name, 'kind', f.kind, 'active', f.active,
-        'serviceProvider', f.service_provider, 'defaultCustodian', f.default_custodian) AS "from",
-      json_build_object('id', t.id, 'name', t.name, 'kind', t.kind, 'active', t.active,
-        'serviceProvider', t.service_provider, 'defaultCustodian', t.default_custodian) AS "to"
-    FROM backup_consignment c
-    JOIN backup_site f ON f.id = c.from_site_id
-    JOIN backup_site t ON t.id = c.to_site_id
-    WHERE c.id = ANY(${sorted}::text[])
-    ORDER BY c.id
-    FOR UPDATE OF c FOR SHARE OF t`;
-  const lines = await tx.$queryRaw<(Omit<HeldLine, "tape"> & { barcode: string })[]>`
-    SELECT l.consignment_id AS "consignmentId", l.tape_id AS "tapeId", l.expected, l.scanned_out_at AS "scannedOutAt",
-      l.scanned_in_at AS "scannedInAt", l.lost_at AS "lostAt", l.resolved_at AS "resolvedAt", t.barcode
-    FROM backup_consignment_tape l JOIN backup_tape_cartridge t ON t.id = l.tape_id
-    WHERE l.consignment_id = ANY(${sorted}::text[])`;
-  const held = new Map(
-    rows.map(({ from, to, ...consignment }): [string, Held] => [
-      consignment.id,
-      { consignment, from, to, lines: new Map(), fields: {}, touched: new Set(), added: new Set() },
-    ]),
-  );
-  for (const { barcode, ...line } of lines)
-    held.get(line.consignmentId)!.lines.set(line.tapeId, { ...line, tape: { barcode } });
-  return held;
+  const rows = await tx.$queryRaw<HeldRow[]>`SELECT * FROM backup_hold_consignments(${[...new Set(ids)]}::text[])`;
+  return new Map(rows.map((row) => [row.id, heldOfRow(row)]));
 }
 
 /**

@@ -321,6 +321,40 @@ describe("locks", () => {
       expect((await whereNow([missing.id]))[missing.barcode]).toMatchObject({ siteId: world.vault.id });
     },
   );
+
+  test.skipIf(!testDatabaseUrl())(
+    "a receipt that waited for another device's step on its case reads the lines that step wrote",
+    async () => {
+      const planned = await world.inTransit(2);
+      const id = planned.consignment.id;
+      const [stray] = await world.tapesAt(1);
+      const other = app.connect(1);
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      // What a late dispatch from another phone does while the receipt waits: the case, then a cartridge
+      // scanned out that was not on its list.
+      const step = other.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT id FROM backup_consignment WHERE id = ${id} FOR UPDATE`;
+          await tx.$executeRaw`
+            INSERT INTO backup_consignment_tape (consignment_id, tape_id, expected, scanned_out_at)
+            VALUES (${id}, ${stray!.id}, false, now())`;
+          holding();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        },
+        { timeout: 20_000 },
+      );
+      await held;
+      const [results] = await Promise.all([
+        world.push(world.custodian, [receiptEvent(id, planned.barcodes)], "vault-tablet"),
+        step,
+      ]);
+      expect(results.map((result) => result.status)).toEqual(["applied"]);
+      // The stray cartridge left with the case and did not arrive: missing, so the receipt has discrepancies.
+      const consignment = await world.staff.caller.consignments.get({ id });
+      expect(consignment.state).toBe("received_with_discrepancies");
+    },
+  );
 });
 
 describe("time in transit", () => {
