@@ -73,10 +73,10 @@ async function insertSealed(
 ) {
   // Each actor and time once, referred to by index (as writeCustody sends signatures): a transaction's
   // entries mostly share both.
-  const actorOf = ({ actor }: PendingAuditEntry) => JSON.stringify([actor.id, actor.name]);
-  const timeOf = ({ at }: PendingAuditEntry) => at.toISOString();
-  const actors = sharedValues(entries.map(actorOf));
-  const times = sharedValues(entries.map(timeOf));
+  const actorKeys = entries.map(({ actor }) => JSON.stringify([actor.id, actor.name]));
+  const timeKeys = entries.map(({ at }) => at.toISOString());
+  const actors = sharedValues(actorKeys);
+  const times = sharedValues(timeKeys);
   let prev = prevHash;
   const rows = entries.map((entry, index) => {
     const id = head.ids[index]!;
@@ -90,8 +90,8 @@ async function insertSealed(
       entityId,
       action,
       changes,
-      actors.indexOf(actorOf(entry)),
-      times.indexOf(timeOf(entry)),
+      actors.indexOf(actorKeys[index]!),
+      times.indexOf(timeKeys[index]!),
     ];
   });
   // One JSON parameter rather than nine per entry (binding thousands of parameters costs more than the

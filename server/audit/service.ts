@@ -18,6 +18,16 @@ function toJsonValue(value: unknown): Prisma.InputJsonValue | null {
 }
 
 /**
+ * Whether two values print the same JSON. A string's or a boolean's JSON is unlike any other value's, so
+ * those compare as they are; the rest (numbers, arrays, null) are printed. A sync batch diffs thousands.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === "string" || typeof b === "string" || typeof a === "boolean" || typeof b === "boolean") return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
  * The fields that differ between two snapshots of an entity, as { field: { from, to } }. A create is a
  * diff from nothing, a delete a diff to nothing, so every audit entry has the same shape.
  */
@@ -26,7 +36,7 @@ export function diffFields(before: Snapshot | null, after: Snapshot | null, fiel
   for (const field of fields) {
     const from = toJsonValue(before?.[field]);
     const to = toJsonValue(after?.[field]);
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+    if (!sameJson(from, to)) changes[field] = { from, to };
   }
   return changes;
 }
