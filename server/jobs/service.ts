@@ -70,6 +70,13 @@ const listed = (items: string[]) => items.join(", ");
  * re-inserted because moving positions in place would collide with the unique (job, position) index.
  * Cartridges already in the span may stay even if destroyed since; only new ones are checked.
  */
+/** Locks cartridges a span names or named, all at once and in id order, as every lock on several cartridges. */
+async function lockSpanTapes(tx: Tx, tapeIds: string[]) {
+  const ids = [...new Set(tapeIds)];
+  if (ids.length > 0)
+    await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${ids}::text[]) ORDER BY id FOR NO KEY UPDATE`;
+}
+
 async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: SpanTape[]): Promise<SpanTape[]> {
   if (tapeIds.join() === previous.map((tape) => tape.id).join()) return previous;
   // Keeps the cartridges from being deleted until the links are written: one deleted in between failed the
@@ -77,9 +84,7 @@ async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: Spa
   // the span too, and as strongly as the rotation's triggers on the links will (their per-cartridge rows are
   // recounted under it): taken here, all at once and in id order like every lock on several cartridges, so
   // two writers never wait on each other in a circle.
-  const touched = [...new Set([...tapeIds, ...previous.map((tape) => tape.id)])];
-  if (touched.length > 0)
-    await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${touched}::text[]) ORDER BY id FOR NO KEY UPDATE`;
+  await lockSpanTapes(tx, [...tapeIds, ...previous.map((tape) => tape.id)]);
   const found = new Map(
     (await tx.backupTapeCartridge.findMany({ where: { id: { in: tapeIds } }, select: SPAN_TAPE })).map((tape) => [
       tape.id,
@@ -192,9 +197,11 @@ export async function deleteJob(db: Db, actor: Actor, id: string) {
 
 /**
  * Takes a cartridge that is being deleted out of every job span it is in, closing the gap so positions stay
- * 1..n, with an audit entry on each job. Locks those jobs in id order, then the cartridge, the order span
- * edits take them in; once the cartridge is locked no span can add it. A span that added it after the jobs
- * were read leaves a job unlocked here: refused, since locking it now could deadlock with that edit.
+ * 1..n, with an audit entry on each job. Locks those jobs in id order, then the cartridge together with the
+ * others in their spans, all in id order: the order span edits take them in. (Locking this one first and
+ * the others as each span was rewritten waited in a circle with an edit holding one of them.) Once the
+ * cartridge is locked no span can add it. A span that added it after the jobs were read leaves a job
+ * unlocked here: refused, since locking it now could deadlock with that edit.
  */
 export async function removeFromSpans(tx: Tx, actor: Actor, tapeId: string) {
   const linkedJobs = async () =>
@@ -202,13 +209,18 @@ export async function removeFromSpans(tx: Tx, actor: Actor, tapeId: string) {
       (link) => link.jobId,
     );
   const jobIds = await linkedJobs();
-  for (const jobId of jobIds) await lockJob(tx, jobId);
+  const spans = new Map<string, SpanTape[]>();
+  for (const jobId of jobIds) {
+    await lockJob(tx, jobId);
+    spans.set(jobId, await spanOf(tx, jobId));
+  }
+  await lockSpanTapes(tx, [tapeId, ...[...spans.values()].flat().map((tape) => tape.id)]);
   await lockTape(tx, tapeId);
   if ((await linkedJobs()).some((jobId) => !jobIds.includes(jobId))) {
     throw new DomainError("CONFLICT", "The cartridge was just added to a job; try deleting it again");
   }
   for (const jobId of jobIds) {
-    const previous = await spanOf(tx, jobId);
+    const previous = spans.get(jobId)!;
     const span = previous.filter((tape) => tape.id !== tapeId);
     await writeSpan(
       tx,
