@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from "uuid";
 import type { z } from "zod";
 import { Prisma, type BackupInventoryAudit, type BackupSite } from "../../generated/prisma/client";
 import {
@@ -19,7 +20,7 @@ import type { Db, Tx } from "../db";
 import { createNumbered, nextNumber } from "../db/numbering";
 import { consistentRead, transaction } from "../db/transaction";
 import { DomainError, isUniqueViolation, notFound } from "../errors";
-import { writeLocations, type EventOrigin, type LocationRecord } from "../locations/service";
+import { writeLocations, type CurrentPlace, type EventOrigin, type LocationRecord } from "../locations/service";
 import { listOrders } from "../pagination";
 import { lockSites } from "../sites/service";
 import { barcodeTaken, registerTapeInTx } from "../tapes/service";
@@ -44,8 +45,11 @@ type AuditStanding = Pick<
   "id" | "number" | "state" | "closedByName" | "closedAt" | "cancelledByName" | "cancelledAt"
 >;
 
-/** An audit as a pushed batch holds it: whether it is open, and which of the batch's labels it has counted. */
-export type LockedAudit = AuditStanding & { counted: Set<string> };
+/**
+ * An audit as a pushed batch holds it: whether it is open, and which of the batch's labels it has counted
+ * and which it expects.
+ */
+export type LockedAudit = AuditStanding & { counted: Set<string>; expected: Set<string> };
 
 /**
  * Locks the audits a pushed batch scans for, in id order, after its cartridges: two batches scanning for the
@@ -59,12 +63,14 @@ export async function lockAudits(
 ): Promise<Map<string, LockedAudit>> {
   if (scanned.length === 0) return new Map();
   const ids = [...new Set(scanned.map((scan) => scan.auditId))];
-  const audits = await tx.$queryRaw<(AuditStanding & { counted: string[] })[]>`
+  const audits = await tx.$queryRaw<(AuditStanding & { counted: string[]; expected: string[] })[]>`
     SELECT id, number, state, closed_by_name AS "closedByName", closed_at AS "closedAt",
-      cancelled_by_name AS "cancelledByName", cancelled_at AS "cancelledAt", counted
+      cancelled_by_name AS "cancelledByName", cancelled_at AS "cancelledAt", counted, expected
     FROM backup_lock_audits(${ids}::text[], ${scanned.map((scan) => scan.auditId)}::text[],
       ${scanned.map((scan) => scan.barcode)}::text[])`;
-  return new Map(audits.map((audit) => [audit.id, { ...audit, counted: new Set(audit.counted) }]));
+  return new Map(
+    audits.map((audit) => [audit.id, { ...audit, counted: new Set(audit.counted), expected: new Set(audit.expected) }]),
+  );
 }
 
 const refuse = (step: AuditStep, audit: BackupInventoryAudit) => {
@@ -139,68 +145,56 @@ export function scanRefusal(audit: AuditStanding | undefined): string | null {
 export type ScanRecord = { auditId: string; barcode: string; tapeId: string | null; origin: ScanOrigin };
 
 /**
- * Writes a batch of scans for open audits, locked by the caller with the labels they have counted
- * (`lockAudits`), in a few statements. The first scan of a label for an audit counts and fixes its outcome:
- * on the expected list, present; a cartridge the catalogue has elsewhere, misplaced, with where it has it;
- * else unknown. A later scan of the same label, earlier in the batch or before it, from any device or
- * person, changes nothing.
+ * Writes a batch of scans for open audits, locked by the caller with the labels they have counted and
+ * expect (`lockAudits`), for cartridges locked with where each is now (`current`, by cartridge id), in one
+ * statement. The first scan of a label for an audit counts and fixes its outcome: on the expected list,
+ * present; a cartridge the catalogue has elsewhere, misplaced, with where it has it; else unknown. A later
+ * scan of the same label, earlier in the batch or before it, from any device or person, changes nothing.
  */
 export async function writeScans(
   tx: Tx,
   actor: Actor,
   scans: ScanRecord[],
   audits: ReadonlyMap<string, LockedAudit>,
+  current: ReadonlyMap<string, CurrentPlace>,
 ): Promise<void> {
-  if (scans.length === 0) return;
-  const key = (auditId: string, value: string | null) => `${auditId}\u0000${value}`;
-  const pairs = (rows: { auditId: string; value: string }[]) => ({
-    audits: rows.map((row) => row.auditId),
-    values: rows.map((row) => row.value),
-  });
   const inBatch = new Set<string>();
-  const first = scans.filter((scan) => {
-    const scanKey = key(scan.auditId, scan.barcode);
-    if (audits.get(scan.auditId)!.counted.has(scan.barcode) || inBatch.has(scanKey)) return false;
+  const rows = scans.flatMap((scan) => {
+    const audit = audits.get(scan.auditId)!;
+    const scanKey = `${scan.auditId}\u0000${scan.barcode}`;
+    if (audit.counted.has(scan.barcode) || inBatch.has(scanKey)) return [];
     inBatch.add(scanKey);
-    return true;
-  });
-  const ofCartridges = first.flatMap((scan) => (scan.tapeId ? [{ auditId: scan.auditId, value: scan.tapeId }] : []));
-  const lines = pairs(ofCartridges);
-  const expected =
-    ofCartridges.length === 0
-      ? []
-      : await tx.$queryRaw<{ audit_id: string; tape_id: string }[]>`
-          SELECT audit_id, tape_id FROM backup_inventory_expected
-          WHERE (audit_id, tape_id) IN (SELECT * FROM unnest(${lines.audits}::text[], ${lines.values}::text[]))`;
-  const onList = new Set(expected.map((row) => key(row.audit_id, row.tape_id)));
-  const outcomeOf = (scan: ScanRecord) =>
-    onList.has(key(scan.auditId, scan.tapeId)) ? "present" : scan.tapeId ? "misplaced" : "unknown";
-  const misplaced = [...new Set(first.flatMap((scan) => (outcomeOf(scan) === "misplaced" ? [scan.tapeId!] : [])))];
-  const current =
-    misplaced.length === 0
-      ? []
-      : await tx.backupTapeLocation.findMany({ where: { tapeId: { in: misplaced }, isCurrent: true } });
-  // Where the catalogue has a misplaced cartridge, in words ("Annex · shelf C-3").
-  const places = new Map(
-    current.map((location) => [location.tapeId, describePlace(location) || LOCATION_KIND_LABEL[location.kind]]),
-  );
-  await tx.backupInventoryScan.createMany({
-    data: first.map((scan) => {
-      const outcome = outcomeOf(scan);
-      return {
+    const outcome = audit.expected.has(scan.barcode) ? "present" : scan.tapeId ? "misplaced" : "unknown";
+    const place = scan.tapeId ? current.get(scan.tapeId) : null;
+    return [
+      {
+        id: uuidv7(),
         auditId: scan.auditId,
         barcode: scan.barcode,
         tapeId: scan.tapeId,
         outcome,
-        catalogueLocation: outcome === "misplaced" ? (places.get(scan.tapeId!) ?? "no location recorded") : null,
+        // Where the catalogue has a misplaced cartridge, in words ("Annex · shelf C-3").
+        catalogueLocation:
+          outcome !== "misplaced"
+            ? null
+            : place
+              ? describePlace(place) || LOCATION_KIND_LABEL[place.kind]
+              : "no location recorded",
         scannedAt: scan.origin.occurredAt,
-        scannedById: actor.id,
-        scannedByName: actor.name,
         eventId: scan.origin.eventId,
         deviceId: scan.origin.deviceId,
-      };
-    }),
+      },
+    ];
   });
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO backup_inventory_scan (id, audit_id, barcode, tape_id, outcome, catalogue_location, scanned_at,
+      scanned_by_id, scanned_by_name, event_id, device_id)
+    SELECT id, "auditId", barcode, "tapeId", outcome, "catalogueLocation", "scannedAt", ${actor.id}, ${actor.name},
+      "eventId", "deviceId"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id text, "auditId" text, barcode text,
+      "tapeId" text, outcome "InventoryScanOutcome", "catalogueLocation" text, "scannedAt" timestamp(3),
+      "eventId" text, "deviceId" text)`;
 }
 
 /** The counts of an audit, and the barcodes behind them, as its scans and expected list stand now. */

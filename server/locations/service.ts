@@ -36,8 +36,14 @@ export type LocationRecord = {
     EventOrigin;
 };
 
-/** A cartridge's current location, as far as choosing the next one goes; null when it has none. */
-export type CurrentPlace = { id: string; occurredAt: Date } | null;
+/**
+ * A cartridge's current location, as far as choosing the next one goes and saying where it is (an audit's
+ * misplaced scan records that); null when it has none.
+ */
+export type CurrentPlace = Pick<
+  BackupTapeLocation,
+  "id" | "occurredAt" | "kind" | "site" | "shelf" | "locker" | "slot"
+> | null;
 
 /**
  * What a caller read as it locked the cartridges and sites, so the write need not read it again: the

@@ -3,6 +3,7 @@ import { unreachable } from "../../lib/exhaustive";
 import type { ParsedSyncEvent } from "../../lib/sync/events";
 import { writeCustody, type CustodyRecord } from "../custody/service";
 import { signatureProblemOffThread } from "../custody/signature";
+import type { LocationKind } from "../../generated/prisma/client";
 import type { Tx } from "../db";
 import { writeLocations, type CurrentPlace, type LocationRecord } from "../locations/service";
 import { lockSites, sitePlacementProblem } from "../sites/service";
@@ -21,6 +22,19 @@ import { DomainError } from "../errors";
 
 export type Rejection = { id: string; reason: string };
 
+/** A cartridge locked by label with where it is now (`backup_lock_tapes_by_label`); location fields null when none. */
+type LockedByLabel = {
+  id: string;
+  barcode: string;
+  location_id: string | null;
+  located_at: Date | null;
+  location_kind: LocationKind | null;
+  location_site: string | null;
+  location_shelf: string | null;
+  location_locker: string | null;
+  location_slot: string | null;
+};
+
 /**
  * Locks the cartridges a batch names, in id order (backup_lock_tapes_by_label): batches from different phones
  * then never deadlock. Returns each one's id by label, and where each is now, read once they are locked.
@@ -29,14 +43,23 @@ async function lockTapes(tx: Tx, barcodes: string[]) {
   const rows =
     barcodes.length === 0
       ? []
-      : await tx.$queryRaw<{ id: string; barcode: string; location_id: string | null; located_at: Date | null }[]>`
-          SELECT * FROM backup_lock_tapes_by_label(${barcodes}::text[])`;
+      : await tx.$queryRaw<LockedByLabel[]>`SELECT * FROM backup_lock_tapes_by_label(${barcodes}::text[])`;
   return {
     ids: new Map(rows.map((row) => [row.barcode, row.id])),
     current: new Map(
       rows.map((row): [string, CurrentPlace] => [
         row.id,
-        row.location_id ? { id: row.location_id, occurredAt: row.located_at! } : null,
+        row.location_id
+          ? {
+              id: row.location_id,
+              occurredAt: row.located_at!,
+              kind: row.location_kind!,
+              site: row.location_site,
+              shelf: row.location_shelf,
+              locker: row.location_locker,
+              slot: row.location_slot,
+            }
+          : null,
       ]),
     ),
   };
@@ -177,7 +200,7 @@ export async function applyClaimedInTx(
 
   await steps.write();
   // Scans first: a misplaced one records where the catalogue had the cartridge before this batch moved it.
-  await writeScans(tx, actor, scans, audits);
+  await writeScans(tx, actor, scans, audits, current);
   await writeLocations(tx, actor, moves, { current, sites: new Map([...sites, ...steps.destinations]) });
   await writeCustody(tx, actor, handoffs);
   return rejections;

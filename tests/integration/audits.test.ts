@@ -194,6 +194,27 @@ describe("scanning", () => {
     expect(moved?.kind).toBe("in_transit");
   });
 
+  test("one label scanned for two audits in one batch: present where it is expected, misplaced where not", async () => {
+    const [here, there] = [await world.newSite("Expecting room"), await world.newSite("Other room")];
+    const [tape] = await world.tapesAt(1, here, { shelf: "E-1" });
+    const expecting = await world.staff.caller.audits.start({ siteId: here.id });
+    const other = await world.staff.caller.audits.start({ siteId: there.id });
+
+    const events = [auditScanEvent(other.id, tape!.barcode), auditScanEvent(expecting.id, tape!.barcode)];
+    const results = await world.courier.caller.sync.push({ deviceId: "phone-two-audits", events });
+    expect(results.map((result) => result.status)).toEqual(["applied", "applied"]);
+    const outcomes = await app.db.backupInventoryScan.findMany({
+      where: { barcode: tape!.barcode },
+      select: { auditId: true, outcome: true, catalogueLocation: true },
+    });
+    expect(new Map(outcomes.map((scan) => [scan.auditId, scan]))).toEqual(
+      new Map([
+        [expecting.id, { auditId: expecting.id, outcome: "present", catalogueLocation: null }],
+        [other.id, { auditId: other.id, outcome: "misplaced", catalogueLocation: "Expecting room · shelf E-1" }],
+      ]),
+    );
+  });
+
   test("two scanners at once: the first scan of a label counts, a second from another phone is harmless", async () => {
     const site = await world.newSite("Two scanners room");
     const tapes = await world.tapesAt(4, site);
