@@ -65,11 +65,6 @@ async function spanOf(tx: Tx, jobId: string): Promise<SpanTape[]> {
 
 const listed = (items: string[]) => items.join(", ");
 
-/**
- * Replaces the job's span with `tapeIds` in that order (positions 1..n). The links are deleted and
- * re-inserted because moving positions in place would collide with the unique (job, position) index.
- * Cartridges already in the span may stay even if destroyed since; only new ones are checked.
- */
 /** Locks cartridges a span names or named, all at once and in id order, as every lock on several cartridges. */
 async function lockSpanTapes(tx: Tx, tapeIds: string[]) {
   const ids = [...new Set(tapeIds)];
@@ -77,6 +72,11 @@ async function lockSpanTapes(tx: Tx, tapeIds: string[]) {
     await tx.$queryRaw`SELECT id FROM backup_tape_cartridge WHERE id = ANY(${ids}::text[]) ORDER BY id FOR NO KEY UPDATE`;
 }
 
+/**
+ * Replaces the job's span with `tapeIds` in that order (positions 1..n). The links are deleted and
+ * re-inserted because moving positions in place would collide with the unique (job, position) index.
+ * Cartridges already in the span may stay even if destroyed since; only new ones are checked.
+ */
 async function writeSpan(tx: Tx, jobId: string, tapeIds: string[], previous: SpanTape[]): Promise<SpanTape[]> {
   if (tapeIds.join() === previous.map((tape) => tape.id).join()) return previous;
   // Keeps the cartridges from being deleted until the links are written: one deleted in between failed the
